@@ -1,0 +1,32 @@
+package io.heroncp.problems;
+
+/** The request conflicts with the current state, e.g. the topology already exists (409). */
+public class ConflictException extends ControlPlaneException {
+
+  public ConflictException(String message) {
+    this(message, null, null);
+  }
+
+  public ConflictException(String message, String field) {
+    this(message, field, null);
+  }
+
+  public ConflictException(String message, String field, Throwable cause) {
+    super(message, field, cause);
+  }
+
+  @Override
+  public int status() {
+    return 409;
+  }
+
+  @Override
+  public String type() {
+    return "conflict";
+  }
+
+  @Override
+  public String title() {
+    return "Conflict";
+  }
+}

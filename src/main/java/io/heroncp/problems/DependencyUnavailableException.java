@@ -1,0 +1,32 @@
+package io.heroncp.problems;
+
+/** ZooKeeper or an Aurora scheduler cannot be reached now; retry later (503). */
+public class DependencyUnavailableException extends ControlPlaneException {
+
+  public DependencyUnavailableException(String message) {
+    this(message, null, null);
+  }
+
+  public DependencyUnavailableException(String message, String field) {
+    this(message, field, null);
+  }
+
+  public DependencyUnavailableException(String message, String field, Throwable cause) {
+    super(message, field, cause);
+  }
+
+  @Override
+  public int status() {
+    return 503;
+  }
+
+  @Override
+  public String type() {
+    return "dependency-unavailable";
+  }
+
+  @Override
+  public String title() {
+    return "Dependency unavailable";
+  }
+}

@@ -1,0 +1,32 @@
+package io.heroncp.problems;
+
+/** The request cannot be parsed: an unreadable multipart body, or a file that is not what its field says (400). */
+public class MalformedRequestException extends ControlPlaneException {
+
+  public MalformedRequestException(String message) {
+    this(message, null, null);
+  }
+
+  public MalformedRequestException(String message, String field) {
+    this(message, field, null);
+  }
+
+  public MalformedRequestException(String message, String field, Throwable cause) {
+    super(message, field, cause);
+  }
+
+  @Override
+  public int status() {
+    return 400;
+  }
+
+  @Override
+  public String type() {
+    return "malformed-request";
+  }
+
+  @Override
+  public String title() {
+    return "Malformed request";
+  }
+}

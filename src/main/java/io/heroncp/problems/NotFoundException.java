@@ -1,0 +1,32 @@
+package io.heroncp.problems;
+
+/** The addressed resource does not exist (404). */
+public class NotFoundException extends ControlPlaneException {
+
+  public NotFoundException(String message) {
+    this(message, null, null);
+  }
+
+  public NotFoundException(String message, String field) {
+    this(message, field, null);
+  }
+
+  public NotFoundException(String message, String field, Throwable cause) {
+    super(message, field, cause);
+  }
+
+  @Override
+  public int status() {
+    return 404;
+  }
+
+  @Override
+  public String type() {
+    return "not-found";
+  }
+
+  @Override
+  public String title() {
+    return "Not found";
+  }
+}

@@ -1,0 +1,32 @@
+package io.heroncp.problems;
+
+/** An uploaded file is larger than the configured limit (413). */
+public class PayloadTooLargeException extends ControlPlaneException {
+
+  public PayloadTooLargeException(String message) {
+    this(message, null, null);
+  }
+
+  public PayloadTooLargeException(String message, String field) {
+    this(message, field, null);
+  }
+
+  public PayloadTooLargeException(String message, String field, Throwable cause) {
+    super(message, field, cause);
+  }
+
+  @Override
+  public int status() {
+    return 413;
+  }
+
+  @Override
+  public String type() {
+    return "payload-too-large";
+  }
+
+  @Override
+  public String title() {
+    return "Payload too large";
+  }
+}

@@ -1,0 +1,52 @@
+package io.heroncp.simulator;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The built-in Aurora scheduler simulator ({@code heroncp.simulator.*}): a scheduler that speaks Aurora's
+ * Thrift API on its own HTTP port, for the local default and for tests.
+ *
+ * @param enabled start it
+ * @param clusterName the cluster name it reports in {@code ServerInfo}
+ * @param host the address it listens on and announces
+ * @param port its HTTP port (0 = a free port); the Thrift endpoint is {@code http://host:port/api}
+ * @param zookeeperPath the serverset path it announces its leadership under, in the service's ZooKeeper
+ * @param allowedEnvironments its {@code -allowed_job_environments}
+ * @param pendingDelay how long a task stays PENDING before ASSIGNED
+ * @param assignedDelay how long ASSIGNED lasts before STARTING
+ * @param startingDelay how long STARTING lasts before RUNNING
+ * @param killingDelay how long KILLING lasts before KILLED
+ * @param standbyPort when &gt; 0, also run a standby scheduler on this port that answers 307 to the leader
+ * @param username when set (with password), require HTTP basic credentials for mutating calls, as Aurora's
+ *     BASIC mechanism does
+ * @param password see username; never logged
+ */
+@Validated
+@ConfigurationProperties("heroncp.simulator")
+public record SimulatorProperties(
+    @DefaultValue("false") boolean enabled,
+    @NotBlank @DefaultValue("local") String clusterName,
+    @NotBlank @DefaultValue("127.0.0.1") String host,
+    @DefaultValue("8081") int port,
+    @NotBlank @DefaultValue("/aurora/scheduler") String zookeeperPath,
+    @NotBlank @DefaultValue("^(prod|devel|test|staging\\d*)$") String allowedEnvironments,
+    @NotNull @DefaultValue("1s") Duration pendingDelay,
+    @NotNull @DefaultValue("1s") Duration assignedDelay,
+    @NotNull @DefaultValue("1s") Duration startingDelay,
+    @NotNull @DefaultValue("1s") Duration killingDelay,
+    @DefaultValue("0") int standbyPort,
+    String username,
+    String password) {
+
+  @Override
+  public String toString() {
+    return "SimulatorProperties[clusterName=" + clusterName + ", host=" + host + ", port=" + port
+        + ", zookeeperPath=" + zookeeperPath + ", username=" + username + ", password="
+        + (password == null ? "none" : "****") + "]";
+  }
+}
