@@ -1,0 +1,119 @@
+package io.heroncp.api;
+
+import io.heroncp.problems.ControlPlaneException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * The one place that turns errors into RFC 9457 {@code application/problem+json}. Every body also has a
+ * {@code message} member, which Heron's CLI prints, and {@code field} when one request field is at fault.
+ * Unexpected errors answer 500 with an opaque detail; the stack trace stays in the log.
+ */
+@RestControllerAdvice
+class ProblemHandler {
+
+  static final String TYPE_PREFIX = "urn:heron-controlplane:problem:";
+  private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+  @ExceptionHandler(ControlPlaneException.class)
+  ResponseEntity<ProblemDetail> controlPlane(ControlPlaneException e, HttpServletRequest request) {
+    ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status());
+    if (e.status() == 503) {
+      response.header(HttpHeaders.RETRY_AFTER, "5");
+    }
+    if (e.status() >= 500) {
+      log.warn("{} {} answered {}: {}", request.getMethod(), request.getRequestURI(), e.status(), e.getMessage());
+    }
+    ProblemDetail problem = problem(e.status(), e.type(), e.title(), e.getMessage(), request);
+    if (e.field() != null) {
+      problem.setProperty("field", e.field());
+    }
+    if (e instanceof MissingFieldsException missing) {
+      problem.setProperty("errors", Map.of("missing_parameters", missing.fields()));
+    }
+    return response.contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+  }
+
+  @ExceptionHandler({MultipartException.class, MissingServletRequestParameterException.class,
+      MethodArgumentTypeMismatchException.class})
+  ResponseEntity<ProblemDetail> malformed(Exception e, HttpServletRequest request) {
+    if (e instanceof MaxUploadSizeExceededException) {
+      return body(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large",
+          "The request is larger than the service accepts; see heroncp.packages.max-upload-size", request);
+    }
+    String detail = e instanceof MultipartException
+        ? "The multipart/form-data body cannot be parsed: " + rootMessage(e)
+        : e.getMessage();
+    return body(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request", detail, request);
+  }
+
+  @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+  ResponseEntity<ProblemDetail> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
+    return body(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type",
+        "Content-Type " + e.getContentType() + " is not accepted here; use one of " + e.getSupportedMediaTypes(), request);
+  }
+
+  @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+  ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> response = body(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+        "Method not allowed", e.getMethod() + " is not supported on " + request.getRequestURI(), request);
+    return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
+        .header(HttpHeaders.ALLOW, String.join(", ", e.getSupportedMethods() == null ? List.of() : List.of(e.getSupportedMethods())))
+        .body(response.getBody());
+  }
+
+  @ExceptionHandler(NoResourceFoundException.class)
+  ResponseEntity<ProblemDetail> noResource(NoResourceFoundException e, HttpServletRequest request) {
+    return body(HttpStatus.NOT_FOUND, "not-found", "Not found", "No endpoint at " + request.getRequestURI()
+        + "; see /openapi.yaml for the API", request);
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+    log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), e);
+    return body(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+        "The service failed unexpectedly; the error is logged. Nothing more is known to the client", request);
+  }
+
+  private static ResponseEntity<ProblemDetail> body(
+      HttpStatus status, String type, String title, String detail, HttpServletRequest request) {
+    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem(status.value(), type, title, detail, request));
+  }
+
+  static ProblemDetail problem(int status, String type, String title, String detail, HttpServletRequest request) {
+    ProblemDetail problem = ProblemDetail.forStatus(status);
+    problem.setType(URI.create(TYPE_PREFIX + type));
+    problem.setTitle(title);
+    problem.setDetail(detail);
+    problem.setInstance(URI.create(request.getRequestURI()));
+    problem.setProperty("message", detail);
+    return problem;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+}

@@ -1,0 +1,150 @@
+package io.heroncp.api;
+
+import io.heroncp.topology.SubmitCommand;
+import io.heroncp.topology.TopologyKey;
+import io.heroncp.topology.TopologyLifecycle;
+import io.heroncp.topology.TopologyLifecycle.DryRun;
+import io.heroncp.topology.TopologyLifecycle.Page;
+import io.heroncp.topology.TopologyRecord;
+import io.heroncp.topology.TopologyState;
+import io.heroncp.topology.Upload;
+import io.heroncp.problems.InvalidFieldException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartHttpServletRequest;
+
+/**
+ * Topologies: heron-apiserver's paths and form fields (so Heron's CLI works unchanged), plus reads.
+ */
+@RestController
+@RequestMapping("/api/v1/topologies")
+class TopologyController {
+
+  /** Form fields that are not config overrides. */
+  private static final Set<String> RESERVED = Set.of("name", "cluster", "role", "environment", "user", "definition",
+      "topology", "dry_run", "dry_run_format", "verbose", "verbose_gc");
+
+  private final TopologyLifecycle lifecycle;
+
+  TopologyController(TopologyLifecycle lifecycle) {
+    this.lifecycle = lifecycle;
+  }
+
+  @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+  ResponseEntity<?> submit(MultipartHttpServletRequest request) {
+    List<String> missing = new ArrayList<>();
+    for (String field : List.of("name", "cluster", "role")) {
+      String value = request.getParameter(field);
+      if (value == null || value.isBlank()) {
+        missing.add(field);
+      }
+    }
+    MultipartFile definition = request.getFile("definition");
+    MultipartFile topology = request.getFile("topology");
+    if (definition == null) {
+      missing.add("definition");
+    }
+    if (topology == null) {
+      missing.add("topology");
+    }
+    if (!missing.isEmpty()) {
+      throw new MissingFieldsException(missing);
+    }
+    Map<String, String> overrides = new LinkedHashMap<>();
+    request.getParameterMap().forEach((key, values) -> {
+      if (!RESERVED.contains(key) && values.length > 0) {
+        overrides.put(key, values[values.length - 1]);
+      }
+    });
+    boolean dryRun = request.getParameter("dry_run") != null && !"false".equalsIgnoreCase(request.getParameter("dry_run"));
+    SubmitCommand command = new SubmitCommand(
+        request.getParameter("name"),
+        request.getParameter("cluster"),
+        request.getParameter("role"),
+        blankToNull(request.getParameter("environment")),
+        blankToNull(request.getParameter("user")),
+        upload(definition),
+        upload(topology),
+        dryRun,
+        request.getParameter("dry_run_format"),
+        overrides);
+    if (dryRun) {
+      DryRun rendering = lifecycle.dryRun(command);
+      return ResponseEntity.ok(TopologyViews.dryRun(rendering));
+    }
+    TopologyRecord record = lifecycle.submit(command);
+    return ResponseEntity.created(URI.create("/api/v1/topologies/" + record.key().path()))
+        .eTag(etag(record))
+        .body(TopologyViews.of(record, null));
+  }
+
+  @GetMapping
+  Map<String, Object> list(
+      @RequestParam(required = false) String cluster,
+      @RequestParam(required = false) String role,
+      @RequestParam(required = false) String environment,
+      @RequestParam(required = false) String state,
+      @RequestParam(name = "page_size", defaultValue = "100") int pageSize,
+      @RequestParam(name = "page_token", required = false) String pageToken) {
+    TopologyState wanted = null;
+    if (state != null && !state.isBlank()) {
+      try {
+        wanted = TopologyState.valueOf(state.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidFieldException("state must be one of " + List.of(TopologyState.values()), "state");
+      }
+    }
+    Page page = lifecycle.list(cluster, role, environment, wanted, pageSize, pageToken);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("topologies", page.records().stream().map(r -> TopologyViews.of(r, null)).toList());
+    body.put("next_page_token", page.nextPageToken());
+    return body;
+  }
+
+  @GetMapping("/{cluster}/{role}/{environment}/{name}")
+  ResponseEntity<Map<String, Object>> describe(@PathVariable String cluster, @PathVariable String role,
+      @PathVariable String environment, @PathVariable String name) {
+    TopologyLifecycle.Description description = lifecycle.describe(new TopologyKey(cluster, role, environment, name));
+    return ResponseEntity.ok()
+        .eTag(etag(description.record()))
+        .header(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .body(TopologyViews.of(description.record(), description));
+  }
+
+  @DeleteMapping("/{cluster}/{role}/{environment}/{name}")
+  Map<String, Object> kill(@PathVariable String cluster, @PathVariable String role,
+      @PathVariable String environment, @PathVariable String name) {
+    TopologyRecord killed = lifecycle.kill(new TopologyKey(cluster, role, environment, name));
+    Map<String, Object> body = TopologyViews.of(killed, null);
+    body.put("message", name + " killed");
+    return body;
+  }
+
+  private static String etag(TopologyRecord record) {
+    return "\"" + record.version() + "\"";
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  private static Upload upload(MultipartFile file) {
+    return new Upload(file.getOriginalFilename(), file.getSize(), file::getInputStream);
+  }
+}

@@ -1,0 +1,76 @@
+package io.heroncp.cluster;
+
+import io.heroncp.problems.InvalidFieldException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The configured clusters, checked once at startup so a wrong setting stops the service with a message
+ * that says what to fix, instead of failing the first submit.
+ */
+public class ClusterRegistry {
+
+  private final Map<String, ClusterProperties> clusters;
+  private final Map<String, Pattern> environments = new TreeMap<>();
+
+  public ClusterRegistry(Map<String, ClusterProperties> clusters) {
+    this.clusters = new TreeMap<>(clusters);
+    List<String> problems = new ArrayList<>();
+    if (this.clusters.isEmpty()) {
+      problems.add("no cluster is configured: add heroncp.clusters.<name> with a scheduler and a core-package-uri");
+    }
+    this.clusters.forEach((name, cluster) -> {
+      String prefix = "heroncp.clusters." + name + ".";
+      if (!name.matches("^[\\w\\-\\.]+$")) {
+        problems.add(prefix + ": the cluster name must match ^[\\w\\-\\.]+$ (it is the Aurora cluster name)");
+      }
+      boolean url = cluster.scheduler().url() != null;
+      boolean zk = cluster.scheduler().zookeeper() != null && !cluster.scheduler().zookeeper().isBlank();
+      if (url == zk) {
+        problems.add(prefix + "scheduler: set exactly one of scheduler.url (static) or scheduler.zookeeper "
+            + "(serverset discovery with scheduler.zookeeper-path)");
+      }
+      if ((cluster.scheduler().username() == null) != (cluster.scheduler().password() == null)) {
+        problems.add(prefix + "scheduler: set both username and password for HTTP basic auth, or neither");
+      }
+      try {
+        environments.put(name, Pattern.compile(cluster.allowedEnvironments()));
+        if (!environments.get(name).matcher(cluster.defaultEnvironment()).matches()) {
+          problems.add(prefix + "default-environment '" + cluster.defaultEnvironment()
+              + "' does not match allowed-environments " + cluster.allowedEnvironments());
+        }
+      } catch (PatternSyntaxException e) {
+        problems.add(prefix + "allowed-environments is not a valid regular expression: " + e.getDescription());
+      }
+      if (!cluster.heronRoot().startsWith("/") || cluster.heronRoot().endsWith("/")) {
+        problems.add(prefix + "heron-root must be an absolute znode path without a trailing /, e.g. /heron");
+      }
+    });
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("Invalid cluster configuration:\n  - " + String.join("\n  - ", problems));
+    }
+  }
+
+  /** The cluster's settings, or 422 naming the known clusters. */
+  public ClusterProperties require(String name) {
+    ClusterProperties cluster = name == null ? null : clusters.get(name);
+    if (cluster == null) {
+      throw new InvalidFieldException(
+          "Unknown cluster '" + name + "'; this service manages " + String.join(", ", clusters.keySet()), "cluster");
+    }
+    return cluster;
+  }
+
+  /** Whether the environment is allowed in this (known) cluster. */
+  public boolean environmentAllowed(String cluster, String environment) {
+    return environments.get(cluster).matcher(environment).matches();
+  }
+
+  public Map<String, ClusterProperties> all() {
+    return clusters;
+  }
+}

@@ -1,0 +1,417 @@
+package io.heroncp.topology;
+
+import io.heroncp.cluster.ClusterProperties;
+import io.heroncp.cluster.ClusterRegistry;
+import io.heroncp.heron.DefinitionReader;
+import io.heroncp.heron.HeronStateCodec;
+import io.heroncp.heron.PackingPlan;
+import io.heroncp.heron.RoundRobinPacking;
+import io.heroncp.heron.TopologyDefinition;
+import io.heroncp.packages.PackageStore;
+import io.heroncp.packages.StoredPackage;
+import io.heroncp.packages.TopologyPackageBuilder;
+import io.heroncp.problems.ConflictException;
+import io.heroncp.problems.ControlPlaneException;
+import io.heroncp.problems.InvalidFieldException;
+import io.heroncp.problems.MalformedRequestException;
+import io.heroncp.problems.NotFoundException;
+import io.heroncp.problems.PayloadTooLargeException;
+import io.heroncp.zookeeper.HeronStateNodes;
+import io.heroncp.zookeeper.TopologyStore;
+import io.heroncp.zookeeper.ZooKeeperProperties;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The lifecycle of topologies: submit, describe, list and kill. Each mutation records its intent in
+ * ZooKeeper before it calls the scheduler, and undoes or finishes its ZooKeeper writes when the scheduler
+ * fails, so nothing is left half-written.
+ */
+public class TopologyLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(TopologyLifecycle.class);
+  /** Aurora's GOOD_IDENTIFIER_PATTERN. */
+  static final Pattern IDENTIFIER = Pattern.compile("^[\\w\\-\\.]+$");
+  private static final long MAX_DEFINITION_BYTES = 64L * 1024 * 1024;
+
+  private final ClusterRegistry clusters;
+  private final SchedulerDirectory schedulers;
+  private final TopologyStore store;
+  private final PackageStore packages;
+  private final TopologyPackageBuilder packageBuilder;
+  private final ZooKeeperProperties zookeeper;
+  private final Supplier<URI> publicBaseUrl;
+  private final long maxUploadBytes;
+  private final Clock clock;
+
+  public TopologyLifecycle(ClusterRegistry clusters, SchedulerDirectory schedulers, TopologyStore store,
+      PackageStore packages, TopologyPackageBuilder packageBuilder, ZooKeeperProperties zookeeper,
+      Supplier<URI> publicBaseUrl, long maxUploadBytes, Clock clock) {
+    this.clusters = clusters;
+    this.schedulers = schedulers;
+    this.store = store;
+    this.packages = packages;
+    this.packageBuilder = packageBuilder;
+    this.zookeeper = zookeeper;
+    this.publicBaseUrl = publicBaseUrl;
+    this.maxUploadBytes = maxUploadBytes;
+    this.clock = clock;
+  }
+
+  /** A dry run: the packing plan and the exact job that would be sent. Writes nothing anywhere. */
+  public record DryRun(TopologyKey key, PackingPlan packing, JobRendering job, String format) {}
+
+  /** One page of a listing. {@code nextPageToken} is null on the last page. */
+  public record Page(List<TopologyRecord> records, String nextPageToken) {}
+
+  /** A record with the scheduler's live view; {@code schedulerError} says why the live view is missing. */
+  public record Description(TopologyRecord record, JobStatus job, String schedulerError) {}
+
+  private record Prepared(TopologyKey key, ClusterProperties cluster, String user, TopologyDefinition definition,
+      Map<String, String> config, PackingPlan packing) {}
+
+  public DryRun dryRun(SubmitCommand command) {
+    Prepared prepared = prepare(command);
+    String format = command.dryRunFormat() == null ? "json" : command.dryRunFormat().toLowerCase(java.util.Locale.ROOT);
+    if (!format.equals("json") && !format.equals("table")) {
+      throw new InvalidFieldException("dry_run_format must be json or table", "dry_run_format");
+    }
+    URI packageUri = publicBaseUrl.get().resolve("/api/v1/packages/<sha256>/topology.tar.gz");
+    JobRequest request = jobRequest(prepared, packageUri, safeFileName(command.topology()));
+    return new DryRun(prepared.key(), prepared.packing(), schedulers.forCluster(prepared.key().cluster()).render(request), format);
+  }
+
+  /**
+   * Submits a topology: stores its package, records the submission and Heron's state in one ZooKeeper
+   * transaction, creates the Aurora job, then records the scheduler location and the final state.
+   */
+  public TopologyRecord submit(SubmitCommand command) {
+    Prepared prepared = prepare(command);
+    TopologyKey key = prepared.key();
+    String operationId = UUID.randomUUID().toString();
+    long started = System.nanoTime();
+    MDC.put("topology", key.path());
+    MDC.put("operation", operationId);
+    String outcome = "failed";
+    try {
+      if (store.find(key.cluster(), key.name()).isPresent()) {
+        throw new ConflictException("Topology '" + key.name() + "' already exists in cluster " + key.cluster()
+            + "; kill it first or choose another name", "name");
+      }
+      String binaryName = safeFileName(command.topology());
+      StoredPackage stored = buildPackage(prepared, command.topology(), binaryName);
+      URI packageUri = packageBuilder.uriOf(stored, publicBaseUrl.get());
+      HeronStateNodes heron = heronNodes(prepared, stored);
+      Instant now = clock.instant();
+      TopologyRecord record = new TopologyRecord(key, prepared.definition().id(), TopologyState.SUBMITTING,
+          prepared.definition().initiallyPaused(), prepared.user(), now, now, components(prepared.definition()),
+          packingSummary(prepared.packing()), key.cluster() + "/" + key.role() + "/" + key.environment() + "/" + key.name(),
+          new TopologyRecord.PackageRef(stored.sha256(), stored.fileName(), stored.size(), packageUri), operationId, 0);
+      TopologyRecord intent = store.createSubmission(record, heron);
+      try {
+        schedulers.forCluster(key.cluster()).createJob(jobRequest(prepared, packageUri, binaryName));
+      } catch (RuntimeException launchFailure) {
+        rollback(intent, heron, launchFailure);
+        throw launchFailure;
+      }
+      TopologyState running = prepared.definition().initiallyPaused() ? TopologyState.PAUSED : TopologyState.RUNNING;
+      TopologyRecord launched = store.completeLaunch(intent.withState(running, clock.instant(), operationId), heron,
+          HeronStateCodec.schedulerLocation(key.name(), jobLinks(prepared)));
+      outcome = "succeeded";
+      return launched;
+    } catch (ControlPlaneException e) {
+      outcome = "failed(" + e.status() + ")";
+      throw e;
+    } finally {
+      log.info("submit topology={} operation={} outcome={} durationMs={}", key.path(), operationId, outcome,
+          (System.nanoTime() - started) / 1_000_000);
+      MDC.remove("topology");
+      MDC.remove("operation");
+    }
+  }
+
+  /** Lists records from the cache, ordered by cluster and name, filtered and paged. */
+  public Page list(String cluster, String role, String environment, TopologyState state, int pageSize, String pageToken) {
+    if (pageSize < 1 || pageSize > 1000) {
+      throw new InvalidFieldException("page_size must be between 1 and 1000", "page_size");
+    }
+    String after = null;
+    if (pageToken != null && !pageToken.isBlank()) {
+      try {
+        after = new String(Base64.getUrlDecoder().decode(pageToken), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidFieldException("page_token is not a token this service issued; start without it", "page_token");
+      }
+    }
+    List<TopologyRecord> matching = store.list().stream()
+        .filter(r -> cluster == null || r.key().cluster().equals(cluster))
+        .filter(r -> role == null || r.key().role().equals(role))
+        .filter(r -> environment == null || r.key().environment().equals(environment))
+        .filter(r -> state == null || r.state() == state)
+        .toList();
+    int start = 0;
+    if (after != null) {
+      String marker = after;
+      while (start < matching.size() && sortKey(matching.get(start)).compareTo(marker) <= 0) {
+        start++;
+      }
+    }
+    int end = Math.min(matching.size(), start + pageSize);
+    List<TopologyRecord> page = matching.subList(start, end);
+    String next = end < matching.size()
+        ? Base64.getUrlEncoder().withoutPadding().encodeToString(sortKey(page.get(page.size() - 1)).getBytes(StandardCharsets.UTF_8))
+        : null;
+    return new Page(List.copyOf(page), next);
+  }
+
+  /** The record from the cache with the scheduler's live task counts (one scheduler call). */
+  public Description describe(TopologyKey key) {
+    TopologyRecord record = require(key);
+    try {
+      return new Description(record, schedulers.forCluster(key.cluster()).status(key), null);
+    } catch (ControlPlaneException e) {
+      return new Description(record, null, e.getMessage());
+    }
+  }
+
+  /**
+   * Kills a topology: marks it KILLING, kills the Aurora job, then removes Heron's state nodes and the
+   * record in one transaction. If the scheduler fails, nothing is removed and the kill can be retried.
+   */
+  public TopologyRecord kill(TopologyKey key) {
+    String operationId = UUID.randomUUID().toString();
+    long started = System.nanoTime();
+    MDC.put("topology", key.path());
+    MDC.put("operation", operationId);
+    String outcome = "failed";
+    try {
+      TopologyRecord record = require(key);
+      if (record.state() == TopologyState.SUBMITTING) {
+        throw new ConflictException("Topology " + key + " is being submitted; retry the kill when it is RUNNING", null);
+      }
+      TopologyRecord killing = record.state() == TopologyState.KILLING
+          ? record
+          : store.update(record.withState(TopologyState.KILLING, clock.instant(), operationId));
+      schedulers.forCluster(key.cluster()).killJob(key);
+      ClusterProperties cluster = clusters.require(key.cluster());
+      store.delete(killing, HeronStateNodes.of(cluster.heronRoot(), key.name()));
+      deletePackageIfUnreferenced(killing.topologyPackage());
+      outcome = "succeeded";
+      return killing.withState(TopologyState.KILLED, clock.instant(), operationId);
+    } catch (ControlPlaneException e) {
+      outcome = "failed(" + e.status() + ")";
+      throw e;
+    } finally {
+      log.info("kill topology={} operation={} outcome={} durationMs={}", key.path(), operationId, outcome,
+          (System.nanoTime() - started) / 1_000_000);
+      MDC.remove("topology");
+      MDC.remove("operation");
+    }
+  }
+
+  private TopologyRecord require(TopologyKey key) {
+    return store.find(key).orElseThrow(() -> {
+      String hint = store.find(key.cluster(), key.name())
+          .map(other -> "; a topology of that name runs as " + other.key())
+          .orElse("");
+      return new NotFoundException("Topology " + key + " does not exist" + hint);
+    });
+  }
+
+  private Prepared prepare(SubmitCommand command) {
+    ClusterProperties cluster = clusters.require(command.cluster());
+    String environment = command.environment() == null ? cluster.defaultEnvironment() : command.environment();
+    String user = command.user() == null ? command.role() : command.user();
+    identifier("name", command.name());
+    identifier("role", command.role());
+    identifier("environment", environment);
+    identifier("user", user);
+    if (command.name().contains(".")) {
+      throw new InvalidFieldException("name must not contain '.' (a Heron topology name rule)", "name");
+    }
+    if (!clusters.environmentAllowed(command.cluster(), environment)) {
+      throw new InvalidFieldException("environment '" + environment + "' is not allowed in cluster " + command.cluster()
+          + ": it must match " + cluster.allowedEnvironments(), "environment");
+    }
+    TopologyDefinition definition = DefinitionReader.read(readDefinition(command.definition()));
+    if (!definition.name().equals(command.name())) {
+      throw new InvalidFieldException("name '" + command.name() + "' does not match the definition's topology name '"
+          + definition.name() + "'", "name");
+    }
+    Map<String, String> config = new LinkedHashMap<>(cluster.heronConfig());
+    config.putAll(definition.config());
+    config.putAll(command.overrides());
+    PackingPlan packing = RoundRobinPacking.pack(definition, config).withHomogeneousScheduledResources();
+    TopologyKey key = new TopologyKey(command.cluster(), command.role(), environment, command.name());
+    return new Prepared(key, cluster, user, definition, config, packing);
+  }
+
+  private static void identifier(String field, String value) {
+    if (value == null || value.isEmpty()) {
+      throw new InvalidFieldException(field + " is required", field);
+    }
+    if (value.length() > 255 || !IDENTIFIER.matcher(value).matches() || value.equals(".") || value.equals("..")) {
+      throw new InvalidFieldException(field + " '" + value + "' is invalid: it must match " + IDENTIFIER.pattern()
+          + ", be at most 255 characters and not be '.' or '..'", field);
+    }
+  }
+
+  private static byte[] readDefinition(Upload definition) {
+    try (InputStream in = definition.content().open()) {
+      byte[] bytes = in.readNBytes((int) MAX_DEFINITION_BYTES + 1);
+      if (bytes.length > MAX_DEFINITION_BYTES) {
+        throw new PayloadTooLargeException("definition is larger than " + MAX_DEFINITION_BYTES + " bytes", "definition");
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new MalformedRequestException("definition could not be read: " + e.getMessage(), "definition", e);
+    }
+  }
+
+  private static String safeFileName(Upload topology) {
+    String name = topology.fileName() == null ? "" : topology.fileName();
+    name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+    if (!name.matches("^[A-Za-z0-9._-]+$") || name.equals(".") || name.equals("..")
+        || !name.matches(".*\\.(jar|tar|tar\\.gz|pex|so|dylib)$")) {
+      throw new InvalidFieldException("topology file name '" + topology.fileName()
+          + "' must be a plain file name ending in .jar, .tar, .tar.gz, .pex, .so or .dylib", "topology");
+    }
+    return name;
+  }
+
+  private StoredPackage buildPackage(Prepared prepared, Upload topology, String binaryName) {
+    Path temp = null;
+    try {
+      temp = Files.createTempFile("topology-", "-" + binaryName);
+      try (InputStream in = topology.content().open()) {
+        long copied = copyLimited(in, temp);
+        if (copied > maxUploadBytes) {
+          throw new PayloadTooLargeException("topology file is larger than the limit of " + maxUploadBytes
+              + " bytes (heroncp.packages.max-upload-size)", "topology");
+        }
+      }
+      String connection = stateManagerConnection(prepared.cluster());
+      return packageBuilder.build(prepared.definition().name(), prepared.definition().bytes(), temp, binaryName,
+          prepared.cluster().heronConfigDirectory(), Map.copyOf(subtract(prepared.config(), prepared.cluster().heronConfig())),
+          connection, prepared.cluster().heronRoot());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not store the topology package", e);
+    } finally {
+      if (temp != null) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+          // a temp file left behind is harmless
+        }
+      }
+    }
+  }
+
+  private long copyLimited(InputStream in, Path target) throws IOException {
+    try (var out = Files.newOutputStream(target)) {
+      byte[] buffer = new byte[64 * 1024];
+      long total = 0;
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        total += n;
+        if (total > maxUploadBytes) {
+          return total;
+        }
+        out.write(buffer, 0, n);
+      }
+      return total;
+    }
+  }
+
+  private static Map<String, String> subtract(Map<String, String> all, Map<String, String> base) {
+    Map<String, String> diff = new LinkedHashMap<>();
+    all.forEach((k, v) -> {
+      if (!v.equals(base.get(k))) {
+        diff.put(k, v);
+      }
+    });
+    return diff;
+  }
+
+  private HeronStateNodes heronNodes(Prepared prepared, StoredPackage stored) {
+    TopologyKey key = prepared.key();
+    return new HeronStateNodes(prepared.cluster().heronRoot(), key.name(),
+        prepared.definition().trimmedBytes(),
+        HeronStateCodec.packingPlan(prepared.packing()),
+        HeronStateCodec.executionState(key.name(), prepared.definition().id(), clock.instant(), prepared.user(),
+            key.cluster(), key.environment(), key.role()));
+  }
+
+  private JobRequest jobRequest(Prepared prepared, URI packageUri, String binaryName) {
+    return new JobRequest(prepared.key(), prepared.user(), prepared.definition(), prepared.packing(), packageUri,
+        binaryName, prepared.config());
+  }
+
+  private List<String> jobLinks(Prepared prepared) {
+    String template = prepared.config().get("heron.scheduler.job.link.template");
+    if (template == null || template.isBlank()) {
+      return List.of();
+    }
+    TopologyKey key = prepared.key();
+    return List.of(template.replace("${CLUSTER}", key.cluster()).replace("${ROLE}", key.role())
+        .replace("${ENVIRON}", key.environment()).replace("${TOPOLOGY}", key.name()));
+  }
+
+  private String stateManagerConnection(ClusterProperties cluster) {
+    String connection = cluster.stateManagerConnection();
+    return connection == null || connection.isBlank() ? zookeeper.connectString() : connection;
+  }
+
+  private void rollback(TopologyRecord intent, HeronStateNodes heron, RuntimeException cause) {
+    try {
+      store.delete(intent, heron);
+      deletePackageIfUnreferenced(intent.topologyPackage());
+      log.warn("Launch of {} failed; its ZooKeeper state was rolled back: {}", intent.key(), cause.getMessage());
+    } catch (RuntimeException rollbackFailure) {
+      cause.addSuppressed(rollbackFailure);
+      log.error("Launch of {} failed and its rollback failed too; the record stays SUBMITTING for the reconciler",
+          intent.key(), rollbackFailure);
+    }
+  }
+
+  private void deletePackageIfUnreferenced(TopologyRecord.PackageRef ref) {
+    if (ref != null && !store.isPackageReferenced(ref.sha256())) {
+      packages.delete(ref.sha256());
+    }
+  }
+
+  private static List<TopologyRecord.ComponentSummary> components(TopologyDefinition definition) {
+    return definition.components().stream()
+        .map(c -> new TopologyRecord.ComponentSummary(c.name(), c.kind().name(), c.parallelism()))
+        .toList();
+  }
+
+  private static TopologyRecord.PackingSummary packingSummary(PackingPlan packing) {
+    var size = packing.maxContainerResources();
+    int instances = packing.containers().stream().mapToInt(c -> c.instances().size()).sum();
+    return new TopologyRecord.PackingSummary(packing.id(), packing.containerCount(), instances,
+        packing.containerCount() + 1, size.cpu(), size.ramBytes(), size.diskBytes());
+  }
+
+  private static String sortKey(TopologyRecord record) {
+    return record.key().cluster() + "/" + record.key().name();
+  }
+}

@@ -1,0 +1,66 @@
+package io.heroncp.topology;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The control plane's own record of one topology, kept in ZooKeeper next to Heron's state nodes.
+ *
+ * @param key cluster, role, environment and name
+ * @param topologyId Heron's topology id (name + UUID, from the definition)
+ * @param state the control plane state
+ * @param initiallyPaused whether it was submitted deactivated
+ * @param submitter the submitting user (Aurora owner)
+ * @param submittedAt when the submit was accepted
+ * @param updatedAt the last change of this record
+ * @param components each component with its parallelism
+ * @param packing summary of the packing plan as scheduled
+ * @param auroraJob the Aurora job key {@code cluster/role/environment/name}
+ * @param topologyPackage the topology package handed to Aurora
+ * @param lastOperationId the id of the last operation that changed the record
+ * @param version the ZooKeeper version of the record node (not stored; filled when read)
+ */
+public record TopologyRecord(
+    TopologyKey key,
+    String topologyId,
+    TopologyState state,
+    boolean initiallyPaused,
+    String submitter,
+    Instant submittedAt,
+    Instant updatedAt,
+    List<ComponentSummary> components,
+    PackingSummary packing,
+    String auroraJob,
+    PackageRef topologyPackage,
+    String lastOperationId,
+    int version) {
+
+  public TopologyRecord {
+    components = List.copyOf(components);
+  }
+
+  public TopologyRecord withState(TopologyState newState, Instant at, String operationId) {
+    return new TopologyRecord(key, topologyId, newState, initiallyPaused, submitter, submittedAt, at, components,
+        packing, auroraJob, topologyPackage, operationId, version);
+  }
+
+  public TopologyRecord withVersion(int newVersion) {
+    return new TopologyRecord(key, topologyId, state, initiallyPaused, submitter, submittedAt, updatedAt, components,
+        packing, auroraJob, topologyPackage, lastOperationId, newVersion);
+  }
+
+  /** A spout or bolt and its parallelism. */
+  public record ComponentSummary(String name, String kind, int parallelism) {}
+
+  /**
+   * The packing plan as scheduled: Heron containers (the Aurora job has one more instance, 0, for the
+   * topology manager), instances, and the resources every Aurora instance gets.
+   */
+  public record PackingSummary(
+      String id, int containers, int instances, int auroraInstances, double cpuPerContainer,
+      long ramBytesPerContainer, long diskBytesPerContainer) {}
+
+  /** A package in the package store: digest, file name, size and the URI Aurora's agents fetch. */
+  public record PackageRef(String sha256, String fileName, long size, URI uri) {}
+}

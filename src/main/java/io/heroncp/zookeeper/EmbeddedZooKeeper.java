@@ -1,0 +1,61 @@
+package io.heroncp.zookeeper;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.zookeeper.server.embedded.ExitHandler;
+import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real ZooKeeper server running inside the service's JVM: the local default needs nothing else. It listens
+ * on 127.0.0.1 only and keeps its data under the configured directory, so topologies survive a restart.
+ */
+public final class EmbeddedZooKeeper implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedZooKeeper.class);
+
+  private final ZooKeeperServerEmbedded server;
+  private final String connectString;
+
+  private EmbeddedZooKeeper(ZooKeeperServerEmbedded server, String connectString) {
+    this.server = server;
+    this.connectString = connectString;
+  }
+
+  /** Starts the server and waits until it accepts connections. */
+  public static EmbeddedZooKeeper start(int port, Path dataDirectory) throws Exception {
+    Path base = dataDirectory.toAbsolutePath().normalize();
+    Files.createDirectories(base);
+    Properties config = new Properties();
+    config.setProperty("clientPort", Integer.toString(port));
+    config.setProperty("clientPortAddress", "127.0.0.1");
+    config.setProperty("tickTime", "2000");
+    config.setProperty("initLimit", "10");
+    config.setProperty("syncLimit", "5");
+    config.setProperty("dataDir", base.resolve("data").toString());
+    // The AdminServer would start Jetty on 8080, the service's own port.
+    config.setProperty("admin.enableServer", "false");
+    config.setProperty("4lw.commands.whitelist", "ruok,mntr,srvr,stat");
+    ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder()
+        .baseDir(base)
+        .configuration(config)
+        .exitHandler(ExitHandler.LOG_ONLY)
+        .build();
+    server.start(30_000);
+    String connectString = "127.0.0.1:" + port;
+    log.info("Embedded ZooKeeper listening on {} with data in {}", connectString, base);
+    return new EmbeddedZooKeeper(server, connectString);
+  }
+
+  public String connectString() {
+    return connectString;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    log.info("Embedded ZooKeeper on {} stopped", connectString);
+  }
+}

@@ -1,0 +1,308 @@
+package io.heroncp.zookeeper;
+
+import io.heroncp.problems.ConflictException;
+import io.heroncp.problems.DependencyUnavailableException;
+import io.heroncp.topology.TopologyKey;
+import io.heroncp.topology.TopologyRecord;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
+import org.apache.curator.framework.api.transaction.OperationType;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The control plane's topology records and Heron's state nodes in ZooKeeper.
+ *
+ * <p>Layout: records at {@code <root>/topologies/<cluster>/<name>} (JSON), so a name is unique per cluster;
+ * Heron's nodes under each cluster's Heron root, in Heron's protobuf encoding (see {@link HeronStateNodes}).
+ *
+ * <p>Guarantees: every method that writes changes the record and Heron's nodes in ONE ZooKeeper
+ * transaction (all or nothing, one quorum round), and every change of an existing record is conditional on
+ * the record's version (no lost updates: a concurrent change makes it fail with {@link ConflictException}).
+ * Reads ({@link #find}, {@link #list}) come from a watched in-memory cache, never one ZooKeeper read per
+ * call; they see this instance's own writes at once and other replicas' writes within the watch latency.
+ */
+public class TopologyStore implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(TopologyStore.class);
+
+  private final CuratorFramework client;
+  private final ZooKeeperProperties properties;
+  private final JsonMapper json;
+  private final String recordsRoot;
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  /** czxids of record nodes this instance saw deleted: late cache events for them are ignored. */
+  private final Set<Long> deleted = ConcurrentHashMap.newKeySet();
+  private CuratorCache curatorCache;
+
+  public TopologyStore(CuratorFramework client, ZooKeeperProperties properties, JsonMapper json) {
+    this.client = client;
+    this.properties = properties;
+    this.json = json;
+    this.recordsRoot = properties.root() + "/topologies";
+  }
+
+  /** Starts watching the records; waits (bounded) for the first full load so reads are complete. */
+  public void start() throws InterruptedException {
+    CountDownLatch initialized = new CountDownLatch(1);
+    curatorCache = CuratorCache.build(client, recordsRoot);
+    curatorCache.listenable().addListener(CuratorCacheListener.builder()
+        .forCreatesAndChanges((oldNode, node) -> cacheUpdated(node))
+        .forCreates(this::cacheUpdated)
+        .forDeletes(this::cacheDeleted)
+        .forInitialized(initialized::countDown)
+        .build());
+    curatorCache.start();
+    if (!initialized.await(properties.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      log.warn("Topology cache not loaded from ZooKeeper yet; reads may be incomplete until it is");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (curatorCache != null) {
+      curatorCache.close();
+    }
+  }
+
+  /** The record of a topology by cluster and name, if any, from the cache. */
+  public Optional<TopologyRecord> find(String cluster, String name) {
+    Cached cached = cache.get(recordPath(cluster, name));
+    return cached == null ? Optional.empty() : Optional.of(cached.record);
+  }
+
+  /** The record for this exact key (role and environment must match too), from the cache. */
+  public Optional<TopologyRecord> find(TopologyKey key) {
+    return find(key.cluster(), key.name()).filter(r -> r.key().equals(key));
+  }
+
+  /** All records, ordered by cluster and name, from the cache. */
+  public List<TopologyRecord> list() {
+    List<TopologyRecord> all = new ArrayList<>();
+    cache.values().forEach(c -> all.add(c.record));
+    all.sort(Comparator.comparing((TopologyRecord r) -> r.key().cluster()).thenComparing(r -> r.key().name()));
+    return all;
+  }
+
+  /** Whether any record references the package with this digest (cache). */
+  public boolean isPackageReferenced(String sha256) {
+    return cache.values().stream()
+        .anyMatch(c -> c.record.topologyPackage() != null && sha256.equals(c.record.topologyPackage().sha256()));
+  }
+
+  /**
+   * Records a new submission: creates the record and Heron's {@code topologies}, {@code packingplans} and
+   * {@code executionstate} nodes in one transaction. Atomic; of two concurrent submissions of the same
+   * name in one cluster exactly one succeeds, the other gets {@link ConflictException}.
+   */
+  public TopologyRecord createSubmission(TopologyRecord record, HeronStateNodes heron) {
+    TopologyKey key = record.key();
+    requireConnected("recording the submission of " + key);
+    try {
+      ensureParents(recordPath(key.cluster(), key.name()), heron);
+      List<CuratorOp> ops = new ArrayList<>();
+      ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT)
+          .forPath(recordPath(key.cluster(), key.name()), serialize(record)));
+      ops.add(heron.create(client, HeronStateNodes.TOPOLOGIES, heron.topology()));
+      ops.add(heron.create(client, HeronStateNodes.PACKING_PLANS, heron.packingPlan()));
+      ops.add(heron.create(client, HeronStateNodes.EXECUTION_STATE, heron.executionState()));
+      List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
+      return remember(record, results.get(0).getResultStat());
+    } catch (KeeperException.NodeExistsException e) {
+      throw new ConflictException(existsMessage(key, heron), "name", e);
+    } catch (Exception e) {
+      throw ZooKeeperFailures.translate("recording the submission of " + key, e);
+    }
+  }
+
+  /**
+   * Completes a launch: writes the record's new state and creates Heron's {@code schedulers} node, in one
+   * transaction conditional on the record's version.
+   */
+  public TopologyRecord completeLaunch(TopologyRecord record, HeronStateNodes heron, byte[] schedulerLocation) {
+    requireConnected("completing the launch of " + record.key());
+    try {
+      List<CuratorOp> ops = new ArrayList<>();
+      ops.add(setRecordOp(record));
+      if (client.checkExists().forPath(heron.path(HeronStateNodes.SCHEDULERS)) == null) {
+        ops.add(heron.create(client, HeronStateNodes.SCHEDULERS, schedulerLocation));
+      }
+      List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
+      return remember(record, results.get(0).getResultStat());
+    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+      throw new ConflictException("Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
+    } catch (Exception e) {
+      throw ZooKeeperFailures.translate("completing the launch of " + record.key(), e);
+    }
+  }
+
+  /** Writes a record conditional on its version. Atomic, versioned. */
+  public TopologyRecord update(TopologyRecord record) {
+    requireConnected("updating " + record.key());
+    try {
+      List<CuratorTransactionResult> results = client.transaction().forOperations(List.of(setRecordOp(record)));
+      return remember(record, results.get(0).getResultStat());
+    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+      throw new ConflictException("Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
+    } catch (Exception e) {
+      throw ZooKeeperFailures.translate("updating " + record.key(), e);
+    }
+  }
+
+  /**
+   * Removes the record and every Heron state node of the topology that exists, in Heron's kill order, in
+   * one transaction conditional on the record's version. Missing Heron nodes are skipped (as Heron's kill
+   * does); {@code statefulcheckpoints} is kept, as Heron keeps it. Used by kill and by a failed launch's
+   * rollback.
+   */
+  public void delete(TopologyRecord record, HeronStateNodes heron) {
+    requireConnected("removing the state of " + record.key());
+    String path = recordPath(record.key().cluster(), record.key().name());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        List<CuratorOp> ops = new ArrayList<>();
+        for (String node : heron.existingForRemoval(client)) {
+          ops.add(client.transactionOp().delete().forPath(node));
+        }
+        ops.add(client.transactionOp().delete().withVersion(record.version()).forPath(path));
+        client.transaction().forOperations(ops);
+        forget(path);
+        return;
+      } catch (KeeperException.NoNodeException | KeeperException.NotEmptyException e) {
+        // A Heron node vanished or gained a child between listing and deleting: list again.
+        if (attempt >= 3) {
+          throw ZooKeeperFailures.translate("removing the state of " + record.key(), e);
+        }
+      } catch (KeeperException.BadVersionException e) {
+        throw new ConflictException("Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
+      } catch (Exception e) {
+        throw ZooKeeperFailures.translate("removing the state of " + record.key(), e);
+      }
+    }
+  }
+
+  /** Reads one Heron state node directly from ZooKeeper (not cached). */
+  public Optional<byte[]> readHeronNode(HeronStateNodes heron, String directory) {
+    try {
+      return Optional.of(client.getData().forPath(heron.path(directory)));
+    } catch (KeeperException.NoNodeException e) {
+      return Optional.empty();
+    } catch (Exception e) {
+      throw ZooKeeperFailures.translate("reading " + heron.path(directory), e);
+    }
+  }
+
+  /** Whether the client is connected to ZooKeeper now. */
+  public boolean connected() {
+    return client.getZookeeperClient().isConnected();
+  }
+
+  private void requireConnected(String action) {
+    if (!connected()) {
+      throw new DependencyUnavailableException(
+          "ZooKeeper is not connected; nothing was changed while " + action + ". Retry later");
+    }
+  }
+
+  private String existsMessage(TopologyKey key, HeronStateNodes heron) {
+    Optional<TopologyRecord> existing = find(key.cluster(), key.name());
+    if (existing.isPresent()) {
+      return "Topology '" + key.name() + "' already exists in cluster " + key.cluster() + " (as "
+          + existing.get().key() + "); kill it first or choose another name";
+    }
+    return "Topology '" + key.name() + "' already exists in cluster " + key.cluster()
+        + " (Heron state under " + heron.root() + "); kill it first or choose another name";
+  }
+
+  private void ensureParents(String recordPath, HeronStateNodes heron) throws Exception {
+    for (String parent : List.of(recordPath.substring(0, recordPath.lastIndexOf('/')),
+        heron.directory(HeronStateNodes.TOPOLOGIES), heron.directory(HeronStateNodes.PACKING_PLANS),
+        heron.directory(HeronStateNodes.EXECUTION_STATE), heron.directory(HeronStateNodes.SCHEDULERS))) {
+      if (client.checkExists().forPath(parent) == null) {
+        try {
+          client.create().creatingParentContainersIfNeeded().forPath(parent);
+        } catch (KeeperException.NodeExistsException raced) {
+          // another request created it first
+        }
+      }
+    }
+  }
+
+  private CuratorOp setRecordOp(TopologyRecord record) throws Exception {
+    return client.transactionOp().setData().withVersion(record.version())
+        .forPath(recordPath(record.key().cluster(), record.key().name()), serialize(record));
+  }
+
+  private String recordPath(String cluster, String name) {
+    return recordsRoot + "/" + cluster + "/" + name;
+  }
+
+  private byte[] serialize(TopologyRecord record) {
+    return json.writeValueAsBytes(record);
+  }
+
+  private TopologyRecord remember(TopologyRecord record, Stat stat) {
+    TopologyRecord stored = record.withVersion(stat.getVersion());
+    String path = recordPath(record.key().cluster(), record.key().name());
+    cache.merge(path, new Cached(stored, stat.getCzxid(), stat.getVersion()), Cached::newer);
+    return stored;
+  }
+
+  private void forget(String path) {
+    Cached removed = cache.remove(path);
+    if (removed != null) {
+      deleted.add(removed.czxid);
+    }
+  }
+
+  private void cacheUpdated(ChildData node) {
+    String path = node.getPath();
+    if (!isRecordPath(path) || node.getData() == null || node.getData().length == 0 || deleted.contains(node.getStat().getCzxid())) {
+      return;
+    }
+    try {
+      TopologyRecord record = json.readValue(node.getData(), TopologyRecord.class).withVersion(node.getStat().getVersion());
+      cache.merge(path, new Cached(record, node.getStat().getCzxid(), node.getStat().getVersion()), Cached::newer);
+    } catch (RuntimeException e) {
+      log.warn("Ignoring unreadable topology record at {}: {}", path, e.getMessage());
+    }
+  }
+
+  private void cacheDeleted(ChildData node) {
+    if (isRecordPath(node.getPath())) {
+      deleted.add(node.getStat().getCzxid());
+      cache.computeIfPresent(node.getPath(), (p, c) -> c.czxid == node.getStat().getCzxid() ? null : c);
+    }
+  }
+
+  private boolean isRecordPath(String path) {
+    return path.startsWith(recordsRoot + "/") && path.substring(recordsRoot.length() + 1).split("/").length == 2;
+  }
+
+  /** A cached record with the identity (czxid) and version of the node it came from. */
+  private record Cached(TopologyRecord record, long czxid, int version) {
+    static Cached newer(Cached a, Cached b) {
+      if (a.czxid != b.czxid) {
+        return a.czxid > b.czxid ? a : b;
+      }
+      return a.version >= b.version ? a : b;
+    }
+  }
+}

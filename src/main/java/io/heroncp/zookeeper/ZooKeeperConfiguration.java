@@ -1,0 +1,79 @@
+package io.heroncp.zookeeper;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
+import org.apache.curator.retry.BoundedExponentialBackoffRetry;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The ZooKeeper client (and, for the local default, the embedded server it connects to). */
+@Configuration(proxyBeanMethods = false)
+class ZooKeeperConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(ZooKeeperConfiguration.class);
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(name = "heroncp.zookeeper.embedded.enabled", havingValue = "true")
+  EmbeddedZooKeeper embeddedZooKeeper(ZooKeeperProperties properties) throws Exception {
+    return EmbeddedZooKeeper.start(properties.embedded().port(), properties.embedded().dataDirectory());
+  }
+
+  @Bean(destroyMethod = "close")
+  CuratorFramework curatorFramework(ZooKeeperProperties properties, ObjectProvider<EmbeddedZooKeeper> embedded)
+      throws InterruptedException {
+    EmbeddedZooKeeper server = embedded.getIfAvailable();
+    String connectString = server != null ? server.connectString() : properties.connectString();
+    CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
+        .connectString(connectString)
+        .sessionTimeoutMs((int) properties.sessionTimeout().toMillis())
+        .connectionTimeoutMs((int) properties.connectionTimeout().toMillis())
+        .retryPolicy(new BoundedExponentialBackoffRetry(200, 2_000, 3));
+    if (properties.digest() != null && !properties.digest().isEmpty()) {
+      builder.authorization("digest", properties.digest().getBytes(StandardCharsets.UTF_8))
+          .aclProvider(new CreatorAllWorldReadAcl());
+    }
+    CuratorFramework client = builder.build();
+    client.start();
+    if (!client.blockUntilConnected((int) properties.connectionTimeout().toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      // Keep starting: readiness reports it, mutations answer 503 until the ensemble is back.
+      log.warn("ZooKeeper at {} not reachable within {}; continuing, requests answer 503 until it is",
+          connectString, properties.connectionTimeout());
+    } else {
+      log.info("Connected to ZooKeeper at {} (service root {})", connectString, properties.root());
+    }
+    return client;
+  }
+
+  @Bean(initMethod = "start", destroyMethod = "close")
+  TopologyStore topologyStore(CuratorFramework client, ZooKeeperProperties properties, JsonMapper jsonMapper) {
+    return new TopologyStore(client, properties, jsonMapper);
+  }
+
+  /** Heron's own processes must read the state nodes; only holders of the digest may change them. */
+  private static final class CreatorAllWorldReadAcl implements ACLProvider {
+    private static final List<ACL> ACLS = List.of(
+        new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
+        new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+
+    @Override
+    public List<ACL> getDefaultAcl() {
+      return ACLS;
+    }
+
+    @Override
+    public List<ACL> getAclForPath(String path) {
+      return ACLS;
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.heroncp.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Base of the end-to-end tests: the whole service on a random port, against a real ZooKeeper and the
+ * built-in Aurora simulator (its own random port, found through ZooKeeper discovery as in production).
+ * Every subclass shares one application context.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ServiceTest {
+
+  protected static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @LocalServerPort
+  protected int port;
+
+  @DynamicPropertySource
+  static void serviceProperties(DynamicPropertyRegistry registry) {
+    registry.add("heroncp.zookeeper.connect-string", SharedZooKeeper::connectString);
+    registry.add("heroncp.zookeeper.embedded.enabled", () -> "false");
+    registry.add("heroncp.simulator.port", () -> "0");
+    registry.add("heroncp.simulator.pending-delay", () -> "100ms");
+    registry.add("heroncp.simulator.assigned-delay", () -> "100ms");
+    registry.add("heroncp.simulator.starting-delay", () -> "100ms");
+    registry.add("heroncp.simulator.killing-delay", () -> "100ms");
+    registry.add("heroncp.clusters.local.scheduler.zookeeper", SharedZooKeeper::connectString);
+    registry.add("heroncp.packages.directory", () -> SharedZooKeeper.packageDirectory().toString());
+    registry.add("heroncp.packages.max-upload-size", () -> "4MB");
+    // The simulated scheduler is stricter than the cluster's setting, so a job can pass the service's checks
+    // and still be refused by Aurora.
+    registry.add("heroncp.clusters.local.allowed-environments", () -> "^(prod|devel|test|staging\\d*)$");
+    registry.add("heroncp.simulator.allowed-environments", () -> "^(prod|devel|test)$");
+    // A cluster whose scheduler never answers.
+    registry.add("heroncp.clusters.offline.core-package-uri", () -> "http://127.0.0.1:9/heron-core.tar.gz");
+    registry.add("heroncp.clusters.offline.heron-root", () -> "/heron-offline");
+    registry.add("heroncp.clusters.offline.scheduler.url", () -> "http://127.0.0.1:9");
+    registry.add("heroncp.clusters.offline.scheduler.connect-timeout", () -> "1s");
+  }
+
+  protected URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  protected HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).GET().build());
+  }
+
+  protected HttpResponse<String> delete(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).DELETE().build());
+  }
+
+  protected HttpResponse<String> post(String path, Multipart form) {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", form.contentType())
+        .POST(form.publisher()).build());
+  }
+
+  protected static HttpResponse<String> send(HttpRequest request) {
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  protected static JsonNode json(HttpResponse<String> response) {
+    return JSON.readTree(response.body());
+  }
+}
