@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  *
  * <ul>
  *   <li>{@link #WORD_COUNT}: spout {@code sentence} x1, bolts {@code split} x2 and {@code count} x2, 2 stmgrs.
- *   <li>{@link #SINGLE_SPOUT}: spout {@code sentence} x1, no {@code topology.stmgrs}.
+ *   <li>{@link #SINGLE_SPOUT}: spout {@code sentence} x1 (heron-api defaults {@code topology.stmgrs} to 1).
  *   <li>{@link #RAM_MAP}: spout x2, split x3 (512 MiB), count x2 (2 GiB), 3 stmgrs.
  *   <li>{@link #CONTAINER_SIZED}: word count on 2 stmgrs with container RAM 6 GiB, CPU 4, disk 20 GiB,
  *       RAM padding 1 GiB.

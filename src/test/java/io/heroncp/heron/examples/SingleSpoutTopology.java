@@ -4,7 +4,7 @@ import org.apache.heron.api.Config;
 import org.apache.heron.api.HeronSubmitter;
 import org.apache.heron.api.topology.TopologyBuilder;
 
-/** The smallest topology: one spout {@code sentence} with parallelism 1 and no {@code topology.stmgrs} set. */
+/** The smallest topology: one spout {@code sentence} with parallelism 1; heron-api writes {@code topology.stmgrs=1}. */
 public final class SingleSpoutTopology {
 
   private SingleSpoutTopology() {}
