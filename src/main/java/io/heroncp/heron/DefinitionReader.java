@@ -4,6 +4,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.heroncp.heron.proto.TopologyAPI;
 import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.problems.MalformedRequestException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,6 +52,11 @@ public class DefinitionReader {
         topology.getState() == TopologyAPI.TopologyState.PAUSED,
         bytes.clone(),
         trim(topology).toByteArray());
+  }
+
+  /** {@link #read(byte[])} of a file's contents, e.g. a multipart upload streamed to disk. */
+  public TopologyDefinition read(Path file) throws IOException {
+    return read(Files.readAllBytes(file));
   }
 
   /**
