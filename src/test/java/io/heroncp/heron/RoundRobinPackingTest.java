@@ -139,6 +139,23 @@ class RoundRobinPackingTest {
     });
   }
 
+  /*
+   * word count with CPU map count:2: allocation as with defaults (only RAM orders components), CPU budget 4.
+   * c1: count#1 takes 2, sentence#0 and split#1 share 4 - 1 - 2 = 1 -> 0.5 each; container 0.5 + 0.5 + 2 + 1 = 4.
+   * c2: count#0 takes 2, split#0 gets 4 - 1 - 2 = 1; container 4. The disk map is ignored, as in Heron.
+   */
+  @Test
+  void packsExplicitCpuMapAndIgnoresDiskMap() {
+    PackingPlan plan = packing.pack(wordCount(), Map.of(
+        "topology.component.cpumap", "count:2.0", "topology.component.diskmap", "count:1"));
+
+    assertThat(plan.containers().get(0).instances()).extracting(i -> i.resources().cpu()).containsExactly(0.5, 0.5, 2.0);
+    assertThat(plan.containers().get(1).instances()).extracting(i -> i.resources().cpu()).containsExactly(1.0, 2.0);
+    assertThat(plan.containers()).extracting(c -> c.required().cpu()).containsOnly(4.0);
+    assertThat(plan.containers()).flatExtracting(ContainerPlan::instances)
+        .extracting(i -> i.resources().diskBytes()).containsOnly(GIB);
+  }
+
   /* Effectively-once adds the checkpoint manager: padding 3 GiB; 1 instance -> budget 4 GiB, instance 1 GiB. */
   @Test
   void statefulTopologyPadsForCheckpointManager() {
