@@ -25,12 +25,38 @@ public record PackingPlan(String id, List<ContainerPlan> containers) {
     return containers.size();
   }
 
-  /** Component name to RAM bytes per instance, in first-seen order (Heron's {@code --component-ram-map}). */
+  /**
+   * The component-wise maximum of every container's scheduled resources (Heron's
+   * {@code getMaxContainerResources}, which prefers scheduled over required).
+   */
+  public Resources maxScheduledResources() {
+    return containers.stream().map(ContainerPlan::scheduled).reduce(Resources.ZERO, Resources::max);
+  }
+
+  /**
+   * A copy in which every container's {@code scheduled} is the component-wise maximum over all containers,
+   * as Heron's {@code cloneWithHomogeneousScheduledResource} does before an Aurora job is created (every
+   * Aurora instance of a job gets the same size). Idempotent.
+   */
+  public PackingPlan withHomogeneousScheduledResources() {
+    Resources max = maxScheduledResources();
+    return new PackingPlan(
+        id,
+        containers.stream()
+            .map(c -> new ContainerPlan(c.id(), c.instances(), c.required(), max))
+            .toList());
+  }
+
+  /**
+   * Component name to RAM bytes per instance, in first-seen order (Heron's {@code --component-ram-map}).
+   * When instances of one component differ (round-robin packing can give them different shares), the
+   * smallest wins, as in Heron's {@code getComponentRamDistribution}, so no container is overcommitted.
+   */
   public Map<String, Long> componentRamMap() {
     Map<String, Long> ram = new LinkedHashMap<>();
     for (ContainerPlan container : containers) {
       for (InstancePlan instance : container.instances()) {
-        ram.putIfAbsent(instance.component(), instance.resources().ramBytes());
+        ram.merge(instance.component(), instance.resources().ramBytes(), Math::min);
       }
     }
     return ram;
