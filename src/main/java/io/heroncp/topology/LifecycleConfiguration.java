@@ -1,6 +1,8 @@
 package io.heroncp.topology;
 
 import io.heroncp.cluster.ClusterRegistry;
+import io.heroncp.heron.DefinitionReader;
+import io.heroncp.heron.RoundRobinPacking;
 import io.heroncp.packages.PackageStore;
 import io.heroncp.packages.PackageStoreProperties;
 import io.heroncp.packages.TopologyPackageBuilder;
@@ -27,11 +29,12 @@ class LifecycleConfiguration {
   }
 
   @Bean
-  TopologyLifecycle topologyLifecycle(ClusterRegistry clusters, SchedulerDirectory schedulers, TopologyStore store,
+  TopologyLifecycle topologyLifecycle(ClusterRegistry clusters, DefinitionReader definitions,
+      RoundRobinPacking packing, SchedulerDirectory schedulers, TopologyStore store,
       PackageStore packages, TopologyPackageBuilder packageBuilder, ZooKeeperProperties zookeeper,
       PackageStoreProperties packageProperties) {
     URI configured = packageProperties.publicBaseUrl();
-    return new TopologyLifecycle(clusters, schedulers, store, packages, packageBuilder, zookeeper,
+    return new TopologyLifecycle(clusters, definitions, packing, schedulers, store, packages, packageBuilder, zookeeper,
         () -> configured != null ? configured : boundBaseUrl.get(),
         packageProperties.maxUploadSize().toBytes(), Clock.systemUTC());
   }

@@ -3,9 +3,12 @@ package io.heroncp.topology;
 import io.heroncp.cluster.ClusterProperties;
 import io.heroncp.cluster.ClusterRegistry;
 import io.heroncp.heron.DefinitionReader;
+import io.heroncp.heron.ExecutionState;
+import io.heroncp.heron.HeronPaths;
 import io.heroncp.heron.HeronStateCodec;
 import io.heroncp.heron.PackingPlan;
 import io.heroncp.heron.RoundRobinPacking;
+import io.heroncp.heron.SchedulerLocation;
 import io.heroncp.heron.TopologyDefinition;
 import io.heroncp.packages.PackageStore;
 import io.heroncp.packages.StoredPackage;
@@ -53,6 +56,8 @@ public class TopologyLifecycle {
   private static final long MAX_DEFINITION_BYTES = 64L * 1024 * 1024;
 
   private final ClusterRegistry clusters;
+  private final DefinitionReader definitions;
+  private final RoundRobinPacking packing;
   private final SchedulerDirectory schedulers;
   private final TopologyStore store;
   private final PackageStore packages;
@@ -62,10 +67,13 @@ public class TopologyLifecycle {
   private final long maxUploadBytes;
   private final Clock clock;
 
-  public TopologyLifecycle(ClusterRegistry clusters, SchedulerDirectory schedulers, TopologyStore store,
+  public TopologyLifecycle(ClusterRegistry clusters, DefinitionReader definitions, RoundRobinPacking packing,
+      SchedulerDirectory schedulers, TopologyStore store,
       PackageStore packages, TopologyPackageBuilder packageBuilder, ZooKeeperProperties zookeeper,
       Supplier<URI> publicBaseUrl, long maxUploadBytes, Clock clock) {
     this.clusters = clusters;
+    this.definitions = definitions;
+    this.packing = packing;
     this.schedulers = schedulers;
     this.store = store;
     this.packages = packages;
@@ -134,7 +142,8 @@ public class TopologyLifecycle {
       }
       TopologyState running = prepared.definition().initiallyPaused() ? TopologyState.PAUSED : TopologyState.RUNNING;
       TopologyRecord launched = store.completeLaunch(intent.withState(running, clock.instant(), operationId), heron,
-          HeronStateCodec.schedulerLocation(key.name(), jobLinks(prepared)));
+          HeronStateCodec.encodeSchedulerLocation(SchedulerLocation.forAurora(key.name(),
+              prepared.config().get("heron.scheduler.job.link.template"), key.cluster(), key.role(), key.environment())));
       outcome = "succeeded";
       return launched;
     } catch (ControlPlaneException e) {
@@ -251,7 +260,7 @@ public class TopologyLifecycle {
       throw new InvalidFieldException("environment '" + environment + "' is not allowed in cluster " + command.cluster()
           + ": it must match " + cluster.allowedEnvironments(), "environment");
     }
-    TopologyDefinition definition = DefinitionReader.read(readDefinition(command.definition()));
+    TopologyDefinition definition = definitions.read(readDefinition(command.definition()));
     if (!definition.name().equals(command.name())) {
       throw new InvalidFieldException("name '" + command.name() + "' does not match the definition's topology name '"
           + definition.name() + "'", "name");
@@ -259,9 +268,9 @@ public class TopologyLifecycle {
     Map<String, String> config = new LinkedHashMap<>(cluster.heronConfig());
     config.putAll(definition.config());
     config.putAll(command.overrides());
-    PackingPlan packing = RoundRobinPacking.pack(definition, config).withHomogeneousScheduledResources();
+    PackingPlan plan = packing.pack(definition, config).withHomogeneousScheduledResources();
     TopologyKey key = new TopologyKey(command.cluster(), command.role(), environment, command.name());
-    return new Prepared(key, cluster, user, definition, config, packing);
+    return new Prepared(key, cluster, user, definition, config, plan);
   }
 
   private static void identifier(String field, String value) {
@@ -353,26 +362,16 @@ public class TopologyLifecycle {
 
   private HeronStateNodes heronNodes(Prepared prepared, StoredPackage stored) {
     TopologyKey key = prepared.key();
-    return new HeronStateNodes(prepared.cluster().heronRoot(), key.name(),
+    return new HeronStateNodes(new HeronPaths(prepared.cluster().heronRoot()), key.name(),
         prepared.definition().trimmedBytes(),
-        HeronStateCodec.packingPlan(prepared.packing()),
-        HeronStateCodec.executionState(key.name(), prepared.definition().id(), clock.instant(), prepared.user(),
-            key.cluster(), key.environment(), key.role()));
+        HeronStateCodec.encodePackingPlan(prepared.packing()),
+        HeronStateCodec.encodeExecutionState(ExecutionState.forSubmission(prepared.definition(), key.cluster(),
+            key.role(), key.environment(), prepared.user(), clock.instant(), release(prepared.config()))));
   }
 
   private JobRequest jobRequest(Prepared prepared, URI packageUri, String binaryName) {
     return new JobRequest(prepared.key(), prepared.user(), prepared.definition(), prepared.packing(), packageUri,
         binaryName, prepared.config());
-  }
-
-  private List<String> jobLinks(Prepared prepared) {
-    String template = prepared.config().get("heron.scheduler.job.link.template");
-    if (template == null || template.isBlank()) {
-      return List.of();
-    }
-    TopologyKey key = prepared.key();
-    return List.of(template.replace("${CLUSTER}", key.cluster()).replace("${ROLE}", key.role())
-        .replace("${ENVIRON}", key.environment()).replace("${TOPOLOGY}", key.name()));
   }
 
   private String stateManagerConnection(ClusterProperties cluster) {
@@ -404,8 +403,14 @@ public class TopologyLifecycle {
         .toList();
   }
 
+  /** Heron fills the release state from its build keys; so do we, from the effective config. */
+  private static ExecutionState.Release release(Map<String, String> config) {
+    return new ExecutionState.Release(config.getOrDefault("heron.build.user", "heron-controlplane"), "",
+        config.getOrDefault("heron.build.version", "unknown"));
+  }
+
   private static TopologyRecord.PackingSummary packingSummary(PackingPlan packing) {
-    var size = packing.maxContainerResources();
+    var size = packing.maxScheduledResources();
     int instances = packing.containers().stream().mapToInt(c -> c.instances().size()).sum();
     return new TopologyRecord.PackingSummary(packing.id(), packing.containerCount(), instances,
         packing.containerCount() + 1, size.cpu(), size.ramBytes(), size.diskBytes());

@@ -120,9 +120,7 @@ public class TopologyStore implements AutoCloseable {
       List<CuratorOp> ops = new ArrayList<>();
       ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT)
           .forPath(recordPath(key.cluster(), key.name()), serialize(record)));
-      ops.add(heron.create(client, HeronStateNodes.TOPOLOGIES, heron.topology()));
-      ops.add(heron.create(client, HeronStateNodes.PACKING_PLANS, heron.packingPlan()));
-      ops.add(heron.create(client, HeronStateNodes.EXECUTION_STATE, heron.executionState()));
+      ops.addAll(heron.createSubmitNodes(client));
       List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
       return remember(record, results.get(0).getResultStat());
     } catch (KeeperException.NodeExistsException e) {
@@ -141,8 +139,8 @@ public class TopologyStore implements AutoCloseable {
     try {
       List<CuratorOp> ops = new ArrayList<>();
       ops.add(setRecordOp(record));
-      if (client.checkExists().forPath(heron.path(HeronStateNodes.SCHEDULERS)) == null) {
-        ops.add(heron.create(client, HeronStateNodes.SCHEDULERS, schedulerLocation));
+      if (client.checkExists().forPath(heron.paths().schedulerLocation(heron.name())) == null) {
+        ops.add(heron.createSchedulerLocation(client, schedulerLocation));
       }
       List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
       return remember(record, results.get(0).getResultStat());
@@ -198,14 +196,14 @@ public class TopologyStore implements AutoCloseable {
     }
   }
 
-  /** Reads one Heron state node directly from ZooKeeper (not cached). */
-  public Optional<byte[]> readHeronNode(HeronStateNodes heron, String directory) {
+  /** Reads one node directly from ZooKeeper (not cached), e.g. a Heron state node. */
+  public Optional<byte[]> read(String path) {
     try {
-      return Optional.of(client.getData().forPath(heron.path(directory)));
+      return Optional.of(client.getData().forPath(path));
     } catch (KeeperException.NoNodeException e) {
       return Optional.empty();
     } catch (Exception e) {
-      throw ZooKeeperFailures.translate("reading " + heron.path(directory), e);
+      throw ZooKeeperFailures.translate("reading " + path, e);
     }
   }
 
@@ -228,13 +226,13 @@ public class TopologyStore implements AutoCloseable {
           + existing.get().key() + "); kill it first or choose another name";
     }
     return "Topology '" + key.name() + "' already exists in cluster " + key.cluster()
-        + " (Heron state under " + heron.root() + "); kill it first or choose another name";
+        + " (stale Heron state at " + heron.paths().topology(key.name()) + "); kill it first or choose another name";
   }
 
   private void ensureParents(String recordPath, HeronStateNodes heron) throws Exception {
-    for (String parent : List.of(recordPath.substring(0, recordPath.lastIndexOf('/')),
-        heron.directory(HeronStateNodes.TOPOLOGIES), heron.directory(HeronStateNodes.PACKING_PLANS),
-        heron.directory(HeronStateNodes.EXECUTION_STATE), heron.directory(HeronStateNodes.SCHEDULERS))) {
+    List<String> parents = new ArrayList<>(heron.submitDirectories());
+    parents.add(0, recordPath.substring(0, recordPath.lastIndexOf('/')));
+    for (String parent : parents) {
       if (client.checkExists().forPath(parent) == null) {
         try {
           client.create().creatingParentContainersIfNeeded().forPath(parent);
