@@ -367,5 +367,11 @@ public final class PackageStore {
       digest.update(b, off, len);
       count += len;
     }
+
+    /** Flushes only: the file's channel is closed by its owner, even if a writer closes this stream early. */
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
   }
 }
