@@ -1,6 +1,7 @@
 package io.heroncp.packages;
 
 import java.net.URI;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -19,8 +20,9 @@ class PackageConfiguration {
   @Bean
   PackageStore packageStore(PackageStoreProperties properties) {
     PackageStore store = new PackageStore(properties.directory());
-    log.info("Package store in {} ({} packages, {} bytes, max upload {})", store.directory(), store.count(),
-        store.totalBytes(), properties.maxUploadSize());
+    List<StoredPackage> stored = store.list();
+    log.info("Package store in {} ({} files, {} bytes, max upload {})", store.directory(), stored.size(),
+        stored.stream().mapToLong(StoredPackage::size).sum(), properties.maxUploadSize());
     return store;
   }
 
