@@ -1,6 +1,7 @@
 package io.heroncp.packages;
 
 import io.heroncp.problems.NotFoundException;
+import java.time.Duration;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
@@ -8,6 +9,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -21,6 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class PackageController {
 
+  static final String PATH = "/api/v1/packages/{sha256}/{file}";
   static final MediaType GZIP = MediaType.parseMediaType("application/gzip");
 
   private final PackageStore store;
@@ -29,17 +33,29 @@ class PackageController {
     this.store = store;
   }
 
-  // GET mappings answer HEAD too: same headers, no body.
-  @GetMapping("/api/v1/packages/{sha256}/{file}")
+  @GetMapping(PATH)
   ResponseEntity<Resource> download(@PathVariable String sha256, @PathVariable String file) {
-    StoredPackage stored = store.find(sha256, file).orElseThrow(() -> new NotFoundException("No package "
-        + file + " with digest " + sha256 + " is stored here; submit the topology again to rebuild it."));
+    StoredPackage stored = find(sha256, file);
+    return headers(stored).body(new FileSystemResource(stored.path()));
+  }
+
+  /** Same headers as GET, without opening the file (a GET mapping would read it only to discard it). */
+  @RequestMapping(path = PATH, method = RequestMethod.HEAD)
+  ResponseEntity<Void> head(@PathVariable String sha256, @PathVariable String file) {
+    return headers(find(sha256, file)).build();
+  }
+
+  private StoredPackage find(String sha256, String file) {
+    return store.find(sha256, file).orElseThrow(() -> new NotFoundException("No package " + file
+        + " with digest " + sha256 + " is stored here; submit the topology again to rebuild it."));
+  }
+
+  private static ResponseEntity.BodyBuilder headers(StoredPackage stored) {
     return ResponseEntity.ok()
         .eTag("\"" + stored.sha256() + "\"")
-        .cacheControl(CacheControl.maxAge(java.time.Duration.ofDays(365)).cachePublic().immutable())
+        .cacheControl(CacheControl.maxAge(Duration.ofDays(365)).cachePublic().immutable())
         .contentType(mediaTypeOf(stored.fileName()))
-        .contentLength(stored.size())
-        .body(new FileSystemResource(stored.path()));
+        .contentLength(stored.size());
   }
 
   static MediaType mediaTypeOf(String fileName) {
