@@ -49,6 +49,18 @@ class PackageControllerTest {
   }
 
   @Test
+  void rangeRequestAnswers206WithThePart() throws Exception {
+    StoredPackage stored = store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
+
+    mvc.perform(get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz")
+            .header("Range", "bytes=100-199"))
+        .andExpect(status().isPartialContent())
+        .andExpect(header().longValue("Content-Length", 100))
+        .andExpect(header().string("Content-Range", "bytes 100-199/" + content.length))
+        .andExpect(content().bytes(java.util.Arrays.copyOfRange(content, 100, 200)));
+  }
+
+  @Test
   void headAnswersTheSameHeadersWithoutBody() throws Exception {
     StoredPackage stored = store.store(new ByteArrayInputStream(content), "word-count.jar", 1_000_000);
 
