@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -258,7 +259,7 @@ public final class TopologyPackageBuilder {
   static String stateManagerConfig(String original, TopologyPackageRequest request) {
     Map<String, String> replacements = new LinkedHashMap<>();
     List<String> lines = new ArrayList<>(List.of(original.split("\n", -1)));
-    Set<String> presentKeys = new java.util.HashSet<>();
+    Set<String> presentKeys = new HashSet<>();
     for (String line : lines) {
       Matcher matcher = TOP_LEVEL_KEY.matcher(line);
       if (matcher.matches()) {
