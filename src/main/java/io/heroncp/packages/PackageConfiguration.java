@@ -1,0 +1,45 @@
+package io.heroncp.packages;
+
+import java.net.URI;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * Creates the package store (beans {@code packageStore}, {@code topologyPackageBuilder}) from
+ * {@link PackageStoreProperties}. Unconditional: every deployment serves packages to Aurora.
+ */
+@Configuration(proxyBeanMethods = false)
+class PackageConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(PackageConfiguration.class);
+
+  @Bean
+  PackageStore packageStore(PackageStoreProperties properties) {
+    PackageStore store = new PackageStore(properties.directory());
+    List<StoredPackage> stored = store.list();
+    log.info("Package store in {} ({} files, {} bytes, max upload {})", store.directory(), stored.size(),
+        stored.stream().mapToLong(StoredPackage::size).sum(), properties.maxUploadSize());
+    return store;
+  }
+
+  /**
+   * The builder addresses packages under {@code heroncp.packages.public-base-url}; when that is empty, under
+   * {@code http://127.0.0.1:<port>} with the port the web server actually listens on (only right when Aurora's
+   * agents run on this host, as in local setups).
+   */
+  @Bean
+  TopologyPackageBuilder topologyPackageBuilder(PackageStore packageStore, PackageStoreProperties properties,
+      Environment environment) {
+    if (properties.publicBaseUrl() != null) {
+      return new TopologyPackageBuilder(packageStore, properties.publicBaseUrl());
+    }
+    log.warn("heroncp.packages.public-base-url is not set; package URIs point at 127.0.0.1, which only agents on"
+        + " this host can reach");
+    return new TopologyPackageBuilder(packageStore, () -> URI.create("http://127.0.0.1:"
+        + environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"))));
+  }
+}

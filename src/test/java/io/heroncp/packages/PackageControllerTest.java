@@ -1,0 +1,126 @@
+package io.heroncp.packages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.head;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import io.heroncp.problems.ControlPlaneException;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+class PackageControllerTest {
+
+  @TempDir Path directory;
+  private PackageStore store;
+  private MockMvc mvc;
+  private final byte[] content = PackageStoreTest.randomBytes(70_000, 20);
+
+  @BeforeEach
+  void setUp() {
+    store = new PackageStore(directory.resolve("store"));
+    mvc = MockMvcBuilders.standaloneSetup(new PackageController(store))
+        .setControllerAdvice(new Problems())
+        .build();
+  }
+
+  @Test
+  void getStreamsTheStoredBytesWithImmutableCachingHeaders() throws Exception {
+    StoredPackage stored = store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
+
+    mvc.perform(get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz"))
+        .andExpect(status().isOk())
+        .andExpect(header().string("Content-Type", "application/gzip"))
+        .andExpect(header().longValue("Content-Length", content.length))
+        .andExpect(header().string("ETag", "\"" + stored.sha256() + "\""))
+        .andExpect(header().string("Cache-Control", "max-age=31536000, public, immutable"))
+        .andExpect(content().bytes(content));
+  }
+
+  @Test
+  void rangeRequestAnswers206WithThePart() throws Exception {
+    StoredPackage stored = store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
+
+    mvc.perform(get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz")
+            .header("Range", "bytes=100-199"))
+        .andExpect(status().isPartialContent())
+        .andExpect(header().longValue("Content-Length", 100))
+        .andExpect(header().string("Content-Range", "bytes 100-199/" + content.length))
+        .andExpect(content().bytes(java.util.Arrays.copyOfRange(content, 100, 200)));
+  }
+
+  @Test
+  void headAnswersTheSameHeadersWithoutBody() throws Exception {
+    StoredPackage stored = store.store(new ByteArrayInputStream(content), "word-count.jar", 1_000_000);
+
+    var result = mvc.perform(head("/api/v1/packages/{sha}/{file}", stored.sha256(), "word-count.jar"))
+        .andExpect(status().isOk())
+        .andExpect(header().string("Content-Type", "application/octet-stream"))
+        .andExpect(header().longValue("Content-Length", content.length))
+        .andExpect(header().string("ETag", "\"" + stored.sha256() + "\""))
+        .andReturn();
+    assertThat(result.getResponse().getContentAsByteArray()).isEmpty();
+  }
+
+  @Test
+  void matchingIfNoneMatchAnswers304() throws Exception {
+    StoredPackage stored = store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
+
+    var result = mvc.perform(get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz")
+            .header("If-None-Match", "\"" + stored.sha256() + "\""))
+        .andExpect(status().isNotModified())
+        .andReturn();
+    assertThat(result.getResponse().getContentAsByteArray()).isEmpty();
+  }
+
+  @Test
+  void unknownDigestOrNameAnswers404() throws Exception {
+    StoredPackage stored = store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
+
+    mvc.perform(get("/api/v1/packages/{sha}/{file}", "0".repeat(64), "topology.tar.gz"))
+        .andExpect(status().isNotFound());
+    mvc.perform(get("/api/v1/packages/{sha}/{file}", stored.sha256(), "other.tar.gz"))
+        .andExpect(status().isNotFound());
+    mvc.perform(head("/api/v1/packages/{sha}/{file}", stored.sha256(), "other.tar.gz"))
+        .andExpect(status().isNotFound());
+  }
+
+  @Test
+  void headWithMatchingIfNoneMatchAnswers304() throws Exception {
+    StoredPackage stored = store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
+
+    mvc.perform(head("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz")
+            .header("If-None-Match", "\"" + stored.sha256() + "\""))
+        .andExpect(status().isNotModified());
+  }
+
+  @Test
+  void invalidDigestOrNameAnswers404WithoutReadingOutsideTheStore() throws Exception {
+    Files.writeString(directory.resolve("secret.txt"), "secret");
+
+    mvc.perform(get("/api/v1/packages/{sha}/{file}", "..", "secret.txt")).andExpect(status().isNotFound());
+    mvc.perform(get("/api/v1/packages/..%2F/secret.txt")).andExpect(status().isNotFound());
+    mvc.perform(get("/api/v1/packages/{sha}/{file}", "A".repeat(64), "x")).andExpect(status().isNotFound());
+    mvc.perform(get("/api/v1/packages/{sha}/{file}", "a".repeat(64), "..")).andExpect(status().isNotFound());
+  }
+
+  /** Stands in for the application's problem handler: domain exception to its status. */
+  @RestControllerAdvice
+  static class Problems {
+    @ExceptionHandler(ControlPlaneException.class)
+    ResponseEntity<String> handle(ControlPlaneException e) {
+      return ResponseEntity.status(e.status()).body(e.getMessage());
+    }
+  }
+}
