@@ -102,6 +102,11 @@ public final class TopologyPackageBuilder {
    *     cluster's
    * @throws UncheckedIOException if the binary or the config directory cannot be read or the store fails
    */
+  /** The URI a package stored now would be served under, for renderings that store nothing (dry runs). */
+  public URI placeholderUri() {
+    return uriOf(new StoredPackage("0".repeat(64), PACKAGE_FILE_NAME, 0, null), publicBaseUrl.get());
+  }
+
   public TopologyPackage build(TopologyPackageRequest request) {
     Objects.requireNonNull(request, "request");
     String definitionName = definitionFileName(request.topologyName());

@@ -12,7 +12,9 @@ import io.heroncp.heron.SchedulerLocation;
 import io.heroncp.heron.TopologyDefinition;
 import io.heroncp.packages.PackageStore;
 import io.heroncp.packages.StoredPackage;
+import io.heroncp.packages.TopologyPackage;
 import io.heroncp.packages.TopologyPackageBuilder;
+import io.heroncp.packages.TopologyPackageRequest;
 import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.problems.InvalidFieldException;
@@ -37,7 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,14 +64,13 @@ public class TopologyLifecycle {
   private final PackageStore packages;
   private final TopologyPackageBuilder packageBuilder;
   private final ZooKeeperProperties zookeeper;
-  private final Supplier<URI> publicBaseUrl;
   private final long maxUploadBytes;
   private final Clock clock;
 
   public TopologyLifecycle(ClusterRegistry clusters, DefinitionReader definitions, RoundRobinPacking packing,
       SchedulerDirectory schedulers, TopologyStore store,
       PackageStore packages, TopologyPackageBuilder packageBuilder, ZooKeeperProperties zookeeper,
-      Supplier<URI> publicBaseUrl, long maxUploadBytes, Clock clock) {
+      long maxUploadBytes, Clock clock) {
     this.clusters = clusters;
     this.definitions = definitions;
     this.packing = packing;
@@ -79,7 +79,6 @@ public class TopologyLifecycle {
     this.packages = packages;
     this.packageBuilder = packageBuilder;
     this.zookeeper = zookeeper;
-    this.publicBaseUrl = publicBaseUrl;
     this.maxUploadBytes = maxUploadBytes;
     this.clock = clock;
   }
@@ -102,7 +101,7 @@ public class TopologyLifecycle {
     if (!format.equals("json") && !format.equals("table")) {
       throw new InvalidFieldException("dry_run_format must be json or table", "dry_run_format");
     }
-    URI packageUri = publicBaseUrl.get().resolve("/api/v1/packages/<sha256>/topology.tar.gz");
+    URI packageUri = packageBuilder.placeholderUri();
     JobRequest request = jobRequest(prepared, packageUri, safeFileName(command.topology()));
     return new DryRun(prepared.key(), prepared.packing(), schedulers.forCluster(prepared.key().cluster()).render(request), format);
   }
@@ -125,8 +124,9 @@ public class TopologyLifecycle {
             + "; kill it first or choose another name", "name");
       }
       String binaryName = safeFileName(command.topology());
-      StoredPackage stored = buildPackage(prepared, command.topology(), binaryName);
-      URI packageUri = packageBuilder.uriOf(stored, publicBaseUrl.get());
+      TopologyPackage built = buildPackage(prepared, command, binaryName);
+      StoredPackage stored = built.stored();
+      URI packageUri = built.uri();
       HeronStateNodes heron = heronNodes(prepared, stored);
       Instant now = clock.instant();
       TopologyRecord record = new TopologyRecord(key, prepared.definition().id(), TopologyState.SUBMITTING,
@@ -306,11 +306,11 @@ public class TopologyLifecycle {
     return name;
   }
 
-  private StoredPackage buildPackage(Prepared prepared, Upload topology, String binaryName) {
+  private TopologyPackage buildPackage(Prepared prepared, SubmitCommand command, String binaryName) {
     Path temp = null;
     try {
       temp = Files.createTempFile("topology-", "-" + binaryName);
-      try (InputStream in = topology.content().open()) {
+      try (InputStream in = command.topology().content().open()) {
         long copied = copyLimited(in, temp);
         if (copied > maxUploadBytes) {
           throw new PayloadTooLargeException("topology file is larger than the limit of " + maxUploadBytes
@@ -318,9 +318,9 @@ public class TopologyLifecycle {
         }
       }
       String connection = stateManagerConnection(prepared.cluster());
-      return packageBuilder.build(prepared.definition().name(), prepared.definition().bytes(), temp, binaryName,
-          prepared.cluster().heronConfigDirectory(), Map.copyOf(subtract(prepared.config(), prepared.cluster().heronConfig())),
-          connection, prepared.cluster().heronRoot());
+      return packageBuilder.build(new TopologyPackageRequest(prepared.definition().name(),
+          prepared.definition().bytes(), temp, binaryName, command.overrides(), prepared.cluster().heronConfigDirectory(),
+          connection, prepared.cluster().heronRoot()));
     } catch (IOException e) {
       throw new UncheckedIOException("could not store the topology package", e);
     } finally {
@@ -348,16 +348,6 @@ public class TopologyLifecycle {
       }
       return total;
     }
-  }
-
-  private static Map<String, String> subtract(Map<String, String> all, Map<String, String> base) {
-    Map<String, String> diff = new LinkedHashMap<>();
-    all.forEach((k, v) -> {
-      if (!v.equals(base.get(k))) {
-        diff.put(k, v);
-      }
-    });
-    return diff;
   }
 
   private HeronStateNodes heronNodes(Prepared prepared, StoredPackage stored) {
