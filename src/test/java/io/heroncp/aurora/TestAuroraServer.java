@@ -90,6 +90,10 @@ final class TestAuroraServer implements AutoCloseable {
     if (latch != null) {
       latch.countDown();
     }
+    CountDownLatch hold = handler.holdCreateReply;
+    if (hold != null) {
+      hold.countDown();
+    }
     server.stop(0);
     executor.shutdownNow();
   }
@@ -186,19 +190,23 @@ final class TestAuroraServer implements AutoCloseable {
     volatile JobConfiguration created;
     volatile Set<Integer> killedInstances;
     volatile TaskQuery lastQuery;
+    /** When set, createJob creates the job and then holds its reply until the latch opens (a timed-out create). */
+    volatile CountDownLatch holdCreateReply;
     private int nextTaskId;
 
     synchronized void script(String method, Response... responses) {
       scripted.computeIfAbsent(method, m -> new ArrayDeque<>()).addAll(List.of(responses));
     }
 
-    private synchronized Response scriptedOr(String method, java.util.function.Supplier<Response> fallback) {
-      calls.add(method);
-      Deque<Response> queue = scripted.get(method);
-      if (queue != null && !queue.isEmpty()) {
-        return queue.poll();
+    private Response scriptedOr(String method, java.util.function.Supplier<Response> fallback) {
+      Response response;
+      synchronized (this) {
+        calls.add(method);
+        Deque<Response> queue = scripted.get(method);
+        response = queue == null ? null : queue.poll();
       }
-      return fallback.get();
+      // The fallback runs outside the lock: createJob may hold its reply while other calls go on.
+      return response != null ? response : fallback.get();
     }
 
     /** Adds a task for instance {@code instance} of the job, created at {@code createdAt}. */
@@ -260,6 +268,14 @@ final class TestAuroraServer implements AutoCloseable {
             new ScheduledTask().setAssignedTask(new AssignedTask().setTask(description.getTaskConfig())));
         for (int i = 0; i < description.getInstanceCount(); i++) {
           addTask(key, i, ScheduleStatus.PENDING, System.currentTimeMillis(), topologyId);
+        }
+        CountDownLatch hold = holdCreateReply;
+        if (hold != null) {
+          try {
+            hold.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
         }
         return ok();
       });
