@@ -33,9 +33,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.thrift.TException;
-import org.apache.thrift.TSerializer;
-import org.apache.thrift.protocol.TSimpleJSONProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -270,18 +267,13 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
   }
 
   private String renderJson(JobConfiguration job) {
-    try {
-      String simple = new TSerializer(new TSimpleJSONProtocol.Factory()).toString(job);
-      ObjectNode tree = (ObjectNode) json.readTree(simple);
-      // Show the Thermos document as JSON rather than as one escaped string.
-      JsonNode executor = tree.path("taskConfig").path("executorConfig");
-      if (executor instanceof ObjectNode executorNode && executorNode.has("data")) {
-        executorNode.set("data", json.readTree(executorNode.get("data").asString()));
-      }
-      return json.writeValueAsString(tree);
-    } catch (TException e) {
-      throw new IllegalStateException("cannot render the Aurora job", e);
+    ObjectNode tree = (ObjectNode) ThriftJson.tree(job);
+    // Show the Thermos document as JSON rather than as one escaped string.
+    JsonNode executor = tree.path("taskConfig").path("executorConfig");
+    if (executor instanceof ObjectNode executorNode && executorNode.has("data")) {
+      executorNode.set("data", json.readTree(executorNode.get("data").asString()));
     }
+    return json.writeValueAsString(tree);
   }
 
   private List<String> table(JobConfiguration job) {

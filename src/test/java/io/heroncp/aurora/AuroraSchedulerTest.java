@@ -62,6 +62,20 @@ class AuroraSchedulerTest {
   }
 
   @Test
+  void createJobOverThriftJsonCarriesTheWholeJob() {
+    scheduler.close();
+    ClusterProperties.Scheduler settings = new ClusterProperties.Scheduler(server.baseUrl(), null, "/aurora/scheduler",
+        null, null, Protocol.JSON, Duration.ofSeconds(2), Duration.ofSeconds(5));
+    scheduler = AuroraScheduler.forCluster("devcluster", AuroraFixtures.cluster(settings), null, null, ZK);
+
+    scheduler.createJob(AuroraFixtures.request("prod"));
+
+    assertThat(server.exchanges).singleElement()
+        .satisfies(e -> assertThat(e.contentType()).isEqualTo("application/vnd.apache.thrift.json"));
+    assertThat(server.handler.created).isEqualTo(scheduler.job(AuroraFixtures.request("prod")));
+  }
+
+  @Test
   void createJobRetriedWithTheSameTopologyIdSucceeds() {
     scheduler.createJob(AuroraFixtures.request("devel"));
 
@@ -182,7 +196,13 @@ class AuroraSchedulerTest {
     JsonNode json = JsonMapper.builder().build().readTree(rendering.json());
     assertThat(json.path("key").path("name").asString()).isEqualTo("WordCount");
     assertThat(json.path("instanceCount").asInt()).isEqualTo(3);
-    assertThat(json.path("taskConfig").path("isService").asBoolean()).isTrue();
+    assertThat(json.path("taskConfig").path("isService").isBoolean()).isTrue();
+    assertThat(json.path("taskConfig").path("isService").booleanValue()).isTrue();
+    assertThat(json.path("cronCollisionPolicy").asString()).isEqualTo("KILL_EXISTING");
+    assertThat(json.has("cronSchedule")).isFalse();
+    assertThat(json.path("taskConfig").path("resources").toString()).contains("{\"numCpus\":3.0}", "{\"ramMb\":2560}",
+        "{\"namedPort\":\"yourkit\"}");
+    assertThat(json.path("taskConfig").path("container").path("mesos").isObject()).isTrue();
     assertThat(json.path("taskConfig").path("executorConfig").path("data").path("task").path("name").asString())
         .isEqualTo("setup_and_run");
     assertThat(rendering.table()).anySatisfy(line -> assertThat(line).contains("devcluster/alice/devel/WordCount"));
