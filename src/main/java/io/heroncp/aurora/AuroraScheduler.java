@@ -256,7 +256,7 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
   private RuntimeException map(AuroraResponseException e) {
     return switch (e.code()) {
       case INVALID_REQUEST -> new InvalidFieldException(
-          "Aurora rejected the job: " + e.details() + "; fix the request and submit again", null, e);
+          "Aurora rejected " + e.method() + ": " + e.details() + "; fix the request and try again", null, e);
       case JOB_UPDATING_ERROR -> new ConflictException(
           "an update of this job is in progress at Aurora (" + e.details() + "); wait for it or abort it", null, e);
       case AUTH_FAILED -> new DependencyFailedException("the Aurora scheduler of cluster " + cluster

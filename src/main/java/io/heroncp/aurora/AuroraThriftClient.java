@@ -313,9 +313,9 @@ public class AuroraThriftClient {
       return new DependencyUnavailableException("the Aurora scheduler at " + target
           + " knows no leader (HTTP 503); retry when cluster " + cluster + " has elected one");
     }
-    if (status == 401) {
+    if (status == 401 || status == 403) {
       return new DependencyFailedException("the Aurora scheduler of cluster " + cluster + " refused the credentials"
-          + " for " + method + " (HTTP 401); check heroncp.clusters." + cluster + ".scheduler.username/password");
+          + " for " + method + " (HTTP " + status + "); check heroncp.clusters." + cluster + ".scheduler.username/password");
     }
     String text = new String(body, StandardCharsets.UTF_8);
     if (text.length() > 200) {
