@@ -69,7 +69,7 @@ public class AuroraJobFactory {
     checkEnvironment(key.environment(), cluster.allowedEnvironments());
 
     String command = HeronExecutorCommand.commandLine(request, stateManagerConnection, cluster.heronRoot());
-    Resources size = request.packing().maxContainerResources();
+    Resources size = request.packing().maxScheduledResources();
     String data = thermosData(request, cluster, command, size);
 
     JobKey jobKey = new JobKey(key.role(), key.environment(), key.name());

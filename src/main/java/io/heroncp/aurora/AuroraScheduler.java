@@ -234,6 +234,11 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
     return events == null || events.isEmpty() ? Long.MIN_VALUE : events.get(0).getTimestamp();
   }
 
+  /** How this cluster's scheduler is found, e.g. a static URL or a ZooKeeper serverset. */
+  public String discoveryDescription() {
+    return client.locator().description();
+  }
+
   @Override
   public SchedulerProbe probe() {
     String discovery = client.locator().description();

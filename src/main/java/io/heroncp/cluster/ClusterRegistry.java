@@ -4,6 +4,7 @@ import io.heroncp.problems.InvalidFieldException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -17,7 +18,11 @@ public class ClusterRegistry {
   private final Map<String, ClusterProperties> clusters;
   private final Map<String, Pattern> environments = new TreeMap<>();
 
-  public ClusterRegistry(Map<String, ClusterProperties> clusters) {
+  /**
+   * @param clusters the configured clusters
+   * @param discoveredElsewhere clusters whose scheduler discovery comes from Aurora's clusters.json
+   */
+  public ClusterRegistry(Map<String, ClusterProperties> clusters, Set<String> discoveredElsewhere) {
     this.clusters = new TreeMap<>(clusters);
     List<String> problems = new ArrayList<>();
     if (this.clusters.isEmpty()) {
@@ -30,9 +35,9 @@ public class ClusterRegistry {
       }
       boolean url = cluster.scheduler().url() != null;
       boolean zk = cluster.scheduler().zookeeper() != null && !cluster.scheduler().zookeeper().isBlank();
-      if (url == zk) {
+      if (url && zk || !url && !zk && !discoveredElsewhere.contains(name)) {
         problems.add(prefix + "scheduler: set exactly one of scheduler.url (static) or scheduler.zookeeper "
-            + "(serverset discovery with scheduler.zookeeper-path)");
+            + "(serverset discovery with scheduler.zookeeper-path), or list the cluster in heroncp.aurora-clusters-json");
       }
       if ((cluster.scheduler().username() == null) != (cluster.scheduler().password() == null)) {
         problems.add(prefix + "scheduler: set both username and password for HTTP basic auth, or neither");

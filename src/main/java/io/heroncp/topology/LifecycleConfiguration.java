@@ -7,8 +7,8 @@ import io.heroncp.packages.PackageStore;
 import io.heroncp.packages.PackageStoreProperties;
 import io.heroncp.packages.TopologyPackageBuilder;
 import io.heroncp.zookeeper.TopologyStore;
-import io.heroncp.zookeeper.ZooKeeperProperties;
 import java.time.Clock;
+import org.apache.curator.framework.CuratorFramework;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,8 +19,8 @@ class LifecycleConfiguration {
   @Bean
   TopologyLifecycle topologyLifecycle(ClusterRegistry clusters, DefinitionReader definitions,
       RoundRobinPacking packing, SchedulerDirectory schedulers, TopologyStore store, PackageStore packages,
-      TopologyPackageBuilder packageBuilder, ZooKeeperProperties zookeeper, PackageStoreProperties packageProperties) {
+      TopologyPackageBuilder packageBuilder, CuratorFramework curator, PackageStoreProperties packageProperties) {
     return new TopologyLifecycle(clusters, definitions, packing, schedulers, store, packages, packageBuilder,
-        zookeeper, packageProperties.maxUploadSize().toBytes(), Clock.systemUTC());
+        curator.getZookeeperClient().getCurrentConnectionString(), packageProperties.maxUploadSize().toBytes(), Clock.systemUTC());
   }
 }

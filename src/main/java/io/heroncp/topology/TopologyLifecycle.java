@@ -23,7 +23,6 @@ import io.heroncp.problems.NotFoundException;
 import io.heroncp.problems.PayloadTooLargeException;
 import io.heroncp.zookeeper.HeronStateNodes;
 import io.heroncp.zookeeper.TopologyStore;
-import io.heroncp.zookeeper.ZooKeeperProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -63,13 +62,13 @@ public class TopologyLifecycle {
   private final TopologyStore store;
   private final PackageStore packages;
   private final TopologyPackageBuilder packageBuilder;
-  private final ZooKeeperProperties zookeeper;
+  private final String serviceZooKeeper;
   private final long maxUploadBytes;
   private final Clock clock;
 
   public TopologyLifecycle(ClusterRegistry clusters, DefinitionReader definitions, RoundRobinPacking packing,
       SchedulerDirectory schedulers, TopologyStore store,
-      PackageStore packages, TopologyPackageBuilder packageBuilder, ZooKeeperProperties zookeeper,
+      PackageStore packages, TopologyPackageBuilder packageBuilder, String serviceZooKeeper,
       long maxUploadBytes, Clock clock) {
     this.clusters = clusters;
     this.definitions = definitions;
@@ -78,7 +77,7 @@ public class TopologyLifecycle {
     this.store = store;
     this.packages = packages;
     this.packageBuilder = packageBuilder;
-    this.zookeeper = zookeeper;
+    this.serviceZooKeeper = serviceZooKeeper;
     this.maxUploadBytes = maxUploadBytes;
     this.clock = clock;
   }
@@ -366,7 +365,7 @@ public class TopologyLifecycle {
 
   private String stateManagerConnection(ClusterProperties cluster) {
     String connection = cluster.stateManagerConnection();
-    return connection == null || connection.isBlank() ? zookeeper.connectString() : connection;
+    return connection == null || connection.isBlank() ? serviceZooKeeper : connection;
   }
 
   private void rollback(TopologyRecord intent, HeronStateNodes heron, RuntimeException cause) {
