@@ -80,9 +80,16 @@ final class SimulatorFixtures {
     return Arrays.copyOf(buffer.getArray(), buffer.length());
   }
 
-  /** Decodes a reply with a generated client's recv method. */
+  /** Decodes the reply to a call made by {@link #encode} with a generated client's recv method. */
   static <T> T decode(TProtocolFactory protocol, byte[] reply, ThriftCall<T> receive) throws Exception {
-    return receive.apply(new AuroraSchedulerManager.Client(protocol.getProtocol(new TMemoryInputTransport(reply))));
+    AuroraSchedulerManager.Client client =
+        new AuroraSchedulerManager.Client(protocol.getProtocol(new TMemoryInputTransport(reply))) {
+          {
+            // encode() used a fresh client, whose first call carries sequence id 1.
+            seqid_ = 1;
+          }
+        };
+    return receive.apply(client);
   }
 
   static HttpResponse<byte[]> post(URI endpoint, byte[] body, String... headers) throws Exception {
