@@ -81,7 +81,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Tasks move PENDING → ASSIGNED → STARTING → RUNNING on the configured delays, driven by one daemon
  * timer thread; kills go through KILLING → KILLED, restarts through RESTARTING → KILLED plus a new PENDING
- * task. Terminal tasks are retained (never pruned). Job updates roll forward with queue semantics.
+ * task. Terminal tasks are retained, the newest 100 per job (Aurora's {@code -history_max_per_job_threshold}
+ * default; there is no age-based pruning). A PENDING task that is killed also goes through KILLING (Aurora
+ * would delete it at once). Job updates roll forward with queue semantics: {@code groupSize} instances in
+ * flight (the first group of a variable batch strategy), each done once its new task has been RUNNING for
+ * {@code minWaitInInstanceRunningMs}; there is no failure handling or rollback, because simulated tasks
+ * never fail. No cron jobs, quotas or admin calls.
  * Authentication is not modelled here (the HTTP layer does it), so audit users are {@code UNSECURE}, as
  * in an Aurora scheduler without authentication, and an invalid job key on a mutating call is ERROR.
  *
@@ -862,7 +867,8 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
         && (isEmpty(q.getTaskIds()) || q.getTaskIds().contains(assigned.getTaskId()))
         && (isEmpty(q.getStatuses()) || q.getStatuses().contains(task.getStatus()))
         && (isEmpty(q.getInstanceIds()) || q.getInstanceIds().contains(assigned.getInstanceId()))
-        && (isEmpty(q.getSlaveHosts()) || q.getSlaveHosts().contains(assigned.getSlaveHost()))
+        && (isEmpty(q.getSlaveHosts())
+            || assigned.getSlaveHost() != null && q.getSlaveHosts().contains(assigned.getSlaveHost()))
         && (isEmpty(q.getJobKeys()) || q.getJobKeys().contains(job));
   }
 

@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * to the leader's address, unless the request carries {@code Bypass-Leader-Redirect}, in which case it is
  * served from the same state; its {@code /leaderhealth} answers 503.
  *
+ * <p>Not modelled: gzip response compression, CORS, {@code /apibeta}, Kerberos (NEGOTIATE), and Aurora's
+ * permission model (an authenticated user may call everything, so AUTH_FAILED never occurs).
+ *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} once (idempotent). Thread-safe; requests are
  * served by a small pool of daemon threads.
  */
@@ -90,14 +93,25 @@ public final class SimulatorHttpServer implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    leader = HttpServer.create(new InetSocketAddress(properties.host(), properties.port()), 0);
+    try {
+      leader = HttpServer.create(new InetSocketAddress(properties.host(), properties.port()), 0);
+    } catch (IOException e) {
+      close();
+      throw new IOException("Cannot listen on " + properties.host() + ":" + properties.port()
+          + " for the Aurora simulator; set heroncp.simulator.port to a free port (0 = any)", e);
+    }
     leader.createContext("/", this::handleLeader);
     leader.setExecutor(workers);
     leader.start();
     log.info("Aurora simulator (cluster {}) serves the Aurora Thrift API at {}", properties.clusterName(),
         apiEndpoint());
     if (properties.standbyPort() > 0) {
-      standby = HttpServer.create(new InetSocketAddress(properties.host(), properties.standbyPort()), 0);
+      try {
+        standby = HttpServer.create(new InetSocketAddress(properties.host(), properties.standbyPort()), 0);
+      } catch (IOException e) {
+        close();
+        throw e;
+      }
       standby.createContext("/", this::handleStandby);
       standby.setExecutor(workers);
       standby.start();
