@@ -2,6 +2,7 @@ package io.heroncp.simulator;
 
 import io.heroncp.aurora.thrift.Constraint;
 import io.heroncp.aurora.thrift.Container;
+import io.heroncp.aurora.thrift.DockerContainer;
 import io.heroncp.aurora.thrift.JobConfiguration;
 import io.heroncp.aurora.thrift.JobKey;
 import io.heroncp.aurora.thrift.MesosContainer;
@@ -10,6 +11,7 @@ import io.heroncp.aurora.thrift.TaskConfig;
 import io.heroncp.aurora.thrift.ValueConstraint;
 import io.heroncp.aurora.thrift.aurora_apiConstants;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,8 @@ import java.util.regex.Pattern;
  * Aurora's job and task validation and defaulting ({@code ConfigurationManager.validateAndPopulate},
  * {@code TierManager}), in Aurora's order and with Aurora's messages, for the stock scheduler flags:
  * executor {@code AuroraExecutor} only, Mesos containers only, no GPUs, no fetcher URIs, no volumes, the
- * stock {@code tiers.json}.
+ * stock {@code tiers.json}. Not checked: SLA policy limits (only "SLA policy on a non-production tier"
+ * is rejected, with a message of our own).
  *
  * <p>Stateless and thread-safe. Inputs are never modified: the populated configuration is a copy.
  */
@@ -121,36 +124,48 @@ final class ConfigurationValidator {
     }
     boolean docker = task.isSetContainer() && task.getContainer().isSetDocker();
     if (!task.isSetExecutorConfig() && !docker) {
-      throw new InvalidConfigurationException("Configuration may not be null");
+      throw new InvalidConfigurationException("Configuration may not be null.");
     }
-    if (task.isSetExecutorConfig() && !task.getExecutorConfig().isSetName()) {
-      throw new InvalidConfigurationException("Executor name may not be left unset.");
+    if (task.isSetExecutorConfig()) {
+      if (!task.getExecutorConfig().isSetName()) {
+        throw new InvalidConfigurationException("Executor name may not be left unset.");
+      }
+      if (!aurora_apiConstants.AURORA_EXECUTOR_NAME.equals(task.getExecutorConfig().getName())) {
+        throw new InvalidConfigurationException(
+            "Configuration for executor '" + task.getExecutorConfig().getName() + "' doesn't exist.");
+      }
     }
-    if (task.isSetExecutorConfig()
-        && !aurora_apiConstants.AURORA_EXECUTOR_NAME.equals(task.getExecutorConfig().getName())) {
-      throw new InvalidConfigurationException(
-          "Configuration for executor '" + task.getExecutorConfig().getName() + "' doesn't exist.");
-    }
-    if (docker && !task.isSetExecutorConfig()) {
-      throw new InvalidConfigurationException(
-          "This scheduler is configured to require an executor for Docker-based tasks.");
-    }
-    if (!task.isSetContainer()) {
-      task.setContainer(Container.mesos(new MesosContainer()));
-    }
+    checkDedicatedConstraint(task);
     if (docker) {
+      DockerContainer container = task.getContainer().getDocker();
+      if (!container.isSetImage()) {
+        throw new InvalidConfigurationException("A container must specify an image.");
+      }
+      if (container.isSetParameters() && !container.getParameters().isEmpty()) {
+        // -allow_docker_parameters defaults to false.
+        throw new InvalidConfigurationException("This scheduler is configured to disallow Docker parameters.");
+      }
+      if (!task.isSetExecutorConfig()) {
+        // -require_docker_use_executor defaults to true.
+        throw new InvalidConfigurationException(
+            "This scheduler is configured to require an executor for Docker-based tasks.");
+      }
       // -allowed_container_types defaults to MESOS only.
       throw new InvalidConfigurationException(
           "This scheduler is not configured to allow the container type DOCKER");
     }
-    MesosContainer mesos = task.getContainer().getMesos();
-    if (mesos != null && mesos.isSetVolumes() && !mesos.getVolumes().isEmpty()) {
-      throw new InvalidConfigurationException("This scheduler is configured to disallow container volumes.");
+    if (!task.isSetContainer()) {
+      task.setContainer(Container.mesos(new MesosContainer()));
     }
-    checkDedicatedConstraint(task);
     checkResources(task);
     if (task.isSetMesosFetcherUris() && !task.getMesosFetcherUris().isEmpty()) {
+      // -enable_mesos_fetcher defaults to false.
       throw new InvalidConfigurationException("Mesos Fetcher for individual jobs is disabled in this cluster.");
+    }
+    MesosContainer mesos = task.getContainer().getMesos();
+    if (mesos != null && mesos.isSetVolumes() && !mesos.getVolumes().isEmpty()) {
+      // -allow_container_volumes defaults to false.
+      throw new InvalidConfigurationException("This scheduler is configured to disallow container volumes.");
     }
     if (task.isSetSlaPolicy() && !tier.production()) {
       throw new InvalidConfigurationException(
@@ -211,6 +226,7 @@ final class ConfigurationValidator {
         }
       }
     }
+    // Aurora joins the display names of the offending types, sorted: CPU, GPU, RAM, disk.
     List<String> multiple = new ArrayList<>();
     if (cpus > 1) {
       multiple.add("CPU");
@@ -219,27 +235,28 @@ final class ConfigurationValidator {
       multiple.add("RAM");
     }
     if (disks > 1) {
-      multiple.add("DISK");
+      multiple.add("disk");
     }
     if (gpus > 1) {
       multiple.add("GPU");
     }
+    Collections.sort(multiple);
     if (!multiple.isEmpty()) {
       throw new InvalidConfigurationException(
           "Multiple resource values are not supported for " + String.join(", ", multiple));
     }
+    checkGreaterThanZero(cpu, "num_cpus");
+    checkGreaterThanZero(ram, "ram_mb");
+    checkGreaterThanZero(disk, "disk_mb");
     if (gpus > 0) {
       // -allow_gpu_resource defaults to false.
       throw new InvalidConfigurationException("GPU resource support is disabled in this cluster.");
     }
-    if (!(cpu > 0.0)) {
-      throw new InvalidConfigurationException("num_cpus must be greater than 0.0");
-    }
-    if (ram <= 0) {
-      throw new InvalidConfigurationException("ram_mb must be greater than 0");
-    }
-    if (disk <= 0) {
-      throw new InvalidConfigurationException("disk_mb must be greater than 0");
+  }
+
+  private static void checkGreaterThanZero(double value, String label) throws InvalidConfigurationException {
+    if (!(value > 0.0)) {
+      throw new InvalidConfigurationException(label + " must be greater than 0.0");
     }
   }
 

@@ -7,6 +7,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.heroncp.aurora.thrift.AuroraSchedulerManager;
 import io.heroncp.aurora.thrift.ConfigGroup;
+import io.heroncp.aurora.thrift.Constraint;
+import io.heroncp.aurora.thrift.Container;
+import io.heroncp.aurora.thrift.DockerContainer;
 import io.heroncp.aurora.thrift.Identity;
 import io.heroncp.aurora.thrift.InstanceKey;
 import io.heroncp.aurora.thrift.JobConfiguration;
@@ -31,7 +34,9 @@ import io.heroncp.aurora.thrift.ScheduleStatus;
 import io.heroncp.aurora.thrift.ScheduledTask;
 import io.heroncp.aurora.thrift.TaskConfig;
 import io.heroncp.aurora.thrift.TaskEvent;
+import io.heroncp.aurora.thrift.TaskConstraint;
 import io.heroncp.aurora.thrift.TaskQuery;
+import io.heroncp.aurora.thrift.ValueConstraint;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -135,19 +140,29 @@ class AuroraSimulatorTest {
         invalid("unknown tier", job -> job.getTaskConfig().setTier("gold"), "Invalid tier 'gold' in TaskConfig."),
         invalid("invalid task job key", job -> job.getTaskConfig().getJob().setName("a/b"),
             "Job key JobKey(role:www-data, environment:prod, name:a/b) is invalid."),
-        invalid("no executor", job -> job.getTaskConfig().unsetExecutorConfig(), "Configuration may not be null"),
+        invalid("no executor", job -> job.getTaskConfig().unsetExecutorConfig(), "Configuration may not be null."),
         invalid("executor without name", job -> job.getTaskConfig().getExecutorConfig().unsetName(),
             "Executor name may not be left unset."),
         invalid("unknown executor", job -> job.getTaskConfig().getExecutorConfig().setName("Custom"),
             "Configuration for executor 'Custom' doesn't exist."),
         invalid("two cpu values", job -> job.getTaskConfig().addToResources(Resource.numCpus(1.0)),
             "Multiple resource values are not supported for CPU"),
+        invalid("two disk and ram values", job -> {
+          job.getTaskConfig().addToResources(Resource.diskMb(1));
+          job.getTaskConfig().addToResources(Resource.ramMb(1));
+        }, "Multiple resource values are not supported for RAM, disk"),
+        invalid("dedicated to another role", job -> job.getTaskConfig().addToConstraints(new Constraint("dedicated",
+            TaskConstraint.value(new ValueConstraint(false, Set.of("analytics/hosts"))))),
+            "Only analytics may use hosts dedicated for that role."),
+        invalid("docker container", job -> job.getTaskConfig().setContainer(
+            Container.docker(new DockerContainer("busybox"))),
+            "This scheduler is not configured to allow the container type DOCKER"),
         invalid("zero cpu", job -> replaceResource(job, Resource.numCpus(0.5), Resource.numCpus(0.0)),
             "num_cpus must be greater than 0.0"),
         invalid("no ram", job -> job.getTaskConfig().getResources().remove(Resource.ramMb(128)),
-            "ram_mb must be greater than 0"),
+            "ram_mb must be greater than 0.0"),
         invalid("negative disk", job -> replaceResource(job, Resource.diskMb(256), Resource.diskMb(-1)),
-            "disk_mb must be greater than 0"),
+            "disk_mb must be greater than 0.0"),
         invalid("empty cron schedule", job -> job.setCronSchedule(""),
             "Cron jobs may only be created/updated by calling scheduleCronJob."),
         invalid("non-service cron", job -> {
