@@ -1,0 +1,1114 @@
+package io.heroncp.simulator;
+
+import io.heroncp.aurora.thrift.AssignedTask;
+import io.heroncp.aurora.thrift.AuroraSchedulerManager;
+import io.heroncp.aurora.thrift.ConfigGroup;
+import io.heroncp.aurora.thrift.ConfigSummary;
+import io.heroncp.aurora.thrift.ConfigSummaryResult;
+import io.heroncp.aurora.thrift.ExecutorConfig;
+import io.heroncp.aurora.thrift.GetJobUpdateDetailsResult;
+import io.heroncp.aurora.thrift.GetJobUpdateSummariesResult;
+import io.heroncp.aurora.thrift.GetJobsResult;
+import io.heroncp.aurora.thrift.InstanceKey;
+import io.heroncp.aurora.thrift.InstanceTaskConfig;
+import io.heroncp.aurora.thrift.JobConfiguration;
+import io.heroncp.aurora.thrift.JobInstanceUpdateEvent;
+import io.heroncp.aurora.thrift.JobKey;
+import io.heroncp.aurora.thrift.JobStats;
+import io.heroncp.aurora.thrift.JobSummary;
+import io.heroncp.aurora.thrift.JobSummaryResult;
+import io.heroncp.aurora.thrift.JobUpdate;
+import io.heroncp.aurora.thrift.JobUpdateAction;
+import io.heroncp.aurora.thrift.JobUpdateDetails;
+import io.heroncp.aurora.thrift.JobUpdateEvent;
+import io.heroncp.aurora.thrift.JobUpdateInstructions;
+import io.heroncp.aurora.thrift.JobUpdateKey;
+import io.heroncp.aurora.thrift.JobUpdatePulseStatus;
+import io.heroncp.aurora.thrift.JobUpdateQuery;
+import io.heroncp.aurora.thrift.JobUpdateRequest;
+import io.heroncp.aurora.thrift.JobUpdateSettings;
+import io.heroncp.aurora.thrift.JobUpdateState;
+import io.heroncp.aurora.thrift.JobUpdateStatus;
+import io.heroncp.aurora.thrift.JobUpdateStrategy;
+import io.heroncp.aurora.thrift.JobUpdateSummary;
+import io.heroncp.aurora.thrift.PopulateJobResult;
+import io.heroncp.aurora.thrift.PulseJobUpdateResult;
+import io.heroncp.aurora.thrift.QueueJobUpdateStrategy;
+import io.heroncp.aurora.thrift.Range;
+import io.heroncp.aurora.thrift.Resource;
+import io.heroncp.aurora.thrift.Response;
+import io.heroncp.aurora.thrift.ResponseCode;
+import io.heroncp.aurora.thrift.ResponseDetail;
+import io.heroncp.aurora.thrift.Result;
+import io.heroncp.aurora.thrift.RoleSummary;
+import io.heroncp.aurora.thrift.RoleSummaryResult;
+import io.heroncp.aurora.thrift.ScheduleStatus;
+import io.heroncp.aurora.thrift.ScheduleStatusResult;
+import io.heroncp.aurora.thrift.ScheduledTask;
+import io.heroncp.aurora.thrift.ServerInfo;
+import io.heroncp.aurora.thrift.StartJobUpdateResult;
+import io.heroncp.aurora.thrift.TaskConfig;
+import io.heroncp.aurora.thrift.TaskEvent;
+import io.heroncp.aurora.thrift.TaskQuery;
+import io.heroncp.aurora.thrift.aurora_apiConstants;
+import io.heroncp.simulator.ConfigurationValidator.InvalidConfigurationException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-memory Apache Aurora scheduler: the state behind the simulator's Thrift endpoint, with Aurora's
+ * validation, response codes, messages and task life cycle (see {@code aurora-api.md}).
+ *
+ * <p>Tasks move PENDING → ASSIGNED → STARTING → RUNNING on the configured delays, driven by one daemon
+ * timer thread; kills go through KILLING → KILLED, restarts through RESTARTING → KILLED plus a new PENDING
+ * task. Terminal tasks are retained, the newest 100 per job (Aurora's {@code -history_max_per_job_threshold}
+ * default; there is no age-based pruning). A PENDING task that is killed also goes through KILLING (Aurora
+ * would delete it at once). Job updates roll forward with queue semantics: {@code groupSize} instances in
+ * flight (the first group of a variable batch strategy), each done once its new task has been RUNNING for
+ * {@code minWaitInInstanceRunningMs}; there is no failure handling or rollback, because simulated tasks
+ * never fail. No cron jobs, quotas or admin calls.
+ * Authentication is not modelled here (the HTTP layer does it), so audit users are {@code UNSECURE}, as
+ * in an Aurora scheduler without authentication, and an invalid job key on a mutating call is ERROR.
+ *
+ * <p>Thread-safe: every call and every timer step runs under this object's monitor. Returned structs are
+ * copies. Call {@link #close()} to stop the timer thread.
+ */
+public final class AuroraSimulator implements AuroraSchedulerManager.Iface, AutoCloseable {
+
+  /** The host every simulated task is placed on. */
+  public static final String AGENT_HOST = "127.0.0.1";
+  /** The Mesos agent id every simulated task is placed on. */
+  public static final String AGENT_ID = "simulated-agent-127.0.0.1";
+  /** The first port handed out for named ports (Mesos' default port range starts here). */
+  public static final int FIRST_ASSIGNED_PORT = 31000;
+  /** Aurora's {@code -max_tasks_per_job} default. */
+  public static final int MAX_TASKS_PER_JOB = 4000;
+
+  static final String NO_TASKS_TO_KILL = "No tasks to kill.";
+  private static final Logger log = LoggerFactory.getLogger(AuroraSimulator.class);
+  private static final String AUDIT_USER = "UNSECURE";
+  private static final int MAX_TASK_ID_LENGTH = 255 - 90;
+  private static final int MAX_RETAINED_TERMINAL_TASKS_PER_JOB = 100;
+  private static final int MAX_UPDATE_INSTANCE_FAILURES = 20000;
+  private static final Duration UPDATE_TICK = Duration.ofMillis(50);
+  private static final Set<ScheduleStatus> ACTIVE = aurora_apiConstants.ACTIVE_STATES;
+  private static final Set<ScheduleStatus> TERMINAL = aurora_apiConstants.TERMINAL_STATES;
+  private static final Set<JobUpdateStatus> ACTIVE_UPDATE = aurora_apiConstants.ACTIVE_JOB_UPDATE_STATES;
+
+  private final SimulatorProperties properties;
+  private final ConfigurationValidator validator;
+  private final ScheduledExecutorService timer;
+
+  // Guarded by this. Insertion order = creation order, which is also the order queries return.
+  private final Map<String, ScheduledTask> tasks = new LinkedHashMap<>();
+  private final Map<String, SimulatedUpdate> updates = new LinkedHashMap<>();
+  private int nextPort = FIRST_ASSIGNED_PORT;
+
+  /** Creates the scheduler and starts its timer thread. */
+  public AuroraSimulator(SimulatorProperties properties) {
+    this.properties = properties;
+    this.validator = new ConfigurationValidator(properties.allowedEnvironments());
+    this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "aurora-simulator-timer");
+      thread.setDaemon(true);
+      return thread;
+    });
+    timer.scheduleWithFixedDelay(
+        this::advanceUpdates, UPDATE_TICK.toMillis(), UPDATE_TICK.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The cluster name every response reports in {@code serverInfo}. */
+  public String clusterName() {
+    return properties.clusterName();
+  }
+
+  /** Stops the timer thread; tasks stay where they are. Idempotent. */
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // ReadOnlyScheduler
+
+  @Override
+  public Response getRoleSummary() {
+    return respond(() -> {
+      synchronized (this) {
+        Map<String, Set<JobKey>> jobsByRole = new LinkedHashMap<>();
+        for (ScheduledTask task : tasks.values()) {
+          JobKey job = task.getAssignedTask().getTask().getJob();
+          jobsByRole.computeIfAbsent(job.getRole(), role -> new HashSet<>()).add(job);
+        }
+        Set<RoleSummary> summaries = new LinkedHashSet<>();
+        jobsByRole.forEach((role, jobs) -> summaries.add(new RoleSummary(role, jobs.size(), 0)));
+        return ok(Result.roleSummaryResult(new RoleSummaryResult(summaries)));
+      }
+    });
+  }
+
+  @Override
+  public Response getJobSummary(String role) {
+    return respond(() -> {
+      synchronized (this) {
+        Map<JobKey, List<ScheduledTask>> byJob = tasksByJob(tasks.values(), role);
+        Set<JobSummary> summaries = new LinkedHashSet<>();
+        byJob.forEach((job, jobTasks) -> summaries.add(new JobSummary()
+            .setJob(jobConfiguration(job, jobTasks))
+            .setStats(jobStats(jobTasks))));
+        return ok(Result.jobSummaryResult(new JobSummaryResult(summaries)));
+      }
+    });
+  }
+
+  @Override
+  public Response getTasksStatus(TaskQuery query) {
+    return respond(() -> ok(Result.scheduleStatusResult(new ScheduleStatusResult(query(query)))));
+  }
+
+  @Override
+  public Response getTasksWithoutConfigs(TaskQuery query) {
+    return respond(() -> {
+      List<ScheduledTask> found = query(query);
+      for (ScheduledTask task : found) {
+        ExecutorConfig executor = task.getAssignedTask().getTask().getExecutorConfig();
+        if (executor == null) {
+          // Aurora unsets data on a null executorConfig and fails the whole call.
+          throw new NullPointerException("Task " + task.getAssignedTask().getTaskId()
+              + " has no executorConfig");
+        }
+        executor.unsetData();
+      }
+      return ok(Result.scheduleStatusResult(new ScheduleStatusResult(found)));
+    });
+  }
+
+  @Override
+  public Response getConfigSummary(JobKey job) {
+    return respond(() -> {
+      JobKey key = assertValid(job);
+      synchronized (this) {
+        Map<TaskConfig, TreeSet<Integer>> instancesByConfig = new LinkedHashMap<>();
+        for (ScheduledTask task : activeTasks(key)) {
+          instancesByConfig
+              .computeIfAbsent(task.getAssignedTask().getTask(), config -> new TreeSet<>())
+              .add(task.getAssignedTask().getInstanceId());
+        }
+        Set<ConfigGroup> groups = new LinkedHashSet<>();
+        instancesByConfig.forEach((config, instances) ->
+            groups.add(new ConfigGroup(config.deepCopy(), ranges(instances))));
+        return ok(Result.configSummaryResult(
+            new ConfigSummaryResult(new ConfigSummary(key.deepCopy(), groups))));
+      }
+    });
+  }
+
+  @Override
+  public Response getJobs(String ownerRole) {
+    return respond(() -> {
+      synchronized (this) {
+        List<ScheduledTask> active = tasks.values().stream()
+            .filter(task -> ACTIVE.contains(task.getStatus()))
+            .collect(Collectors.toList());
+        Set<JobConfiguration> configs = new LinkedHashSet<>();
+        tasksByJob(active, ownerRole).forEach((job, jobTasks) ->
+            configs.add(jobConfiguration(job, jobTasks)));
+        return ok(Result.getJobsResult(new GetJobsResult(configs)));
+      }
+    });
+  }
+
+  @Override
+  public Response populateJobConfig(JobConfiguration description) {
+    return respond(() -> {
+      try {
+        JobConfiguration populated = validator.validateAndPopulate(description);
+        return ok(Result.populateJobResult(new PopulateJobResult(populated.getTaskConfig())));
+      } catch (InvalidConfigurationException e) {
+        return response(ResponseCode.INVALID_REQUEST, "Invalid configuration: " + e.getMessage());
+      }
+    });
+  }
+
+  @Override
+  public Response getJobUpdateSummaries(JobUpdateQuery query) {
+    return respond(() -> {
+      synchronized (this) {
+        List<JobUpdateSummary> summaries = queryUpdates(query).stream()
+            .map(SimulatedUpdate::summary)
+            .collect(Collectors.toList());
+        return ok(Result.getJobUpdateSummariesResult(new GetJobUpdateSummariesResult(summaries)));
+      }
+    });
+  }
+
+  @Override
+  public Response getJobUpdateDetails(JobUpdateKey key, JobUpdateQuery query) {
+    return respond(() -> {
+      synchronized (this) {
+        if (query != null) {
+          List<JobUpdateDetails> details = queryUpdates(query).stream()
+              .map(SimulatedUpdate::details)
+              .collect(Collectors.toList());
+          return ok(Result.getJobUpdateDetailsResult(
+              new GetJobUpdateDetailsResult().setDetailsList(details)));
+        }
+        if (key != null) {
+          SimulatedUpdate update = updates.get(key.getId());
+          if (update == null || !update.key.equals(key)) {
+            return response(ResponseCode.INVALID_REQUEST, "Invalid update: " + key);
+          }
+          Response response = ok(Result.getJobUpdateDetailsResult(
+              new GetJobUpdateDetailsResult().setDetails(update.details())));
+          response.addToDetails(new ResponseDetail(
+              "The key argument is deprecated, use the query argument instead"));
+          return response;
+        }
+        return response(ResponseCode.ERROR, "Either key or query must be set.");
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // AuroraSchedulerManager
+
+  @Override
+  public Response createJob(JobConfiguration description) {
+    return respond(() -> {
+      JobConfiguration job;
+      try {
+        job = validator.validateAndPopulate(description);
+      } catch (InvalidConfigurationException e) {
+        return response(ResponseCode.INVALID_REQUEST, e.getMessage());
+      }
+      if (job.isSetCronSchedule()) {
+        return response(ResponseCode.INVALID_REQUEST,
+            "Cron jobs may only be created/updated by calling scheduleCronJob.");
+      }
+      JobKey key = job.getKey();
+      synchronized (this) {
+        if (activeUpdate(key) != null) {
+          return response(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
+        }
+        if (!activeTasks(key).isEmpty()) {
+          return response(ResponseCode.INVALID_REQUEST, "Job " + canonical(key) + " already exists");
+        }
+        String limitViolation = taskLimitViolation(job.getTaskConfig(), job.getInstanceCount());
+        if (limitViolation != null) {
+          return response(ResponseCode.INVALID_REQUEST, limitViolation);
+        }
+        log.info("Launching {} tasks of {}", job.getInstanceCount(), canonical(key));
+        for (int instance = 0; instance < job.getInstanceCount(); instance++) {
+          insertPending(job.getTaskConfig(), instance, null);
+        }
+        return ok(null);
+      }
+    });
+  }
+
+  @Override
+  public Response restartShards(JobKey job, Set<Integer> shardIds) {
+    return respond(() -> {
+      JobKey key = assertValid(job);
+      if (shardIds == null || shardIds.isEmpty()) {
+        throw new IllegalArgumentException("Argument cannot be empty: shardIds");
+      }
+      synchronized (this) {
+        if (activeUpdate(key) != null) {
+          return response(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
+        }
+        List<ScheduledTask> matching = activeTasks(key).stream()
+            .filter(task -> shardIds.contains(task.getAssignedTask().getInstanceId()))
+            .collect(Collectors.toList());
+        if (matching.size() != shardIds.size()) {
+          return response(ResponseCode.INVALID_REQUEST, "Not all requested shards are active.");
+        }
+        log.info("Restarting instances {} of {}", shardIds, canonical(key));
+        for (ScheduledTask task : matching) {
+          if (task.getStatus() != ScheduleStatus.RESTARTING && task.getStatus() != ScheduleStatus.KILLING) {
+            changeStatus(task, ScheduleStatus.RESTARTING, "Restarted by " + AUDIT_USER);
+            scheduleStep(task, ScheduleStatus.RESTARTING, properties.killingDelay());
+          }
+        }
+        return ok(null);
+      }
+    });
+  }
+
+  @Override
+  public Response killTasks(JobKey job, Set<Integer> instances, String message) {
+    return respond(() -> {
+      JobKey key = assertValid(job);
+      synchronized (this) {
+        List<ScheduledTask> matching = activeTasks(key).stream()
+            .filter(task -> instances == null || instances.isEmpty()
+                || instances.contains(task.getAssignedTask().getInstanceId()))
+            .collect(Collectors.toList());
+        if (!matching.isEmpty() && activeUpdate(key) != null) {
+          return response(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
+        }
+        String audit = "Killed by " + AUDIT_USER + (message == null ? "" : ".\nMessage: " + message);
+        boolean killed = false;
+        for (ScheduledTask task : matching) {
+          killed |= kill(task, audit);
+        }
+        if (!killed) {
+          return response(ResponseCode.OK, NO_TASKS_TO_KILL);
+        }
+        log.info("Killing instances {} of {}", instances == null || instances.isEmpty() ? "all" : instances,
+            canonical(key));
+        return ok(null);
+      }
+    });
+  }
+
+  @Override
+  public Response addInstances(InstanceKey key, int count) {
+    return respond(() -> {
+      JobKey job = assertValid(key == null ? null : key.getJobKey());
+      synchronized (this) {
+        if (activeUpdate(job) != null) {
+          return response(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
+        }
+        List<ScheduledTask> active = activeTasks(job);
+        if (count <= 0) {
+          return response(ResponseCode.INVALID_REQUEST, "Instance count must be positive.");
+        }
+        ScheduledTask template = active.stream()
+            .filter(task -> task.getAssignedTask().getInstanceId() == key.getInstanceId())
+            .findFirst()
+            .orElse(null);
+        if (template == null) {
+          return response(ResponseCode.INVALID_REQUEST, "No active task found for a given instance ID.");
+        }
+        int lastId = active.stream().mapToInt(task -> task.getAssignedTask().getInstanceId()).max().orElseThrow();
+        TaskConfig config = template.getAssignedTask().getTask();
+        String limitViolation = taskLimitViolation(config, active.size() + count);
+        if (limitViolation != null) {
+          return response(ResponseCode.INVALID_REQUEST, limitViolation);
+        }
+        for (int instance = lastId + 1; instance <= lastId + count; instance++) {
+          insertPending(config, instance, null);
+        }
+        return ok(null);
+      }
+    });
+  }
+
+  @Override
+  public Response startJobUpdate(JobUpdateRequest request, String message) {
+    return respond(() -> {
+      if (request == null || request.getTaskConfig() == null) {
+        throw new IllegalArgumentException("A job update request must have taskConfig set.");
+      }
+      if (!request.getTaskConfig().isIsService()) {
+        return response(ResponseCode.INVALID_REQUEST, "Updates are not supported for non-service tasks.");
+      }
+      JobUpdateSettings settings = request.getSettings() == null
+          ? new JobUpdateSettings() : request.getSettings().deepCopy();
+      String settingsViolation = backfillAndCheck(settings, request);
+      if (settingsViolation != null) {
+        return response(ResponseCode.INVALID_REQUEST, settingsViolation);
+      }
+      TaskConfig desired;
+      try {
+        desired = validator.validateAndPopulate(request.getTaskConfig());
+      } catch (InvalidConfigurationException e) {
+        return response(ResponseCode.INVALID_REQUEST, e.getMessage());
+      }
+      if (request.getInstanceCount() <= 0) {
+        return response(ResponseCode.INVALID_REQUEST, "Instance count must be positive.");
+      }
+      JobKey job = desired.getJob();
+      synchronized (this) {
+        Set<Integer> scope = updateScope(job, desired, request.getInstanceCount(), settings);
+        Set<Integer> requested = instancesIn(settings.getUpdateOnlyTheseInstances());
+        if (!requested.isEmpty() && !scope.containsAll(requested)) {
+          return response(ResponseCode.INVALID_REQUEST,
+              "The update request attempted to update specific instances,"
+                  + " but the instances are not modified by the update: " + requested);
+        }
+        if (scope.isEmpty()) {
+          return response(ResponseCode.OK, "Job is unchanged by proposed update.");
+        }
+        String limitViolation = taskLimitViolation(desired, request.getInstanceCount());
+        if (limitViolation != null) {
+          return response(ResponseCode.INVALID_REQUEST, limitViolation);
+        }
+        SimulatedUpdate existing = activeUpdate(job);
+        if (existing != null) {
+          Response response = response(ResponseCode.INVALID_REQUEST,
+              "An active update already exists for this job, please terminate it before starting another. "
+                  + "Active updates are those in states " + ACTIVE_UPDATE);
+          response.setResult(Result.startJobUpdateResult(
+              new StartJobUpdateResult(existing.key.deepCopy()).setUpdateSummary(existing.summary())));
+          return response;
+        }
+        JobUpdateKey key = new JobUpdateKey(job.deepCopy(), UUID.randomUUID().toString());
+        SimulatedUpdate update = new SimulatedUpdate(key, request, desired, settings, scope,
+            initialState(job), now());
+        updates.put(key.getId(), update);
+        update.changeStatus(update.coordinated()
+            ? JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE : JobUpdateStatus.ROLLING_FORWARD, message, now());
+        log.info("Started update {} of {} on instances {}", key.getId(), canonical(job), scope);
+        return ok(Result.startJobUpdateResult(
+            new StartJobUpdateResult(key.deepCopy()).setUpdateSummary(update.summary())));
+      }
+    });
+  }
+
+  @Override
+  public Response pauseJobUpdate(JobUpdateKey key, String message) {
+    // Any state goes to ROLL_FORWARD_PAUSED; from a terminal state that is an illegal transition.
+    return respond(() -> changeUpdateStatus(key, message, status -> JobUpdateStatus.ROLL_FORWARD_PAUSED));
+  }
+
+  @Override
+  public Response resumeJobUpdate(JobUpdateKey key, String message) {
+    return respond(() -> changeUpdateStatus(key, message, status -> {
+      if (ACTIVE_UPDATE.contains(status) && status != JobUpdateStatus.ROLL_FORWARD_PAUSED) {
+        return status;
+      }
+      SimulatedUpdate update = updates.get(key.getId());
+      return update.coordinated() && update.pulseExpired(now())
+          ? JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE : JobUpdateStatus.ROLLING_FORWARD;
+    }));
+  }
+
+  @Override
+  public Response abortJobUpdate(JobUpdateKey key, String message) {
+    return respond(() -> changeUpdateStatus(key, message, status -> JobUpdateStatus.ABORTED));
+  }
+
+  @Override
+  public Response rollbackJobUpdate(JobUpdateKey key, String message) {
+    return response(ResponseCode.ERROR,
+        "rollbackJobUpdate is not supported by the Aurora simulator; abort the update and start a new one.");
+  }
+
+  @Override
+  public Response pulseJobUpdate(JobUpdateKey key) {
+    return respond(() -> {
+      synchronized (this) {
+        SimulatedUpdate update = key == null ? null : updates.get(key.getId());
+        if (update == null || !update.key.equals(key) || !update.coordinated() || !update.isActive()) {
+          return ok(Result.pulseJobUpdateResult(new PulseJobUpdateResult(JobUpdatePulseStatus.FINISHED)));
+        }
+        update.lastPulseMs = now();
+        if (update.status() == JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE) {
+          update.changeStatus(JobUpdateStatus.ROLLING_FORWARD, null, now());
+        }
+        return ok(Result.pulseJobUpdateResult(new PulseJobUpdateResult(JobUpdatePulseStatus.OK)));
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Task life cycle
+
+  private void insertPending(TaskConfig config, int instanceId, String ancestorId) {
+    String taskId = taskId(config.getJob(), instanceId);
+    AssignedTask assigned = new AssignedTask()
+        .setTaskId(taskId)
+        .setTask(config.deepCopy())
+        .setAssignedPorts(new HashMap<>())
+        .setInstanceId(instanceId);
+    ScheduledTask task = new ScheduledTask()
+        .setAssignedTask(assigned)
+        .setFailureCount(0)
+        .setTimesPartitioned(0)
+        .setTaskEvents(new ArrayList<>());
+    if (ancestorId != null) {
+      task.setAncestorId(ancestorId);
+    }
+    tasks.put(taskId, task);
+    changeStatus(task, ScheduleStatus.PENDING, null);
+    scheduleStep(task, ScheduleStatus.PENDING, properties.pendingDelay());
+  }
+
+  /** Aurora's {@code TaskIdGenerator}: role-env-name-instance-uuid, with characters outside [\w-] as '-'. */
+  private static String taskId(JobKey job, int instanceId) {
+    String raw = job.getRole() + "-" + job.getEnvironment() + "-" + job.getName() + "-" + instanceId
+        + "-" + UUID.randomUUID();
+    return raw.replaceAll("[^\\w-]", "-");
+  }
+
+  private boolean kill(ScheduledTask task, String message) {
+    if (task.getStatus() == ScheduleStatus.KILLING) {
+      return false; // Aurora's state machine treats KILLING -> KILLING as a no-op.
+    }
+    changeStatus(task, ScheduleStatus.KILLING, message);
+    scheduleStep(task, ScheduleStatus.KILLING, properties.killingDelay());
+    return true;
+  }
+
+  private void scheduleStep(ScheduledTask task, ScheduleStatus from, Duration delay) {
+    String taskId = task.getAssignedTask().getTaskId();
+    if (!timer.isShutdown()) {
+      timer.schedule(() -> step(taskId, from), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** One step of the simulated agent; does nothing if the task has moved on since it was scheduled. */
+  private synchronized void step(String taskId, ScheduleStatus from) {
+    ScheduledTask task = tasks.get(taskId);
+    if (task == null || task.getStatus() != from) {
+      return;
+    }
+    switch (from) {
+      case PENDING -> {
+        AssignedTask assigned = task.getAssignedTask();
+        assigned.setSlaveHost(AGENT_HOST).setSlaveId(AGENT_ID);
+        for (Resource resource : assigned.getTask().getResources()) {
+          if (resource.isSetNamedPort()) {
+            assigned.putToAssignedPorts(resource.getNamedPort(), nextPort++);
+          }
+        }
+        changeStatus(task, ScheduleStatus.ASSIGNED, null);
+        scheduleStep(task, ScheduleStatus.ASSIGNED, properties.assignedDelay());
+      }
+      case ASSIGNED -> {
+        changeStatus(task, ScheduleStatus.STARTING, "Initializing sandbox.");
+        scheduleStep(task, ScheduleStatus.STARTING, properties.startingDelay());
+      }
+      case STARTING -> changeStatus(task, ScheduleStatus.RUNNING, null);
+      case KILLING -> {
+        changeStatus(task, ScheduleStatus.KILLED, "Task killed by the simulated executor.");
+        pruneHistory(task.getAssignedTask().getTask().getJob());
+      }
+      case RESTARTING -> {
+        changeStatus(task, ScheduleStatus.KILLED, "Task killed by the simulated executor.");
+        AssignedTask assigned = task.getAssignedTask();
+        insertPending(assigned.getTask(), assigned.getInstanceId(), assigned.getTaskId());
+        pruneHistory(assigned.getTask().getJob());
+      }
+      default -> { }
+    }
+  }
+
+  /** Aurora's {@code -history_max_per_job_threshold}: keep the newest terminal tasks of a job only. */
+  private void pruneHistory(JobKey job) {
+    List<String> terminal = new ArrayList<>();
+    for (ScheduledTask task : tasks.values()) {
+      if (TERMINAL.contains(task.getStatus()) && task.getAssignedTask().getTask().getJob().equals(job)) {
+        terminal.add(task.getAssignedTask().getTaskId());
+      }
+    }
+    for (int i = 0; i < terminal.size() - MAX_RETAINED_TERMINAL_TASKS_PER_JOB; i++) {
+      tasks.remove(terminal.get(i));
+    }
+  }
+
+  private void changeStatus(ScheduledTask task, ScheduleStatus status, String message) {
+    task.setStatus(status);
+    TaskEvent event = new TaskEvent(now(), status).setScheduler(properties.host());
+    if (message != null) {
+      event.setMessage(message);
+    }
+    task.addToTaskEvents(event);
+    log.debug("Task {} is now {}", task.getAssignedTask().getTaskId(), status);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Updates
+
+  private Response changeUpdateStatus(JobUpdateKey key, String message,
+      java.util.function.UnaryOperator<JobUpdateStatus> transition) {
+    synchronized (this) {
+      SimulatedUpdate update = key == null ? null : updates.get(key.getId());
+      if (update == null || !update.key.equals(key)) {
+        return response(ResponseCode.INVALID_REQUEST, "Update does not exist " + key);
+      }
+      JobUpdateStatus from = update.status();
+      JobUpdateStatus to = transition.apply(from);
+      if (from == to) {
+        return ok(null);
+      }
+      if (!update.isActive()) {
+        return response(ResponseCode.INVALID_REQUEST,
+            String.format("Illegal state transition from %s to %s", from, to));
+      }
+      update.changeStatus(to, message, now());
+      log.info("Update {} of {} is now {}", key.getId(), canonical(key.getJob()), to);
+      return ok(null);
+    }
+  }
+
+  private String backfillAndCheck(JobUpdateSettings settings, JobUpdateRequest request) {
+    if (!settings.isSetUpdateStrategy()) {
+      settings.setUpdateStrategy(settings.isWaitForBatchCompletion()
+          ? JobUpdateStrategy.batchStrategy(
+              new io.heroncp.aurora.thrift.BatchJobUpdateStrategy(settings.getUpdateGroupSize(), false))
+          : JobUpdateStrategy.queueStrategy(new QueueJobUpdateStrategy(settings.getUpdateGroupSize())));
+    }
+    JobUpdateStrategy strategy = settings.getUpdateStrategy();
+    if (strategy.isSetVarBatchStrategy()) {
+      List<Integer> sizes = strategy.getVarBatchStrategy().getGroupSizes();
+      if (sizes == null || sizes.isEmpty() || sizes.stream().anyMatch(size -> size <= 0)) {
+        return "All update group sizes must be positive.";
+      }
+    } else if (groupSize(strategy) <= 0) {
+      return "Update results in no instance being modified.";
+    }
+    if (settings.getMaxPerInstanceFailures() < 0) {
+      return "Invalid maxPerInstanceFailures value, must be non-negative.";
+    }
+    if (settings.getMaxFailedInstances() < 0) {
+      return "Invalid maxFailedInstances value, must be non-negative.";
+    }
+    if (settings.getMinWaitInInstanceRunningMs() < 0) {
+      return "Invalid minWaitInInstanceRunningMs value, must be non-negative.";
+    }
+    if (settings.isSetBlockIfNoPulsesAfterMs() && settings.getBlockIfNoPulsesAfterMs() < 0) {
+      return "Invalid blockIfNoPulsesAfterMs value, must be non-negative.";
+    }
+    if ((long) settings.getMaxPerInstanceFailures() * request.getInstanceCount()
+        > MAX_UPDATE_INSTANCE_FAILURES) {
+      return "Your update allows too many failures; lower maxPerInstanceFailures or instanceCount"
+          + " (limit " + MAX_UPDATE_INSTANCE_FAILURES + ").";
+    }
+    if (settings.isSlaAware() && !request.getTaskConfig().isSetSlaPolicy()) {
+      return "slaAware is true, but no task slaPolicy is specified.";
+    }
+    return null;
+  }
+
+  private static int groupSize(JobUpdateStrategy strategy) {
+    if (strategy.isSetQueueStrategy()) {
+      return strategy.getQueueStrategy().getGroupSize();
+    }
+    if (strategy.isSetBatchStrategy()) {
+      return strategy.getBatchStrategy().getGroupSize();
+    }
+    return strategy.getVarBatchStrategy().getGroupSizes().get(0);
+  }
+
+  /** Instances the update changes: differing, missing or surplus active instances, minus exclusions. */
+  private Set<Integer> updateScope(JobKey job, TaskConfig desired, int instanceCount, JobUpdateSettings settings) {
+    Map<Integer, ScheduledTask> active = new HashMap<>();
+    for (ScheduledTask task : activeTasks(job)) {
+      active.put(task.getAssignedTask().getInstanceId(), task);
+    }
+    Set<Integer> candidates = new TreeSet<>(active.keySet());
+    for (int instance = 0; instance < instanceCount; instance++) {
+      candidates.add(instance);
+    }
+    Set<Integer> requested = instancesIn(settings.getUpdateOnlyTheseInstances());
+    Set<Integer> scope = new TreeSet<>();
+    for (int instance : candidates) {
+      if (!requested.isEmpty() && !requested.contains(instance)) {
+        continue;
+      }
+      ScheduledTask task = active.get(instance);
+      boolean wanted = instance < instanceCount;
+      if (wanted && (task == null || !task.getAssignedTask().getTask().equals(desired))) {
+        scope.add(instance);
+      } else if (!wanted && task != null) {
+        scope.add(instance);
+      }
+    }
+    return scope;
+  }
+
+  private static Set<Integer> instancesIn(Set<Range> ranges) {
+    Set<Integer> instances = new TreeSet<>();
+    if (ranges != null) {
+      for (Range range : ranges) {
+        for (int instance = range.getFirst(); instance <= range.getLast(); instance++) {
+          instances.add(instance);
+        }
+      }
+    }
+    return instances;
+  }
+
+  private Set<InstanceTaskConfig> initialState(JobKey job) {
+    Map<TaskConfig, TreeSet<Integer>> byConfig = new LinkedHashMap<>();
+    for (ScheduledTask task : activeTasks(job)) {
+      byConfig.computeIfAbsent(task.getAssignedTask().getTask(), config -> new TreeSet<>())
+          .add(task.getAssignedTask().getInstanceId());
+    }
+    Set<InstanceTaskConfig> state = new LinkedHashSet<>();
+    byConfig.forEach((config, instances) ->
+        state.add(new InstanceTaskConfig(config.deepCopy(), ranges(instances))));
+    return state;
+  }
+
+  private SimulatedUpdate activeUpdate(JobKey job) {
+    for (SimulatedUpdate update : updates.values()) {
+      if (update.key.getJob().equals(job) && update.isActive()) {
+        return update;
+      }
+    }
+    return null;
+  }
+
+  private List<SimulatedUpdate> queryUpdates(JobUpdateQuery query) {
+    JobUpdateQuery q = query == null ? new JobUpdateQuery() : query;
+    List<SimulatedUpdate> matching = updates.values().stream()
+        .filter(update -> q.getRole() == null || q.getRole().equals(update.key.getJob().getRole()))
+        .filter(update -> q.getKey() == null || q.getKey().equals(update.key))
+        .filter(update -> q.getJobKey() == null || q.getJobKey().equals(update.key.getJob()))
+        .filter(update -> q.getUser() == null || q.getUser().equals(AUDIT_USER))
+        .filter(update -> q.getUpdateStatuses() == null || q.getUpdateStatuses().isEmpty()
+            || q.getUpdateStatuses().contains(update.status()))
+        .sorted(Comparator.comparingLong((SimulatedUpdate update) -> update.lastModifiedMs).reversed())
+        .collect(Collectors.toList());
+    int from = Math.min(Math.max(q.getOffset(), 0), matching.size());
+    int to = q.getLimit() > 0 ? Math.min(from + q.getLimit(), matching.size()) : matching.size();
+    return matching.subList(from, to);
+  }
+
+  /** Drives every rolling update one step: queue semantics, group size instances in flight at a time. */
+  private synchronized void advanceUpdates() {
+    try {
+      long now = now();
+      for (SimulatedUpdate update : updates.values()) {
+        if (update.status() == JobUpdateStatus.ROLLING_FORWARD && update.coordinated()
+            && update.pulseExpired(now)) {
+          update.changeStatus(JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE,
+              "Pulses from external service have timed out.", now);
+        }
+        if (update.status() == JobUpdateStatus.ROLLING_FORWARD) {
+          advance(update, now);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("Simulated update step failed", e);
+    }
+  }
+
+  private void advance(SimulatedUpdate update, long now) {
+    JobKey job = update.key.getJob();
+    for (Integer instance : new ArrayList<>(update.inFlight)) {
+      if (settled(update, instance, now)) {
+        update.inFlight.remove(instance);
+        update.instanceEvent(instance, JobUpdateAction.INSTANCE_UPDATED, now);
+      }
+    }
+    while (update.inFlight.size() < update.groupSize && !update.queue.isEmpty()) {
+      int instance = update.queue.poll();
+      update.inFlight.add(instance);
+      update.instanceEvent(instance, JobUpdateAction.INSTANCE_UPDATING, now);
+    }
+    for (int instance : update.inFlight) {
+      ScheduledTask active = activeTask(job, instance);
+      boolean wanted = instance < update.request.getInstanceCount();
+      if (active == null) {
+        if (wanted) {
+          insertPending(update.desired, instance, null);
+        }
+      } else if (!wanted || !active.getAssignedTask().getTask().equals(update.desired)) {
+        kill(active, "Killed for job update " + update.key.getId());
+      }
+    }
+    if (update.inFlight.isEmpty() && update.queue.isEmpty()) {
+      update.changeStatus(JobUpdateStatus.ROLLED_FORWARD, null, now);
+      log.info("Update {} of {} rolled forward", update.key.getId(), canonical(job));
+    }
+  }
+
+  private boolean settled(SimulatedUpdate update, int instance, long now) {
+    ScheduledTask active = activeTask(update.key.getJob(), instance);
+    if (instance >= update.request.getInstanceCount()) {
+      return active == null;
+    }
+    if (active == null || active.getStatus() != ScheduleStatus.RUNNING
+        || !active.getAssignedTask().getTask().equals(update.desired)) {
+      return false;
+    }
+    List<TaskEvent> events = active.getTaskEvents();
+    long runningSince = events.get(events.size() - 1).getTimestamp();
+    return now - runningSince >= update.settings.getMinWaitInInstanceRunningMs();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Queries and summaries
+
+  private synchronized List<ScheduledTask> query(TaskQuery query) {
+    TaskQuery q = query == null ? new TaskQuery() : query;
+    List<ScheduledTask> found = new ArrayList<>();
+    for (ScheduledTask task : tasks.values()) {
+      if (matches(q, task)) {
+        found.add(task);
+      }
+    }
+    int from = q.getOffset() > 0 ? Math.min(q.getOffset(), found.size()) : 0;
+    int to = q.getLimit() > 0 ? Math.min(from + q.getLimit(), found.size()) : found.size();
+    return found.subList(from, to).stream().map(ScheduledTask::deepCopy).collect(Collectors.toList());
+  }
+
+  private static boolean matches(TaskQuery q, ScheduledTask task) {
+    AssignedTask assigned = task.getAssignedTask();
+    JobKey job = assigned.getTask().getJob();
+    return (q.getRole() == null || q.getRole().equals(job.getRole()))
+        && (q.getEnvironment() == null || q.getEnvironment().equals(job.getEnvironment()))
+        && (q.getJobName() == null || q.getJobName().equals(job.getName()))
+        && (isEmpty(q.getTaskIds()) || q.getTaskIds().contains(assigned.getTaskId()))
+        && (isEmpty(q.getStatuses()) || q.getStatuses().contains(task.getStatus()))
+        && (isEmpty(q.getInstanceIds()) || q.getInstanceIds().contains(assigned.getInstanceId()))
+        && (isEmpty(q.getSlaveHosts())
+            || assigned.getSlaveHost() != null && q.getSlaveHosts().contains(assigned.getSlaveHost()))
+        && (isEmpty(q.getJobKeys()) || q.getJobKeys().contains(job));
+  }
+
+  private static boolean isEmpty(Collection<?> collection) {
+    return collection == null || collection.isEmpty();
+  }
+
+  private List<ScheduledTask> activeTasks(JobKey job) {
+    List<ScheduledTask> active = new ArrayList<>();
+    for (ScheduledTask task : tasks.values()) {
+      if (ACTIVE.contains(task.getStatus()) && task.getAssignedTask().getTask().getJob().equals(job)) {
+        active.add(task);
+      }
+    }
+    return active;
+  }
+
+  private ScheduledTask activeTask(JobKey job, int instance) {
+    for (ScheduledTask task : activeTasks(job)) {
+      if (task.getAssignedTask().getInstanceId() == instance) {
+        return task;
+      }
+    }
+    return null;
+  }
+
+  private static Map<JobKey, List<ScheduledTask>> tasksByJob(Collection<ScheduledTask> source, String role) {
+    Map<JobKey, List<ScheduledTask>> byJob = new LinkedHashMap<>();
+    for (ScheduledTask task : source) {
+      JobKey job = task.getAssignedTask().getTask().getJob();
+      if (role == null || role.equals(job.getRole())) {
+        byJob.computeIfAbsent(job, key -> new ArrayList<>()).add(task);
+      }
+    }
+    return byJob;
+  }
+
+  /**
+   * Aurora's synthesized job: the config of the most relevant task (active before terminal, then the
+   * latest activity) and an instance count equal to the number of tasks given.
+   */
+  private static JobConfiguration jobConfiguration(JobKey job, List<ScheduledTask> jobTasks) {
+    ScheduledTask latest = jobTasks.stream()
+        .max(Comparator.comparing((ScheduledTask task) -> ACTIVE.contains(task.getStatus()))
+            .thenComparingLong(AuroraSimulator::lastEventTimestamp))
+        .orElseThrow();
+    TaskConfig config = latest.getAssignedTask().getTask().deepCopy();
+    JobConfiguration configuration = new JobConfiguration()
+        .setKey(job.deepCopy())
+        .setTaskConfig(config)
+        .setInstanceCount(jobTasks.size());
+    if (config.getOwner() != null) {
+      configuration.setOwner(config.getOwner().deepCopy());
+    }
+    return configuration;
+  }
+
+  private static long lastEventTimestamp(ScheduledTask task) {
+    List<TaskEvent> events = task.getTaskEvents();
+    return events == null || events.isEmpty() ? 0 : events.get(events.size() - 1).getTimestamp();
+  }
+
+  /** {@code base/Jobs.java}: pending = INIT/PENDING/THROTTLED, finished, failed, active = the rest. */
+  static JobStats jobStats(Collection<ScheduledTask> jobTasks) {
+    JobStats stats = new JobStats(0, 0, 0, 0);
+    for (ScheduledTask task : jobTasks) {
+      switch (task.getStatus()) {
+        case INIT, PENDING, THROTTLED -> stats.setPendingTaskCount(stats.getPendingTaskCount() + 1);
+        case KILLED, FINISHED -> stats.setFinishedTaskCount(stats.getFinishedTaskCount() + 1);
+        case LOST, FAILED -> stats.setFailedTaskCount(stats.getFailedTaskCount() + 1);
+        default -> stats.setActiveTaskCount(stats.getActiveTaskCount() + 1);
+      }
+    }
+    return stats;
+  }
+
+  private static Set<Range> ranges(TreeSet<Integer> instances) {
+    Set<Range> ranges = new LinkedHashSet<>();
+    Integer first = null;
+    Integer last = null;
+    for (int instance : instances) {
+      if (first != null && instance == last + 1) {
+        last = instance;
+      } else {
+        if (first != null) {
+          ranges.add(new Range(first, last));
+        }
+        first = instance;
+        last = instance;
+      }
+    }
+    if (first != null) {
+      ranges.add(new Range(first, last));
+    }
+    return ranges;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Responses
+
+  private static String taskLimitViolation(TaskConfig config, int instanceCount) {
+    if (taskId(config.getJob(), instanceCount).length() > MAX_TASK_ID_LENGTH) {
+      return "Task ID is too long, please shorten your role or job name.";
+    }
+    if (instanceCount < 1 || instanceCount > MAX_TASKS_PER_JOB) {
+      return "Instance count must be between 1 and " + MAX_TASKS_PER_JOB + " inclusive.";
+    }
+    return null;
+  }
+
+  private static JobKey assertValid(JobKey job) {
+    if (!ConfigurationValidator.isValidJobKey(job)) {
+      throw new IllegalArgumentException("Invalid job key: " + job);
+    }
+    return job;
+  }
+
+  private static String canonical(JobKey key) {
+    return key.getRole() + "/" + key.getEnvironment() + "/" + key.getName();
+  }
+
+  private static long now() {
+    return System.currentTimeMillis();
+  }
+
+  /** Runs a call as Aurora's interceptors do: an uncaught RuntimeException becomes ERROR. */
+  private Response respond(Supplier<Response> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      log.warn("Simulated Aurora call failed: {}", e.toString());
+      return response(ResponseCode.ERROR, e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+  }
+
+  private Response ok(Result result) {
+    Response response = response(ResponseCode.OK, null);
+    if (result != null) {
+      response.setResult(result);
+    }
+    return response;
+  }
+
+  private Response response(ResponseCode code, String message) {
+    Response response = new Response()
+        .setResponseCode(code)
+        .setServerInfo(new ServerInfo(properties.clusterName(), ""))
+        .setDetails(new ArrayList<>());
+    if (message != null) {
+      response.addToDetails(new ResponseDetail(message));
+    }
+    return response;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** One job update and its progress; guarded by the simulator's monitor. */
+  private static final class SimulatedUpdate {
+    final JobUpdateKey key;
+    final JobUpdateRequest request;
+    final TaskConfig desired;
+    final JobUpdateSettings settings;
+    final Set<InstanceTaskConfig> initialState;
+    final Deque<Integer> queue;
+    final Set<Integer> inFlight = new TreeSet<>();
+    final int groupSize;
+    final long createdMs;
+    long lastModifiedMs;
+    long lastPulseMs;
+    final List<JobUpdateEvent> events = new ArrayList<>();
+    final List<JobInstanceUpdateEvent> instanceEvents = new ArrayList<>();
+
+    SimulatedUpdate(JobUpdateKey key, JobUpdateRequest request, TaskConfig desired,
+        JobUpdateSettings settings, Set<Integer> scope, Set<InstanceTaskConfig> initialState, long now) {
+      this.key = key;
+      this.request = request.deepCopy();
+      this.desired = desired;
+      this.settings = settings;
+      this.queue = new ArrayDeque<>(scope);
+      this.initialState = initialState;
+      this.groupSize = groupSize(settings.getUpdateStrategy());
+      this.createdMs = now;
+      this.lastModifiedMs = now;
+      this.lastPulseMs = 0;
+    }
+
+    boolean coordinated() {
+      return settings.isSetBlockIfNoPulsesAfterMs() && settings.getBlockIfNoPulsesAfterMs() > 0;
+    }
+
+    boolean pulseExpired(long now) {
+      return lastPulseMs == 0 || now - lastPulseMs > settings.getBlockIfNoPulsesAfterMs();
+    }
+
+    JobUpdateStatus status() {
+      return events.isEmpty() ? JobUpdateStatus.ROLLING_FORWARD : events.get(events.size() - 1).getStatus();
+    }
+
+    boolean isActive() {
+      return ACTIVE_UPDATE.contains(status());
+    }
+
+    void changeStatus(JobUpdateStatus status, String message, long now) {
+      JobUpdateEvent event = new JobUpdateEvent(status, now).setUser(AUDIT_USER);
+      if (message != null) {
+        event.setMessage(message);
+      }
+      events.add(event);
+      lastModifiedMs = now;
+    }
+
+    void instanceEvent(int instance, JobUpdateAction action, long now) {
+      instanceEvents.add(new JobInstanceUpdateEvent(instance, now, action));
+      lastModifiedMs = now;
+    }
+
+    JobUpdateSummary summary() {
+      JobUpdateSummary summary = new JobUpdateSummary()
+          .setKey(key.deepCopy())
+          .setUser(AUDIT_USER)
+          .setState(new JobUpdateState(status(), createdMs, lastModifiedMs));
+      if (request.isSetMetadata()) {
+        summary.setMetadata(new LinkedHashSet<>(request.getMetadata()));
+      }
+      return summary;
+    }
+
+    JobUpdateDetails details() {
+      TreeSet<Integer> desiredInstances = new TreeSet<>();
+      for (int instance = 0; instance < request.getInstanceCount(); instance++) {
+        desiredInstances.add(instance);
+      }
+      JobUpdateInstructions instructions = new JobUpdateInstructions()
+          .setInitialState(new LinkedHashSet<>(initialState))
+          .setDesiredState(new InstanceTaskConfig(desired.deepCopy(), ranges(desiredInstances)))
+          .setSettings(settings.deepCopy());
+      return new JobUpdateDetails()
+          .setUpdate(new JobUpdate(summary(), instructions))
+          .setUpdateEvents(new ArrayList<>(events))
+          .setInstanceEvents(new ArrayList<>(instanceEvents));
+    }
+  }
+}

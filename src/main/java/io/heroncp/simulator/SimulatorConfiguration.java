@@ -1,0 +1,34 @@
+package io.heroncp.simulator;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Runs the built-in Aurora scheduler simulator when {@code heroncp.simulator.enabled=true}: the scheduler
+ * state, its HTTP endpoint (started on init, stopped on destroy) and its leader announcement in the
+ * service's ZooKeeper under {@code heroncp.simulator.zookeeper-path}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(prefix = "heroncp.simulator", name = "enabled", havingValue = "true")
+public class SimulatorConfiguration {
+
+  @Bean(destroyMethod = "close")
+  AuroraSimulator auroraSimulator(SimulatorProperties properties) {
+    return new AuroraSimulator(properties);
+  }
+
+  @Bean(initMethod = "start", destroyMethod = "close")
+  SimulatorHttpServer simulatorHttpServer(AuroraSimulator auroraSimulator, SimulatorProperties properties) {
+    return new SimulatorHttpServer(auroraSimulator, properties);
+  }
+
+  @Bean(initMethod = "start", destroyMethod = "close")
+  SchedulerAnnouncer simulatorAnnouncer(CuratorFramework curator, SimulatorHttpServer simulatorHttpServer,
+      SimulatorProperties properties) {
+    // The HTTP server bean is initialized (started) before this one, so the bound port is known.
+    return new SchedulerAnnouncer(curator, properties.zookeeperPath(), properties.host(),
+        simulatorHttpServer.port());
+  }
+}
