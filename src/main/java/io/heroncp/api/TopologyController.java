@@ -9,6 +9,7 @@ import io.heroncp.topology.TopologyRecord;
 import io.heroncp.topology.TopologyState;
 import io.heroncp.topology.Upload;
 import io.heroncp.problems.InvalidFieldException;
+import io.heroncp.problems.MalformedRequestException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,6 +49,10 @@ class TopologyController {
 
   @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
   ResponseEntity<?> submit(MultipartHttpServletRequest request) {
+    if (request.getMultiFileMap().isEmpty() && request.getParameterMap().isEmpty() && request.getContentLengthLong() != 0) {
+      throw new MalformedRequestException("The multipart/form-data body has no parts: check that the body uses the "
+          + "boundary named in the Content-Type header", null);
+    }
     List<String> missing = new ArrayList<>();
     for (String field : List.of("name", "cluster", "role")) {
       String value = request.getParameter(field);

@@ -121,8 +121,9 @@ public class TopologyStore implements AutoCloseable {
       ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT)
           .forPath(recordPath(key.cluster(), key.name()), serialize(record)));
       ops.addAll(heron.createSubmitNodes(client));
-      List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
-      return remember(record, results.get(0).getResultStat());
+      client.transaction().forOperations(ops);
+      // A create in a multi returns no Stat; the record's identity (czxid) is needed for the cache.
+      return remember(record, client.checkExists().forPath(recordPath(key.cluster(), key.name())));
     } catch (KeeperException.NodeExistsException e) {
       throw new ConflictException(existsMessage(key, heron), "name", e);
     } catch (Exception e) {
