@@ -38,6 +38,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     // The AdminServer would start Jetty on 8080, the service's own port.
     config.setProperty("admin.enableServer", "false");
     config.setProperty("4lw.commands.whitelist", "ruok,mntr,srvr,stat");
+    // The default metrics provider needs Dropwizard metrics on the classpath; the service has its own metrics.
+    config.setProperty("metricsProvider.className", "org.apache.zookeeper.metrics.impl.NullMetricsProvider");
     ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder()
         .baseDir(base)
         .configuration(config)

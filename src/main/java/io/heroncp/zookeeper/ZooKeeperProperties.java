@@ -41,7 +41,7 @@ public record ZooKeeperProperties(
    * The embedded ZooKeeper server (real ZooKeeper server code in this JVM) used by the local default.
    *
    * @param enabled start it before connecting
-   * @param port client port on 127.0.0.1 (0 picks a free port; the connect string is then rewritten)
+   * @param port client port on 127.0.0.1
    * @param dataDirectory where it keeps its snapshots and logs
    */
   public record Embedded(
