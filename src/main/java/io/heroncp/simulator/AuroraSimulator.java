@@ -360,13 +360,13 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     return respond(() -> {
       JobKey key = assertValid(job);
       synchronized (this) {
+        if (activeUpdate(key) != null) {
+          return response(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
+        }
         List<ScheduledTask> matching = activeTasks(key).stream()
             .filter(task -> instances == null || instances.isEmpty()
                 || instances.contains(task.getAssignedTask().getInstanceId()))
             .collect(Collectors.toList());
-        if (!matching.isEmpty() && activeUpdate(key) != null) {
-          return response(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
-        }
         String audit = "Killed by " + AUDIT_USER + (message == null ? "" : ".\nMessage: " + message);
         boolean killed = false;
         for (ScheduledTask task : matching) {
@@ -386,14 +386,14 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   public Response addInstances(InstanceKey key, int count) {
     return respond(() -> {
       JobKey job = assertValid(key == null ? null : key.getJobKey());
+      if (count <= 0) {
+        return response(ResponseCode.INVALID_REQUEST, "Instance count must be positive.");
+      }
       synchronized (this) {
         if (activeUpdate(job) != null) {
           return response(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
         }
         List<ScheduledTask> active = activeTasks(job);
-        if (count <= 0) {
-          return response(ResponseCode.INVALID_REQUEST, "Instance count must be positive.");
-        }
         ScheduledTask template = active.stream()
             .filter(task -> task.getAssignedTask().getInstanceId() == key.getInstanceId())
             .findFirst()
@@ -436,17 +436,16 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
       } catch (InvalidConfigurationException e) {
         return response(ResponseCode.INVALID_REQUEST, e.getMessage());
       }
-      if (request.getInstanceCount() <= 0) {
-        return response(ResponseCode.INVALID_REQUEST, "Instance count must be positive.");
-      }
       JobKey job = desired.getJob();
       synchronized (this) {
         Set<Integer> scope = updateScope(job, desired, request.getInstanceCount(), settings);
         Set<Integer> requested = instancesIn(settings.getUpdateOnlyTheseInstances());
-        if (!requested.isEmpty() && !scope.containsAll(requested)) {
+        Set<Integer> outOfScope = new TreeSet<>(requested);
+        outOfScope.removeAll(scope);
+        if (!outOfScope.isEmpty()) {
           return response(ResponseCode.INVALID_REQUEST,
               "The update request attempted to update specific instances,"
-                  + " but the instances are not modified by the update: " + requested);
+                  + " but some are irrelevant to the update and current job state: " + outOfScope);
         }
         if (scope.isEmpty()) {
           return response(ResponseCode.OK, "Job is unchanged by proposed update.");
@@ -509,8 +508,12 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   @Override
   public Response pulseJobUpdate(JobUpdateKey key) {
     return respond(() -> {
+      assertValid(key == null ? null : key.getJob());
+      if (key.getId() == null || key.getId().isBlank()) {
+        throw new IllegalArgumentException("Argument cannot be blank: key.id");
+      }
       synchronized (this) {
-        SimulatedUpdate update = key == null ? null : updates.get(key.getId());
+        SimulatedUpdate update = updates.get(key.getId());
         if (update == null || !update.key.equals(key) || !update.coordinated() || !update.isActive()) {
           return ok(Result.pulseJobUpdateResult(new PulseJobUpdateResult(JobUpdatePulseStatus.FINISHED)));
         }
@@ -634,6 +637,7 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
 
   private Response changeUpdateStatus(JobUpdateKey key, String message,
       java.util.function.UnaryOperator<JobUpdateStatus> transition) {
+    assertValid(key == null ? null : key.getJob());
     synchronized (this) {
       SimulatedUpdate update = key == null ? null : updates.get(key.getId());
       if (update == null || !update.key.equals(key)) {
@@ -671,21 +675,21 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
       return "Update results in no instance being modified.";
     }
     if (settings.getMaxPerInstanceFailures() < 0) {
-      return "Invalid maxPerInstanceFailures value, must be non-negative.";
+      return "maxPerInstanceFailures must be non-negative.";
     }
     if (settings.getMaxFailedInstances() < 0) {
-      return "Invalid maxFailedInstances value, must be non-negative.";
-    }
-    if (settings.getMinWaitInInstanceRunningMs() < 0) {
-      return "Invalid minWaitInInstanceRunningMs value, must be non-negative.";
-    }
-    if (settings.isSetBlockIfNoPulsesAfterMs() && settings.getBlockIfNoPulsesAfterMs() < 0) {
-      return "Invalid blockIfNoPulsesAfterMs value, must be non-negative.";
+      return "maxFailedInstances must be non-negative.";
     }
     if ((long) settings.getMaxPerInstanceFailures() * request.getInstanceCount()
         > MAX_UPDATE_INSTANCE_FAILURES) {
-      return "Your update allows too many failures; lower maxPerInstanceFailures or instanceCount"
-          + " (limit " + MAX_UPDATE_INSTANCE_FAILURES + ").";
+      return "Your update allows too many failures to occur, consider decreasing the per-instance"
+          + " failures or maxFailedInstances.";
+    }
+    if (settings.getMinWaitInInstanceRunningMs() < 0) {
+      return "minWaitInInstanceRunningMs must be non-negative.";
+    }
+    if (settings.isSetBlockIfNoPulsesAfterMs() && settings.getBlockIfNoPulsesAfterMs() < 0) {
+      return "blockIfNoPulsesAfterMs must be positive.";
     }
     if (settings.isSlaAware() && !request.getTaskConfig().isSetSlaPolicy()) {
       return "slaAware is true, but no task slaPolicy is specified.";

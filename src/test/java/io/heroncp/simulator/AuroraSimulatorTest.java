@@ -457,6 +457,32 @@ class AuroraSimulatorTest {
   }
 
   @Test
+  void startJobUpdateValidatesSettingsAndScopeWithAuroraMessages() throws Exception {
+    client.createJob(job(key("hello"), 2));
+    TaskConfig bigger = job(key("hello"), 2).getTaskConfig();
+    replaceResource(bigger, Resource.ramMb(128), Resource.ramMb(256));
+    JobUpdateRequest negativeFailures = updateRequest(bigger, 2, 1);
+    negativeFailures.getSettings().setMaxFailedInstances(-1);
+    JobUpdateRequest noGroup = updateRequest(bigger, 2, 1);
+    noGroup.getSettings().setUpdateGroupSize(0).unsetUpdateStrategy();
+    JobUpdateRequest outOfScope = updateRequest(job(key("hello"), 2).getTaskConfig(), 2, 1);
+    outOfScope.getSettings().setUpdateOnlyTheseInstances(Set.of(new Range(5, 5)));
+    JobUpdateRequest badEnvironment = updateRequest(bigger.deepCopy().setJob(new JobKey("www-data", "qa", "hello")), 2, 1);
+
+    assertThat(messages(client.startJobUpdate(negativeFailures, null)))
+        .containsExactly("maxFailedInstances must be non-negative.");
+    assertThat(messages(client.startJobUpdate(noGroup, null)))
+        .containsExactly("Update results in no instance being modified.");
+    assertThat(messages(client.startJobUpdate(outOfScope, null))).containsExactly(
+        "The update request attempted to update specific instances,"
+            + " but some are irrelevant to the update and current job state: [5]");
+    Response environment = client.startJobUpdate(badEnvironment, null);
+    assertThat(environment.getResponseCode()).isEqualTo(ResponseCode.OK);
+    assertThat(client.getJobUpdateSummaries(new JobUpdateQuery()).getResult().getGetJobUpdateSummariesResult()
+        .getUpdateSummaries()).hasSize(1);
+  }
+
+  @Test
   void coordinatedUpdateWaitsForAPulseAndCanBeAborted() throws Exception {
     client.createJob(job(key("hello"), 1));
     TaskConfig bigger = job(key("hello"), 1).getTaskConfig();
