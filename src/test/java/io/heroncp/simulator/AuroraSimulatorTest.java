@@ -311,7 +311,7 @@ class AuroraSimulatorTest {
         .collect(Collectors.toList());
 
     // pending: INIT, THROTTLED, PENDING; finished: FINISHED, KILLED; failed: FAILED, LOST; active: the other 8.
-    assertThat(AuroraSimulator.jobStats(tasks)).isEqualTo(new JobStats(8, 2, 2, 3));
+    assertThat(SimulatedTaskStore.jobStats(tasks)).isEqualTo(new JobStats(8, 2, 2, 3));
   }
 
   @Test
