@@ -462,7 +462,7 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
         }
         JobUpdateKey key = new JobUpdateKey(job.deepCopy(), UUID.randomUUID().toString());
         SimulatedJobUpdate update = new SimulatedJobUpdate(key, request, desired, settings, scope,
-            initialState(job), now());
+            initialState(job, scope), now());
         updates.put(key.getId(), update);
         update.changeStatus(update.coordinated()
             ? JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE : JobUpdateStatus.ROLLING_FORWARD, message, now());
@@ -720,9 +720,13 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     return instances;
   }
 
-  private Set<InstanceTaskConfig> initialState(JobKey job) {
+  /** Aurora's initial state: the configs of the active instances the update replaces or removes. */
+  private Set<InstanceTaskConfig> initialState(JobKey job, Set<Integer> scope) {
     Map<TaskConfig, TreeSet<Integer>> byConfig = new LinkedHashMap<>();
     for (ScheduledTask task : tasks.active(job)) {
+      if (!scope.contains(task.getAssignedTask().getInstanceId())) {
+        continue;
+      }
       byConfig.computeIfAbsent(task.getAssignedTask().getTask(), config -> new TreeSet<>())
           .add(task.getAssignedTask().getInstanceId());
     }

@@ -38,6 +38,7 @@ final class SimulatedJobUpdate {
   final TaskConfig desired;
   final JobUpdateSettings settings;
   final Set<InstanceTaskConfig> initialState;
+  final Set<Integer> scope;
   final Deque<Integer> queue;
   final Set<Integer> inFlight = new TreeSet<>();
   final int groupSize;
@@ -53,6 +54,7 @@ final class SimulatedJobUpdate {
     this.request = request.deepCopy();
     this.desired = desired;
     this.settings = settings;
+    this.scope = Set.copyOf(scope);
     this.queue = new ArrayDeque<>(scope);
     this.initialState = initialState;
     this.groupSize = groupSize(settings.getUpdateStrategy());
@@ -102,15 +104,21 @@ final class SimulatedJobUpdate {
     return summary;
   }
 
+  /** Aurora's details; the desired state covers only the instances the update (re)creates. */
   JobUpdateDetails details() {
-    TreeSet<Integer> desiredInstances = new TreeSet<>();
-    for (int instance = 0; instance < request.getInstanceCount(); instance++) {
-      desiredInstances.add(instance);
-    }
     JobUpdateInstructions instructions = new JobUpdateInstructions()
         .setInitialState(new LinkedHashSet<>(initialState))
-        .setDesiredState(new InstanceTaskConfig(desired.deepCopy(), SimulatedTaskStore.ranges(desiredInstances)))
         .setSettings(settings.deepCopy());
+    TreeSet<Integer> replacements = new TreeSet<>();
+    for (int instance : scope) {
+      if (instance < request.getInstanceCount()) {
+        replacements.add(instance);
+      }
+    }
+    if (!replacements.isEmpty()) {
+      instructions.setDesiredState(
+          new InstanceTaskConfig(desired.deepCopy(), SimulatedTaskStore.ranges(replacements)));
+    }
     return new JobUpdateDetails()
         .setUpdate(new JobUpdate(summary(), instructions))
         .setUpdateEvents(new ArrayList<>(events))

@@ -16,6 +16,8 @@ import io.heroncp.aurora.thrift.JobConfiguration;
 import io.heroncp.aurora.thrift.JobKey;
 import io.heroncp.aurora.thrift.JobStats;
 import io.heroncp.aurora.thrift.JobSummary;
+import io.heroncp.aurora.thrift.JobUpdateAction;
+import io.heroncp.aurora.thrift.JobUpdateDetails;
 import io.heroncp.aurora.thrift.JobUpdateKey;
 import io.heroncp.aurora.thrift.JobUpdatePulseStatus;
 import io.heroncp.aurora.thrift.JobUpdateQuery;
@@ -435,10 +437,16 @@ class AuroraSimulatorTest {
         .setStatuses(Set.of(ScheduleStatus.RUNNING)));
     assertThat(active).hasSize(3).allSatisfy(task ->
         assertThat(task.getAssignedTask().getTask().getResources()).contains(Resource.ramMb(256)));
-    assertThat(client.getJobUpdateDetails(null, new JobUpdateQuery().setKey(updateKey)).getResult()
-        .getGetJobUpdateDetailsResult().getDetailsList().get(0).getUpdateEvents())
-        .extracting(event -> event.getStatus())
+    JobUpdateDetails details = client.getJobUpdateDetails(null, new JobUpdateQuery().setKey(updateKey))
+        .getResult().getGetJobUpdateDetailsResult().getDetailsList().get(0);
+    assertThat(details.getUpdateEvents()).extracting(event -> event.getStatus())
         .containsExactly(JobUpdateStatus.ROLLING_FORWARD, JobUpdateStatus.ROLLED_FORWARD);
+    assertThat(details.getUpdate().getInstructions().getDesiredState().getInstances())
+        .containsExactly(new Range(0, 2));
+    assertThat(details.getUpdate().getInstructions().getInitialState())
+        .singleElement().satisfies(initial -> assertThat(initial.getInstances()).containsExactly(new Range(0, 1)));
+    assertThat(details.getInstanceEvents()).extracting(event -> event.getAction())
+        .filteredOn(action -> action == JobUpdateAction.INSTANCE_UPDATED).hasSize(3);
   }
 
   @Test
