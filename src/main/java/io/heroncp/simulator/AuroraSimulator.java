@@ -2,6 +2,7 @@ package io.heroncp.simulator;
 
 import io.heroncp.aurora.thrift.AssignedTask;
 import io.heroncp.aurora.thrift.AuroraSchedulerManager;
+import io.heroncp.aurora.thrift.BatchJobUpdateStrategy;
 import io.heroncp.aurora.thrift.ConfigGroup;
 import io.heroncp.aurora.thrift.ConfigSummary;
 import io.heroncp.aurora.thrift.ConfigSummaryResult;
@@ -12,22 +13,16 @@ import io.heroncp.aurora.thrift.GetJobsResult;
 import io.heroncp.aurora.thrift.InstanceKey;
 import io.heroncp.aurora.thrift.InstanceTaskConfig;
 import io.heroncp.aurora.thrift.JobConfiguration;
-import io.heroncp.aurora.thrift.JobInstanceUpdateEvent;
 import io.heroncp.aurora.thrift.JobKey;
-import io.heroncp.aurora.thrift.JobStats;
 import io.heroncp.aurora.thrift.JobSummary;
 import io.heroncp.aurora.thrift.JobSummaryResult;
-import io.heroncp.aurora.thrift.JobUpdate;
 import io.heroncp.aurora.thrift.JobUpdateAction;
 import io.heroncp.aurora.thrift.JobUpdateDetails;
-import io.heroncp.aurora.thrift.JobUpdateEvent;
-import io.heroncp.aurora.thrift.JobUpdateInstructions;
 import io.heroncp.aurora.thrift.JobUpdateKey;
 import io.heroncp.aurora.thrift.JobUpdatePulseStatus;
 import io.heroncp.aurora.thrift.JobUpdateQuery;
 import io.heroncp.aurora.thrift.JobUpdateRequest;
 import io.heroncp.aurora.thrift.JobUpdateSettings;
-import io.heroncp.aurora.thrift.JobUpdateState;
 import io.heroncp.aurora.thrift.JobUpdateStatus;
 import io.heroncp.aurora.thrift.JobUpdateStrategy;
 import io.heroncp.aurora.thrift.JobUpdateSummary;
@@ -53,11 +48,8 @@ import io.heroncp.aurora.thrift.TaskQuery;
 import io.heroncp.aurora.thrift.aurora_apiConstants;
 import io.heroncp.simulator.ConfigurationValidator.InvalidConfigurationException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -71,6 +63,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,13 +99,12 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
 
   static final String NO_TASKS_TO_KILL = "No tasks to kill.";
   private static final Logger log = LoggerFactory.getLogger(AuroraSimulator.class);
-  private static final String AUDIT_USER = "UNSECURE";
+  static final String AUDIT_USER = "UNSECURE";
   private static final int MAX_TASK_ID_LENGTH = 255 - 90;
   private static final int MAX_RETAINED_TERMINAL_TASKS_PER_JOB = 100;
   private static final int MAX_UPDATE_INSTANCE_FAILURES = 20000;
   private static final Duration UPDATE_TICK = Duration.ofMillis(50);
   private static final Set<ScheduleStatus> ACTIVE = aurora_apiConstants.ACTIVE_STATES;
-  private static final Set<ScheduleStatus> TERMINAL = aurora_apiConstants.TERMINAL_STATES;
   private static final Set<JobUpdateStatus> ACTIVE_UPDATE = aurora_apiConstants.ACTIVE_JOB_UPDATE_STATES;
 
   private final SimulatorProperties properties;
@@ -120,8 +112,8 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   private final ScheduledExecutorService timer;
 
   // Guarded by this. Insertion order = creation order, which is also the order queries return.
-  private final Map<String, ScheduledTask> tasks = new LinkedHashMap<>();
-  private final Map<String, SimulatedUpdate> updates = new LinkedHashMap<>();
+  private final SimulatedTaskStore tasks = new SimulatedTaskStore();
+  private final Map<String, SimulatedJobUpdate> updates = new LinkedHashMap<>();
   private int nextPort = FIRST_ASSIGNED_PORT;
 
   /** Creates the scheduler and starts its timer thread. */
@@ -156,7 +148,7 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     return respond(() -> {
       synchronized (this) {
         Map<String, Set<JobKey>> jobsByRole = new LinkedHashMap<>();
-        for (ScheduledTask task : tasks.values()) {
+        for (ScheduledTask task : tasks.all()) {
           JobKey job = task.getAssignedTask().getTask().getJob();
           jobsByRole.computeIfAbsent(job.getRole(), role -> new HashSet<>()).add(job);
         }
@@ -171,14 +163,19 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   public Response getJobSummary(String role) {
     return respond(() -> {
       synchronized (this) {
-        Map<JobKey, List<ScheduledTask>> byJob = tasksByJob(tasks.values(), role);
+        Map<JobKey, List<ScheduledTask>> byJob = SimulatedTaskStore.byJob(tasks.all(), role);
         Set<JobSummary> summaries = new LinkedHashSet<>();
         byJob.forEach((job, jobTasks) -> summaries.add(new JobSummary()
-            .setJob(jobConfiguration(job, jobTasks))
-            .setStats(jobStats(jobTasks))));
+            .setJob(SimulatedTaskStore.jobConfiguration(job, jobTasks))
+            .setStats(SimulatedTaskStore.jobStats(jobTasks))));
         return ok(Result.jobSummaryResult(new JobSummaryResult(summaries)));
       }
     });
+  }
+
+  /** Copies of the matching tasks, read under the monitor. */
+  private synchronized List<ScheduledTask> query(TaskQuery query) {
+    return tasks.query(query);
   }
 
   @Override
@@ -209,14 +206,14 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
       JobKey key = assertValid(job);
       synchronized (this) {
         Map<TaskConfig, TreeSet<Integer>> instancesByConfig = new LinkedHashMap<>();
-        for (ScheduledTask task : activeTasks(key)) {
+        for (ScheduledTask task : tasks.active(key)) {
           instancesByConfig
               .computeIfAbsent(task.getAssignedTask().getTask(), config -> new TreeSet<>())
               .add(task.getAssignedTask().getInstanceId());
         }
         Set<ConfigGroup> groups = new LinkedHashSet<>();
         instancesByConfig.forEach((config, instances) ->
-            groups.add(new ConfigGroup(config.deepCopy(), ranges(instances))));
+            groups.add(new ConfigGroup(config.deepCopy(), SimulatedTaskStore.ranges(instances))));
         return ok(Result.configSummaryResult(
             new ConfigSummaryResult(new ConfigSummary(key.deepCopy(), groups))));
       }
@@ -227,12 +224,12 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   public Response getJobs(String ownerRole) {
     return respond(() -> {
       synchronized (this) {
-        List<ScheduledTask> active = tasks.values().stream()
+        List<ScheduledTask> active = tasks.all().stream()
             .filter(task -> ACTIVE.contains(task.getStatus()))
             .collect(Collectors.toList());
         Set<JobConfiguration> configs = new LinkedHashSet<>();
-        tasksByJob(active, ownerRole).forEach((job, jobTasks) ->
-            configs.add(jobConfiguration(job, jobTasks)));
+        SimulatedTaskStore.byJob(active, ownerRole).forEach((job, jobTasks) ->
+            configs.add(SimulatedTaskStore.jobConfiguration(job, jobTasks)));
         return ok(Result.getJobsResult(new GetJobsResult(configs)));
       }
     });
@@ -255,7 +252,7 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     return respond(() -> {
       synchronized (this) {
         List<JobUpdateSummary> summaries = queryUpdates(query).stream()
-            .map(SimulatedUpdate::summary)
+            .map(SimulatedJobUpdate::summary)
             .collect(Collectors.toList());
         return ok(Result.getJobUpdateSummariesResult(new GetJobUpdateSummariesResult(summaries)));
       }
@@ -268,13 +265,13 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
       synchronized (this) {
         if (query != null) {
           List<JobUpdateDetails> details = queryUpdates(query).stream()
-              .map(SimulatedUpdate::details)
+              .map(SimulatedJobUpdate::details)
               .collect(Collectors.toList());
           return ok(Result.getJobUpdateDetailsResult(
               new GetJobUpdateDetailsResult().setDetailsList(details)));
         }
         if (key != null) {
-          SimulatedUpdate update = updates.get(key.getId());
+          SimulatedJobUpdate update = updates.get(key.getId());
           if (update == null || !update.key.equals(key)) {
             return response(ResponseCode.INVALID_REQUEST, "Invalid update: " + key);
           }
@@ -310,7 +307,7 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
         if (activeUpdate(key) != null) {
           return response(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
         }
-        if (!activeTasks(key).isEmpty()) {
+        if (!tasks.active(key).isEmpty()) {
           return response(ResponseCode.INVALID_REQUEST, "Job " + canonical(key) + " already exists");
         }
         String limitViolation = taskLimitViolation(job.getTaskConfig(), job.getInstanceCount());
@@ -337,7 +334,7 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
         if (activeUpdate(key) != null) {
           return response(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
         }
-        List<ScheduledTask> matching = activeTasks(key).stream()
+        List<ScheduledTask> matching = tasks.active(key).stream()
             .filter(task -> shardIds.contains(task.getAssignedTask().getInstanceId()))
             .collect(Collectors.toList());
         if (matching.size() != shardIds.size()) {
@@ -360,13 +357,13 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     return respond(() -> {
       JobKey key = assertValid(job);
       synchronized (this) {
-        List<ScheduledTask> matching = activeTasks(key).stream()
+        if (activeUpdate(key) != null) {
+          return response(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
+        }
+        List<ScheduledTask> matching = tasks.active(key).stream()
             .filter(task -> instances == null || instances.isEmpty()
                 || instances.contains(task.getAssignedTask().getInstanceId()))
             .collect(Collectors.toList());
-        if (!matching.isEmpty() && activeUpdate(key) != null) {
-          return response(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
-        }
         String audit = "Killed by " + AUDIT_USER + (message == null ? "" : ".\nMessage: " + message);
         boolean killed = false;
         for (ScheduledTask task : matching) {
@@ -386,14 +383,14 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   public Response addInstances(InstanceKey key, int count) {
     return respond(() -> {
       JobKey job = assertValid(key == null ? null : key.getJobKey());
+      if (count <= 0) {
+        return response(ResponseCode.INVALID_REQUEST, "Instance count must be positive.");
+      }
       synchronized (this) {
         if (activeUpdate(job) != null) {
           return response(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
         }
-        List<ScheduledTask> active = activeTasks(job);
-        if (count <= 0) {
-          return response(ResponseCode.INVALID_REQUEST, "Instance count must be positive.");
-        }
+        List<ScheduledTask> active = tasks.active(job);
         ScheduledTask template = active.stream()
             .filter(task -> task.getAssignedTask().getInstanceId() == key.getInstanceId())
             .findFirst()
@@ -436,17 +433,16 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
       } catch (InvalidConfigurationException e) {
         return response(ResponseCode.INVALID_REQUEST, e.getMessage());
       }
-      if (request.getInstanceCount() <= 0) {
-        return response(ResponseCode.INVALID_REQUEST, "Instance count must be positive.");
-      }
       JobKey job = desired.getJob();
       synchronized (this) {
         Set<Integer> scope = updateScope(job, desired, request.getInstanceCount(), settings);
         Set<Integer> requested = instancesIn(settings.getUpdateOnlyTheseInstances());
-        if (!requested.isEmpty() && !scope.containsAll(requested)) {
+        Set<Integer> outOfScope = new TreeSet<>(requested);
+        outOfScope.removeAll(scope);
+        if (!outOfScope.isEmpty()) {
           return response(ResponseCode.INVALID_REQUEST,
               "The update request attempted to update specific instances,"
-                  + " but the instances are not modified by the update: " + requested);
+                  + " but some are irrelevant to the update and current job state: " + outOfScope);
         }
         if (scope.isEmpty()) {
           return response(ResponseCode.OK, "Job is unchanged by proposed update.");
@@ -455,7 +451,7 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
         if (limitViolation != null) {
           return response(ResponseCode.INVALID_REQUEST, limitViolation);
         }
-        SimulatedUpdate existing = activeUpdate(job);
+        SimulatedJobUpdate existing = activeUpdate(job);
         if (existing != null) {
           Response response = response(ResponseCode.INVALID_REQUEST,
               "An active update already exists for this job, please terminate it before starting another. "
@@ -465,8 +461,8 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
           return response;
         }
         JobUpdateKey key = new JobUpdateKey(job.deepCopy(), UUID.randomUUID().toString());
-        SimulatedUpdate update = new SimulatedUpdate(key, request, desired, settings, scope,
-            initialState(job), now());
+        SimulatedJobUpdate update = new SimulatedJobUpdate(key, request, desired, settings, scope,
+            initialState(job, scope), now());
         updates.put(key.getId(), update);
         update.changeStatus(update.coordinated()
             ? JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE : JobUpdateStatus.ROLLING_FORWARD, message, now());
@@ -489,7 +485,7 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
       if (ACTIVE_UPDATE.contains(status) && status != JobUpdateStatus.ROLL_FORWARD_PAUSED) {
         return status;
       }
-      SimulatedUpdate update = updates.get(key.getId());
+      SimulatedJobUpdate update = updates.get(key.getId());
       return update.coordinated() && update.pulseExpired(now())
           ? JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE : JobUpdateStatus.ROLLING_FORWARD;
     }));
@@ -509,8 +505,12 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   @Override
   public Response pulseJobUpdate(JobUpdateKey key) {
     return respond(() -> {
+      assertValid(key == null ? null : key.getJob());
+      if (key.getId() == null || key.getId().isBlank()) {
+        throw new IllegalArgumentException("Argument cannot be blank: key.id");
+      }
       synchronized (this) {
-        SimulatedUpdate update = key == null ? null : updates.get(key.getId());
+        SimulatedJobUpdate update = updates.get(key.getId());
         if (update == null || !update.key.equals(key) || !update.coordinated() || !update.isActive()) {
           return ok(Result.pulseJobUpdateResult(new PulseJobUpdateResult(JobUpdatePulseStatus.FINISHED)));
         }
@@ -541,7 +541,7 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     if (ancestorId != null) {
       task.setAncestorId(ancestorId);
     }
-    tasks.put(taskId, task);
+    tasks.add(task);
     changeStatus(task, ScheduleStatus.PENDING, null);
     scheduleStep(task, ScheduleStatus.PENDING, properties.pendingDelay());
   }
@@ -594,28 +594,15 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
       case STARTING -> changeStatus(task, ScheduleStatus.RUNNING, null);
       case KILLING -> {
         changeStatus(task, ScheduleStatus.KILLED, "Task killed by the simulated executor.");
-        pruneHistory(task.getAssignedTask().getTask().getJob());
+        tasks.pruneHistory(task.getAssignedTask().getTask().getJob(), MAX_RETAINED_TERMINAL_TASKS_PER_JOB);
       }
       case RESTARTING -> {
         changeStatus(task, ScheduleStatus.KILLED, "Task killed by the simulated executor.");
         AssignedTask assigned = task.getAssignedTask();
         insertPending(assigned.getTask(), assigned.getInstanceId(), assigned.getTaskId());
-        pruneHistory(assigned.getTask().getJob());
+        tasks.pruneHistory(assigned.getTask().getJob(), MAX_RETAINED_TERMINAL_TASKS_PER_JOB);
       }
       default -> { }
-    }
-  }
-
-  /** Aurora's {@code -history_max_per_job_threshold}: keep the newest terminal tasks of a job only. */
-  private void pruneHistory(JobKey job) {
-    List<String> terminal = new ArrayList<>();
-    for (ScheduledTask task : tasks.values()) {
-      if (TERMINAL.contains(task.getStatus()) && task.getAssignedTask().getTask().getJob().equals(job)) {
-        terminal.add(task.getAssignedTask().getTaskId());
-      }
-    }
-    for (int i = 0; i < terminal.size() - MAX_RETAINED_TERMINAL_TASKS_PER_JOB; i++) {
-      tasks.remove(terminal.get(i));
     }
   }
 
@@ -633,9 +620,10 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   // Updates
 
   private Response changeUpdateStatus(JobUpdateKey key, String message,
-      java.util.function.UnaryOperator<JobUpdateStatus> transition) {
+      UnaryOperator<JobUpdateStatus> transition) {
+    assertValid(key == null ? null : key.getJob());
     synchronized (this) {
-      SimulatedUpdate update = key == null ? null : updates.get(key.getId());
+      SimulatedJobUpdate update = key == null ? null : updates.get(key.getId());
       if (update == null || !update.key.equals(key)) {
         return response(ResponseCode.INVALID_REQUEST, "Update does not exist " + key);
       }
@@ -658,7 +646,7 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     if (!settings.isSetUpdateStrategy()) {
       settings.setUpdateStrategy(settings.isWaitForBatchCompletion()
           ? JobUpdateStrategy.batchStrategy(
-              new io.heroncp.aurora.thrift.BatchJobUpdateStrategy(settings.getUpdateGroupSize(), false))
+              new BatchJobUpdateStrategy(settings.getUpdateGroupSize(), false))
           : JobUpdateStrategy.queueStrategy(new QueueJobUpdateStrategy(settings.getUpdateGroupSize())));
     }
     JobUpdateStrategy strategy = settings.getUpdateStrategy();
@@ -667,25 +655,25 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
       if (sizes == null || sizes.isEmpty() || sizes.stream().anyMatch(size -> size <= 0)) {
         return "All update group sizes must be positive.";
       }
-    } else if (groupSize(strategy) <= 0) {
+    } else if (SimulatedJobUpdate.groupSize(strategy) <= 0) {
       return "Update results in no instance being modified.";
     }
     if (settings.getMaxPerInstanceFailures() < 0) {
-      return "Invalid maxPerInstanceFailures value, must be non-negative.";
+      return "maxPerInstanceFailures must be non-negative.";
     }
     if (settings.getMaxFailedInstances() < 0) {
-      return "Invalid maxFailedInstances value, must be non-negative.";
-    }
-    if (settings.getMinWaitInInstanceRunningMs() < 0) {
-      return "Invalid minWaitInInstanceRunningMs value, must be non-negative.";
-    }
-    if (settings.isSetBlockIfNoPulsesAfterMs() && settings.getBlockIfNoPulsesAfterMs() < 0) {
-      return "Invalid blockIfNoPulsesAfterMs value, must be non-negative.";
+      return "maxFailedInstances must be non-negative.";
     }
     if ((long) settings.getMaxPerInstanceFailures() * request.getInstanceCount()
         > MAX_UPDATE_INSTANCE_FAILURES) {
-      return "Your update allows too many failures; lower maxPerInstanceFailures or instanceCount"
-          + " (limit " + MAX_UPDATE_INSTANCE_FAILURES + ").";
+      return "Your update allows too many failures to occur, consider decreasing the per-instance"
+          + " failures or maxFailedInstances.";
+    }
+    if (settings.getMinWaitInInstanceRunningMs() < 0) {
+      return "minWaitInInstanceRunningMs must be non-negative.";
+    }
+    if (settings.isSetBlockIfNoPulsesAfterMs() && settings.getBlockIfNoPulsesAfterMs() < 0) {
+      return "blockIfNoPulsesAfterMs must be positive.";
     }
     if (settings.isSlaAware() && !request.getTaskConfig().isSetSlaPolicy()) {
       return "slaAware is true, but no task slaPolicy is specified.";
@@ -693,20 +681,10 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     return null;
   }
 
-  private static int groupSize(JobUpdateStrategy strategy) {
-    if (strategy.isSetQueueStrategy()) {
-      return strategy.getQueueStrategy().getGroupSize();
-    }
-    if (strategy.isSetBatchStrategy()) {
-      return strategy.getBatchStrategy().getGroupSize();
-    }
-    return strategy.getVarBatchStrategy().getGroupSizes().get(0);
-  }
-
   /** Instances the update changes: differing, missing or surplus active instances, minus exclusions. */
   private Set<Integer> updateScope(JobKey job, TaskConfig desired, int instanceCount, JobUpdateSettings settings) {
     Map<Integer, ScheduledTask> active = new HashMap<>();
-    for (ScheduledTask task : activeTasks(job)) {
+    for (ScheduledTask task : tasks.active(job)) {
       active.put(task.getAssignedTask().getInstanceId(), task);
     }
     Set<Integer> candidates = new TreeSet<>(active.keySet());
@@ -742,20 +720,24 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     return instances;
   }
 
-  private Set<InstanceTaskConfig> initialState(JobKey job) {
+  /** Aurora's initial state: the configs of the active instances the update replaces or removes. */
+  private Set<InstanceTaskConfig> initialState(JobKey job, Set<Integer> scope) {
     Map<TaskConfig, TreeSet<Integer>> byConfig = new LinkedHashMap<>();
-    for (ScheduledTask task : activeTasks(job)) {
+    for (ScheduledTask task : tasks.active(job)) {
+      if (!scope.contains(task.getAssignedTask().getInstanceId())) {
+        continue;
+      }
       byConfig.computeIfAbsent(task.getAssignedTask().getTask(), config -> new TreeSet<>())
           .add(task.getAssignedTask().getInstanceId());
     }
     Set<InstanceTaskConfig> state = new LinkedHashSet<>();
     byConfig.forEach((config, instances) ->
-        state.add(new InstanceTaskConfig(config.deepCopy(), ranges(instances))));
+        state.add(new InstanceTaskConfig(config.deepCopy(), SimulatedTaskStore.ranges(instances))));
     return state;
   }
 
-  private SimulatedUpdate activeUpdate(JobKey job) {
-    for (SimulatedUpdate update : updates.values()) {
+  private SimulatedJobUpdate activeUpdate(JobKey job) {
+    for (SimulatedJobUpdate update : updates.values()) {
       if (update.key.getJob().equals(job) && update.isActive()) {
         return update;
       }
@@ -763,16 +745,16 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     return null;
   }
 
-  private List<SimulatedUpdate> queryUpdates(JobUpdateQuery query) {
+  private List<SimulatedJobUpdate> queryUpdates(JobUpdateQuery query) {
     JobUpdateQuery q = query == null ? new JobUpdateQuery() : query;
-    List<SimulatedUpdate> matching = updates.values().stream()
+    List<SimulatedJobUpdate> matching = updates.values().stream()
         .filter(update -> q.getRole() == null || q.getRole().equals(update.key.getJob().getRole()))
         .filter(update -> q.getKey() == null || q.getKey().equals(update.key))
         .filter(update -> q.getJobKey() == null || q.getJobKey().equals(update.key.getJob()))
         .filter(update -> q.getUser() == null || q.getUser().equals(AUDIT_USER))
         .filter(update -> q.getUpdateStatuses() == null || q.getUpdateStatuses().isEmpty()
             || q.getUpdateStatuses().contains(update.status()))
-        .sorted(Comparator.comparingLong((SimulatedUpdate update) -> update.lastModifiedMs).reversed())
+        .sorted(Comparator.comparingLong((SimulatedJobUpdate update) -> update.lastModifiedMs).reversed())
         .collect(Collectors.toList());
     int from = Math.min(Math.max(q.getOffset(), 0), matching.size());
     int to = q.getLimit() > 0 ? Math.min(from + q.getLimit(), matching.size()) : matching.size();
@@ -783,7 +765,7 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   private synchronized void advanceUpdates() {
     try {
       long now = now();
-      for (SimulatedUpdate update : updates.values()) {
+      for (SimulatedJobUpdate update : updates.values()) {
         if (update.status() == JobUpdateStatus.ROLLING_FORWARD && update.coordinated()
             && update.pulseExpired(now)) {
           update.changeStatus(JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE,
@@ -798,7 +780,7 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     }
   }
 
-  private void advance(SimulatedUpdate update, long now) {
+  private void advance(SimulatedJobUpdate update, long now) {
     JobKey job = update.key.getJob();
     for (Integer instance : new ArrayList<>(update.inFlight)) {
       if (settled(update, instance, now)) {
@@ -812,7 +794,7 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
       update.instanceEvent(instance, JobUpdateAction.INSTANCE_UPDATING, now);
     }
     for (int instance : update.inFlight) {
-      ScheduledTask active = activeTask(job, instance);
+      ScheduledTask active = tasks.active(job, instance);
       boolean wanted = instance < update.request.getInstanceCount();
       if (active == null) {
         if (wanted) {
@@ -828,8 +810,8 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     }
   }
 
-  private boolean settled(SimulatedUpdate update, int instance, long now) {
-    ScheduledTask active = activeTask(update.key.getJob(), instance);
+  private boolean settled(SimulatedJobUpdate update, int instance, long now) {
+    ScheduledTask active = tasks.active(update.key.getJob(), instance);
     if (instance >= update.request.getInstanceCount()) {
       return active == null;
     }
@@ -840,130 +822,6 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     List<TaskEvent> events = active.getTaskEvents();
     long runningSince = events.get(events.size() - 1).getTimestamp();
     return now - runningSince >= update.settings.getMinWaitInInstanceRunningMs();
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Queries and summaries
-
-  private synchronized List<ScheduledTask> query(TaskQuery query) {
-    TaskQuery q = query == null ? new TaskQuery() : query;
-    List<ScheduledTask> found = new ArrayList<>();
-    for (ScheduledTask task : tasks.values()) {
-      if (matches(q, task)) {
-        found.add(task);
-      }
-    }
-    int from = q.getOffset() > 0 ? Math.min(q.getOffset(), found.size()) : 0;
-    int to = q.getLimit() > 0 ? Math.min(from + q.getLimit(), found.size()) : found.size();
-    return found.subList(from, to).stream().map(ScheduledTask::deepCopy).collect(Collectors.toList());
-  }
-
-  private static boolean matches(TaskQuery q, ScheduledTask task) {
-    AssignedTask assigned = task.getAssignedTask();
-    JobKey job = assigned.getTask().getJob();
-    return (q.getRole() == null || q.getRole().equals(job.getRole()))
-        && (q.getEnvironment() == null || q.getEnvironment().equals(job.getEnvironment()))
-        && (q.getJobName() == null || q.getJobName().equals(job.getName()))
-        && (isEmpty(q.getTaskIds()) || q.getTaskIds().contains(assigned.getTaskId()))
-        && (isEmpty(q.getStatuses()) || q.getStatuses().contains(task.getStatus()))
-        && (isEmpty(q.getInstanceIds()) || q.getInstanceIds().contains(assigned.getInstanceId()))
-        && (isEmpty(q.getSlaveHosts())
-            || assigned.getSlaveHost() != null && q.getSlaveHosts().contains(assigned.getSlaveHost()))
-        && (isEmpty(q.getJobKeys()) || q.getJobKeys().contains(job));
-  }
-
-  private static boolean isEmpty(Collection<?> collection) {
-    return collection == null || collection.isEmpty();
-  }
-
-  private List<ScheduledTask> activeTasks(JobKey job) {
-    List<ScheduledTask> active = new ArrayList<>();
-    for (ScheduledTask task : tasks.values()) {
-      if (ACTIVE.contains(task.getStatus()) && task.getAssignedTask().getTask().getJob().equals(job)) {
-        active.add(task);
-      }
-    }
-    return active;
-  }
-
-  private ScheduledTask activeTask(JobKey job, int instance) {
-    for (ScheduledTask task : activeTasks(job)) {
-      if (task.getAssignedTask().getInstanceId() == instance) {
-        return task;
-      }
-    }
-    return null;
-  }
-
-  private static Map<JobKey, List<ScheduledTask>> tasksByJob(Collection<ScheduledTask> source, String role) {
-    Map<JobKey, List<ScheduledTask>> byJob = new LinkedHashMap<>();
-    for (ScheduledTask task : source) {
-      JobKey job = task.getAssignedTask().getTask().getJob();
-      if (role == null || role.equals(job.getRole())) {
-        byJob.computeIfAbsent(job, key -> new ArrayList<>()).add(task);
-      }
-    }
-    return byJob;
-  }
-
-  /**
-   * Aurora's synthesized job: the config of the most relevant task (active before terminal, then the
-   * latest activity) and an instance count equal to the number of tasks given.
-   */
-  private static JobConfiguration jobConfiguration(JobKey job, List<ScheduledTask> jobTasks) {
-    ScheduledTask latest = jobTasks.stream()
-        .max(Comparator.comparing((ScheduledTask task) -> ACTIVE.contains(task.getStatus()))
-            .thenComparingLong(AuroraSimulator::lastEventTimestamp))
-        .orElseThrow();
-    TaskConfig config = latest.getAssignedTask().getTask().deepCopy();
-    JobConfiguration configuration = new JobConfiguration()
-        .setKey(job.deepCopy())
-        .setTaskConfig(config)
-        .setInstanceCount(jobTasks.size());
-    if (config.getOwner() != null) {
-      configuration.setOwner(config.getOwner().deepCopy());
-    }
-    return configuration;
-  }
-
-  private static long lastEventTimestamp(ScheduledTask task) {
-    List<TaskEvent> events = task.getTaskEvents();
-    return events == null || events.isEmpty() ? 0 : events.get(events.size() - 1).getTimestamp();
-  }
-
-  /** {@code base/Jobs.java}: pending = INIT/PENDING/THROTTLED, finished, failed, active = the rest. */
-  static JobStats jobStats(Collection<ScheduledTask> jobTasks) {
-    JobStats stats = new JobStats(0, 0, 0, 0);
-    for (ScheduledTask task : jobTasks) {
-      switch (task.getStatus()) {
-        case INIT, PENDING, THROTTLED -> stats.setPendingTaskCount(stats.getPendingTaskCount() + 1);
-        case KILLED, FINISHED -> stats.setFinishedTaskCount(stats.getFinishedTaskCount() + 1);
-        case LOST, FAILED -> stats.setFailedTaskCount(stats.getFailedTaskCount() + 1);
-        default -> stats.setActiveTaskCount(stats.getActiveTaskCount() + 1);
-      }
-    }
-    return stats;
-  }
-
-  private static Set<Range> ranges(TreeSet<Integer> instances) {
-    Set<Range> ranges = new LinkedHashSet<>();
-    Integer first = null;
-    Integer last = null;
-    for (int instance : instances) {
-      if (first != null && instance == last + 1) {
-        last = instance;
-      } else {
-        if (first != null) {
-          ranges.add(new Range(first, last));
-        }
-        first = instance;
-        last = instance;
-      }
-    }
-    if (first != null) {
-      ranges.add(new Range(first, last));
-    }
-    return ranges;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1023,92 +881,4 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     return response;
   }
 
-  // ---------------------------------------------------------------------------------------------
-
-  /** One job update and its progress; guarded by the simulator's monitor. */
-  private static final class SimulatedUpdate {
-    final JobUpdateKey key;
-    final JobUpdateRequest request;
-    final TaskConfig desired;
-    final JobUpdateSettings settings;
-    final Set<InstanceTaskConfig> initialState;
-    final Deque<Integer> queue;
-    final Set<Integer> inFlight = new TreeSet<>();
-    final int groupSize;
-    final long createdMs;
-    long lastModifiedMs;
-    long lastPulseMs;
-    final List<JobUpdateEvent> events = new ArrayList<>();
-    final List<JobInstanceUpdateEvent> instanceEvents = new ArrayList<>();
-
-    SimulatedUpdate(JobUpdateKey key, JobUpdateRequest request, TaskConfig desired,
-        JobUpdateSettings settings, Set<Integer> scope, Set<InstanceTaskConfig> initialState, long now) {
-      this.key = key;
-      this.request = request.deepCopy();
-      this.desired = desired;
-      this.settings = settings;
-      this.queue = new ArrayDeque<>(scope);
-      this.initialState = initialState;
-      this.groupSize = groupSize(settings.getUpdateStrategy());
-      this.createdMs = now;
-      this.lastModifiedMs = now;
-      this.lastPulseMs = 0;
-    }
-
-    boolean coordinated() {
-      return settings.isSetBlockIfNoPulsesAfterMs() && settings.getBlockIfNoPulsesAfterMs() > 0;
-    }
-
-    boolean pulseExpired(long now) {
-      return lastPulseMs == 0 || now - lastPulseMs > settings.getBlockIfNoPulsesAfterMs();
-    }
-
-    JobUpdateStatus status() {
-      return events.isEmpty() ? JobUpdateStatus.ROLLING_FORWARD : events.get(events.size() - 1).getStatus();
-    }
-
-    boolean isActive() {
-      return ACTIVE_UPDATE.contains(status());
-    }
-
-    void changeStatus(JobUpdateStatus status, String message, long now) {
-      JobUpdateEvent event = new JobUpdateEvent(status, now).setUser(AUDIT_USER);
-      if (message != null) {
-        event.setMessage(message);
-      }
-      events.add(event);
-      lastModifiedMs = now;
-    }
-
-    void instanceEvent(int instance, JobUpdateAction action, long now) {
-      instanceEvents.add(new JobInstanceUpdateEvent(instance, now, action));
-      lastModifiedMs = now;
-    }
-
-    JobUpdateSummary summary() {
-      JobUpdateSummary summary = new JobUpdateSummary()
-          .setKey(key.deepCopy())
-          .setUser(AUDIT_USER)
-          .setState(new JobUpdateState(status(), createdMs, lastModifiedMs));
-      if (request.isSetMetadata()) {
-        summary.setMetadata(new LinkedHashSet<>(request.getMetadata()));
-      }
-      return summary;
-    }
-
-    JobUpdateDetails details() {
-      TreeSet<Integer> desiredInstances = new TreeSet<>();
-      for (int instance = 0; instance < request.getInstanceCount(); instance++) {
-        desiredInstances.add(instance);
-      }
-      JobUpdateInstructions instructions = new JobUpdateInstructions()
-          .setInitialState(new LinkedHashSet<>(initialState))
-          .setDesiredState(new InstanceTaskConfig(desired.deepCopy(), ranges(desiredInstances)))
-          .setSettings(settings.deepCopy());
-      return new JobUpdateDetails()
-          .setUpdate(new JobUpdate(summary(), instructions))
-          .setUpdateEvents(new ArrayList<>(events))
-          .setInstanceEvents(new ArrayList<>(instanceEvents));
-    }
-  }
 }

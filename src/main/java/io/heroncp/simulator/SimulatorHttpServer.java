@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -223,7 +225,7 @@ public final class SimulatorHttpServer implements AutoCloseable {
       processor.process(
           requestProtocol.factory.getProtocol(new TMemoryInputTransport(body)),
           responseProtocol.factory.getProtocol(output));
-      reply = java.util.Arrays.copyOf(output.getArray(), output.length());
+      reply = Arrays.copyOf(output.getArray(), output.length());
     } catch (TException e) {
       sendText(exchange, 500, "Thrift processing failed: " + e.getMessage());
       return;
@@ -326,7 +328,7 @@ public final class SimulatorHttpServer implements AutoCloseable {
       if (!type.matches("[\\w.+-]+/[\\w.+-]+")) {
         return null;
       }
-      List<String> parameters = new java.util.ArrayList<>();
+      List<String> parameters = new ArrayList<>();
       for (int i = 1; i < parts.length; i++) {
         String parameter = parts[i].trim();
         int equals = parameter.indexOf('=');

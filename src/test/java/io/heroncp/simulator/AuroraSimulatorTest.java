@@ -16,6 +16,8 @@ import io.heroncp.aurora.thrift.JobConfiguration;
 import io.heroncp.aurora.thrift.JobKey;
 import io.heroncp.aurora.thrift.JobStats;
 import io.heroncp.aurora.thrift.JobSummary;
+import io.heroncp.aurora.thrift.JobUpdateAction;
+import io.heroncp.aurora.thrift.JobUpdateDetails;
 import io.heroncp.aurora.thrift.JobUpdateKey;
 import io.heroncp.aurora.thrift.JobUpdatePulseStatus;
 import io.heroncp.aurora.thrift.JobUpdateQuery;
@@ -311,7 +313,7 @@ class AuroraSimulatorTest {
         .collect(Collectors.toList());
 
     // pending: INIT, THROTTLED, PENDING; finished: FINISHED, KILLED; failed: FAILED, LOST; active: the other 8.
-    assertThat(AuroraSimulator.jobStats(tasks)).isEqualTo(new JobStats(8, 2, 2, 3));
+    assertThat(SimulatedTaskStore.jobStats(tasks)).isEqualTo(new JobStats(8, 2, 2, 3));
   }
 
   @Test
@@ -435,10 +437,16 @@ class AuroraSimulatorTest {
         .setStatuses(Set.of(ScheduleStatus.RUNNING)));
     assertThat(active).hasSize(3).allSatisfy(task ->
         assertThat(task.getAssignedTask().getTask().getResources()).contains(Resource.ramMb(256)));
-    assertThat(client.getJobUpdateDetails(null, new JobUpdateQuery().setKey(updateKey)).getResult()
-        .getGetJobUpdateDetailsResult().getDetailsList().get(0).getUpdateEvents())
-        .extracting(event -> event.getStatus())
+    JobUpdateDetails details = client.getJobUpdateDetails(null, new JobUpdateQuery().setKey(updateKey))
+        .getResult().getGetJobUpdateDetailsResult().getDetailsList().get(0);
+    assertThat(details.getUpdateEvents()).extracting(event -> event.getStatus())
         .containsExactly(JobUpdateStatus.ROLLING_FORWARD, JobUpdateStatus.ROLLED_FORWARD);
+    assertThat(details.getUpdate().getInstructions().getDesiredState().getInstances())
+        .containsExactly(new Range(0, 2));
+    assertThat(details.getUpdate().getInstructions().getInitialState())
+        .singleElement().satisfies(initial -> assertThat(initial.getInstances()).containsExactly(new Range(0, 1)));
+    assertThat(details.getInstanceEvents()).extracting(event -> event.getAction())
+        .filteredOn(action -> action == JobUpdateAction.INSTANCE_UPDATED).hasSize(3);
   }
 
   @Test
@@ -454,6 +462,32 @@ class AuroraSimulatorTest {
     assertThat(messages(unchanged)).containsExactly("Job is unchanged by proposed update.");
     assertThat(batch.getResponseCode()).isEqualTo(ResponseCode.INVALID_REQUEST);
     assertThat(messages(batch)).containsExactly("Updates are not supported for non-service tasks.");
+  }
+
+  @Test
+  void startJobUpdateValidatesSettingsAndScopeWithAuroraMessages() throws Exception {
+    client.createJob(job(key("hello"), 2));
+    TaskConfig bigger = job(key("hello"), 2).getTaskConfig();
+    replaceResource(bigger, Resource.ramMb(128), Resource.ramMb(256));
+    JobUpdateRequest negativeFailures = updateRequest(bigger, 2, 1);
+    negativeFailures.getSettings().setMaxFailedInstances(-1);
+    JobUpdateRequest noGroup = updateRequest(bigger, 2, 1);
+    noGroup.getSettings().setUpdateGroupSize(0).unsetUpdateStrategy();
+    JobUpdateRequest outOfScope = updateRequest(job(key("hello"), 2).getTaskConfig(), 2, 1);
+    outOfScope.getSettings().setUpdateOnlyTheseInstances(Set.of(new Range(5, 5)));
+    JobUpdateRequest badEnvironment = updateRequest(bigger.deepCopy().setJob(new JobKey("www-data", "qa", "hello")), 2, 1);
+
+    assertThat(messages(client.startJobUpdate(negativeFailures, null)))
+        .containsExactly("maxFailedInstances must be non-negative.");
+    assertThat(messages(client.startJobUpdate(noGroup, null)))
+        .containsExactly("Update results in no instance being modified.");
+    assertThat(messages(client.startJobUpdate(outOfScope, null))).containsExactly(
+        "The update request attempted to update specific instances,"
+            + " but some are irrelevant to the update and current job state: [5]");
+    Response environment = client.startJobUpdate(badEnvironment, null);
+    assertThat(environment.getResponseCode()).isEqualTo(ResponseCode.OK);
+    assertThat(client.getJobUpdateSummaries(new JobUpdateQuery()).getResult().getGetJobUpdateSummariesResult()
+        .getUpdateSummaries()).hasSize(1);
   }
 
   @Test
