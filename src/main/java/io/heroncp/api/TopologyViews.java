@@ -32,7 +32,13 @@ final class TopologyViews {
     view.put("submitted_at", record.submittedAt().toString());
     view.put("updated_at", record.updatedAt().toString());
     view.put("components", record.components().stream()
-        .map(c -> Map.of("name", c.name(), "kind", c.kind(), "parallelism", c.parallelism()))
+        .map(c -> {
+          Map<String, Object> component = new LinkedHashMap<>();
+          component.put("name", c.name());
+          component.put("kind", c.kind());
+          component.put("parallelism", c.parallelism());
+          return component;
+        })
         .toList());
     TopologyRecord.PackingSummary packing = record.packing();
     Map<String, Object> packingView = new LinkedHashMap<>();

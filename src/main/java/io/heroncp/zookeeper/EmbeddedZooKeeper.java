@@ -38,14 +38,20 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     // The AdminServer would start Jetty on 8080, the service's own port.
     config.setProperty("admin.enableServer", "false");
     config.setProperty("4lw.commands.whitelist", "ruok,mntr,srvr,stat");
-    // The default metrics provider needs Dropwizard metrics on the classpath; the service has its own metrics.
-    config.setProperty("metricsProvider.className", "org.apache.zookeeper.metrics.impl.NullMetricsProvider");
     ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder()
         .baseDir(base)
         .configuration(config)
         .exitHandler(ExitHandler.LOG_ONLY)
         .build();
-    server.start(30_000);
+    try {
+      server.start(30_000);
+    } catch (Exception e) {
+      // Its threads would keep the JVM alive after the failed startup.
+      server.close();
+      throw new IllegalStateException("The embedded ZooKeeper could not start on 127.0.0.1:" + port
+          + " (is the port in use? set heroncp.zookeeper.embedded.port, or disable it and set "
+          + "heroncp.zookeeper.connect-string)", e);
+    }
     String connectString = "127.0.0.1:" + port;
     log.info("Embedded ZooKeeper listening on {} with data in {}", connectString, base);
     return new EmbeddedZooKeeper(server, connectString);

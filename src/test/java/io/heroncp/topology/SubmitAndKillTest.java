@@ -90,8 +90,13 @@ class SubmitAndKillTest extends ServiceTest {
     assertThat(view.get("components")).hasSize(3);
 
     // The package Aurora's agents fetch is served.
-    HttpResponse<String> fetched = get(java.net.URI.create(view.at("/package/uri").asString()).getPath());
+    String packagePath = java.net.URI.create(view.at("/package/uri").asString()).getPath();
+    HttpResponse<String> fetched = get(packagePath);
     assertThat(fetched.statusCode()).isEqualTo(200);
+    HttpResponse<String> head = send(java.net.http.HttpRequest.newBuilder(uri(packagePath))
+        .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValue("ETag")).hasValue("\"" + view.at("/package/sha256").asString() + "\"");
 
     // Kill.
     HttpResponse<String> killed = delete("/api/v1/topologies/local/alice/devel/WordCount1");
@@ -101,6 +106,26 @@ class SubmitAndKillTest extends ServiceTest {
     for (String dir : List.of("topologies", "packingplans", "executionstate", "schedulers")) {
       assertThat(zk.checkExists().forPath("/heron/" + dir + "/WordCount1")).as(dir).isNull();
     }
+  }
+
+  @Test
+  void clustersSayHowTheSchedulerIsFoundAndWhetherItAnswers() {
+    JsonNode clusters = json(get("/api/v1/clusters")).get("clusters");
+    JsonNode local = null;
+    JsonNode offline = null;
+    for (JsonNode cluster : clusters) {
+      if (cluster.get("name").asString().equals("local")) {
+        local = cluster;
+      } else if (cluster.get("name").asString().equals("offline")) {
+        offline = cluster;
+      }
+    }
+    assertThat(local.at("/scheduler/discovery").asString()).startsWith("zookeeper ").endsWith("/aurora/scheduler");
+    assertThat(local.at("/scheduler/reachable").asBoolean()).isTrue();
+    assertThat(local.at("/scheduler/endpoint").asString()).startsWith("http://127.0.0.1:");
+    assertThat(offline.at("/scheduler/discovery").asString()).contains("http://127.0.0.1:9");
+    assertThat(offline.at("/scheduler/reachable").asBoolean()).isFalse();
+    assertThat(offline.at("/scheduler/detail").asString()).isNotBlank();
   }
 
   @Test
