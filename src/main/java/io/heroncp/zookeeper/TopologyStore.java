@@ -101,6 +101,44 @@ public class TopologyStore implements AutoCloseable {
     return all;
   }
 
+  /**
+   * Reads the record straight from ZooKeeper (not the cache), with its current version: what a mutation
+   * holding the topology's lock must start from.
+   */
+  public Optional<TopologyRecord> read(TopologyKey key) {
+    String path = recordPath(key.cluster(), key.name());
+    try {
+      Stat stat = new Stat();
+      byte[] data = client.getData().storingStatIn(stat).forPath(path);
+      TopologyRecord record = json.readValue(data, TopologyRecord.class).withVersion(stat.getVersion());
+      cache.merge(path, new Cached(record, stat.getCzxid(), stat.getVersion()), Cached::newer);
+      return Optional.of(record).filter(r -> r.key().equals(key));
+    } catch (KeeperException.NoNodeException e) {
+      return Optional.empty();
+    } catch (Exception e) {
+      throw ZooKeeperFailures.translate("reading " + key, e);
+    }
+  }
+
+  /**
+   * Writes the record and replaces Heron's packing plan of the topology in one transaction conditional on
+   * the record's version (an update's new plan). Atomic, versioned.
+   */
+  public TopologyRecord updateWithPackingPlan(TopologyRecord record, HeronStateNodes heron, byte[] packingPlan) {
+    requireConnected("updating the packing plan of " + record.key());
+    try {
+      List<CuratorOp> ops = new ArrayList<>();
+      ops.add(setRecordOp(record));
+      ops.add(client.transactionOp().setData().forPath(heron.paths().packingPlan(heron.name()), packingPlan));
+      List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
+      return remember(record, results.get(0).getResultStat());
+    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+      throw new ConflictException("Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
+    } catch (Exception e) {
+      throw ZooKeeperFailures.translate("updating the packing plan of " + record.key(), e);
+    }
+  }
+
   /** Whether any record references the package with this digest (cache). */
   public boolean isPackageReferenced(String sha256) {
     return cache.values().stream()
