@@ -1,6 +1,5 @@
 package io.heroncp.topology;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -38,7 +37,7 @@ public record Operation(
     TopologyState previousState,
     TopologyState targetState,
     String idempotencyKey,
-    @JsonIgnore int version) {
+    int version) {
 
   public Operation {
     Objects.requireNonNull(id, "id");

@@ -25,6 +25,7 @@ import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The record of every lifecycle {@link Operation} in ZooKeeper: what was asked, by whom, and how it ended.
@@ -232,7 +233,9 @@ public class OperationStore {
     try {
       Stat stat = new Stat();
       byte[] data = client.getData().storingStatIn(stat).forPath(operationPath(id));
-      return Optional.of(json.readValue(data, Operation.class).withVersion(stat.getVersion()));
+      ObjectNode tree = (ObjectNode) json.readTree(data);
+      tree.put("version", stat.getVersion());
+      return Optional.of(json.treeToValue(tree, Operation.class));
     } catch (KeeperException.NoNodeException e) {
       return Optional.empty();
     } catch (Exception e) {
@@ -408,8 +411,11 @@ public class OperationStore {
     }
   }
 
+  /** The operation's JSON without its version: the node's own version is the truth. */
   private byte[] serialize(Operation operation) {
-    return json.writeValueAsBytes(operation);
+    ObjectNode tree = json.valueToTree(operation);
+    tree.remove("version");
+    return json.writeValueAsBytes(tree);
   }
 
   private void requireConnected(String action) {
