@@ -1,0 +1,166 @@
+package io.heroncp.topology;
+
+import io.heroncp.problems.ConflictException;
+import io.heroncp.topology.Operation.Verb;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The one transition table of the topology lifecycle: for each {@link Verb}, the states it may start from,
+ * the state the topology is in while it runs, and the state it ends in. Stateless and thread-safe.
+ *
+ * <p>A topology in SUBMITTING, RESTARTING, UPDATING or KILLING has an operation in flight: only KILL is
+ * allowed from RESTARTING, UPDATING and KILLING (to end a stuck operation or retry a kill), nothing from
+ * SUBMITTING. A FAILED topology can only be killed.
+ */
+public final class TopologyTransitions {
+
+  /**
+   * One row of the table.
+   *
+   * @param verb the action
+   * @param from the states it is allowed from; empty for SUBMIT, which needs that no topology exists
+   * @param inProgress the state while it runs; {@code null} when the state does not change until it ends
+   * @param to the states it ends in when it succeeds
+   * @param backToPrevious whether it ends in the state it started from (then {@code to} equals {@code from})
+   * @param note how the end state is chosen, for the rendered table
+   */
+  public record Transition(Verb verb, Set<TopologyState> from, TopologyState inProgress, Set<TopologyState> to,
+      boolean backToPrevious, String note) {
+
+    public Transition {
+      from = Collections.unmodifiableSet(from.isEmpty() ? EnumSet.noneOf(TopologyState.class) : EnumSet.copyOf(from));
+      to = Collections.unmodifiableSet(EnumSet.copyOf(to));
+    }
+  }
+
+  private static final Map<Verb, Transition> TABLE = new EnumMap<>(Verb.class);
+
+  static {
+    add(new Transition(Verb.SUBMIT, Set.of(), TopologyState.SUBMITTING,
+        Set.of(TopologyState.RUNNING, TopologyState.PAUSED), false,
+        "PAUSED when the definition says the topology starts deactivated"));
+    add(new Transition(Verb.ACTIVATE, Set.of(TopologyState.PAUSED), null, Set.of(TopologyState.RUNNING), false, ""));
+    add(new Transition(Verb.DEACTIVATE, Set.of(TopologyState.RUNNING), null, Set.of(TopologyState.PAUSED), false, ""));
+    add(new Transition(Verb.RESTART, Set.of(TopologyState.RUNNING, TopologyState.PAUSED), TopologyState.RESTARTING,
+        Set.of(TopologyState.RUNNING, TopologyState.PAUSED), true, "the state it started from"));
+    add(new Transition(Verb.UPDATE, Set.of(TopologyState.RUNNING, TopologyState.PAUSED), TopologyState.UPDATING,
+        Set.of(TopologyState.RUNNING, TopologyState.PAUSED), true, "the state it started from"));
+    add(new Transition(Verb.KILL, EnumSet.complementOf(EnumSet.of(TopologyState.SUBMITTING, TopologyState.KILLED)),
+        TopologyState.KILLING, Set.of(TopologyState.KILLED), false, "the record is removed"));
+  }
+
+  private TopologyTransitions() {}
+
+  private static void add(Transition transition) {
+    TABLE.put(transition.verb(), transition);
+  }
+
+  /** The row of a verb. */
+  public static Transition of(Verb verb) {
+    return TABLE.get(verb);
+  }
+
+  /** Every row, in {@link Verb} order. */
+  public static List<Transition> all() {
+    return List.copyOf(TABLE.values());
+  }
+
+  /**
+   * Whether {@code verb} may start while the topology is in {@code current}; {@code current == null} means no
+   * topology exists, from which only SUBMIT is allowed.
+   */
+  public static boolean allowed(Verb verb, TopologyState current) {
+    if (current == null) {
+      return verb == Verb.SUBMIT;
+    }
+    return TABLE.get(verb).from().contains(current);
+  }
+
+  /**
+   * Throws unless {@code verb} may start while the topology is in {@code current} ({@code null}: no topology).
+   *
+   * @throws ConflictException (field {@code state}) with the message {@code "<verb> is not allowed while the
+   *     topology is <STATE>; allowed from <states>"} and what to do next
+   * @throws io.heroncp.problems.NotFoundException when {@code current} is null and the verb is not SUBMIT
+   */
+  public static void check(Verb verb, TopologyState current) {
+    if (allowed(verb, current)) {
+      return;
+    }
+    if (current == null) {
+      throw new io.heroncp.problems.NotFoundException(
+          verbName(verb) + " needs an existing topology and there is none; submit it first");
+    }
+    String message = verbName(verb) + " is not allowed while the topology is " + current + "; allowed from "
+        + fromText(TABLE.get(verb));
+    if (current == TopologyState.FAILED) {
+      message += ". A FAILED topology can only be killed";
+    } else if (isInProgress(current)) {
+      message += ". Another operation is in progress: retry when it has finished";
+    } else if (TABLE.get(verb).to().contains(current) && !TABLE.get(verb).backToPrevious()) {
+      message += ". The topology is already " + current;
+    }
+    throw new ConflictException(message, "state");
+  }
+
+  /** The state while {@code verb} runs, or {@code null} when the record's state does not change until it ends. */
+  public static TopologyState inProgress(Verb verb) {
+    return TABLE.get(verb).inProgress();
+  }
+
+  /**
+   * The state a successful {@code verb} started in {@code from} ends in. For SUBMIT ({@code from} is null)
+   * this is RUNNING; a submit of a topology that starts deactivated ends PAUSED (see {@link Transition#note}).
+   */
+  public static TopologyState target(Verb verb, TopologyState from) {
+    Transition transition = TABLE.get(verb);
+    if (transition.backToPrevious()) {
+      return from;
+    }
+    return verb == Verb.SUBMIT ? TopologyState.RUNNING : transition.to().iterator().next();
+  }
+
+  /** Whether a state means that an operation is in flight (some verb's in-progress state). */
+  public static boolean isInProgress(TopologyState state) {
+    return TABLE.values().stream().anyMatch(t -> t.inProgress() == state);
+  }
+
+  /**
+   * The table as GitHub Markdown (README's "Topology states" section holds exactly this text between
+   * {@code <!-- transitions:start -->} and {@code <!-- transitions:end -->}), ending with a newline.
+   */
+  public static String markdownTable() {
+    StringBuilder out = new StringBuilder();
+    out.append("| action | allowed from | while it runs | ends in |\n");
+    out.append("| --- | --- | --- | --- |\n");
+    for (Transition t : TABLE.values()) {
+      String end = t.backToPrevious() ? t.note()
+          : states(t.to()) + (t.note().isEmpty() ? "" : " (" + t.note() + ")");
+      out.append("| ").append(verbName(t.verb()))
+          .append(" | ").append(fromText(t))
+          .append(" | ").append(t.inProgress() == null ? "(unchanged)" : t.inProgress().name())
+          .append(" | ").append(end)
+          .append(" |\n");
+    }
+    return out.toString();
+  }
+
+  private static String fromText(Transition t) {
+    return t.from().isEmpty() ? "no topology of that name in the cluster" : states(t.from());
+  }
+
+  private static String states(Set<TopologyState> states) {
+    return states.stream().map(Enum::name).collect(Collectors.joining(", "));
+  }
+
+  private static String verbName(Verb verb) {
+    return verb.name().toLowerCase(Locale.ROOT);
+  }
+}

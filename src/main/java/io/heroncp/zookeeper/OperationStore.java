@@ -1,0 +1,427 @@
+package io.heroncp.zookeeper;
+
+import io.heroncp.problems.ConflictException;
+import io.heroncp.problems.DependencyUnavailableException;
+import io.heroncp.problems.NotFoundException;
+import io.heroncp.topology.Operation;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The record of every lifecycle {@link Operation} in ZooKeeper: what was asked, by whom, and how it ended.
+ *
+ * <p>Layout under the service root:
+ * <ul>
+ *   <li>{@code operations/<id>}: the operation (JSON); kept, also after its topology is killed;
+ *   <li>{@code history/<cluster>/<name>/op-<sequence>}: one entry per operation of that topology name, data =
+ *       the operation id; ZooKeeper's sequence numbers give the order; kept after the topology is killed, so a
+ *       later topology of the same name continues the same history;
+ *   <li>{@code unfinished/<id>}: present exactly while the operation is RUNNING (the reconciler's index);
+ *   <li>{@code idempotency/<sha256 hex of (key + "\n" + method + "\n" + path)>}: data = the operation id that
+ *       owns a client's {@code Idempotency-Key}; entries expire after the TTL given to the constructor.
+ * </ul>
+ *
+ * <p>Guarantees: {@link #begin} writes the operation, its history entry, its unfinished marker and its
+ * idempotency entry in ONE ZooKeeper transaction (all or nothing); {@link #complete} is conditional on the
+ * version read (no lost updates). Reads go to ZooKeeper directly (no cache): they see every write that
+ * completed before they started. Thread-safe (no mutable state of its own).
+ */
+public class OperationStore {
+
+  private static final Logger log = LoggerFactory.getLogger(OperationStore.class);
+  private static final Pattern OPERATION_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9-]{0,63}$");
+  private static final String HISTORY_PREFIX = "op-";
+
+  private final CuratorFramework client;
+  private final JsonMapper json;
+  private final Clock clock;
+  private final Duration idempotencyTtl;
+  private final String operationsRoot;
+  private final String historyRoot;
+  private final String unfinishedRoot;
+  private final String idempotencyRoot;
+
+  /**
+   * @param idempotencyTtl how long an {@code Idempotency-Key} keeps answering with its operation, measured from
+   *     the creation of its entry (ZooKeeper's clock) against {@code clock}; e.g. 24 hours
+   */
+  public OperationStore(CuratorFramework client, ZooKeeperProperties properties, JsonMapper json, Clock clock,
+      Duration idempotencyTtl) {
+    this.client = client;
+    this.json = json;
+    this.clock = clock;
+    this.idempotencyTtl = idempotencyTtl;
+    this.operationsRoot = properties.root() + "/operations";
+    this.historyRoot = properties.root() + "/history";
+    this.unfinishedRoot = properties.root() + "/unfinished";
+    this.idempotencyRoot = properties.root() + "/idempotency";
+  }
+
+  /**
+   * The idempotency scope of a request: its HTTP method and path, e.g. {@code scope("POST",
+   * "/api/v1/topologies/c/r/e/n/restart")}. The same key on another method or path is another entry.
+   */
+  public static String scope(String method, String path) {
+    return method + "\n" + path;
+  }
+
+  /** Starts an operation without an idempotency entry; see {@link #begin(Operation, String)}. */
+  public Operation begin(Operation operation) {
+    return begin(operation, null);
+  }
+
+  /**
+   * Records a RUNNING operation: creates {@code operations/<id>}, its history entry, its unfinished marker
+   * and, when {@code operation.idempotencyKey()} is set, the idempotency entry for {@code (key, scope)}, in
+   * one transaction. Atomic: either all exist afterwards or none. Of two concurrent begins with the same key
+   * and scope exactly one succeeds; the other gets {@link IdempotencyKeyUsedException} naming the winner. An
+   * entry older than the TTL that has not been cleaned up yet is replaced, not honoured.
+   *
+   * @param idempotencyScope {@link #scope(String, String)} of the request; required when the operation has an
+   *     idempotency key, ignored otherwise
+   * @return the stored operation (version 0)
+   * @throws IdempotencyKeyUsedException the key already belongs to a live operation
+   * @throws ConflictException an operation with this id exists already
+   * @throws DependencyUnavailableException ZooKeeper is not connected (nothing was written)
+   */
+  public Operation begin(Operation operation, String idempotencyScope) {
+    Objects.requireNonNull(operation, "operation");
+    if (operation.outcome() != Operation.Outcome.RUNNING || operation.endedAt() != null) {
+      throw new IllegalArgumentException("begin takes a RUNNING operation, got " + operation.outcome());
+    }
+    String key = operation.idempotencyKey();
+    if (key != null && idempotencyScope == null) {
+      throw new IllegalArgumentException("an operation with an idempotency key needs its scope (method and path)");
+    }
+    requireOperationId(operation.id());
+    String action = "recording the start of " + operation.verb() + " " + operation.key();
+    requireConnected(action);
+    String entry = key == null ? null : idempotencyPath(key, idempotencyScope);
+    String historyDir = historyRoot + "/" + operation.key().cluster() + "/" + operation.key().name();
+    try {
+      ensureExists(operationsRoot);
+      ensureExists(unfinishedRoot);
+      ensureExists(historyDir);
+      if (entry != null) {
+        ensureExists(idempotencyRoot);
+      }
+      byte[] id = operation.id().getBytes(StandardCharsets.UTF_8);
+      for (int attempt = 1; ; attempt++) {
+        List<CuratorOp> ops = new ArrayList<>();
+        ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT)
+            .forPath(operationPath(operation.id()), serialize(operation)));
+        ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT)
+            .forPath(unfinishedRoot + "/" + operation.id(), new byte[0]));
+        ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+            .forPath(historyDir + "/" + HISTORY_PREFIX, id));
+        if (entry != null) {
+          ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(entry, id));
+        }
+        try {
+          client.transaction().forOperations(ops);
+          log.debug("Operation {} {} of {} started", operation.id(), operation.verb(), operation.key());
+          // A create in a multi returns no Stat; a created node's version is always 0.
+          return operation.withVersion(0);
+        } catch (KeeperException.NodeExistsException e) {
+          if (client.checkExists().forPath(operationPath(operation.id())) != null) {
+            throw new ConflictException("Operation " + operation.id() + " exists already; start it with a new id",
+                null, e);
+          }
+          if (entry == null || attempt >= 3) {
+            throw e;
+          }
+          Stat stat = new Stat();
+          String owner;
+          try {
+            owner = new String(client.getData().storingStatIn(stat).forPath(entry), StandardCharsets.UTF_8);
+          } catch (KeeperException.NoNodeException vanished) {
+            continue; // expired and removed meanwhile: try again
+          }
+          if (!expired(stat)) {
+            throw new IdempotencyKeyUsedException("Idempotency-Key '" + key + "' was already used for "
+                + idempotencyScope.replace('\n', ' ') + " by operation " + owner
+                + "; send a new key for a new request", owner, e);
+          }
+          deleteQuietly(entry, stat.getVersion());
+        }
+      }
+    } catch (ConflictException e) {
+      throw e;
+    } catch (Exception e) {
+      throw ZooKeeperFailures.translate(action, e);
+    }
+  }
+
+  /**
+   * Records how an operation ended: writes it conditional on {@code operation.version()} (the version
+   * {@link #begin} or {@link #find} returned) and removes its unfinished marker, in one transaction.
+   *
+   * @param operation the ended operation ({@link Operation#succeeded}, {@link Operation#failed},
+   *     {@link Operation#rolledBack})
+   * @return the stored operation with its new version
+   * @throws ConflictException the operation was changed since it was read (e.g. another replica completed it)
+   * @throws NotFoundException the operation does not exist
+   * @throws IllegalArgumentException the operation is still RUNNING
+   */
+  public Operation complete(Operation operation) {
+    Objects.requireNonNull(operation, "operation");
+    if (!operation.ended() || operation.endedAt() == null) {
+      throw new IllegalArgumentException("complete takes an ended operation with endedAt, got " + operation.outcome());
+    }
+    requireOperationId(operation.id());
+    String action = "recording the end of operation " + operation.id();
+    requireConnected(action);
+    String path = operationPath(operation.id());
+    String marker = unfinishedRoot + "/" + operation.id();
+    try {
+      for (int attempt = 1; ; attempt++) {
+        List<CuratorOp> ops = new ArrayList<>();
+        ops.add(client.transactionOp().setData().withVersion(operation.version()).forPath(path, serialize(operation)));
+        boolean withMarker = client.checkExists().forPath(marker) != null;
+        if (withMarker) {
+          ops.add(client.transactionOp().delete().forPath(marker));
+        }
+        try {
+          List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
+          log.debug("Operation {} ended {}", operation.id(), operation.outcome());
+          return operation.withVersion(results.get(0).getResultStat().getVersion());
+        } catch (KeeperException.BadVersionException e) {
+          throw new ConflictException("Operation " + operation.id() + " was changed concurrently; read it and retry",
+              null, e);
+        } catch (KeeperException.NoNodeException e) {
+          if (client.checkExists().forPath(path) == null) {
+            throw new NotFoundException("Operation " + operation.id() + " does not exist", null, e);
+          }
+          if (!withMarker || attempt >= 3) {
+            throw e;
+          }
+          // The marker vanished between the check and the transaction: try again without it.
+        }
+      }
+    } catch (ConflictException | NotFoundException e) {
+      throw e;
+    } catch (Exception e) {
+      throw ZooKeeperFailures.translate(action, e);
+    }
+  }
+
+  /** The operation with this id, read from ZooKeeper; empty when there is none (or the id is malformed). */
+  public Optional<Operation> find(String id) {
+    if (id == null || !OPERATION_ID.matcher(id).matches()) {
+      return Optional.empty();
+    }
+    try {
+      Stat stat = new Stat();
+      byte[] data = client.getData().storingStatIn(stat).forPath(operationPath(id));
+      ObjectNode tree = (ObjectNode) json.readTree(data);
+      tree.put("version", stat.getVersion());
+      return Optional.of(json.treeToValue(tree, Operation.class));
+    } catch (KeeperException.NoNodeException e) {
+      return Optional.empty();
+    } catch (Exception e) {
+      throw ZooKeeperFailures.translate("reading operation " + id, e);
+    }
+  }
+
+  /**
+   * Every operation of topologies named {@code name} in {@code cluster} (any role and environment, also
+   * killed ones), newest first (by start order in ZooKeeper). One read per operation.
+   */
+  public List<Operation> history(String cluster, String name) {
+    return history(cluster, name, Integer.MAX_VALUE);
+  }
+
+  /** The newest {@code limit} operations of {@link #history(String, String)}. */
+  public List<Operation> history(String cluster, String name, int limit) {
+    String dir = historyRoot + "/" + cluster + "/" + name;
+    try {
+      List<String> entries;
+      try {
+        entries = new ArrayList<>(client.getChildren().forPath(dir));
+      } catch (KeeperException.NoNodeException e) {
+        return List.of();
+      }
+      entries.removeIf(child -> !child.startsWith(HISTORY_PREFIX));
+      entries.sort(Comparator.comparingLong(OperationStore::sequence).reversed());
+      List<Operation> operations = new ArrayList<>();
+      for (String child : entries) {
+        if (operations.size() >= limit) {
+          break;
+        }
+        try {
+          String id = new String(client.getData().forPath(dir + "/" + child), StandardCharsets.UTF_8);
+          find(id).ifPresent(operations::add);
+        } catch (KeeperException.NoNodeException removed) {
+          // removed by hand meanwhile
+        }
+      }
+      return operations;
+    } catch (Exception e) {
+      throw ZooKeeperFailures.translate("reading the history of " + cluster + "/" + name, e);
+    }
+  }
+
+  /**
+   * Every operation still RUNNING, oldest first: those in flight on some replica and those whose replica died
+   * before it ended them. The reconciler tells them apart (e.g. by the topology lock) and completes them.
+   */
+  public List<Operation> unfinished() {
+    try {
+      List<String> ids;
+      try {
+        ids = client.getChildren().forPath(unfinishedRoot);
+      } catch (KeeperException.NoNodeException e) {
+        return List.of();
+      }
+      List<Operation> operations = new ArrayList<>();
+      for (String id : ids) {
+        find(id).filter(op -> !op.ended()).ifPresent(operations::add);
+      }
+      operations.sort(Comparator.comparing(Operation::startedAt));
+      return operations;
+    } catch (Exception e) {
+      throw ZooKeeperFailures.translate("listing unfinished operations", e);
+    }
+  }
+
+  /**
+   * The operation that owns {@code idempotencyKey} for {@code scope} ({@link #scope(String, String)}), unless
+   * its entry is older than the TTL or the operation is gone. A read; changes nothing.
+   */
+  public Optional<Operation> findByIdempotencyKey(String idempotencyKey, String scope) {
+    String entry = idempotencyPath(idempotencyKey, scope);
+    try {
+      Stat stat = new Stat();
+      byte[] data = client.getData().storingStatIn(stat).forPath(entry);
+      if (expired(stat)) {
+        return Optional.empty();
+      }
+      return find(new String(data, StandardCharsets.UTF_8));
+    } catch (KeeperException.NoNodeException e) {
+      return Optional.empty();
+    } catch (Exception e) {
+      throw ZooKeeperFailures.translate("reading an idempotency key", e);
+    }
+  }
+
+  /**
+   * Removes every idempotency entry created more than the TTL ago (by ZooKeeper's creation time, compared
+   * with this store's clock, so clock skew between ZooKeeper and this replica shifts the expiry by as much).
+   * The operations themselves are kept. Idempotent and safe to run on several replicas at once (each delete
+   * is conditional on the version read); meant to run periodically on the leader.
+   *
+   * @return how many entries this call removed
+   */
+  public int removeExpiredIdempotencyEntries() {
+    try {
+      List<String> children;
+      try {
+        children = client.getChildren().forPath(idempotencyRoot);
+      } catch (KeeperException.NoNodeException e) {
+        return 0;
+      }
+      int removed = 0;
+      for (String child : children) {
+        String path = idempotencyRoot + "/" + child;
+        Stat stat = client.checkExists().forPath(path);
+        if (stat != null && expired(stat) && deleteQuietly(path, stat.getVersion())) {
+          removed++;
+        }
+      }
+      if (removed > 0) {
+        log.info("Removed {} idempotency entries older than {}", removed, idempotencyTtl);
+      }
+      return removed;
+    } catch (Exception e) {
+      throw ZooKeeperFailures.translate("removing expired idempotency entries", e);
+    }
+  }
+
+  private boolean expired(Stat stat) {
+    return stat.getCtime() + idempotencyTtl.toMillis() <= clock.millis();
+  }
+
+  private boolean deleteQuietly(String path, int version) throws Exception {
+    try {
+      client.delete().withVersion(version).forPath(path);
+      return true;
+    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException raced) {
+      return false; // another replica removed or replaced it
+    }
+  }
+
+  private void ensureExists(String path) throws Exception {
+    if (client.checkExists().forPath(path) == null) {
+      try {
+        // Persistent, not containers: an emptied container could vanish between this check and the transaction.
+        client.create().creatingParentsIfNeeded().forPath(path);
+      } catch (KeeperException.NodeExistsException raced) {
+        // another request created it first
+      }
+    }
+  }
+
+  private String idempotencyPath(String key, String scope) {
+    Objects.requireNonNull(key, "idempotencyKey");
+    Objects.requireNonNull(scope, "scope");
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest((key + "\n" + scope).getBytes(StandardCharsets.UTF_8));
+      return idempotencyRoot + "/" + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private String operationPath(String id) {
+    return operationsRoot + "/" + id;
+  }
+
+  private static void requireOperationId(String id) {
+    if (!OPERATION_ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("operation id must be a UUID-like token, got '" + id + "'");
+    }
+  }
+
+  private static long sequence(String child) {
+    try {
+      return Long.parseLong(child.substring(HISTORY_PREFIX.length()));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** The operation's JSON without its version: the node's own version is the truth. */
+  private byte[] serialize(Operation operation) {
+    ObjectNode tree = json.valueToTree(operation);
+    tree.remove("version");
+    return json.writeValueAsBytes(tree);
+  }
+
+  private void requireConnected(String action) {
+    if (!client.getZookeeperClient().isConnected()) {
+      throw new DependencyUnavailableException(
+          "ZooKeeper is not connected; nothing was changed while " + action + ". Retry later");
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package io.heroncp.zookeeper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.heroncp.problems.ConflictException;
+import io.heroncp.problems.DependencyUnavailableException;
+import io.heroncp.problems.LockBusyException;
+import io.heroncp.topology.TopologyKey;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Topology locks between two "replicas" (two Curator clients) on one real ZooKeeper server. */
+class TopologyLocksTest {
+
+  private static final TopologyKey WORD_COUNT = new TopologyKey("c1", "alice", "devel", "wc");
+  /** Same cluster and name, another role: the same topology name, so the same lock. */
+  private static final TopologyKey WORD_COUNT_OTHER_ROLE = new TopologyKey("c1", "bob", "prod", "wc");
+  private static final Duration SESSION_TIMEOUT = Duration.ofMillis(1_500);
+
+  private TestingServer server;
+  private CuratorFramework replicaA;
+  private CuratorFramework replicaB;
+  private TopologyLocks locksA;
+  private TopologyLocks locksB;
+  private final ExecutorService threads = Executors.newCachedThreadPool();
+
+  @BeforeEach
+  void start() throws Exception {
+    // A short tick lets the server accept (and expire) short sessions.
+    server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 100, -1), true);
+    replicaA = newClient();
+    replicaB = newClient();
+    locksA = new TopologyLocks(replicaA, properties(), Duration.ofSeconds(3));
+    locksB = new TopologyLocks(replicaB, properties(), Duration.ofSeconds(3));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    threads.shutdownNow();
+    replicaA.close();
+    replicaB.close();
+    server.close();
+  }
+
+  private CuratorFramework newClient() throws InterruptedException {
+    CuratorFramework c = CuratorFrameworkFactory.newClient(server.getConnectString(), (int) SESSION_TIMEOUT.toMillis(),
+        1_000, new RetryOneTime(100));
+    c.start();
+    c.blockUntilConnected();
+    return c;
+  }
+
+  private ZooKeeperProperties properties() {
+    return new ZooKeeperProperties(server.getConnectString(), "/cp", SESSION_TIMEOUT, Duration.ofSeconds(1),
+        Duration.ofSeconds(1), null, new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")));
+  }
+
+  @Test
+  void aSecondReplicaWaitsAtMostMaxWaitAndGetsBusyWithRetryAfter() {
+    try (TopologyLocks.Held held = locksA.acquire(WORD_COUNT, Duration.ofSeconds(1))) {
+      assertThat(held.isHeld()).isTrue();
+      long started = System.nanoTime();
+
+      assertThatThrownBy(() -> locksB.acquire(WORD_COUNT_OTHER_ROLE, Duration.ofMillis(300)))
+          .isInstanceOfSatisfying(LockBusyException.class, e -> assertThat(e.retryAfterSeconds()).isEqualTo(3))
+          .isInstanceOf(ConflictException.class)
+          .hasMessageContaining("busy");
+
+      Duration waited = Duration.ofNanos(System.nanoTime() - started);
+      assertThat(waited).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+    }
+  }
+
+  @Test
+  void otherTopologiesAreNotBlocked() {
+    try (TopologyLocks.Held held = locksA.acquire(WORD_COUNT, Duration.ofSeconds(1));
+        TopologyLocks.Held other = locksB.acquire(new TopologyKey("c1", "alice", "devel", "other"), Duration.ofMillis(500));
+        TopologyLocks.Held sameNameOtherCluster = locksB.acquire(new TopologyKey("c2", "alice", "devel", "wc"),
+            Duration.ofMillis(500))) {
+      assertThat(other.isHeld()).isTrue();
+      assertThat(sameNameOtherCluster.isHeld()).isTrue();
+    }
+  }
+
+  @Test
+  void closingReleasesTheLockToTheWaitingReplica() throws Exception {
+    TopologyLocks.Held held = locksA.acquire(WORD_COUNT, Duration.ofSeconds(1));
+    CompletableFuture<TopologyLocks.Held> waiter = CompletableFuture.supplyAsync(
+        () -> locksB.acquire(WORD_COUNT, Duration.ofSeconds(10)), threads);
+    // The waiter is queued, not holding.
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !waiter.isDone());
+
+    held.close();
+    held.close(); // idempotent
+
+    TopologyLocks.Held got = waiter.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(got.key()).isEqualTo(WORD_COUNT);
+    assertThat(held.isHeld()).isFalse();
+    // Released on the thread that acquired it.
+    threads.submit(got::close).get();
+  }
+
+  @Test
+  void threadsOfOneReplicaExcludeEachOtherAndTheLockIsNotReentrant() throws Exception {
+    try (TopologyLocks.Held held = locksA.acquire(WORD_COUNT, Duration.ofSeconds(1))) {
+      CompletableFuture<Throwable> otherThread = CompletableFuture.supplyAsync(() -> {
+        try {
+          locksA.acquire(WORD_COUNT, Duration.ofMillis(200)).close();
+          return null;
+        } catch (RuntimeException e) {
+          return e;
+        }
+      }, threads);
+      assertThat(otherThread.get(5, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(LockBusyException.class);
+      assertThatThrownBy(() -> locksA.acquire(WORD_COUNT, Duration.ofMillis(200)))
+          .isInstanceOf(LockBusyException.class);
+      assertThat(held.isHeld()).isTrue();
+    }
+  }
+
+  @Test
+  void theLockIsReleasedWhenTheHoldersSessionDies() throws Exception {
+    AtomicReference<TopologyLocks.Held> held = new AtomicReference<>(locksA.acquire(WORD_COUNT, Duration.ofSeconds(1)));
+    CompletableFuture<TopologyLocks.Held> waiter = CompletableFuture.supplyAsync(
+        () -> locksB.acquire(WORD_COUNT, Duration.ofSeconds(20)), threads);
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !waiter.isDone());
+
+    // Replica A "crashes": its client stops talking without closing the session; the server expires it.
+    replicaA.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+
+    TopologyLocks.Held got = waiter.get(15, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(got.key()).isEqualTo(WORD_COUNT);
+    held.get().close(); // the former holder's release must not throw
+    threads.submit(got::close).get();
+  }
+
+  @Test
+  void withoutZooKeeperAcquireAnswersUnavailable() throws Exception {
+    server.stop();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !replicaA.getZookeeperClient().isConnected());
+
+    assertThatThrownBy(() -> locksA.acquire(WORD_COUNT, Duration.ofSeconds(1)))
+        .isInstanceOf(DependencyUnavailableException.class);
+  }
+}
