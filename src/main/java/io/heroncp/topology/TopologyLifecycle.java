@@ -131,7 +131,8 @@ public class TopologyLifecycle {
       TopologyRecord record = new TopologyRecord(key, prepared.definition().id(), TopologyState.SUBMITTING,
           prepared.definition().initiallyPaused(), prepared.user(), now, now, components(prepared.definition()),
           packingSummary(prepared.packing()), key.cluster() + "/" + key.role() + "/" + key.environment() + "/" + key.name(),
-          new TopologyRecord.PackageRef(stored.sha256(), stored.fileName(), stored.size(), packageUri), operationId, 0);
+          new TopologyRecord.PackageRef(stored.sha256(), stored.fileName(), stored.size(), packageUri), binaryName,
+          command.overrides(), operationId, 0);
       TopologyRecord intent = store.createSubmission(record, heron);
       try {
         schedulers.forCluster(key.cluster()).createJob(jobRequest(prepared, packageUri, binaryName));
@@ -398,7 +399,7 @@ public class TopologyLifecycle {
         config.getOrDefault("heron.build.version", "unknown"));
   }
 
-  private static TopologyRecord.PackingSummary packingSummary(PackingPlan packing) {
+  static TopologyRecord.PackingSummary packingSummary(PackingPlan packing) {
     var size = packing.maxScheduledResources();
     int instances = packing.containers().stream().mapToInt(c -> c.instances().size()).sum();
     return new TopologyRecord.PackingSummary(packing.id(), packing.containerCount(), instances,

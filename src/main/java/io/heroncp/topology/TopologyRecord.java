@@ -3,6 +3,7 @@ package io.heroncp.topology;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The control plane's own record of one topology, kept in ZooKeeper next to Heron's state nodes.
@@ -18,6 +19,8 @@ import java.util.List;
  * @param packing summary of the packing plan as scheduled
  * @param auroraJob the Aurora job key {@code cluster/role/environment/name}
  * @param topologyPackage the topology package handed to Aurora
+ * @param topologyBinaryFile the topology binary's file name inside the package
+ * @param configOverrides the submit's Heron config overrides (kept for later repacking)
  * @param lastOperationId the id of the last operation that changed the record
  * @param version the ZooKeeper version of the record node (not stored; filled when read)
  */
@@ -33,21 +36,30 @@ public record TopologyRecord(
     PackingSummary packing,
     String auroraJob,
     PackageRef topologyPackage,
+    String topologyBinaryFile,
+    Map<String, String> configOverrides,
     String lastOperationId,
     int version) {
 
   public TopologyRecord {
     components = List.copyOf(components);
+    configOverrides = configOverrides == null ? Map.of() : Map.copyOf(configOverrides);
   }
 
   public TopologyRecord withState(TopologyState newState, Instant at, String operationId) {
     return new TopologyRecord(key, topologyId, newState, initiallyPaused, submitter, submittedAt, at, components,
-        packing, auroraJob, topologyPackage, operationId, version);
+        packing, auroraJob, topologyPackage, topologyBinaryFile, configOverrides, operationId, version);
   }
 
   public TopologyRecord withVersion(int newVersion) {
     return new TopologyRecord(key, topologyId, state, initiallyPaused, submitter, submittedAt, updatedAt, components,
-        packing, auroraJob, topologyPackage, lastOperationId, newVersion);
+        packing, auroraJob, topologyPackage, topologyBinaryFile, configOverrides, lastOperationId, newVersion);
+  }
+
+  /** A copy after a repack: new component parallelism and packing summary. */
+  public TopologyRecord withPacking(List<ComponentSummary> newComponents, PackingSummary newPacking) {
+    return new TopologyRecord(key, topologyId, state, initiallyPaused, submitter, submittedAt, updatedAt, newComponents,
+        newPacking, auroraJob, topologyPackage, topologyBinaryFile, configOverrides, lastOperationId, version);
   }
 
   /** A spout or bolt and its parallelism. */

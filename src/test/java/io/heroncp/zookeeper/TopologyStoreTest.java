@@ -67,7 +67,7 @@ class TopologyStoreTest {
         List.of(new TopologyRecord.ComponentSummary("spout", "SPOUT", 1)),
         new TopologyRecord.PackingSummary(name + "-id", 1, 1, 2, 2.0, 1L << 30, 1L << 30),
         "c1/alice/devel/" + name, new TopologyRecord.PackageRef("ab".repeat(32), "topology.tar.gz", 10,
-            URI.create("http://127.0.0.1/api/v1/packages/x/topology.tar.gz")), "op-1", 0);
+            URI.create("http://127.0.0.1/api/v1/packages/x/topology.tar.gz")), "topology.jar", java.util.Map.of(), "op-1", 0);
   }
 
   private static HeronStateNodes heron(String name) {
@@ -108,7 +108,7 @@ class TopologyStoreTest {
   void secondSubmissionOfANameInTheClusterConflictsEvenUnderAnotherRole() {
     store.createSubmission(record("t3", TopologyState.SUBMITTING), heron("t3"));
     TopologyRecord other = new TopologyRecord(new TopologyKey("c1", "bob", "prod", "t3"), "t3-other", TopologyState.SUBMITTING,
-        false, "bob", T0, T0, List.of(), record("t3", TopologyState.SUBMITTING).packing(), "c1/bob/prod/t3", null, "op-2", 0);
+        false, "bob", T0, T0, List.of(), record("t3", TopologyState.SUBMITTING).packing(), "c1/bob/prod/t3", null, "topology.jar", java.util.Map.of(), "op-2", 0);
 
     assertThatThrownBy(() -> store.createSubmission(other, heron("t3")))
         .isInstanceOf(ConflictException.class)

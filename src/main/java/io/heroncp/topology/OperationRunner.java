@@ -1,0 +1,211 @@
+package io.heroncp.topology;
+
+import io.heroncp.problems.ControlPlaneException;
+import io.heroncp.problems.DependencyTimeoutException;
+import io.heroncp.problems.LockBusyException;
+import io.heroncp.problems.NotFoundException;
+import io.heroncp.problems.PreconditionFailedException;
+import io.heroncp.problems.Problems;
+import io.heroncp.zookeeper.IdempotencyKeyUsedException;
+import io.heroncp.zookeeper.OperationStore;
+import io.heroncp.zookeeper.TopologyLocks;
+import io.heroncp.zookeeper.TopologyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs one mutation of an existing topology with the guarantees every verb shares:
+ *
+ * <ol>
+ *   <li>a retry with the same {@code Idempotency-Key} gets the first outcome and acts no second time;
+ *   <li>one mutation per topology at a time across replicas (ZooKeeper lock, bounded wait, 409 + Retry-After);
+ *   <li>{@code If-Match} is checked against the record's version read under the lock (412);
+ *   <li>the verb must be allowed in the current state ({@link TopologyTransitions}, 409);
+ *   <li>the operation record and the topology's in-progress state are written to ZooKeeper <em>before</em>
+ *       anything is sent to Aurora or the topology manager;
+ *   <li>on success the topology gets the verb's target state and the operation SUCCEEDED; on failure the
+ *       previous state is restored and the operation ROLLED_BACK with the problem;
+ *   <li>an operation interrupted by a crash stays RUNNING: the {@link Reconciler} finishes or rolls it back.
+ * </ol>
+ */
+public class OperationRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(OperationRunner.class);
+
+  /** The verb's own work, done under the lock after the intent is recorded. */
+  @FunctionalInterface
+  public interface Work {
+    /**
+     * @param operation the recorded, RUNNING operation
+     * @param current the record with its in-progress state written (current version)
+     * @return the record to finish with (its state is set by the runner); for KILL the final snapshot
+     */
+    TopologyRecord perform(Operation operation, TopologyRecord current);
+  }
+
+  private final TopologyStore topologies;
+  private final OperationStore operations;
+  private final TopologyLocks locks;
+  private final Duration lockWait;
+  private final ExecutorService background;
+  private final OperationHooks hooks;
+  private final Clock clock;
+  private final OperationListener listener;
+
+  /** Told about every finished operation (metrics). */
+  @FunctionalInterface
+  public interface OperationListener {
+    void finished(Operation operation, long nanos);
+  }
+
+  public OperationRunner(TopologyStore topologies, OperationStore operations, TopologyLocks locks, Duration lockWait,
+      ExecutorService background, OperationHooks hooks, Clock clock, OperationListener listener) {
+    this.topologies = topologies;
+    this.operations = operations;
+    this.locks = locks;
+    this.lockWait = lockWait;
+    this.background = background;
+    this.hooks = hooks;
+    this.clock = clock;
+    this.listener = listener;
+  }
+
+  public OperationResult run(OperationRequest request, Operation.Verb verb, Map<String, String> parameters, Work work) {
+    if (request.idempotencyKey() != null) {
+      var earlier = operations.findByIdempotencyKey(request.idempotencyKey(), request.idempotencyScope());
+      if (earlier.isPresent()) {
+        return replay(earlier.get());
+      }
+    }
+    if (!request.async()) {
+      return execute(request, verb, parameters, work, null);
+    }
+    CompletableFuture<Operation> begun = new CompletableFuture<>();
+    try {
+      background.execute(() -> {
+        try {
+          execute(request, verb, parameters, work, begun);
+        } catch (RuntimeException | Error e) {
+          begun.completeExceptionally(e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      throw new LockBusyException("The service is running as many background operations as it may; retry later", 5);
+    }
+    try {
+      return new OperationResult(begun.get(lockWait.toMillis() + 30_000, TimeUnit.MILLISECONDS), null, true, false);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new DependencyTimeoutException("The operation could not be started in time; retry with the same "
+          + "Idempotency-Key to learn whether it started");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private OperationResult execute(OperationRequest request, Operation.Verb verb, Map<String, String> parameters,
+      Work work, CompletableFuture<Operation> begun) {
+    TopologyKey key = request.key();
+    long started = System.nanoTime();
+    Operation operation = null;
+    MDC.put("topology", key.path());
+    try (TopologyLocks.Held ignored = locks.acquire(key, lockWait)) {
+      TopologyRecord record = topologies.read(key).orElseThrow(() -> new NotFoundException(
+          "Topology " + key + " does not exist"));
+      if (request.ifMatch() != null && !matches(request.ifMatch(), record)) {
+        throw new PreconditionFailedException("Topology " + key + " is at version \"" + record.version()
+            + "\", not " + request.ifMatch() + "; read it again and retry");
+      }
+      TopologyTransitions.check(verb, record.state());
+      TopologyState previous = record.state();
+      try {
+        operation = operations.begin(Operation.start(verb, key, parameters, request.requester(), clock.instant(),
+            previous, TopologyTransitions.target(verb, previous), request.idempotencyKey()), request.idempotencyScope());
+      } catch (IdempotencyKeyUsedException raced) {
+        return replay(operations.find(raced.operationId()).orElseThrow(() -> raced));
+      }
+      MDC.put("operation", operation.id());
+      TopologyState inProgress = TopologyTransitions.inProgress(verb);
+      if (inProgress != null) {
+        record = topologies.update(record.withState(inProgress, clock.instant(), operation.id()));
+      }
+      hooks.afterIntentRecorded(operation);
+      if (begun != null) {
+        begun.complete(operation);
+      }
+      try {
+        TopologyRecord result = work.perform(operation, record);
+        if (verb != Operation.Verb.KILL) {
+          result = topologies.update(result.withState(operation.targetState(), clock.instant(), operation.id()));
+        }
+        operation = operations.complete(operation.succeeded(clock.instant()));
+        return new OperationResult(operation, result, false, false);
+      } catch (ControlPlaneException failure) {
+        operation = rollBack(operation, previous, failure);
+        throw failure;
+      }
+    } finally {
+      if (operation != null) {
+        log.info("{} topology={} operation={} outcome={} durationMs={}", verb.name().toLowerCase(), key.path(),
+            operation.id(), operation.outcome(), (System.nanoTime() - started) / 1_000_000);
+        if (operation.ended()) {
+          listener.finished(operation, System.nanoTime() - started);
+        }
+      }
+      MDC.remove("topology");
+      MDC.remove("operation");
+    }
+  }
+
+  /** Restores the state the topology had before the operation and records why it failed. */
+  private Operation rollBack(Operation operation, TopologyState previous, ControlPlaneException failure) {
+    try {
+      topologies.read(operation.key()).ifPresent(current ->
+          topologies.update(current.withState(previous, clock.instant(), operation.id())));
+      return operations.complete(operation.rolledBack(clock.instant(), failure.type(), failure.getMessage()));
+    } catch (RuntimeException rollbackFailure) {
+      failure.addSuppressed(rollbackFailure);
+      log.error("Could not roll back {} of {}; the reconciler will", operation.verb(), operation.key(), rollbackFailure);
+      return operation;
+    }
+  }
+
+  /** The answer of the first request with this Idempotency-Key. */
+  OperationResult replay(Operation earlier) {
+    if (!earlier.ended()) {
+      throw new LockBusyException("The operation " + earlier.id() + " started with this Idempotency-Key is still "
+          + "running; retry later or follow /api/v1/operations/" + earlier.id(), 2);
+    }
+    if (earlier.error() != null) {
+      throw Problems.fromType(earlier.error().type(), earlier.error().detail());
+    }
+    TopologyRecord record = topologies.find(earlier.key()).orElse(null);
+    return new OperationResult(earlier, record, false, true);
+  }
+
+  private static boolean matches(String ifMatch, TopologyRecord record) {
+    String current = "\"" + record.version() + "\"";
+    for (String tag : ifMatch.split(",")) {
+      String t = tag.trim();
+      if (t.equals("*") || t.equals(current) || t.equals("W/" + current)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,308 @@
+package io.heroncp.topology;
+
+import io.heroncp.cluster.ClusterProperties;
+import io.heroncp.cluster.ClusterRegistry;
+import io.heroncp.heron.DefinitionReader;
+import io.heroncp.heron.HeronPaths;
+import io.heroncp.heron.HeronStateCodec;
+import io.heroncp.heron.PackingPlan;
+import io.heroncp.heron.RoundRobinPacking;
+import io.heroncp.heron.TopologyDefinition;
+import io.heroncp.problems.ControlPlaneException;
+import io.heroncp.problems.DependencyFailedException;
+import io.heroncp.problems.InvalidFieldException;
+import io.heroncp.zookeeper.HeronStateNodes;
+import io.heroncp.zookeeper.TopologyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime verbs of a running topology, as Heron's runtime manager performs them on Aurora:
+ * activate/deactivate and runtime config through the topology manager; restart through Aurora's
+ * {@code restartShards}; scaling through Aurora instances or a job update, with the new packing plan in
+ * ZooKeeper. Every verb runs through the {@link OperationRunner}.
+ */
+public class TopologyVerbs {
+
+  private static final Logger log = LoggerFactory.getLogger(TopologyVerbs.class);
+
+  private final OperationRunner runner;
+  private final ClusterRegistry clusters;
+  private final SchedulerDirectory schedulers;
+  private final TopologyManagerClient topologyManager;
+  private final TopologyStore store;
+  private final DefinitionReader definitions;
+  private final RoundRobinPacking packing;
+  private final Duration updateTimeout;
+
+  public TopologyVerbs(OperationRunner runner, ClusterRegistry clusters, SchedulerDirectory schedulers,
+      TopologyManagerClient topologyManager, TopologyStore store, DefinitionReader definitions,
+      RoundRobinPacking packing, Duration updateTimeout) {
+    this.runner = runner;
+    this.clusters = clusters;
+    this.schedulers = schedulers;
+    this.topologyManager = topologyManager;
+    this.store = store;
+    this.definitions = definitions;
+    this.packing = packing;
+    this.updateTimeout = updateTimeout;
+  }
+
+  /** A rendered update: both packing plans and the calls that would be made, in order. */
+  public record UpdatePlan(TopologyKey key, PackingPlan current, PackingPlan proposed, List<String> calls, String format) {}
+
+  public OperationResult activate(OperationRequest request) {
+    return runner.run(request, Operation.Verb.ACTIVATE, Map.of(), (operation, record) -> {
+      topologyManager.activate(heronRoot(record), record.key().name(), record.topologyId());
+      return record;
+    });
+  }
+
+  public OperationResult deactivate(OperationRequest request) {
+    return runner.run(request, Operation.Verb.DEACTIVATE, Map.of(), (operation, record) -> {
+      topologyManager.deactivate(heronRoot(record), record.key().name(), record.topologyId());
+      return record;
+    });
+  }
+
+  /**
+   * Restarts one container ({@code containerId} 0..containers) or all ({@code null} or -1). Container 0 runs
+   * the topology manager: its location is cleared first, as Heron does.
+   */
+  public OperationResult restart(OperationRequest request, Integer containerId) {
+    int container = containerId == null ? -1 : containerId;
+    return runner.run(request, Operation.Verb.RESTART, Map.of("container_id", Integer.toString(container)),
+        (operation, record) -> {
+          int containers = record.packing().containers();
+          if (container < -1 || container > containers) {
+            throw new InvalidFieldException("container_id must be -1 (all) or between 0 and " + containers
+                + " (the topology has " + containers + " containers plus container 0)", "container_id");
+          }
+          Set<Integer> instances = container == -1
+              ? IntStream.rangeClosed(0, containers).boxed().collect(Collectors.toCollection(TreeSet::new))
+              : Set.of(container);
+          if (instances.contains(0)) {
+            topologyManager.clearLocation(heronRoot(record), record.key().name());
+          }
+          schedulers.forCluster(record.key().cluster()).restart(record.key(), instances);
+          return record;
+        });
+  }
+
+  /** Renders an update without changing anything. */
+  public UpdatePlan planUpdate(TopologyKey key, UpdateRequest update) {
+    validate(update);
+    String format = update.dryRunFormat() == null ? "json" : update.dryRunFormat().toLowerCase(java.util.Locale.ROOT);
+    if (!format.equals("json") && !format.equals("table")) {
+      throw new InvalidFieldException("dry_run_format must be json or table", "dry_run_format");
+    }
+    TopologyRecord record = store.find(key).orElseThrow(() -> new io.heroncp.problems.NotFoundException(
+        "Topology " + key + " does not exist"));
+    if (!update.repacks()) {
+      return new UpdatePlan(key, currentPlan(record), currentPlan(record), List.of("topology manager: "
+          + "runtime_config/update?topologyid=" + record.topologyId() + " " + update.runtimeConfig()), format);
+    }
+    Repack repack = repack(record, update);
+    return new UpdatePlan(key, repack.current(), repack.proposed(), calls(record, repack), format);
+  }
+
+  /** Applies an update: runtime config to the topology manager, or a repack with the Aurora changes it needs. */
+  public OperationResult update(OperationRequest request, UpdateRequest update) {
+    validate(update);
+    Map<String, String> parameters = new LinkedHashMap<>();
+    update.parallelism().forEach((component, n) -> parameters.put("component_parallelism." + component, n.toString()));
+    if (update.containerNumber() != null) {
+      parameters.put("container_number", update.containerNumber().toString());
+    }
+    if (!update.runtimeConfig().isEmpty()) {
+      parameters.put("runtime_config", String.join(",", update.runtimeConfig()));
+    }
+    return runner.run(request, Operation.Verb.UPDATE, parameters, (operation, record) -> {
+      if (!update.repacks()) {
+        topologyManager.updateRuntimeConfig(heronRoot(record), record.key().name(), record.topologyId(),
+            update.runtimeConfig());
+        return record;
+      }
+      return applyRepack(operation, record, repack(record, update));
+    });
+  }
+
+  private record Repack(TopologyDefinition definition, Map<String, String> config, PackingPlan current,
+      PackingPlan proposed) {
+
+    boolean resourcesChange() {
+      return !current.maxScheduledResources().equals(proposed.maxScheduledResources());
+    }
+  }
+
+  private Repack repack(TopologyRecord record, UpdateRequest update) {
+    ClusterProperties cluster = clusters.require(record.key().cluster());
+    HeronPaths paths = new HeronPaths(cluster.heronRoot());
+    byte[] topology = store.read(paths.topology(record.key().name())).orElseThrow(() -> new DependencyFailedException(
+        "Heron's topologies/" + record.key().name() + " node is missing; the topology's state is damaged, kill it"));
+    TopologyDefinition definition = definitions.read(topology);
+    Map<String, String> config = new LinkedHashMap<>(cluster.heronConfig());
+    config.putAll(definition.config());
+    config.putAll(record.configOverrides());
+    PackingPlan current = currentPlan(record);
+    PackingPlan proposed = packing.repack(definition, config, current, update.parallelism(), update.containerNumber())
+        .withHomogeneousScheduledResources();
+    return new Repack(definition, config, current, proposed);
+  }
+
+  private PackingPlan currentPlan(TopologyRecord record) {
+    HeronPaths paths = new HeronPaths(heronRoot(record));
+    byte[] plan = store.read(paths.packingPlan(record.key().name())).orElseThrow(() -> new DependencyFailedException(
+        "Heron's packingplans/" + record.key().name() + " node is missing; the topology's state is damaged, kill it"));
+    return HeronStateCodec.decodePackingPlan(plan);
+  }
+
+  /** The calls an update makes, in the order {@link #applyRepack} makes them. */
+  private static List<String> calls(TopologyRecord record, Repack repack) {
+    List<String> calls = new ArrayList<>();
+    String job = record.auroraJob();
+    int from = repack.current().containerCount() + 1;
+    int to = repack.proposed().containerCount() + 1;
+    boolean running = record.state() == TopologyState.RUNNING;
+    if (running) {
+      calls.add("topology manager: deactivate?topologyid=" + record.topologyId());
+    }
+    if (repack.resourcesChange()) {
+      var size = repack.proposed().maxScheduledResources();
+      calls.add(String.format("aurora: startJobUpdate(%s, instanceCount=%d, numCpus=%s, ramMb=%d, diskMb=%d)", job, to,
+          size.cpu(), mb(size.ramBytes()), mb(size.diskBytes())));
+      calls.add("aurora: getJobUpdateSummaries(" + job + ") until ROLLED_FORWARD");
+      calls.add("zookeeper: set packingplans/" + record.key().name());
+    } else {
+      if (to > from) {
+        calls.add("aurora: addInstances(InstanceKey(" + job + ", 0), " + (to - from) + ")");
+      }
+      calls.add("zookeeper: set packingplans/" + record.key().name());
+      if (to < from) {
+        calls.add("aurora: killTasks(" + job + ", " + IntStream.range(to, from).boxed().toList() + ")");
+      }
+    }
+    if (running) {
+      calls.add("topology manager: activate?topologyid=" + record.topologyId());
+    }
+    return calls;
+  }
+
+  /**
+   * As Heron's update on Aurora: deactivate (if running), add containers, write the new packing plan, remove
+   * containers, reactivate. When the per-container size changes, a job update replaces the instances. A
+   * failure after the deactivation reactivates before it is reported, so the topology is not left paused.
+   */
+  private TopologyRecord applyRepack(Operation operation, TopologyRecord record, Repack repack) {
+    TopologyKey key = record.key();
+    String root = heronRoot(record);
+    TopologyScheduler scheduler = schedulers.forCluster(key.cluster());
+    boolean running = operation.previousState() == TopologyState.RUNNING;
+    int to = repack.proposed().containerCount() + 1;
+    if (running) {
+      topologyManager.deactivate(root, key.name(), record.topologyId());
+    }
+    try {
+      if (repack.resourcesChange()) {
+        scheduler.updateJob(new JobRequest(key, record.submitter(), repack.definition(), repack.proposed(),
+            record.topologyPackage().uri(), record.topologyBinaryFile(), repack.config()), updateTimeout);
+      } else if (to > repack.current().containerCount() + 1) {
+        scheduler.scaleTo(key, to);
+      }
+      TopologyRecord repacked = store.updateWithPackingPlan(
+          record.withPacking(components(record, repack.proposed()), TopologyLifecycle.packingSummary(repack.proposed())),
+          HeronStateNodes.of(root, key.name()), HeronStateCodec.encodePackingPlan(repack.proposed()));
+      if (!repack.resourcesChange() && to < repack.current().containerCount() + 1) {
+        scheduler.scaleTo(key, to);
+      }
+      if (running) {
+        topologyManager.activate(root, key.name(), record.topologyId());
+      }
+      return repacked;
+    } catch (ControlPlaneException failure) {
+      if (running) {
+        try {
+          topologyManager.activate(root, key.name(), record.topologyId());
+        } catch (ControlPlaneException reactivation) {
+          failure.addSuppressed(reactivation);
+          log.warn("Update of {} failed and the topology could not be reactivated: {}", key, reactivation.getMessage());
+        }
+      }
+      throw failure;
+    }
+  }
+
+  private static List<TopologyRecord.ComponentSummary> components(TopologyRecord record, PackingPlan plan) {
+    Map<String, Integer> parallelism = plan.componentParallelism();
+    List<TopologyRecord.ComponentSummary> components = new ArrayList<>();
+    for (TopologyRecord.ComponentSummary c : record.components()) {
+      components.add(new TopologyRecord.ComponentSummary(c.name(), c.kind(),
+          parallelism.getOrDefault(c.name(), c.parallelism())));
+    }
+    return components;
+  }
+
+  private static void validate(UpdateRequest update) {
+    if (!update.repacks() && update.runtimeConfig().isEmpty()) {
+      throw new InvalidFieldException("Give at least one of component_parallelism (component:N), container_number "
+          + "or runtime_config ([component:]key:value)", "component_parallelism");
+    }
+    if (update.repacks() && !update.runtimeConfig().isEmpty()) {
+      throw new InvalidFieldException("runtime_config cannot be combined with component_parallelism or "
+          + "container_number: runtime config changes the running topology through its topology manager, a repack "
+          + "restarts containers; send them as two updates", "runtime_config");
+    }
+    if (update.containerNumber() != null && update.containerNumber() < 1) {
+      throw new InvalidFieldException("container_number must be at least 1", "container_number");
+    }
+    update.parallelism().forEach((component, n) -> {
+      if (n < 1) {
+        throw new InvalidFieldException("component_parallelism of " + component + " must be at least 1",
+            "component_parallelism");
+      }
+    });
+  }
+
+  private String heronRoot(TopologyRecord record) {
+    return clusters.require(record.key().cluster()).heronRoot();
+  }
+
+  private static long mb(long bytes) {
+    return (bytes + (1 << 20) - 1) >> 20;
+  }
+
+  /** Parses {@code component:N} entries (Heron's CLI regex {@code ^[\w\.-]+:[\d]+$}). */
+  public static Map<String, Integer> parseParallelism(List<String> values) {
+    Map<String, Integer> parsed = new LinkedHashMap<>();
+    for (String value : values) {
+      if (!value.matches("^[\\w\\.-]+:\\d+$")) {
+        throw new InvalidFieldException("component_parallelism '" + value + "' must look like component:N",
+            "component_parallelism");
+      }
+      int colon = value.lastIndexOf(':');
+      parsed.put(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)));
+    }
+    return parsed;
+  }
+
+  /** Checks {@code [component:]key:value} entries (Heron's CLI regex). */
+  public static List<String> parseRuntimeConfig(List<String> values) {
+    for (String value : values) {
+      if (!value.matches("^([\\w\\.-]+:){1,2}[\\w\\.-]+$")) {
+        throw new InvalidFieldException("runtime_config '" + value + "' must look like [component:]key:value",
+            "runtime_config");
+      }
+    }
+    return List.copyOf(new LinkedHashSet<>(values));
+  }
+}
