@@ -601,6 +601,10 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
       throw new DependencyTimeoutException("the Aurora job update " + update.getId() + " of " + cluster + "/"
           + jobPath(job) + " did not finish within " + timeout + " and could not be aborted (" + e.details()
           + "); abort it with the Aurora client, then retry", null, e);
+    } catch (DependencyUnavailableException | DependencyTimeoutException e) {
+      throw new DependencyTimeoutException("the Aurora job update " + update.getId() + " of " + cluster + "/"
+          + jobPath(job) + " did not finish within " + timeout + " and the scheduler could not be reached to abort"
+          + " it (" + e.getMessage() + "); abort it with the Aurora client, then retry", null, e);
     }
     log.warn("Aurora update {} of {}/{} did not finish within {}; aborted", update.getId(), cluster, jobPath(job),
         timeout);

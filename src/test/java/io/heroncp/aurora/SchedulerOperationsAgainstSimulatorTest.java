@@ -27,8 +27,14 @@ import io.heroncp.simulator.SimulatorHttpServer;
 import io.heroncp.simulator.SimulatorProperties;
 import io.heroncp.topology.JobRequest;
 import io.heroncp.topology.TopologyKey;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -39,7 +45,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,9 +87,13 @@ class SchedulerOperationsAgainstSimulatorTest {
   }
 
   private AuroraScheduler scheduler(AuroraUpdatePolicy policy) {
-    URI base = URI.create(server.apiEndpoint().toString().replaceFirst("/api$", ""));
+    return scheduler(policy, URI.create(server.apiEndpoint().toString().replaceFirst("/api$", "")),
+        Duration.ofSeconds(5));
+  }
+
+  private AuroraScheduler scheduler(AuroraUpdatePolicy policy, URI base, Duration readTimeout) {
     AuroraClientSettings settings = new AuroraClientSettings("devcluster", Protocol.JSON, Duration.ofSeconds(2),
-        Duration.ofSeconds(5), null, null, 3, 2, Duration.ofMillis(50));
+        readTimeout, null, null, 3, 2, Duration.ofMillis(50));
     AuroraScheduler scheduler = new AuroraScheduler("devcluster",
         AuroraFixtures.cluster(AuroraFixtures.scheduler(base, Protocol.JSON)), ZK,
         new AuroraThriftClient(new StaticSchedulerLocator(base), settings), new AuroraJobFactory(), policy);
@@ -316,6 +329,52 @@ class SchedulerOperationsAgainstSimulatorTest {
     assertThat(updates()).singleElement()
         .satisfies(update -> assertThat(update.getState().getStatus()).isEqualTo(JobUpdateStatus.ROLLED_FORWARD));
     assertThat(active().values()).allSatisfy(task -> assertThat(cpuOf(task)).isEqualTo(4.0));
+  }
+
+  @Test
+  void aStartThatTimedOutAfterReachingAuroraIsRecognisedByItsUpdateId() throws Exception {
+    // Slow enough that the update is still active when the start is sent again.
+    AuroraUpdatePolicy slow = new AuroraUpdatePolicy(Duration.ofMillis(2000), Duration.ofMillis(20),
+        Duration.ofMillis(200));
+    runningJob(slow);
+    // A proxy that passes every call on but holds the first startJobUpdate reply past the client's read timeout.
+    CountDownLatch never = new CountDownLatch(1);
+    AtomicInteger starts = new AtomicInteger();
+    HttpClient upstream = HttpClient.newHttpClient();
+    HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    proxy.setExecutor(Executors.newCachedThreadPool());
+    proxy.createContext("/", exchange -> {
+      try (exchange) {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        HttpResponse<byte[]> reply = upstream.send(HttpRequest.newBuilder(server.apiEndpoint())
+            .header("Content-Type", exchange.getRequestHeaders().getFirst("Content-Type"))
+            .header("Accept", exchange.getRequestHeaders().getFirst("Accept"))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (new String(body, StandardCharsets.UTF_8).contains("\"startJobUpdate\"") && starts.incrementAndGet() == 1) {
+          never.await(3, TimeUnit.SECONDS);
+        }
+        exchange.getResponseHeaders().add("Content-Type", reply.headers().firstValue("Content-Type").orElse(""));
+        exchange.sendResponseHeaders(reply.statusCode(), reply.body().length);
+        exchange.getResponseBody().write(reply.body());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    proxy.start();
+    try {
+      AuroraScheduler scheduler = scheduler(slow,
+          URI.create("http://127.0.0.1:" + proxy.getAddress().getPort()), Duration.ofMillis(700));
+
+      scheduler.updateJob(resized(4.0, 2), Duration.ofSeconds(30));
+
+      assertThat(starts.get()).isEqualTo(2);
+      assertThat(updates()).singleElement()
+          .satisfies(update -> assertThat(update.getState().getStatus()).isEqualTo(JobUpdateStatus.ROLLED_FORWARD));
+      assertThat(active().values()).allSatisfy(task -> assertThat(cpuOf(task)).isEqualTo(4.0));
+    } finally {
+      never.countDown();
+      proxy.stop(0);
+    }
   }
 
   @Test
