@@ -86,8 +86,11 @@ import org.slf4j.LoggerFactory;
  * Authentication is not modelled here (the HTTP layer does it), so audit users are {@code UNSECURE}, as
  * in an Aurora scheduler without authentication, and an invalid job key on a mutating call is ERROR.
  *
+ * <p>Every status a task enters is reported to the {@link TaskStatusListener}s (the topology-manager
+ * stand-in follows jobs this way), on an event thread of its own, after the step that caused it.
+ *
  * <p>Thread-safe: every call and every timer step runs under this object's monitor. Returned structs are
- * copies. Call {@link #close()} to stop the timer thread.
+ * copies. Call {@link #close()} to stop the timer and event threads.
  */
 public final class AuroraSimulator implements AuroraSchedulerManager.Iface, AutoCloseable {
 

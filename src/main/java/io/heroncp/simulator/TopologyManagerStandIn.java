@@ -260,6 +260,11 @@ public final class TopologyManagerStandIn implements AutoCloseable {
     try {
       curator.create().creatingParentContainersIfNeeded()
           .forPath(served.paths.physicalPlan(served.name), HeronStateCodec.encodePhysicalPlan(topologyBytes, state));
+      if (curator.checkExists().forPath(served.paths.topology(served.name)) == null) {
+        // A kill cleaned Heron's state while we were writing: do not leave a plan behind.
+        curator.delete().quietly().forPath(served.paths.physicalPlan(served.name));
+        return;
+      }
       log.info("Physical plan of {} created, state {}", served.name, state);
     } catch (KeeperException.NodeExistsException e) {
       log.debug("Physical plan of {} already exists; kept", served.name);
