@@ -1,11 +1,21 @@
 package io.heroncp.aurora;
 
+import io.heroncp.aurora.thrift.InstanceKey;
 import io.heroncp.aurora.thrift.JobConfiguration;
 import io.heroncp.aurora.thrift.JobKey;
+import io.heroncp.aurora.thrift.JobUpdateKey;
+import io.heroncp.aurora.thrift.JobUpdateQuery;
+import io.heroncp.aurora.thrift.JobUpdateRequest;
+import io.heroncp.aurora.thrift.JobUpdateSettings;
+import io.heroncp.aurora.thrift.JobUpdateStatus;
+import io.heroncp.aurora.thrift.JobUpdateStrategy;
+import io.heroncp.aurora.thrift.JobUpdateSummary;
 import io.heroncp.aurora.thrift.Metadata;
+import io.heroncp.aurora.thrift.QueueJobUpdateStrategy;
 import io.heroncp.aurora.thrift.Resource;
 import io.heroncp.aurora.thrift.ResponseCode;
 import io.heroncp.aurora.thrift.ScheduledTask;
+import io.heroncp.aurora.thrift.StartJobUpdateResult;
 import io.heroncp.aurora.thrift.TaskConfig;
 import io.heroncp.aurora.thrift.TaskEvent;
 import io.heroncp.aurora.thrift.TaskQuery;
@@ -14,6 +24,7 @@ import io.heroncp.cluster.ClusterProperties;
 import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.DependencyFailedException;
 import io.heroncp.problems.DependencyTimeoutException;
+import io.heroncp.problems.DependencyUnavailableException;
 import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.topology.JobRendering;
 import io.heroncp.topology.JobRequest;
@@ -22,6 +33,7 @@ import io.heroncp.topology.SchedulerProbe;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyScheduler;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -30,9 +42,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.IntStream;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.thrift.TException;
+import org.apache.thrift.TSerializer;
+import org.apache.thrift.protocol.TBinaryProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -50,12 +68,17 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AuroraScheduler.class);
   private static final String KILL_MESSAGE = "Killed by the Heron control plane";
+  private static final String RESTART_MESSAGE = "Restarted by the Heron control plane";
+  private static final String UPDATE_MESSAGE = "Updated by the Heron control plane";
+  /** The metadata key Aurora's own client tags its updates with, so a retried start is recognised. */
+  static final String UPDATE_ID_METADATA = "org.apache.aurora.client.update_id";
 
   private final String cluster;
   private final ClusterProperties properties;
   private final String stateManagerConnection;
   private final AuroraThriftClient client;
   private final AuroraJobFactory factory;
+  private final AuroraUpdatePolicy updatePolicy;
   private final ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
   /**
@@ -68,6 +91,14 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
    */
   public AuroraScheduler(String cluster, ClusterProperties properties, String stateManagerConnection,
       AuroraThriftClient client, AuroraJobFactory factory) {
+    this(cluster, properties, stateManagerConnection, client, factory, AuroraUpdatePolicy.DEFAULT);
+  }
+
+  /** As {@link #AuroraScheduler(String, ClusterProperties, String, AuroraThriftClient, AuroraJobFactory)}, with
+   * how job updates run. */
+  public AuroraScheduler(String cluster, ClusterProperties properties, String stateManagerConnection,
+      AuroraThriftClient client, AuroraJobFactory factory, AuroraUpdatePolicy updatePolicy) {
+    this.updatePolicy = Objects.requireNonNull(updatePolicy, "updatePolicy");
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.properties = Objects.requireNonNull(properties, "properties");
     this.stateManagerConnection = Objects.requireNonNull(stateManagerConnection, "stateManagerConnection");
@@ -189,12 +220,7 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
   public void killJob(TopologyKey key) {
     JobKey jobKey = jobKey(key);
     try {
-      List<ScheduledTask> active = client.getTasksWithoutConfigs(
-          new TaskQuery().setJobKeys(Set.of(jobKey)).setStatuses(EnumSet.copyOf(aurora_apiConstants.ACTIVE_STATES)));
-      Set<Integer> instances = new TreeSet<>();
-      for (ScheduledTask task : active) {
-        instances.add(task.getAssignedTask().getInstanceId());
-      }
+      Set<Integer> instances = activeInstances(jobKey);
       if (instances.isEmpty()) {
         log.info("Aurora job {} has no active task; nothing to kill", key);
         return;
@@ -203,6 +229,396 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
       log.info("Aurora accepted the kill of {} instances {}", key, instances);
     } catch (AuroraResponseException e) {
       throw map(e);
+    }
+  }
+
+  /** The ids of the job's active instances (Aurora's ACTIVE_STATES, KILLING and RESTARTING included). */
+  private SortedSet<Integer> activeInstances(JobKey job) {
+    List<ScheduledTask> active = client.getTasksWithoutConfigs(
+        new TaskQuery().setJobKeys(Set.of(job)).setStatuses(EnumSet.copyOf(aurora_apiConstants.ACTIVE_STATES)));
+    SortedSet<Integer> instances = new TreeSet<>();
+    for (ScheduledTask task : active) {
+      instances.add(task.getAssignedTask().getInstanceId());
+    }
+    return instances;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One {@code restartShards} call with every id, as Heron's {@code aurora job restart --batch-size MAX} does;
+   * returns once Aurora accepted it (the tasks then go RESTARTING, KILLED, and a new task per instance is
+   * scheduled). Not idempotent in effect: a retry restarts the instances again.
+   *
+   * @throws IllegalArgumentException the set is null, empty or holds a negative id
+   * @throws ConflictException an instance is not active (Aurora's "Not all requested shards are active."), or a
+   *     job update is in progress
+   */
+  @Override
+  public void restart(TopologyKey key, Set<Integer> instances) {
+    Set<Integer> ids = checkedInstances(instances, "restart");
+    JobKey job = jobKey(key);
+    try {
+      client.restartShards(job, ids);
+      log.info("Aurora accepted the restart of {} instances {} ({})", key, ids, RESTART_MESSAGE);
+    } catch (AuroraResponseException e) {
+      if (e.code() == ResponseCode.INVALID_REQUEST && e.details().contains("Not all requested shards are active")) {
+        throw new ConflictException("Aurora refused to restart instances " + ids + " of job " + cluster + "/"
+            + jobPath(job) + ": " + e.details() + " Restart only instances the job status shows as active.",
+            "instances", e);
+      }
+      throw map(e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>As Heron's {@code aurora job add <jobkey>/0 <count>}: reads the active instances, then one
+   * {@code addInstances(InstanceKey(job, 0), count)}; Aurora numbers the new instances from the highest active id
+   * plus one. Returns once Aurora accepted them (they start PENDING).
+   *
+   * <p><b>Not idempotent</b>, whatever the interface says: each call adds {@code count} more instances, and a call
+   * that failed with a timeout may have added them. To make a job have a given number of instances safely, retry
+   * included, use {@link #scaleTo}.
+   *
+   * @return the new ids, {@code max(active)+1 … max(active)+count}
+   * @throws IllegalArgumentException count is not positive
+   * @throws ConflictException instance 0 (the template) is not active, or a job update is in progress
+   */
+  @Override
+  public List<Integer> addInstances(TopologyKey key, int count) {
+    if (count <= 0) {
+      throw new IllegalArgumentException("the number of instances to add must be positive, got " + count);
+    }
+    JobKey job = jobKey(key);
+    try {
+      return add(job, activeInstances(job), count);
+    } catch (AuroraResponseException e) {
+      throw mapAdd(job, e);
+    }
+  }
+
+  private List<Integer> add(JobKey job, SortedSet<Integer> active, int count) {
+    if (!active.contains(0)) {
+      throw noTemplate(job, null);
+    }
+    int first = active.last() + 1;
+    client.addInstances(new InstanceKey(job, 0), count);
+    List<Integer> added = IntStream.range(first, first + count).boxed().toList();
+    log.info("Aurora accepted {} new instances {} of {}/{}, cloned from instance 0", count, added, cluster,
+        jobPath(job));
+    return added;
+  }
+
+  private RuntimeException mapAdd(JobKey job, AuroraResponseException e) {
+    if (e.code() == ResponseCode.INVALID_REQUEST && e.details().contains("No active task found")) {
+      return noTemplate(job, e);
+    }
+    return map(e);
+  }
+
+  private ConflictException noTemplate(JobKey job, Throwable cause) {
+    return new ConflictException("instance 0 of Aurora job " + cluster + "/" + jobPath(job)
+        + " is not active, so there is no task config to clone new instances from; restart instance 0 or "
+        + "update the job, then retry", null, cause);
+  }
+
+  /**
+   * Makes the job have exactly the instances {@code 0 … instanceCount-1}: kills the active instances with an id
+   * of {@code instanceCount} or more, then, if the active ids are {@code 0 … m} with {@code m + 1 < instanceCount},
+   * adds {@code instanceCount - m - 1} instances cloned from instance 0 (Aurora numbers them {@code m+1 …}).
+   * Returns once Aurora accepted the calls; the new tasks start PENDING, the killed ones go KILLING.
+   *
+   * <p>Idempotent and safe to retry after any failure, a timeout included: it compares with Aurora's active
+   * instances every time, so an earlier attempt that did take effect makes it a no-op. Not safe against a
+   * concurrent change of the same job (the caller serialises operations on a topology).
+   *
+   * @param instanceCount the wanted number of instances (topology manager + containers), at least 1
+   * @throws IllegalArgumentException instanceCount &lt; 1 (kill the job instead)
+   * @throws ConflictException instance 0 is not active, an id below the highest active one is missing (Aurora
+   *     can only add instances after the highest one; an update recreates it), or a job update is in progress
+   */
+  public void scaleTo(TopologyKey key, int instanceCount) {
+    if (instanceCount < 1) {
+      throw new IllegalArgumentException("a job needs at least one instance, got " + instanceCount
+          + "; kill the job to remove every instance");
+    }
+    JobKey job = jobKey(key);
+    try {
+      SortedSet<Integer> active = activeInstances(job);
+      SortedSet<Integer> surplus = new TreeSet<>(active.tailSet(instanceCount));
+      if (!surplus.isEmpty()) {
+        client.killTasks(job, surplus, KILL_MESSAGE);
+        log.info("Aurora accepted the kill of {} instances {} (scaling to {})", key, surplus, instanceCount);
+      }
+      SortedSet<Integer> kept = active.headSet(instanceCount);
+      if (kept.size() == instanceCount) {
+        return;
+      }
+      if (kept.isEmpty() || kept.last() + 1 != kept.size()) {
+        SortedSet<Integer> missing = new TreeSet<>();
+        for (int id = 0; id < (kept.isEmpty() ? 1 : kept.last()); id++) {
+          if (!kept.contains(id)) {
+            missing.add(id);
+          }
+        }
+        if (missing.contains(0)) {
+          throw noTemplate(job, null);
+        }
+        throw new ConflictException("instances " + missing + " of Aurora job " + cluster + "/" + jobPath(job)
+            + " are not active while higher ones are; Aurora adds instances only after the highest active one. "
+            + "Update the job (which recreates missing instances) or kill and resubmit the topology", null);
+      }
+      add(job, kept, instanceCount - kept.size());
+    } catch (AuroraResponseException e) {
+      throw mapAdd(job, e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reads the active instances and sends one {@code killTasks} with those of {@code instances} that are
+   * active; ids that are not active are skipped, and when none is, nothing is sent. Never sends an empty set
+   * (which Aurora reads as the whole job). Returns once Aurora accepted the kill.
+   *
+   * @throws IllegalArgumentException the set is null, empty or holds a negative id
+   * @throws ConflictException a job update is in progress
+   */
+  @Override
+  public void killInstances(TopologyKey key, Set<Integer> instances) {
+    Set<Integer> ids = checkedInstances(instances, "kill");
+    JobKey job = jobKey(key);
+    try {
+      Set<Integer> active = activeInstances(job);
+      Set<Integer> killed = new TreeSet<>(ids);
+      killed.retainAll(active);
+      if (killed.isEmpty()) {
+        log.info("none of instances {} of {} is active; nothing to kill", ids, key);
+        return;
+      }
+      client.killTasks(job, killed, KILL_MESSAGE);
+      log.info("Aurora accepted the kill of {} instances {}", key, killed);
+    } catch (AuroraResponseException e) {
+      throw map(e);
+    }
+  }
+
+  private static Set<Integer> checkedInstances(Set<Integer> instances, String verb) {
+    if (instances == null || instances.isEmpty()) {
+      throw new IllegalArgumentException("name the instances to " + verb + "; an empty set would mean the whole job");
+    }
+    for (Integer id : instances) {
+      if (id == null || id < 0) {
+        throw new IllegalArgumentException("instance ids are 0 or more, got " + instances);
+      }
+    }
+    return new TreeSet<>(instances);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One {@code startJobUpdate} with the factory's task config and instance count for {@code request}, all
+   * instances in one group (queue strategy, group size = every instance): a Heron topology does not process
+   * while any of its containers is being replaced, so rolling one container at a time only makes the outage
+   * longer. No failure is tolerated ({@code maxPerInstanceFailures} and {@code maxFailedInstances} 0), and
+   * Aurora rolls back on failure; {@code minWaitInInstanceRunningMs} comes from the {@link AuroraUpdatePolicy}.
+   * Then polls {@code getJobUpdateSummaries} with a doubling wait until the update leaves Aurora's active update
+   * states.
+   *
+   * <p>The update carries {@value #UPDATE_ID_METADATA} = a UUID derived from the task config and instance count.
+   * So when Aurora answers that an update is already active and it is one with the same id (a retry of this call,
+   * or of a start that timed out), this call follows that update instead of failing. "Job is unchanged by
+   * proposed update." returns at once.
+   *
+   * @throws ConflictException the job has no active instance, or another update is in progress
+   * @throws DependencyFailedException the update ended ROLLED_BACK, ABORTED, ERROR or FAILED
+   * @throws DependencyTimeoutException it did not finish within {@code timeout}; it has been aborted (instances
+   *     may run a mix of the old and new configuration)
+   */
+  @Override
+  public void updateJob(JobRequest request, Duration timeout) {
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("an update needs a positive timeout, got " + timeout);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JobConfiguration job = job(request);
+    JobKey jobKey = job.getKey();
+    try {
+      SortedSet<Integer> active = activeInstances(jobKey);
+      if (active.isEmpty()) {
+        throw new ConflictException("Aurora job " + cluster + "/" + jobPath(jobKey)
+            + " has no active instance, so there is nothing to update; submit the topology instead", null);
+      }
+      int groupSize = Math.max(job.getInstanceCount(), active.last() + 1);
+      JobUpdateRequest update = new JobUpdateRequest()
+          .setTaskConfig(job.getTaskConfig())
+          .setInstanceCount(job.getInstanceCount())
+          .setSettings(new JobUpdateSettings()
+              .setUpdateGroupSize(groupSize)
+              .setMaxPerInstanceFailures(0)
+              .setMaxFailedInstances(0)
+              .setMinWaitInInstanceRunningMs((int) updatePolicy.minRunning().toMillis())
+              .setRollbackOnFailure(true)
+              .setWaitForBatchCompletion(false)
+              .setUpdateStrategy(JobUpdateStrategy.queueStrategy(new QueueJobUpdateStrategy(groupSize))));
+      String updateId = updateId(update);
+      update.setMetadata(Set.of(new Metadata(UPDATE_ID_METADATA, updateId)));
+      JobUpdateKey updateKey = startUpdate(jobKey, update, updateId);
+      if (updateKey == null) {
+        log.info("Aurora job {}/{} is unchanged by the proposed update; nothing to do", cluster, jobPath(jobKey));
+        return;
+      }
+      awaitUpdate(jobKey, updateKey, deadline, timeout);
+    } catch (AuroraResponseException e) {
+      throw map(e);
+    }
+  }
+
+  /** A name-based UUID of the update's task config and instance count (before the metadata is set). */
+  private static String updateId(JobUpdateRequest update) {
+    try {
+      byte[] task = new TSerializer(new TBinaryProtocol.Factory()).serialize(update.getTaskConfig());
+      byte[] bytes = ByteBuffer.allocate(task.length + 4).put(task).putInt(update.getInstanceCount()).array();
+      return UUID.nameUUIDFromBytes(bytes).toString();
+    } catch (TException e) {
+      throw new IllegalStateException("cannot serialize a task config", e);
+    }
+  }
+
+  /** Starts the update, or finds ours already active; null when Aurora found the job unchanged. */
+  private JobUpdateKey startUpdate(JobKey job, JobUpdateRequest update, String updateId) {
+    try {
+      return startUpdateOnce(job, update, updateId);
+    } catch (DependencyTimeoutException e) {
+      // The start may have reached Aurora; our update id makes the second attempt recognise it.
+      log.warn("startJobUpdate for {}/{} timed out; trying once more with the same update id", cluster,
+          jobPath(job));
+      return startUpdateOnce(job, update, updateId);
+    }
+  }
+
+  private JobUpdateKey startUpdateOnce(JobKey job, JobUpdateRequest update, String updateId) {
+    try {
+      StartJobUpdateResult started = client.startJobUpdate(update, UPDATE_MESSAGE);
+      if (started == null) {
+        return null;
+      }
+      log.info("Aurora started update {} of {}/{} to {} instances", started.getKey().getId(), cluster,
+          jobPath(job), update.getInstanceCount());
+      return started.getKey();
+    } catch (AuroraResponseException e) {
+      StartJobUpdateResult existing = e.response() != null && e.response().getResult() != null
+          && e.response().getResult().isSetStartJobUpdateResult()
+          ? e.response().getResult().getStartJobUpdateResult() : null;
+      if (e.code() != ResponseCode.INVALID_REQUEST || existing == null || existing.getKey() == null) {
+        throw e;
+      }
+      if (carriesUpdateId(existing.getUpdateSummary(), updateId)) {
+        log.info("update {} of {}/{} is this same update, already started; following it",
+            existing.getKey().getId(), cluster, jobPath(job));
+        return existing.getKey();
+      }
+      String status = existing.getUpdateSummary() == null || existing.getUpdateSummary().getState() == null
+          ? "unknown" : existing.getUpdateSummary().getState().getStatus().name();
+      throw new ConflictException("an Aurora job update is already in progress for job " + cluster + "/"
+          + jobPath(job) + " (update " + existing.getKey().getId() + ", " + status
+          + "); wait for it to finish or abort it, then retry", null, e);
+    }
+  }
+
+  private static boolean carriesUpdateId(JobUpdateSummary summary, String updateId) {
+    if (summary == null || summary.getMetadata() == null) {
+      return false;
+    }
+    return summary.getMetadata().stream()
+        .anyMatch(m -> UPDATE_ID_METADATA.equals(m.getKey()) && updateId.equals(m.getValue()));
+  }
+
+  /** Polls until the update is no longer active; aborts it at the deadline. */
+  private void awaitUpdate(JobKey job, JobUpdateKey update, long deadline, Duration timeout) {
+    long wait = updatePolicy.firstPoll().toMillis();
+    while (true) {
+      JobUpdateStatus status = pollStatus(update);
+      if (status != null && !aurora_apiConstants.ACTIVE_JOB_UPDATE_STATES.contains(status)) {
+        finished(job, update, status);
+        return;
+      }
+      long remaining = (deadline - System.nanoTime()) / 1_000_000;
+      if (remaining <= 0) {
+        abortAfterTimeout(job, update, timeout);
+        return;
+      }
+      pause(Math.min(wait, remaining));
+      wait = Math.min(wait * 2, updatePolicy.maxPoll().toMillis());
+    }
+  }
+
+  /** The update's status, or null when Aurora could not be asked this time (the deadline still applies). */
+  private JobUpdateStatus pollStatus(JobUpdateKey update) {
+    List<JobUpdateSummary> summaries;
+    try {
+      summaries = client.getJobUpdateSummaries(new JobUpdateQuery().setKey(update));
+    } catch (DependencyUnavailableException | DependencyTimeoutException e) {
+      log.warn("cannot read the status of Aurora update {} now: {}", update.getId(), e.getMessage());
+      return null;
+    }
+    if (summaries.isEmpty() || summaries.get(0).getState() == null) {
+      throw new DependencyFailedException("the Aurora scheduler of cluster " + cluster + " no longer knows update "
+          + update.getId() + " of job " + jobPath(update.getJob()) + "; check the job and retry the update");
+    }
+    return summaries.get(0).getState().getStatus();
+  }
+
+  private void finished(JobKey job, JobUpdateKey update, JobUpdateStatus status) {
+    if (status == JobUpdateStatus.ROLLED_FORWARD) {
+      log.info("Aurora update {} of {}/{} rolled forward", update.getId(), cluster, jobPath(job));
+      return;
+    }
+    String why = switch (status) {
+      case ROLLED_BACK -> "a new task failed and Aurora rolled the job back to its previous configuration;"
+          + " check the new tasks' logs";
+      case ABORTED -> "someone aborted it";
+      default -> "Aurora gave up on it";
+    };
+    throw new DependencyFailedException("the Aurora job update " + update.getId() + " of " + cluster + "/"
+        + jobPath(job) + " ended " + status + ": " + why + "; fix the cause and retry the update");
+  }
+
+  private void abortAfterTimeout(JobKey job, JobUpdateKey update, Duration timeout) {
+    String message = "Aborted by the Heron control plane: not finished within " + timeout;
+    try {
+      client.abortJobUpdate(update, message);
+    } catch (AuroraResponseException e) {
+      // It may have finished between the last poll and the abort.
+      JobUpdateStatus status = pollStatus(update);
+      if (status != null && !aurora_apiConstants.ACTIVE_JOB_UPDATE_STATES.contains(status)) {
+        finished(job, update, status);
+        return;
+      }
+      throw new DependencyTimeoutException("the Aurora job update " + update.getId() + " of " + cluster + "/"
+          + jobPath(job) + " did not finish within " + timeout + " and could not be aborted (" + e.details()
+          + "); abort it with the Aurora client, then retry", null, e);
+    } catch (DependencyUnavailableException | DependencyTimeoutException e) {
+      throw new DependencyTimeoutException("the Aurora job update " + update.getId() + " of " + cluster + "/"
+          + jobPath(job) + " did not finish within " + timeout + " and the scheduler could not be reached to abort"
+          + " it (" + e.getMessage() + "); abort it with the Aurora client, then retry", null, e);
+    }
+    log.warn("Aurora update {} of {}/{} did not finish within {}; aborted", update.getId(), cluster, jobPath(job),
+        timeout);
+    throw new DependencyTimeoutException("the Aurora job update " + update.getId() + " of " + cluster + "/"
+        + jobPath(job) + " did not finish within " + timeout + " and was aborted, so its instances may run a mix of"
+        + " the old and new configuration; retry the update with a longer timeout");
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DependencyUnavailableException("interrupted while waiting for an Aurora job update", null, e);
     }
   }
 

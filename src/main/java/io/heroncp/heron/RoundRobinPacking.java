@@ -57,6 +57,11 @@ public class RoundRobinPacking {
   /** Heron's {@code MIN_RAM_PER_INSTANCE}. */
   public static final long MIN_INSTANCE_RAM = 16 * MIB;
 
+  /** The field named by repack errors about component parallelism (heron-cli {@code --component-parallelism}). */
+  public static final String COMPONENT_PARALLELISM_FIELD = "component_parallelism";
+  /** The field named by repack errors about the container count (heron-cli {@code --container-number}). */
+  public static final String CONTAINER_NUMBER_FIELD = "container_number";
+
   private static final long RAM_NOT_SPECIFIED = -1;
   private static final double CPU_NOT_SPECIFIED = -1.0;
 
@@ -71,15 +76,127 @@ public class RoundRobinPacking {
    */
   public PackingPlan pack(TopologyDefinition definition, Map<String, String> config) {
     Settings settings = new Settings(definition, config);
-    // Heron iterates a HashMap filled with spouts then bolts; the same HashMap here gives the same order.
+    return packInto(definition, settings, settings.integer(HeronConfigKeys.STMGRS, 1),
+        definitionParallelism(definition));
+  }
+
+  /**
+   * Repacks a running topology for {@code heron update}, as Heron's {@code RuntimeManagerRunner} with
+   * {@code RoundRobinPacking.repack} (0.20.x) does:
+   *
+   * <ul>
+   *   <li>Parallelism only ({@code newContainerCount} null), or a container count equal to the current one:
+   *       Heron keeps the topology's original instances-per-container ratio, {@code (sum of the definition's
+   *       parallelism) / topology.stmgrs}, and packs into {@code ceil(new total instances / ratio)} containers.
+   *       So naming the current container count does not pin it.
+   *   <li>Another container count: packs the new parallelism into exactly that many containers.
+   * </ul>
+   *
+   * <p>Packing itself is {@link #pack}'s (same component order, resources and checks); component parallelism
+   * not named keeps its value in {@code current}. The plan id is the definition's id. Stateless.
+   *
+   * @param definition the topology as stored now ({@code topologies/<name>}; Heron updates its component
+   *     parallelism after each update but never {@code topology.stmgrs})
+   * @param config effective config, looked up before {@code definition.config()}, as for {@link #pack}
+   * @param current the packing plan running now ({@code packingplans/<name>})
+   * @param newParallelism component name to its new parallelism; only the changed ones need be named
+   * @param newContainerCount the new number of Heron containers, or null to keep Heron's ratio
+   * @throws InvalidFieldException field {@code component_parallelism}: an unknown component, a parallelism
+   *     below 1, nothing to change; field {@code container_number}: fewer than 1 container, more containers
+   *     than instances, or neither the container count nor any parallelism changes; or a config key, as
+   *     {@link #pack} does, when the resources do not fit
+   */
+  public PackingPlan repack(TopologyDefinition definition, Map<String, String> config, PackingPlan current,
+      Map<String, Integer> newParallelism, Integer newContainerCount) {
+    Map<String, Integer> requested = newParallelism == null ? Map.of() : newParallelism;
+    Map<String, Integer> counts = current.componentParallelism();
+    for (Map.Entry<String, Integer> entry : requested.entrySet()) {
+      if (!counts.containsKey(entry.getKey())) {
+        throw new InvalidFieldException(String.format(
+            "Invalid component name in update request: %s. Valid components include: %s",
+            entry.getKey(), counts.keySet()), COMPONENT_PARALLELISM_FIELD);
+      }
+      if (entry.getValue() == null || entry.getValue() < 1) {
+        throw new InvalidFieldException(String.format(
+            "Invalid parallelism for component '%s': %s; set it to at least 1 (kill the topology to remove it)",
+            entry.getKey(), entry.getValue()), COMPONENT_PARALLELISM_FIELD);
+      }
+    }
+    boolean parallelismChanges = requested.entrySet().stream()
+        .anyMatch(entry -> !entry.getValue().equals(counts.get(entry.getKey())));
+    if (newContainerCount == null) {
+      if (requested.isEmpty()) {
+        throw new InvalidFieldException(
+            "Missing arguments. Not taking action: give new component parallelism or a container number",
+            COMPONENT_PARALLELISM_FIELD);
+      }
+      if (!parallelismChanges) {
+        throw new InvalidFieldException(String.format("The component parallelism request (%s) is the same as "
+            + "the current topology parallelism. Not taking action.", requested), COMPONENT_PARALLELISM_FIELD);
+      }
+    } else {
+      if (newContainerCount < 1) {
+        throw new InvalidFieldException(String.format(
+            "Invalid number of containers: %d; set it to at least 1", newContainerCount), CONTAINER_NUMBER_FIELD);
+      }
+      if (!parallelismChanges && newContainerCount == current.containerCount()) {
+        throw new InvalidFieldException("Both component parallelism request and container number are the same "
+            + "as in the running topology.", CONTAINER_NUMBER_FIELD);
+      }
+    }
+
+    // Heron starts from the current plan's counts in a default-sized HashMap filled one put at a time; doing
+    // the same (copy constructors and putAll size the table differently) gives the same iteration order.
+    Map<String, Integer> parallelism = new HashMap<>();
+    for (TopologyDefinition.Component component : definition.components()) {
+      if (counts.containsKey(component.name())) {
+        parallelism.put(component.name(), requested.getOrDefault(component.name(), counts.get(component.name())));
+      }
+    }
+    for (Map.Entry<String, Integer> entry : counts.entrySet()) {
+      if (!parallelism.containsKey(entry.getKey())) {
+        parallelism.put(entry.getKey(), requested.getOrDefault(entry.getKey(), entry.getValue()));
+      }
+    }
+    int instances = parallelism.values().stream().mapToInt(Integer::intValue).sum();
+
+    Settings settings = new Settings(definition, config);
+    int containers;
+    if (newContainerCount == null || newContainerCount == current.containerCount()) {
+      int initialContainers = settings.integer(HeronConfigKeys.STMGRS, 1);
+      int initialInstances = definition.components().stream()
+          .mapToInt(TopologyDefinition.Component::parallelism).sum();
+      double perContainer = (double) initialInstances / initialContainers;
+      containers = (int) Math.ceil(instances / perContainer);
+    } else {
+      containers = newContainerCount;
+    }
+    if (containers > instances) {
+      throw new InvalidFieldException(String.format(
+          "More containers (%d) allocated than instances (%d); set the container number to at most %d",
+          containers, instances, instances), CONTAINER_NUMBER_FIELD);
+    }
+    PackingPlan plan = packInto(definition, settings, containers, parallelism);
+    log.info("Repacked topology {}: parallelism {} in {} containers (was {} in {})",
+        definition.name(), plan.componentParallelism(), plan.containerCount(), counts, current.containerCount());
+    return plan;
+  }
+
+  /** Heron's parallelism map: a {@code HashMap} filled with spouts then bolts, in definition order. */
+  private static Map<String, Integer> definitionParallelism(TopologyDefinition definition) {
     Map<String, Integer> parallelism = new HashMap<>();
     for (TopologyDefinition.Component component : definition.components()) {
       parallelism.put(component.name(), component.parallelism());
     }
+    return parallelism;
+  }
+
+  /** Heron's {@code packInternal}: shared by {@link #pack} and {@link #repack}. */
+  private PackingPlan packInto(
+      TopologyDefinition definition, Settings settings, int containers, Map<String, Integer> parallelism) {
     Map<String, Long> ramMap = settings.bytesMap(HeronConfigKeys.COMPONENT_RAM_MAP, parallelism);
     Map<String, Double> cpuMap = settings.coresMap(HeronConfigKeys.COMPONENT_CPU_MAP, parallelism);
 
-    int containers = settings.integer(HeronConfigKeys.STMGRS, 1);
     Map<Integer, List<Slot>> allocation = allocate(containers, parallelism, ramMap);
     int largest = allocation.values().stream().mapToInt(List::size).max().orElse(0);
 

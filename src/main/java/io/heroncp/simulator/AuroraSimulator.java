@@ -59,7 +59,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -83,8 +86,11 @@ import org.slf4j.LoggerFactory;
  * Authentication is not modelled here (the HTTP layer does it), so audit users are {@code UNSECURE}, as
  * in an Aurora scheduler without authentication, and an invalid job key on a mutating call is ERROR.
  *
+ * <p>Every status a task enters is reported to the {@link TaskStatusListener}s (the topology-manager
+ * stand-in follows jobs this way), on an event thread of its own, after the step that caused it.
+ *
  * <p>Thread-safe: every call and every timer step runs under this object's monitor. Returned structs are
- * copies. Call {@link #close()} to stop the timer thread.
+ * copies. Call {@link #close()} to stop the timer and event threads.
  */
 public final class AuroraSimulator implements AuroraSchedulerManager.Iface, AutoCloseable {
 
@@ -110,6 +116,8 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   private final SimulatorProperties properties;
   private final ConfigurationValidator validator;
   private final ScheduledExecutorService timer;
+  private final ExecutorService events;
+  private final List<TaskStatusListener> listeners = new CopyOnWriteArrayList<>();
 
   // Guarded by this. Insertion order = creation order, which is also the order queries return.
   private final SimulatedTaskStore tasks = new SimulatedTaskStore();
@@ -127,6 +135,24 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     });
     timer.scheduleWithFixedDelay(
         this::advanceUpdates, UPDATE_TICK.toMillis(), UPDATE_TICK.toMillis(), TimeUnit.MILLISECONDS);
+    this.events = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "aurora-simulator-events");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /**
+   * Tells {@code listener} about every status change from now on (see {@link TaskStatusListener} for the
+   * threading). Adding the same listener twice makes it hear everything twice.
+   */
+  public void addTaskStatusListener(TaskStatusListener listener) {
+    listeners.add(listener);
+  }
+
+  /** Stops telling {@code listener}; changes already queued for it may still arrive. Idempotent. */
+  public void removeTaskStatusListener(TaskStatusListener listener) {
+    listeners.remove(listener);
   }
 
   /** The cluster name every response reports in {@code serverInfo}. */
@@ -134,10 +160,11 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     return properties.clusterName();
   }
 
-  /** Stops the timer thread; tasks stay where they are. Idempotent. */
+  /** Stops the timer and event threads; tasks stay where they are. Idempotent. */
   @Override
   public void close() {
     timer.shutdownNow();
+    events.shutdownNow();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -614,6 +641,30 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     }
     task.addToTaskEvents(event);
     log.debug("Task {} is now {}", task.getAssignedTask().getTaskId(), status);
+    notifyListeners(task);
+  }
+
+  private void notifyListeners(ScheduledTask task) {
+    if (listeners.isEmpty() || events.isShutdown()) {
+      return;
+    }
+    AssignedTask assigned = task.getAssignedTask();
+    TaskStatusChange change = new TaskStatusChange(assigned.getTask().getJob().deepCopy(),
+        assigned.getInstanceId(), assigned.getTaskId(), task.getStatus(), assigned.getTask().deepCopy());
+    try {
+      // Delivered later, off this monitor: a listener may call back into the simulator.
+      events.execute(() -> {
+        for (TaskStatusListener listener : listeners) {
+          try {
+            listener.onTaskStatus(change);
+          } catch (RuntimeException e) {
+            log.warn("Task status listener failed on {} {}: {}", change.taskId(), change.status(), e.toString());
+          }
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      log.debug("Simulator closed; task status change of {} not delivered", change.taskId());
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

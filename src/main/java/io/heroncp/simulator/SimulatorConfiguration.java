@@ -8,7 +8,10 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Runs the built-in Aurora scheduler simulator when {@code heroncp.simulator.enabled=true}: the scheduler
  * state, its HTTP endpoint (started on init, stopped on destroy) and its leader announcement in the
- * service's ZooKeeper under {@code heroncp.simulator.zookeeper-path}.
+ * service's ZooKeeper under {@code heroncp.simulator.zookeeper-path}; and the local topology-manager stand-in
+ * ({@link TopologyManagerStandIn}, HTTP port {@code heroncp.simulator.topology-manager-port}, 0 = free), which
+ * writes Heron's {@code tmanagers}/{@code pplans} nodes through the service's Curator client and answers
+ * activate, deactivate and runtime-config calls for the topologies the simulator runs.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "heroncp.simulator", name = "enabled", havingValue = "true")
@@ -30,5 +33,11 @@ public class SimulatorConfiguration {
     // The HTTP server bean is initialized (started) before this one, so the bound port is known.
     return new SchedulerAnnouncer(curator, properties.zookeeperPath(), properties.host(),
         simulatorHttpServer.port());
+  }
+
+  @Bean(initMethod = "start", destroyMethod = "close")
+  TopologyManagerStandIn topologyManagerStandIn(AuroraSimulator auroraSimulator, CuratorFramework curator,
+      SimulatorProperties properties) {
+    return new TopologyManagerStandIn(auroraSimulator, curator, properties.host(), properties.topologyManagerPort());
   }
 }

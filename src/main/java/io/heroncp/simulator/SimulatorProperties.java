@@ -4,6 +4,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -25,6 +26,10 @@ import org.springframework.validation.annotation.Validated;
  * @param username when set (with password), require HTTP basic credentials for mutating calls, as Aurora's
  *     BASIC mechanism does
  * @param password see username; never logged
+ * @param topologyManagerPort the HTTP port of the local topology-manager stand-in ({@link TopologyManagerStandIn}),
+ *     which answers Heron's TManager controller calls ({@code /activate}, {@code /deactivate},
+ *     {@code /runtime_config/update}) for every topology the simulator runs; 0 (the default) = a free port. It is
+ *     published to callers as the controller port in each topology's {@code tmanagers/<name>} node
  */
 @Validated
 @ConfigurationProperties("heroncp.simulator")
@@ -41,12 +46,25 @@ public record SimulatorProperties(
     @NotNull @DefaultValue("1s") Duration killingDelay,
     @DefaultValue("0") int standbyPort,
     String username,
-    String password) {
+    String password,
+    @DefaultValue("0") int topologyManagerPort) {
+
+  /** The constructor Spring binds (the record has a second one for callers that predate the stand-in). */
+  @ConstructorBinding
+  public SimulatorProperties {}
+
+  /** As the canonical constructor, with the topology-manager stand-in on a free port. */
+  public SimulatorProperties(boolean enabled, String clusterName, String host, int port, String zookeeperPath,
+      String allowedEnvironments, Duration pendingDelay, Duration assignedDelay, Duration startingDelay,
+      Duration killingDelay, int standbyPort, String username, String password) {
+    this(enabled, clusterName, host, port, zookeeperPath, allowedEnvironments, pendingDelay, assignedDelay,
+        startingDelay, killingDelay, standbyPort, username, password, 0);
+  }
 
   @Override
   public String toString() {
     return "SimulatorProperties[clusterName=" + clusterName + ", host=" + host + ", port=" + port
         + ", zookeeperPath=" + zookeeperPath + ", username=" + username + ", password="
-        + (password == null ? "none" : "****") + "]";
+        + (password == null ? "none" : "****") + ", topologyManagerPort=" + topologyManagerPort + "]";
   }
 }

@@ -32,6 +32,29 @@ public interface TopologyScheduler {
   /** The job's live task counts, by Aurora status of each instance's newest task. */
   JobStatus status(TopologyKey key);
 
+  /**
+   * Restarts these instances (Aurora {@code restartShards}); every one must be active. Never called with an
+   * empty set.
+   */
+  void restart(TopologyKey key, java.util.Set<Integer> instances);
+
+  /**
+   * Adds {@code count} instances cloned from instance 0's task config (Aurora {@code addInstances}) and
+   * returns the new instance ids. Idempotent when retried with the same target instance count.
+   */
+  java.util.List<Integer> addInstances(TopologyKey key, int count);
+
+  /** Kills exactly these instances (never the whole job; an empty set is refused). Idempotent. */
+  void killInstances(TopologyKey key, java.util.Set<Integer> instances);
+
+  /**
+   * Rolls the job to the task config and instance count of {@code request} with an Aurora job update
+   * ({@code startJobUpdate}, then polling its status until it is no longer active, bounded by
+   * {@code timeout}; an update that does not finish in time is aborted). A concurrent update in progress
+   * answers {@code ConflictException}.
+   */
+  void updateJob(JobRequest request, java.time.Duration timeout);
+
   /** Whether the scheduler answers now, and where it was found. Never throws. */
   SchedulerProbe probe();
 }

@@ -29,10 +29,10 @@ public final class TopologyTransitions {
    * @param inProgress the state while it runs; {@code null} when the state does not change until it ends
    * @param to the states it ends in when it succeeds
    * @param backToPrevious whether it ends in the state it started from (then {@code to} equals {@code from})
-   * @param note how the end state is chosen, for the rendered table
+   * @param endsIn how the end state is chosen, in words, for the rendered table; empty when {@code to} says it
    */
   public record Transition(Verb verb, Set<TopologyState> from, TopologyState inProgress, Set<TopologyState> to,
-      boolean backToPrevious, String note) {
+      boolean backToPrevious, String endsIn) {
 
     public Transition {
       from = Collections.unmodifiableSet(from.isEmpty() ? EnumSet.noneOf(TopologyState.class) : EnumSet.copyOf(from));
@@ -45,7 +45,7 @@ public final class TopologyTransitions {
   static {
     add(new Transition(Verb.SUBMIT, Set.of(), TopologyState.SUBMITTING,
         Set.of(TopologyState.RUNNING, TopologyState.PAUSED), false,
-        "PAUSED when the definition says the topology starts deactivated"));
+        "RUNNING, or PAUSED when the definition says the topology starts deactivated"));
     add(new Transition(Verb.ACTIVATE, Set.of(TopologyState.PAUSED), null, Set.of(TopologyState.RUNNING), false, ""));
     add(new Transition(Verb.DEACTIVATE, Set.of(TopologyState.RUNNING), null, Set.of(TopologyState.PAUSED), false, ""));
     add(new Transition(Verb.RESTART, Set.of(TopologyState.RUNNING, TopologyState.PAUSED), TopologyState.RESTARTING,
@@ -53,7 +53,7 @@ public final class TopologyTransitions {
     add(new Transition(Verb.UPDATE, Set.of(TopologyState.RUNNING, TopologyState.PAUSED), TopologyState.UPDATING,
         Set.of(TopologyState.RUNNING, TopologyState.PAUSED), true, "the state it started from"));
     add(new Transition(Verb.KILL, EnumSet.complementOf(EnumSet.of(TopologyState.SUBMITTING, TopologyState.KILLED)),
-        TopologyState.KILLING, Set.of(TopologyState.KILLED), false, "the record is removed"));
+        TopologyState.KILLING, Set.of(TopologyState.KILLED), false, "KILLED (the record is removed; its operations stay)"));
   }
 
   private TopologyTransitions() {}
@@ -117,7 +117,7 @@ public final class TopologyTransitions {
 
   /**
    * The state a successful {@code verb} started in {@code from} ends in. For SUBMIT ({@code from} is null)
-   * this is RUNNING; a submit of a topology that starts deactivated ends PAUSED (see {@link Transition#note}).
+   * this is RUNNING; a submit of a topology that starts deactivated ends PAUSED (see {@link Transition#endsIn}).
    */
   public static TopologyState target(Verb verb, TopologyState from) {
     Transition transition = TABLE.get(verb);
@@ -141,8 +141,7 @@ public final class TopologyTransitions {
     out.append("| action | allowed from | while it runs | ends in |\n");
     out.append("| --- | --- | --- | --- |\n");
     for (Transition t : TABLE.values()) {
-      String end = t.backToPrevious() ? t.note()
-          : states(t.to()) + (t.note().isEmpty() ? "" : " (" + t.note() + ")");
+      String end = t.endsIn().isEmpty() ? states(t.to()) : t.endsIn();
       out.append("| ").append(verbName(t.verb()))
           .append(" | ").append(fromText(t))
           .append(" | ").append(t.inProgress() == null ? "(unchanged)" : t.inProgress().name())

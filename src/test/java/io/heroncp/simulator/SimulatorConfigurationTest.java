@@ -1,6 +1,7 @@
 package io.heroncp.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -14,6 +15,8 @@ import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 
@@ -52,10 +55,36 @@ class SimulatorConfigurationTest {
   }
 
   @Test
+  void enabledSimulatorRunsTheTopologyManagerStandInOnItsOwnPortUntilTheContextCloses() throws Exception {
+    URI activate;
+    try (AnnotationConfigApplicationContext context = context("true")) {
+      TopologyManagerStandIn standIn = context.getBean(TopologyManagerStandIn.class);
+      assertThat(standIn.port()).isNotEqualTo(context.getBean(SimulatorHttpServer.class).port());
+      activate = URI.create("http://127.0.0.1:" + standIn.port() + "/activate");
+      assertThat(SimulatorFixtures.get(activate).statusCode()).isEqualTo(400);
+    }
+    assertThatThrownBy(() -> SimulatorFixtures.get(activate)).isInstanceOf(java.io.IOException.class);
+  }
+
+  @Test
+  void topologyManagerPortBindsFromConfigurationAndDefaultsToAFreePort() {
+    SimulatorProperties configured = new Binder(new MapConfigurationPropertySource(
+        Map.of("heroncp.simulator.topology-manager-port", "18099"))).bind("heroncp.simulator",
+        SimulatorProperties.class).get();
+    SimulatorProperties defaulted = new Binder(new MapConfigurationPropertySource(
+        Map.of("heroncp.simulator.enabled", "true"))).bind("heroncp.simulator", SimulatorProperties.class).get();
+
+    assertThat(configured.topologyManagerPort()).isEqualTo(18099);
+    assertThat(defaulted.topologyManagerPort()).isZero();
+    assertThat(defaulted.port()).isEqualTo(8081);
+  }
+
+  @Test
   void disabledSimulatorDeclaresNoBeans() {
     try (AnnotationConfigApplicationContext context = context("false")) {
       assertThat(context.getBeanNamesForType(AuroraSimulator.class)).isEmpty();
       assertThat(context.getBeanNamesForType(SimulatorHttpServer.class)).isEmpty();
+      assertThat(context.getBeanNamesForType(TopologyManagerStandIn.class)).isEmpty();
     }
   }
 

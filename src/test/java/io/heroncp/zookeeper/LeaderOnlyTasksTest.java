@@ -85,6 +85,24 @@ class LeaderOnlyTasksTest {
   }
 
   @Test
+  void runsStopWhileZooKeeperIsUnreachableAndResumeWhenItIsBack() throws Exception {
+    replicaA.start(runsA::incrementAndGet, INTERVAL);
+    await().atMost(Duration.ofSeconds(10)).until(() -> runsA.get() >= 2);
+
+    server.stop();
+
+    // Suspended connection = leadership given up: no run while nobody can know who leads.
+    await().atMost(Duration.ofSeconds(10)).until(() -> !replicaA.isLeader());
+    int stoppedAt = runsA.get();
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> runsA.get() == stoppedAt);
+
+    server.restart();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> runsA.get() >= stoppedAt + 2);
+    assertThat(replicaA.isLeader()).isTrue();
+  }
+
+  @Test
   void aFailingRunDoesNotEndTheSchedule() {
     AtomicInteger attempts = new AtomicInteger();
     replicaA.start(() -> {
