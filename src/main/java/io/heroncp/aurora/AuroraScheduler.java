@@ -339,6 +339,7 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
    * @throws ConflictException instance 0 is not active, an id below the highest active one is missing (Aurora
    *     can only add instances after the highest one; an update recreates it), or a job update is in progress
    */
+  @Override
   public void scaleTo(TopologyKey key, int instanceCount) {
     if (instanceCount < 1) {
       throw new IllegalArgumentException("a job needs at least one instance, got " + instanceCount

@@ -40,9 +40,16 @@ public interface TopologyScheduler {
 
   /**
    * Adds {@code count} instances cloned from instance 0's task config (Aurora {@code addInstances}) and
-   * returns the new instance ids. Idempotent when retried with the same target instance count.
+   * returns the new instance ids. Not idempotent: each call adds {@code count}; use {@link #scaleTo} when a
+   * retry must be safe.
    */
   java.util.List<Integer> addInstances(TopologyKey key, int count);
+
+  /**
+   * Makes the job have exactly {@code instanceCount} active instances {@code 0..instanceCount-1}: adds
+   * instances cloned from instance 0 or kills the highest ones. Idempotent and safe to retry.
+   */
+  void scaleTo(TopologyKey key, int instanceCount);
 
   /** Kills exactly these instances (never the whole job; an empty set is refused). Idempotent. */
   void killInstances(TopologyKey key, java.util.Set<Integer> instances);
