@@ -91,6 +91,7 @@ public final class TopologyManagerStandIn implements AutoCloseable {
   private final Map<String, ServedTopology> byId = new ConcurrentHashMap<>();
   private final Map<JobKey, ServedTopology> byJob = new ConcurrentHashMap<>();
   private volatile HttpServer server;
+  private boolean closed; // guarded by this
 
   /**
    * @param simulator the simulator whose jobs it follows
@@ -148,6 +149,7 @@ public final class TopologyManagerStandIn implements AutoCloseable {
   /** Stops following the simulator and serving, and deletes the {@code tmanagers} nodes it wrote. Idempotent. */
   @Override
   public synchronized void close() {
+    closed = true;
     simulator.removeTaskStatusListener(listener);
     HttpServer http = server;
     if (http != null) {
@@ -192,6 +194,9 @@ public final class TopologyManagerStandIn implements AutoCloseable {
   }
 
   private synchronized void managerStarted(JobKey job, HeronExecutorArguments arguments) {
+    if (closed) {
+      return; // a change queued before close()
+    }
     ServedTopology served = byJob.get(job);
     if (served != null && !served.id.equals(arguments.topologyId())) {
       stopServing(served);
