@@ -1,0 +1,207 @@
+package io.heroncp.topology;
+
+import io.heroncp.cluster.ClusterProperties;
+import io.heroncp.cluster.ClusterRegistry;
+import io.heroncp.heron.HeronStateCodec;
+import io.heroncp.heron.PackingPlan;
+import io.heroncp.heron.SchedulerLocation;
+import io.heroncp.packages.PackageStore;
+import io.heroncp.problems.ControlPlaneException;
+import io.heroncp.problems.LockBusyException;
+import io.heroncp.zookeeper.HeronStateNodes;
+import io.heroncp.zookeeper.OperationStore;
+import io.heroncp.zookeeper.TopologyLocks;
+import io.heroncp.zookeeper.TopologyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finishes or rolls back operations a crash interrupted, by comparing with what Aurora and Heron actually
+ * have, and marks topologies whose Aurora job vanished as FAILED. Runs on the elected leader only, every
+ * {@code heroncp.operations.reconcile-interval}.
+ *
+ * <p>An operation is interrupted when it is RUNNING, older than {@code reconcile-after}, and its topology's
+ * lock is free (a live replica working on it holds the lock). Each repair takes that lock, so it never races
+ * a request.
+ */
+public class Reconciler {
+
+  private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+  /** Told about each run and each repair (metrics). */
+  public interface Listener {
+    void ran();
+
+    void repaired(String what);
+  }
+
+  private final TopologyStore topologies;
+  private final OperationStore operations;
+  private final TopologyLocks locks;
+  private final SchedulerDirectory schedulers;
+  private final TopologyManagerClient topologyManager;
+  private final ClusterRegistry clusters;
+  private final PackageStore packages;
+  private final Duration reconcileAfter;
+  private final Clock clock;
+  private final Listener listener;
+
+  public Reconciler(TopologyStore topologies, OperationStore operations, TopologyLocks locks,
+      SchedulerDirectory schedulers, TopologyManagerClient topologyManager, ClusterRegistry clusters,
+      PackageStore packages, Duration reconcileAfter, Clock clock, Listener listener) {
+    this.topologies = topologies;
+    this.operations = operations;
+    this.locks = locks;
+    this.schedulers = schedulers;
+    this.topologyManager = topologyManager;
+    this.clusters = clusters;
+    this.packages = packages;
+    this.reconcileAfter = reconcileAfter;
+    this.clock = clock;
+    this.listener = listener;
+  }
+
+  /** One pass; never throws (a failed repair is retried on the next pass). */
+  public void reconcileOnce() {
+    listener.ran();
+    Instant cutoff = clock.instant().minus(reconcileAfter);
+    try {
+      for (Operation operation : operations.unfinished()) {
+        if (operation.startedAt().isBefore(cutoff)) {
+          repairQuietly(operation);
+        }
+      }
+      for (TopologyRecord record : topologies.list()) {
+        if ((record.state() == TopologyState.RUNNING || record.state() == TopologyState.PAUSED)
+            && record.updatedAt().isBefore(cutoff)) {
+          checkJobExists(record);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("Reconciler pass failed, retrying on the next: {}", e.getMessage());
+    }
+  }
+
+  private void repairQuietly(Operation operation) {
+    try (TopologyLocks.Held ignored = locks.acquire(operation.key(), Duration.ZERO)) {
+      Optional<Operation> fresh = operations.find(operation.id());
+      if (fresh.isEmpty() || fresh.get().ended()) {
+        return;
+      }
+      Operation repaired = repair(fresh.get());
+      log.info("reconcile topology={} operation={} verb={} outcome={}", operation.key().path(), operation.id(),
+          operation.verb(), repaired.outcome());
+      listener.repaired(operation.verb().name());
+    } catch (LockBusyException busy) {
+      // A replica is working on this topology: the operation is not interrupted.
+    } catch (RuntimeException e) {
+      log.warn("Could not reconcile operation {} ({} {}): {}", operation.id(), operation.verb(), operation.key(),
+          e.getMessage());
+    }
+  }
+
+  private Operation repair(Operation operation) {
+    TopologyKey key = operation.key();
+    ClusterProperties cluster = clusters.require(key.cluster());
+    HeronStateNodes heron = HeronStateNodes.of(cluster.heronRoot(), key.name());
+    Optional<TopologyRecord> found = topologies.read(key);
+    Instant now = clock.instant();
+    switch (operation.verb()) {
+      case SUBMIT -> {
+        if (found.isEmpty()) {
+          return operations.complete(operation.rolledBack(now, "interrupted",
+              "Interrupted before the topology was recorded; nothing to undo"));
+        }
+        TopologyRecord record = found.get();
+        if (record.state() != TopologyState.SUBMITTING) {
+          return operations.complete(operation.succeeded(now));
+        }
+        if (schedulers.forCluster(key.cluster()).status(key).exists()) {
+          TopologyState running = record.initiallyPaused() ? TopologyState.PAUSED : TopologyState.RUNNING;
+          topologies.completeLaunch(record.withState(running, now, operation.id()), heron,
+              HeronStateCodec.encodeSchedulerLocation(SchedulerLocation.forAurora(key.name(),
+                  cluster.heronConfig().get("heron.scheduler.job.link.template"), key.cluster(), key.role(),
+                  key.environment())));
+          return operations.complete(operation.withTargetState(running).succeeded(now));
+        }
+        topologies.delete(record, heron);
+        if (record.topologyPackage() != null && !topologies.isPackageReferenced(record.topologyPackage().sha256())) {
+          packages.delete(record.topologyPackage().sha256());
+        }
+        return operations.complete(operation.rolledBack(now, "interrupted",
+            "Interrupted before the Aurora job was created; the submission was rolled back, submit again"));
+      }
+      case KILL -> {
+        if (found.isPresent()) {
+          schedulers.forCluster(key.cluster()).killJob(key);
+          topologies.delete(found.get(), heron);
+          if (found.get().topologyPackage() != null
+              && !topologies.isPackageReferenced(found.get().topologyPackage().sha256())) {
+            packages.delete(found.get().topologyPackage().sha256());
+          }
+        }
+        return operations.complete(operation.succeeded(now));
+      }
+      case ACTIVATE, DEACTIVATE -> {
+        if (found.isEmpty()) {
+          return operations.complete(operation.failed(now, "interrupted", "The topology no longer exists"));
+        }
+        String runtime = topologyManager.runtimeState(cluster.heronRoot(), key.name());
+        TopologyState actual = "PAUSED".equals(runtime) ? TopologyState.PAUSED
+            : "RUNNING".equals(runtime) ? TopologyState.RUNNING : operation.previousState();
+        topologies.update(found.get().withState(actual, now, operation.id()));
+        return operations.complete(actual == operation.targetState()
+            ? operation.succeeded(now)
+            : operation.rolledBack(now, "interrupted", "Interrupted before the topology manager was told; "
+                + "the topology is still " + actual + ", retry"));
+      }
+      case RESTART -> {
+        found.ifPresent(record -> topologies.update(record.withState(operation.previousState(), now, operation.id())));
+        return operations.complete(operation.failed(now, "interrupted",
+            "Interrupted; the restart may not have been sent to Aurora. Retry it"));
+      }
+      case UPDATE -> {
+        if (found.isPresent()) {
+          // The packing plan in ZooKeeper is the commit point of an update: make Aurora match it.
+          PackingPlan plan = topologies.read(heron.paths().packingPlan(key.name()))
+              .map(HeronStateCodec::decodePackingPlan).orElse(null);
+          if (plan != null) {
+            schedulers.forCluster(key.cluster()).scaleTo(key, plan.containerCount() + 1);
+          }
+          if (operation.previousState() == TopologyState.RUNNING
+              && "PAUSED".equals(topologyManager.runtimeState(cluster.heronRoot(), key.name()))) {
+            topologyManager.activate(cluster.heronRoot(), key.name(), found.get().topologyId());
+          }
+          topologies.update(found.get().withState(operation.previousState(), now, operation.id()));
+        }
+        return operations.complete(operation.failed(now, "interrupted",
+            "Interrupted; Aurora was brought in line with the packing plan in ZooKeeper. Check it and retry"));
+      }
+      default -> throw new IllegalStateException("unknown verb " + operation.verb());
+    }
+  }
+
+  private void checkJobExists(TopologyRecord record) {
+    try (TopologyLocks.Held ignored = locks.acquire(record.key(), Duration.ZERO)) {
+      Optional<TopologyRecord> fresh = topologies.read(record.key());
+      if (fresh.isEmpty() || (fresh.get().state() != TopologyState.RUNNING && fresh.get().state() != TopologyState.PAUSED)) {
+        return;
+      }
+      if (!schedulers.forCluster(record.key().cluster()).status(record.key()).exists()) {
+        topologies.update(fresh.get().withState(TopologyState.FAILED, clock.instant(), fresh.get().lastOperationId()));
+        log.warn("reconcile topology={} outcome=FAILED: its Aurora job {} has no active task", record.key().path(),
+            record.auroraJob());
+        listener.repaired("VANISHED_JOB");
+      }
+    } catch (LockBusyException busy) {
+      // being changed right now
+    } catch (ControlPlaneException e) {
+      // Aurora unreachable: no verdict this time.
+      log.debug("Could not check the Aurora job of {}: {}", record.key(), e.getMessage());
+    }
+  }
+}
