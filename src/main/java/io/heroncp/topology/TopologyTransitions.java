@@ -1,6 +1,7 @@
 package io.heroncp.topology;
 
 import io.heroncp.problems.ConflictException;
+import io.heroncp.problems.NotFoundException;
 import io.heroncp.topology.Operation.Verb;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -88,14 +89,14 @@ public final class TopologyTransitions {
    *
    * @throws ConflictException (field {@code state}) with the message {@code "<verb> is not allowed while the
    *     topology is <STATE>; allowed from <states>"} and what to do next
-   * @throws io.heroncp.problems.NotFoundException when {@code current} is null and the verb is not SUBMIT
+   * @throws NotFoundException when {@code current} is null and the verb is not SUBMIT
    */
   public static void check(Verb verb, TopologyState current) {
     if (allowed(verb, current)) {
       return;
     }
     if (current == null) {
-      throw new io.heroncp.problems.NotFoundException(
+      throw new NotFoundException(
           verbName(verb) + " needs an existing topology and there is none; submit it first");
     }
     String message = verbName(verb) + " is not allowed while the topology is " + current + "; allowed from "
