@@ -39,6 +39,9 @@ class ProblemHandler {
     if (e.status() == 503) {
       response.header(HttpHeaders.RETRY_AFTER, "5");
     }
+    if (e instanceof io.heroncp.problems.LockBusyException busy) {
+      response.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfterSeconds()));
+    }
     if (e.status() >= 500) {
       log.warn("{} {} answered {}: {}", request.getMethod(), request.getRequestURI(), e.status(), e.getMessage());
     }

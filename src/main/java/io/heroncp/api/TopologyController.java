@@ -7,7 +7,9 @@ import io.heroncp.topology.TopologyLifecycle.DryRun;
 import io.heroncp.topology.TopologyLifecycle.Page;
 import io.heroncp.topology.TopologyRecord;
 import io.heroncp.topology.TopologyState;
+import io.heroncp.topology.OperationResult;
 import io.heroncp.topology.Upload;
+import jakarta.servlet.http.HttpServletRequest;
 import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.problems.MalformedRequestException;
 import java.net.URI;
@@ -25,6 +27,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
@@ -48,7 +51,8 @@ class TopologyController {
   }
 
   @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-  ResponseEntity<?> submit(MultipartHttpServletRequest request) {
+  ResponseEntity<?> submit(MultipartHttpServletRequest request,
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
     if (request.getMultiFileMap().isEmpty() && request.getParameterMap().isEmpty() && request.getContentLengthLong() != 0) {
       throw new MalformedRequestException("The multipart/form-data body has no parts: check that the body uses the "
           + "boundary named in the Content-Type header", null);
@@ -93,10 +97,17 @@ class TopologyController {
       DryRun rendering = lifecycle.dryRun(command);
       return ResponseEntity.ok(TopologyViews.dryRun(rendering));
     }
-    TopologyRecord record = lifecycle.submit(command);
+    OperationResult result = lifecycle.submit(command, Requesters.of(request), idempotencyKey,
+        Requesters.scope(request));
+    TopologyRecord record = result.record();
+    if (record == null) {
+      return ResponseEntity.ok(OperationViews.of(result.operation()));
+    }
+    Map<String, Object> body = TopologyViews.of(record, null);
+    body.put("operation_id", result.operation().id());
     return ResponseEntity.created(URI.create("/api/v1/topologies/" + record.key().path()))
         .eTag(etag(record))
-        .body(TopologyViews.of(record, null));
+        .body(body);
   }
 
   @GetMapping
@@ -133,12 +144,11 @@ class TopologyController {
   }
 
   @DeleteMapping("/{cluster}/{role}/{environment}/{name}")
-  Map<String, Object> kill(@PathVariable String cluster, @PathVariable String role,
-      @PathVariable String environment, @PathVariable String name) {
-    TopologyRecord killed = lifecycle.kill(new TopologyKey(cluster, role, environment, name));
-    Map<String, Object> body = TopologyViews.of(killed, null);
-    body.put("message", name + " killed");
-    return body;
+  ResponseEntity<Map<String, Object>> kill(@PathVariable String cluster, @PathVariable String role,
+      @PathVariable String environment, @PathVariable String name, HttpServletRequest request) {
+    OperationResult result = lifecycle.kill(Requesters.operation(request,
+        new TopologyKey(cluster, role, environment, name)));
+    return Requesters.answer(result, name + " killed");
   }
 
   private static String etag(TopologyRecord record) {

@@ -2,6 +2,7 @@ package io.heroncp.api;
 
 import io.heroncp.topology.TopologyLifecycle.Description;
 import io.heroncp.topology.TopologyLifecycle.DryRun;
+import io.heroncp.heron.PackingPlan;
 import io.heroncp.topology.TopologyRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,15 +78,15 @@ final class TopologyViews {
       view.put("response", String.join("\n", table(dryRun)));
     } else {
       Map<String, Object> rendering = new LinkedHashMap<>();
-      rendering.put("packing_plan", packingPlan(dryRun));
+      rendering.put("packing_plan", packingPlan(dryRun.packing()));
       rendering.put("job_configuration", JSON.readTree(dryRun.job().json()));
       view.put("response", rendering);
     }
     return view;
   }
 
-  private static List<Map<String, Object>> packingPlan(DryRun dryRun) {
-    return dryRun.packing().containers().stream().map(c -> {
+  static List<Map<String, Object>> packingPlan(PackingPlan plan) {
+    return plan.containers().stream().map(c -> {
       Map<String, Object> container = new LinkedHashMap<>();
       container.put("id", c.id());
       container.put("required", Map.of("cpu", c.required().cpu(), "ram_bytes", c.required().ramBytes(),
@@ -99,13 +100,18 @@ final class TopologyViews {
     }).toList();
   }
 
-  private static List<String> table(DryRun dryRun) {
+  static List<String> packingTable(PackingPlan plan) {
     List<String> lines = new java.util.ArrayList<>();
     lines.add(String.format("%-10s %-24s %-8s %-16s %6s %14s %14s", "container", "component", "task_id",
         "component_index", "cpu", "ram_bytes", "disk_bytes"));
-    dryRun.packing().containers().forEach(c -> c.instances().forEach(i -> lines.add(String.format(
+    plan.containers().forEach(c -> c.instances().forEach(i -> lines.add(String.format(
         "%-10d %-24s %-8d %-16d %6.2f %14d %14d", c.id(), i.component(), i.taskId(), i.componentIndex(),
         i.resources().cpu(), i.resources().ramBytes(), i.resources().diskBytes()))));
+    return lines;
+  }
+
+  private static List<String> table(DryRun dryRun) {
+    List<String> lines = new java.util.ArrayList<>(packingTable(dryRun.packing()));
     lines.add("");
     lines.addAll(dryRun.job().table());
     return lines;

@@ -1,5 +1,6 @@
 package io.heroncp.topology;
 
+import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.problems.DependencyTimeoutException;
 import io.heroncp.problems.LockBusyException;
@@ -118,6 +119,84 @@ public class OperationRunner {
     }
   }
 
+  /** The work of a submit: creates the topology under the lock, after the operation is recorded. */
+  @FunctionalInterface
+  public interface Creation {
+    /**
+     * @param operation the recorded, RUNNING SUBMIT operation
+     * @return the launched record; on failure it must have undone its own writes before throwing
+     */
+    TopologyRecord create(Operation operation);
+  }
+
+  /**
+   * Runs a submit with the shared guarantees: idempotency replay, the topology's lock, a 409 when the name
+   * is taken in the cluster, and the SUBMIT operation recorded before anything else is written.
+   */
+  public OperationResult runSubmit(OperationRequest request, Map<String, String> parameters, Creation creation) {
+    if (request.idempotencyKey() != null) {
+      var earlier = operations.findByIdempotencyKey(request.idempotencyKey(), request.idempotencyScope());
+      if (earlier.isPresent()) {
+        return replay(earlier.get());
+      }
+    }
+    TopologyKey key = request.key();
+    long started = System.nanoTime();
+    Operation operation = null;
+    MDC.put("topology", key.path());
+    try (TopologyLocks.Held ignored = locks.acquire(key, lockWait)) {
+      topologies.find(key.cluster(), key.name()).ifPresent(existing -> {
+        throw new ConflictException("Topology '" + key.name() + "' already exists in cluster " + key.cluster()
+            + " (as " + existing.key() + "); kill it first or choose another name", "name");
+      });
+      try {
+        operation = operations.begin(Operation.start(Operation.Verb.SUBMIT, key, parameters, request.requester(),
+            clock.instant(), null, TopologyTransitions.target(Operation.Verb.SUBMIT, null), request.idempotencyKey()),
+            request.idempotencyScope());
+      } catch (IdempotencyKeyUsedException raced) {
+        return replay(operations.find(raced.operationId()).orElseThrow(() -> raced));
+      }
+      MDC.put("operation", operation.id());
+      try {
+        TopologyRecord launched = creation.create(operation);
+        operation = operations.complete(operation.withTargetState(launched.state()).succeeded(clock.instant()));
+        return new OperationResult(operation, launched, false, false);
+      } catch (ControlPlaneException failure) {
+        operation = completeQuietly(operation.rolledBack(clock.instant(), failure.type(), failure.getMessage()), failure);
+        throw failure;
+      }
+    } finally {
+      finish(Operation.Verb.SUBMIT, key, operation, started);
+    }
+  }
+
+  /** Calls the hook that lets tests interrupt an operation like a crash. */
+  void intentRecorded(Operation operation) {
+    hooks.afterIntentRecorded(operation);
+  }
+
+  private Operation completeQuietly(Operation ended, ControlPlaneException failure) {
+    try {
+      return operations.complete(ended);
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+      log.error("Could not record the end of operation {}; the reconciler will", ended.id(), e);
+      return ended;
+    }
+  }
+
+  private void finish(Operation.Verb verb, TopologyKey key, Operation operation, long started) {
+    if (operation != null) {
+      log.info("{} topology={} operation={} outcome={} durationMs={}", verb.name().toLowerCase(), key.path(),
+          operation.id(), operation.outcome(), (System.nanoTime() - started) / 1_000_000);
+      if (operation.ended()) {
+        listener.finished(operation, System.nanoTime() - started);
+      }
+    }
+    MDC.remove("topology");
+    MDC.remove("operation");
+  }
+
   private OperationResult execute(OperationRequest request, Operation.Verb verb, Map<String, String> parameters,
       Work work, CompletableFuture<Operation> begun) {
     TopologyKey key = request.key();
@@ -160,15 +239,7 @@ public class OperationRunner {
         throw failure;
       }
     } finally {
-      if (operation != null) {
-        log.info("{} topology={} operation={} outcome={} durationMs={}", verb.name().toLowerCase(), key.path(),
-            operation.id(), operation.outcome(), (System.nanoTime() - started) / 1_000_000);
-        if (operation.ended()) {
-          listener.finished(operation, System.nanoTime() - started);
-        }
-      }
-      MDC.remove("topology");
-      MDC.remove("operation");
+      finish(verb, key, operation, started);
     }
   }
 
@@ -178,7 +249,7 @@ public class OperationRunner {
       topologies.read(operation.key()).ifPresent(current ->
           topologies.update(current.withState(previous, clock.instant(), operation.id())));
       return operations.complete(operation.rolledBack(clock.instant(), failure.type(), failure.getMessage()));
-    } catch (RuntimeException rollbackFailure) {
+    } catch (RuntimeException rollbackFailure) {  // ZooKeeper failed too: leave it RUNNING for the reconciler
       failure.addSuppressed(rollbackFailure);
       log.error("Could not roll back {} of {}; the reconciler will", operation.verb(), operation.key(), rollbackFailure);
       return operation;

@@ -15,7 +15,6 @@ import io.heroncp.packages.StoredPackage;
 import io.heroncp.packages.TopologyPackage;
 import io.heroncp.packages.TopologyPackageBuilder;
 import io.heroncp.packages.TopologyPackageRequest;
-import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.problems.MalformedRequestException;
@@ -37,11 +36,9 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The lifecycle of topologies: submit, describe, list and kill. Each mutation records its intent in
@@ -64,12 +61,13 @@ public class TopologyLifecycle {
   private final TopologyPackageBuilder packageBuilder;
   private final String serviceZooKeeper;
   private final long maxUploadBytes;
+  private final OperationRunner runner;
   private final Clock clock;
 
   public TopologyLifecycle(ClusterRegistry clusters, DefinitionReader definitions, RoundRobinPacking packing,
       SchedulerDirectory schedulers, TopologyStore store,
       PackageStore packages, TopologyPackageBuilder packageBuilder, String serviceZooKeeper,
-      long maxUploadBytes, Clock clock) {
+      long maxUploadBytes, OperationRunner runner, Clock clock) {
     this.clusters = clusters;
     this.definitions = definitions;
     this.packing = packing;
@@ -79,6 +77,7 @@ public class TopologyLifecycle {
     this.packageBuilder = packageBuilder;
     this.serviceZooKeeper = serviceZooKeeper;
     this.maxUploadBytes = maxUploadBytes;
+    this.runner = runner;
     this.clock = clock;
   }
 
@@ -107,22 +106,17 @@ public class TopologyLifecycle {
 
   /**
    * Submits a topology: stores its package, records the submission and Heron's state in one ZooKeeper
-   * transaction, creates the Aurora job, then records the scheduler location and the final state.
+   * transaction, creates the Aurora job, then records the scheduler location and the final state. Runs as a
+   * SUBMIT operation under the topology's lock; a failure undoes every write before it is reported.
    */
-  public TopologyRecord submit(SubmitCommand command) {
+  public OperationResult submit(SubmitCommand command, String requester, String idempotencyKey, String scope) {
     Prepared prepared = prepare(command);
     TopologyKey key = prepared.key();
-    String operationId = UUID.randomUUID().toString();
-    long started = System.nanoTime();
-    MDC.put("topology", key.path());
-    MDC.put("operation", operationId);
-    String outcome = "failed";
-    try {
-      if (store.find(key.cluster(), key.name()).isPresent()) {
-        throw new ConflictException("Topology '" + key.name() + "' already exists in cluster " + key.cluster()
-            + "; kill it first or choose another name", "name");
-      }
-      String binaryName = safeFileName(command.topology());
+    String binaryName = safeFileName(command.topology());
+    OperationRequest request = new OperationRequest(key, requester, idempotencyKey, scope, null, false);
+    Map<String, String> parameters = new LinkedHashMap<>(command.overrides());
+    parameters.put("topology_id", prepared.definition().id());
+    return runner.runSubmit(request, parameters, operation -> {
       TopologyPackage built = buildPackage(prepared, command, binaryName);
       StoredPackage stored = built.stored();
       URI packageUri = built.uri();
@@ -132,8 +126,15 @@ public class TopologyLifecycle {
           prepared.definition().initiallyPaused(), prepared.user(), now, now, components(prepared.definition()),
           packingSummary(prepared.packing()), key.cluster() + "/" + key.role() + "/" + key.environment() + "/" + key.name(),
           new TopologyRecord.PackageRef(stored.sha256(), stored.fileName(), stored.size(), packageUri), binaryName,
-          command.overrides(), operationId, 0);
-      TopologyRecord intent = store.createSubmission(record, heron);
+          command.overrides(), operation.id(), 0);
+      TopologyRecord intent;
+      try {
+        intent = store.createSubmission(record, heron);
+      } catch (RuntimeException e) {
+        deletePackageIfUnreferenced(record.topologyPackage());
+        throw e;
+      }
+      runner.intentRecorded(operation);
       try {
         schedulers.forCluster(key.cluster()).createJob(jobRequest(prepared, packageUri, binaryName));
       } catch (RuntimeException launchFailure) {
@@ -141,20 +142,10 @@ public class TopologyLifecycle {
         throw launchFailure;
       }
       TopologyState running = prepared.definition().initiallyPaused() ? TopologyState.PAUSED : TopologyState.RUNNING;
-      TopologyRecord launched = store.completeLaunch(intent.withState(running, clock.instant(), operationId), heron,
+      return store.completeLaunch(intent.withState(running, clock.instant(), operation.id()), heron,
           HeronStateCodec.encodeSchedulerLocation(SchedulerLocation.forAurora(key.name(),
               prepared.config().get("heron.scheduler.job.link.template"), key.cluster(), key.role(), key.environment())));
-      outcome = "succeeded";
-      return launched;
-    } catch (ControlPlaneException e) {
-      outcome = "failed(" + e.status() + ")";
-      throw e;
-    } finally {
-      log.info("submit topology={} operation={} outcome={} durationMs={}", key.path(), operationId, outcome,
-          (System.nanoTime() - started) / 1_000_000);
-      MDC.remove("topology");
-      MDC.remove("operation");
-    }
+    });
   }
 
   /** Lists records from the cache, ordered by cluster and name, filtered and paged. */
@@ -205,35 +196,14 @@ public class TopologyLifecycle {
    * Kills a topology: marks it KILLING, kills the Aurora job, then removes Heron's state nodes and the
    * record in one transaction. If the scheduler fails, nothing is removed and the kill can be retried.
    */
-  public TopologyRecord kill(TopologyKey key) {
-    String operationId = UUID.randomUUID().toString();
-    long started = System.nanoTime();
-    MDC.put("topology", key.path());
-    MDC.put("operation", operationId);
-    String outcome = "failed";
-    try {
-      TopologyRecord record = require(key);
-      if (record.state() == TopologyState.SUBMITTING) {
-        throw new ConflictException("Topology " + key + " is being submitted; retry the kill when it is RUNNING", null);
-      }
-      TopologyRecord killing = record.state() == TopologyState.KILLING
-          ? record
-          : store.update(record.withState(TopologyState.KILLING, clock.instant(), operationId));
+  public OperationResult kill(OperationRequest request) {
+    return runner.run(request, Operation.Verb.KILL, Map.of(), (operation, killing) -> {
+      TopologyKey key = killing.key();
       schedulers.forCluster(key.cluster()).killJob(key);
-      ClusterProperties cluster = clusters.require(key.cluster());
-      store.delete(killing, HeronStateNodes.of(cluster.heronRoot(), key.name()));
+      store.delete(killing, HeronStateNodes.of(clusters.require(key.cluster()).heronRoot(), key.name()));
       deletePackageIfUnreferenced(killing.topologyPackage());
-      outcome = "succeeded";
-      return killing.withState(TopologyState.KILLED, clock.instant(), operationId);
-    } catch (ControlPlaneException e) {
-      outcome = "failed(" + e.status() + ")";
-      throw e;
-    } finally {
-      log.info("kill topology={} operation={} outcome={} durationMs={}", key.path(), operationId, outcome,
-          (System.nanoTime() - started) / 1_000_000);
-      MDC.remove("topology");
-      MDC.remove("operation");
-    }
+      return killing.withState(TopologyState.KILLED, clock.instant(), operation.id());
+    });
   }
 
   private TopologyRecord require(TopologyKey key) {

@@ -57,7 +57,10 @@ class OpenApiContractTest extends ServiceTest {
       }
       for (String pattern : entry.getKey().getPatternValues()) {
         for (var method : entry.getKey().getMethodsCondition().getMethods()) {
-          operations.put(method.name() + " " + pattern, parameters);
+          Set<String> forMethod = new TreeSet<>();
+          // @RequestParam of a POST is a form field of its body, not a query parameter.
+          parameters.forEach(p -> forMethod.add(method.name().equals("POST") ? p.replace("query:", "form:") : p));
+          operations.put(method.name() + " " + pattern, forMethod);
         }
       }
     }
@@ -81,8 +84,19 @@ class OpenApiContractTest extends ServiceTest {
         }
         Set<String> parameters = new TreeSet<>();
         shared.forEach(p -> parameters.add(p.get("in") + ":" + p.get("name")));
-        ((List<Map<String, Object>>) ((Map<String, Object>) value).getOrDefault("parameters", List.of()))
+        Map<String, Object> operation = (Map<String, Object>) value;
+        ((List<Map<String, Object>>) operation.getOrDefault("parameters", List.of()))
+            .stream().filter(p -> !"header".equals(p.get("in")))
             .forEach(p -> parameters.add(p.get("in") + ":" + p.get("name")));
+        Map<String, Object> body = (Map<String, Object>) operation.get("requestBody");
+        if (body != null) {
+          Map<String, Object> content = (Map<String, Object>) body.get("content");
+          Map<String, Object> form = (Map<String, Object>) content.get("application/x-www-form-urlencoded");
+          if (form != null) {
+            Map<String, Object> schema = (Map<String, Object>) form.get("schema");
+            ((Map<String, Object>) schema.get("properties")).keySet().forEach(name -> parameters.add("form:" + name));
+          }
+        }
         operations.put(key.toUpperCase() + " " + path, parameters);
       });
     });

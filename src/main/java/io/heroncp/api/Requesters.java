@@ -1,0 +1,66 @@
+package io.heroncp.api;
+
+import io.heroncp.topology.OperationRequest;
+import io.heroncp.topology.OperationResult;
+import io.heroncp.topology.TopologyKey;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+
+/** Reads who asks and how (idempotency key, If-Match, async preference) from a request, and shapes answers. */
+final class Requesters {
+
+  private Requesters() {}
+
+  /** The authenticated user, else the {@code user} form field, else {@code anonymous}. */
+  static String of(HttpServletRequest request) {
+    if (request.getUserPrincipal() != null) {
+      return request.getUserPrincipal().getName();
+    }
+    String user = request.getParameter("user");
+    return user == null || user.isBlank() ? "anonymous" : user;
+  }
+
+  /** The idempotency scope: method and path. */
+  static String scope(HttpServletRequest request) {
+    return request.getMethod() + "\n" + request.getRequestURI();
+  }
+
+  static OperationRequest operation(HttpServletRequest request, TopologyKey key) {
+    String prefer = request.getHeader("Prefer");
+    boolean async = prefer != null && prefer.toLowerCase(Locale.ROOT).contains("respond-async");
+    return new OperationRequest(key, of(request), blankToNull(request.getHeader("Idempotency-Key")), scope(request),
+        blankToNull(request.getHeader("If-Match")), async);
+  }
+
+  /**
+   * 202 with the operation's URL when it goes on in the background; otherwise 200 with the topology, the
+   * operation and heron-apiserver's {@code message}.
+   */
+  static ResponseEntity<Map<String, Object>> answer(OperationResult result, String message) {
+    if (result.accepted()) {
+      return ResponseEntity.accepted()
+          .location(URI.create("/api/v1/operations/" + result.operation().id()))
+          .body(OperationViews.of(result.operation()));
+    }
+    Map<String, Object> body = result.record() == null
+        ? new java.util.LinkedHashMap<>()
+        : TopologyViews.of(result.record(), null);
+    body.put("message", message);
+    body.put("operation", OperationViews.of(result.operation()));
+    ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
+    if (result.record() != null && result.record().state() != io.heroncp.topology.TopologyState.KILLED) {
+      ok.eTag("\"" + result.record().version() + "\"");
+    }
+    if (result.replayed()) {
+      ok.header("Idempotent-Replayed", "true");
+    }
+    return ok.body(body);
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+}

@@ -1,0 +1,147 @@
+package io.heroncp.api;
+
+import io.heroncp.problems.InvalidFieldException;
+import io.heroncp.problems.NotFoundException;
+import io.heroncp.topology.Operation;
+import io.heroncp.topology.TopologyKey;
+import io.heroncp.topology.TopologyVerbs;
+import io.heroncp.topology.TopologyVerbs.UpdatePlan;
+import io.heroncp.topology.UpdateRequest;
+import io.heroncp.zookeeper.OperationStore;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The runtime verbs on heron-apiserver's paths (so Heron's CLI can drive them), each topology's history and
+ * single operations.
+ */
+@RestController
+class TopologyVerbController {
+
+  private static final String TOPOLOGY = "/api/v1/topologies/{cluster}/{role}/{environment}/{name}";
+
+  private final TopologyVerbs verbs;
+  private final OperationStore operations;
+
+  TopologyVerbController(TopologyVerbs verbs, OperationStore operations) {
+    this.verbs = verbs;
+    this.operations = operations;
+  }
+
+  @PostMapping(TOPOLOGY + "/activate")
+  ResponseEntity<Map<String, Object>> activate(@PathVariable String cluster, @PathVariable String role,
+      @PathVariable String environment, @PathVariable String name, HttpServletRequest request) {
+    TopologyKey key = new TopologyKey(cluster, role, environment, name);
+    return Requesters.answer(verbs.activate(Requesters.operation(request, key)), name + " activated");
+  }
+
+  @PostMapping(TOPOLOGY + "/deactivate")
+  ResponseEntity<Map<String, Object>> deactivate(@PathVariable String cluster, @PathVariable String role,
+      @PathVariable String environment, @PathVariable String name, HttpServletRequest request) {
+    TopologyKey key = new TopologyKey(cluster, role, environment, name);
+    return Requesters.answer(verbs.deactivate(Requesters.operation(request, key)), name + " deactivated");
+  }
+
+  @PostMapping(TOPOLOGY + "/restart")
+  ResponseEntity<Map<String, Object>> restart(@PathVariable String cluster, @PathVariable String role,
+      @PathVariable String environment, @PathVariable String name,
+      @RequestParam(name = "container_id", required = false) String containerId, HttpServletRequest request) {
+    TopologyKey key = new TopologyKey(cluster, role, environment, name);
+    Integer container = null;
+    if (containerId != null && !containerId.isBlank()) {
+      try {
+        container = Integer.valueOf(containerId.trim());
+      } catch (NumberFormatException e) {
+        throw new InvalidFieldException("container_id must be an integer (-1 for all containers)", "container_id");
+      }
+    }
+    return Requesters.answer(verbs.restart(Requesters.operation(request, key), container), name + " restarted");
+  }
+
+  @PostMapping(TOPOLOGY + "/update")
+  ResponseEntity<Map<String, Object>> update(@PathVariable String cluster, @PathVariable String role,
+      @PathVariable String environment, @PathVariable String name,
+      @RequestParam(name = "component_parallelism", required = false) List<String> componentParallelism,
+      @RequestParam(name = "container_number", required = false) List<String> containerNumber,
+      @RequestParam(name = "runtime_config", required = false) List<String> runtimeConfig,
+      @RequestParam(name = "dry_run", required = false) String dryRun,
+      @RequestParam(name = "dry_run_format", required = false) String dryRunFormat,
+      HttpServletRequest request) {
+    TopologyKey key = new TopologyKey(cluster, role, environment, name);
+    Integer containers = null;
+    if (containerNumber != null && !containerNumber.isEmpty()) {
+      if (containerNumber.stream().distinct().count() > 1) {
+        throw new InvalidFieldException("container_number was given more than once with different values: "
+            + containerNumber, "container_number");
+      }
+      if (!containerNumber.get(0).trim().matches("^\\d+$")) {
+        throw new InvalidFieldException("container_number must be a whole number", "container_number");
+      }
+      containers = Integer.valueOf(containerNumber.get(0).trim());
+    }
+    UpdateRequest update = new UpdateRequest(
+        TopologyVerbs.parseParallelism(componentParallelism == null ? List.of() : componentParallelism),
+        containers,
+        TopologyVerbs.parseRuntimeConfig(runtimeConfig == null ? List.of() : runtimeConfig),
+        dryRun != null && !"false".equalsIgnoreCase(dryRun), dryRunFormat);
+    if (update.dryRun()) {
+      return ResponseEntity.ok(dryRunView(verbs.planUpdate(key, update)));
+    }
+    return Requesters.answer(verbs.update(Requesters.operation(request, key), update), name + " updated");
+  }
+
+  @GetMapping(TOPOLOGY + "/history")
+  Map<String, Object> history(@PathVariable String cluster, @PathVariable String role,
+      @PathVariable String environment, @PathVariable String name) {
+    TopologyKey key = new TopologyKey(cluster, role, environment, name);
+    List<Map<String, Object>> views = operations.history(cluster, name).stream()
+        .filter(operation -> operation.key().equals(key))
+        .map(OperationViews::of)
+        .toList();
+    if (views.isEmpty()) {
+      throw new NotFoundException("No operation was ever recorded for topology " + key);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("key", key.path());
+    body.put("operations", views);
+    return body;
+  }
+
+  @GetMapping("/api/v1/operations/{id}")
+  Map<String, Object> operation(@PathVariable String id) {
+    Operation operation = operations.find(id)
+        .orElseThrow(() -> new NotFoundException("No operation " + id + " exists"));
+    return OperationViews.of(operation);
+  }
+
+  private static Map<String, Object> dryRunView(UpdatePlan plan) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("name", plan.key().name());
+    view.put("cluster", plan.key().cluster());
+    view.put("role", plan.key().role());
+    view.put("environment", plan.key().environment());
+    view.put("format", plan.format());
+    if (plan.format().equals("table")) {
+      StringBuilder text = new StringBuilder();
+      text.append("current packing plan:\n").append(String.join("\n", TopologyViews.packingTable(plan.current())));
+      text.append("\n\nproposed packing plan:\n").append(String.join("\n", TopologyViews.packingTable(plan.proposed())));
+      text.append("\n\ncalls:\n  ").append(String.join("\n  ", plan.calls()));
+      view.put("response", text.toString());
+    } else {
+      Map<String, Object> response = new LinkedHashMap<>();
+      response.put("current_packing_plan", TopologyViews.packingPlan(plan.current()));
+      response.put("proposed_packing_plan", TopologyViews.packingPlan(plan.proposed()));
+      response.put("calls", plan.calls());
+      view.put("response", response);
+    }
+    return view;
+  }
+}
