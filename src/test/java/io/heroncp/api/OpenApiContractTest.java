@@ -74,6 +74,11 @@ class OpenApiContractTest extends ServiceTest {
       spec = new Yaml().load(in);
     }
     Map<String, Set<String>> operations = new TreeMap<>();
+    Map<String, Object> components = (Map<String, Object>) spec.get("components");
+    Map<String, Object> sharedParameters = (Map<String, Object>) components.getOrDefault("parameters", Map.of());
+    java.util.function.Function<Map<String, Object>, Map<String, Object>> resolve = p -> p.containsKey("$ref")
+        ? (Map<String, Object>) sharedParameters.get(((String) p.get("$ref")).replace("#/components/parameters/", ""))
+        : p;
     Map<String, Object> paths = (Map<String, Object>) spec.get("paths");
     paths.forEach((path, item) -> {
       Map<String, Object> pathItem = (Map<String, Object>) item;
@@ -83,10 +88,10 @@ class OpenApiContractTest extends ServiceTest {
           return;
         }
         Set<String> parameters = new TreeSet<>();
-        shared.forEach(p -> parameters.add(p.get("in") + ":" + p.get("name")));
+        shared.stream().map(resolve).forEach(p -> parameters.add(p.get("in") + ":" + p.get("name")));
         Map<String, Object> operation = (Map<String, Object>) value;
         ((List<Map<String, Object>>) operation.getOrDefault("parameters", List.of()))
-            .stream().filter(p -> !"header".equals(p.get("in")))
+            .stream().map(resolve).filter(p -> !"header".equals(p.get("in")))
             .forEach(p -> parameters.add(p.get("in") + ":" + p.get("name")));
         Map<String, Object> body = (Map<String, Object>) operation.get("requestBody");
         if (body != null) {

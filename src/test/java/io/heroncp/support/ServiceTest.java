@@ -39,6 +39,9 @@ public abstract class ServiceTest {
     registry.add("heroncp.clusters.local.scheduler.zookeeper", SharedZooKeeper::connectString);
     registry.add("heroncp.packages.directory", () -> SharedZooKeeper.packageDirectory().toString());
     registry.add("heroncp.packages.max-upload-size", () -> "4MB");
+    registry.add("heroncp.operations.reconcile-interval", () -> "500ms");
+    registry.add("heroncp.operations.reconcile-after", () -> "1s");
+    registry.add("heroncp.operations.lock-wait", () -> "2s");
     // The simulated scheduler is stricter than the cluster's setting, so a job can pass the service's checks
     // and still be refused by Aurora.
     registry.add("heroncp.clusters.local.allowed-environments", () -> "^(prod|devel|test|staging\\d*)$");
