@@ -431,7 +431,8 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
    * <p>The update carries {@value #UPDATE_ID_METADATA} = a UUID derived from the task config and instance count.
    * So when Aurora answers that an update is already active and it is one with the same id (a retry of this call,
    * or of a start that timed out), this call follows that update instead of failing. "Job is unchanged by
-   * proposed update." returns at once.
+   * proposed update." returns at once, unless an active update with the same id is still running (Aurora compares
+   * with the tasks only), which is then followed.
    *
    * @throws ConflictException the job has no active instance, or another update is in progress
    * @throws DependencyFailedException the update ended ROLLED_BACK, ABORTED, ERROR or FAILED
@@ -504,7 +505,9 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
     try {
       StartJobUpdateResult started = client.startJobUpdate(update, UPDATE_MESSAGE);
       if (started == null) {
-        return null;
+        // Aurora compares with the active tasks only: our own update may have replaced them all and still be
+        // waiting for them to run long enough. Then follow it rather than report success early.
+        return activeUpdateWithId(job, updateId);
       }
       log.info("Aurora started update {} of {}/{} to {} instances", started.getKey().getId(), cluster,
           jobPath(job), update.getInstanceCount());
@@ -527,6 +530,20 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
           + jobPath(job) + " (update " + existing.getKey().getId() + ", " + status
           + "); wait for it to finish or abort it, then retry", null, e);
     }
+  }
+
+  /** The key of the job's active update carrying this update id, or null. */
+  private JobUpdateKey activeUpdateWithId(JobKey job, String updateId) {
+    List<JobUpdateSummary> active = client.getJobUpdateSummaries(new JobUpdateQuery().setJobKey(job)
+        .setUpdateStatuses(EnumSet.copyOf(aurora_apiConstants.ACTIVE_JOB_UPDATE_STATES)));
+    for (JobUpdateSummary summary : active) {
+      if (carriesUpdateId(summary, updateId)) {
+        log.info("the job is already as requested but update {} of {}/{}, this same update, is still active; "
+            + "following it", summary.getKey().getId(), cluster, jobPath(job));
+        return summary.getKey();
+      }
+    }
+    return null;
   }
 
   private static boolean carriesUpdateId(JobUpdateSummary summary, String updateId) {
