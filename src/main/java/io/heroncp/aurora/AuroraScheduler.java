@@ -68,7 +68,6 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AuroraScheduler.class);
   private static final String KILL_MESSAGE = "Killed by the Heron control plane";
-  private static final String RESTART_MESSAGE = "Restarted by the Heron control plane";
   private static final String UPDATE_MESSAGE = "Updated by the Heron control plane";
   /** The metadata key Aurora's own client tags its updates with, so a retried start is recognised. */
   static final String UPDATE_ID_METADATA = "org.apache.aurora.client.update_id";
@@ -260,7 +259,7 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
     JobKey job = jobKey(key);
     try {
       client.restartShards(job, ids);
-      log.info("Aurora accepted the restart of {} instances {} ({})", key, ids, RESTART_MESSAGE);
+      log.info("Aurora accepted the restart of {} instances {}", key, ids);
     } catch (AuroraResponseException e) {
       if (e.code() == ResponseCode.INVALID_REQUEST && e.details().contains("Not all requested shards are active")) {
         throw new ConflictException("Aurora refused to restart instances " + ids + " of job " + cluster + "/"
