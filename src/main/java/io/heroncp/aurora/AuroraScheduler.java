@@ -68,7 +68,6 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AuroraScheduler.class);
   private static final String KILL_MESSAGE = "Killed by the Heron control plane";
-  private static final String RESTART_MESSAGE = "Restarted by the Heron control plane";
   private static final String UPDATE_MESSAGE = "Updated by the Heron control plane";
   /** The metadata key Aurora's own client tags its updates with, so a retried start is recognised. */
   static final String UPDATE_ID_METADATA = "org.apache.aurora.client.update_id";
@@ -260,7 +259,7 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
     JobKey job = jobKey(key);
     try {
       client.restartShards(job, ids);
-      log.info("Aurora accepted the restart of {} instances {} ({})", key, ids, RESTART_MESSAGE);
+      log.info("Aurora accepted the restart of {} instances {}", key, ids);
     } catch (AuroraResponseException e) {
       if (e.code() == ResponseCode.INVALID_REQUEST && e.details().contains("Not all requested shards are active")) {
         throw new ConflictException("Aurora refused to restart instances " + ids + " of job " + cluster + "/"
@@ -432,7 +431,8 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
    * <p>The update carries {@value #UPDATE_ID_METADATA} = a UUID derived from the task config and instance count.
    * So when Aurora answers that an update is already active and it is one with the same id (a retry of this call,
    * or of a start that timed out), this call follows that update instead of failing. "Job is unchanged by
-   * proposed update." returns at once.
+   * proposed update." returns at once, unless an active update with the same id is still running (Aurora compares
+   * with the tasks only), which is then followed.
    *
    * @throws ConflictException the job has no active instance, or another update is in progress
    * @throws DependencyFailedException the update ended ROLLED_BACK, ABORTED, ERROR or FAILED
@@ -505,7 +505,9 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
     try {
       StartJobUpdateResult started = client.startJobUpdate(update, UPDATE_MESSAGE);
       if (started == null) {
-        return null;
+        // Aurora compares with the active tasks only: our own update may have replaced them all and still be
+        // waiting for them to run long enough. Then follow it rather than report success early.
+        return activeUpdateWithId(job, updateId);
       }
       log.info("Aurora started update {} of {}/{} to {} instances", started.getKey().getId(), cluster,
           jobPath(job), update.getInstanceCount());
@@ -528,6 +530,20 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
           + jobPath(job) + " (update " + existing.getKey().getId() + ", " + status
           + "); wait for it to finish or abort it, then retry", null, e);
     }
+  }
+
+  /** The key of the job's active update carrying this update id, or null. */
+  private JobUpdateKey activeUpdateWithId(JobKey job, String updateId) {
+    List<JobUpdateSummary> active = client.getJobUpdateSummaries(new JobUpdateQuery().setJobKey(job)
+        .setUpdateStatuses(EnumSet.copyOf(aurora_apiConstants.ACTIVE_JOB_UPDATE_STATES)));
+    for (JobUpdateSummary summary : active) {
+      if (carriesUpdateId(summary, updateId)) {
+        log.info("the job is already as requested but update {} of {}/{}, this same update, is still active; "
+            + "following it", summary.getKey().getId(), cluster, jobPath(job));
+        return summary.getKey();
+      }
+    }
+    return null;
   }
 
   private static boolean carriesUpdateId(JobUpdateSummary summary, String updateId) {
