@@ -8,7 +8,9 @@ import io.heroncp.heron.HeronDefinitions;
 import io.heroncp.support.Multipart;
 import io.heroncp.support.ServiceTest;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,6 +121,18 @@ class HeronCliTest extends ServiceTest {
     assertThat(rendering.at("/response/packing_plan")).hasSize(2);
     assertThat(rendering.at("/response/job_configuration").isObject()).isTrue();
     assertThat(get("/api/v1/topologies/local/alice/devel/CliDryRun").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aTopologyFileWhosePathHasSpacesAndSemicolonsIsUploadedUnderAPlainName() throws Exception {
+    Path odd = Files.createDirectories(dir.resolve("my topologies")).resolve("word count;v1.jar");
+    Files.copy(jar, odd, StandardCopyOption.REPLACE_EXISTING);
+
+    Result result = submit("--dry-run", "--dry-run-format", "json", "local/alice/devel", odd.toString(), MAIN_CLASS,
+        "CliOddPath");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(JSON.readTree(result.stdout()).at("/response/job_configuration").toString()).contains("word_count_v1.jar");
   }
 
   @Test

@@ -107,17 +107,22 @@ class HeronCliWithoutServiceTest {
   @ParameterizedTest
   @ValueSource(strings = {"mawk", "gawk", "original-awk", "busybox"})
   void jsonReaderWorksWithEveryAwkFoundHere(String awk, @TempDir Path bin) throws IOException {
-    assumeTrue(HeronCli.installed(awk), awk + " is not installed");
-    Path program = Arrays.stream(System.getenv("PATH").split(File.pathSeparator))
-        .map(dir -> Path.of(dir, awk)).filter(Files::isExecutable).findFirst().orElseThrow();
-    Files.createSymbolicLink(bin.resolve("awk"), program);
     String json = "{\"topologies\": [{\"name\": \"a\\u0041\", \"n\": 2}, {\"name\": \"b\\n\"}], \"next\": null}";
 
-    HeronCli withAwk = cli.withEnv("PATH", bin + File.pathSeparator + System.getenv("PATH")).withStdin(json);
+    HeronCli withAwk = withAwk(awk, bin).withStdin(json);
 
     assertThat(withAwk.run("json").stdout()).isEqualTo("topologies.0.name\taA\ntopologies.0.n\t2\ntopologies.1.name\tb \nnext\tnull\n");
     assertThat(withAwk.run("json", "topologies.1.name").stdout()).isEqualTo("b\n\n");
     assertThat(withAwk.withStdin("{\"a\": }").run("json").exitCode()).isEqualTo(103);
+  }
+
+  /** The script with {@code awk} on the PATH being {@code implementation} (skips the test if it is not installed). */
+  private HeronCli withAwk(String implementation, Path bin) throws IOException {
+    assumeTrue(HeronCli.installed(implementation), implementation + " is not installed");
+    Path program = Arrays.stream(System.getenv("PATH").split(File.pathSeparator))
+        .map(dir -> Path.of(dir, implementation)).filter(Files::isExecutable).findFirst().orElseThrow();
+    Files.createSymbolicLink(bin.resolve("awk"), program);
+    return cli.withEnv("PATH", bin + File.pathSeparator + System.getenv("PATH"));
   }
 
   @ParameterizedTest
@@ -163,9 +168,10 @@ class HeronCliWithoutServiceTest {
     assertThat(submitHelp.stdout()).contains("submit [flags]").doesNotContain("describe ");
   }
 
-  @Test
-  void listFollowsNextPageTokens() {
-    Result result = cli.run("list", "c/r");
+  @ParameterizedTest
+  @ValueSource(strings = {"mawk", "gawk", "original-awk", "busybox"})
+  void listFollowsNextPageTokensAndAlignsItsTable(String awk, @TempDir Path bin) throws IOException {
+    Result result = withAwk(awk, bin).run("list", "c/r");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout()).isEqualTo("""
