@@ -34,6 +34,9 @@ class CliLifecycleVerbsTest extends ServiceTest {
         .file("definition", name + ".defn", HeronDefinitions.pausedDefinition(HeronDefinitions.WORD_COUNT, name))
         .file("topology", "word-count.jar", HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
     assertThat(post("/api/v1/topologies", form).statusCode()).isEqualTo(201);
+    // Activation goes to the topology manager, which announces itself once container 0 runs.
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        io.heroncp.support.SharedZooKeeper.client().checkExists().forPath("/heron/tmanagers/" + name) != null);
   }
 
   private String state(String name) {
