@@ -690,6 +690,11 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
     client.locator().close();
   }
 
+  /** Reports every Thrift exchange with this cluster's scheduler to {@code observer} (metrics). */
+  public void observeCalls(AuroraCallObserver observer) {
+    client.observeCalls(observer);
+  }
+
   /** Aurora's non-OK answers as the domain's errors. */
   private RuntimeException map(AuroraResponseException e) {
     return switch (e.code()) {

@@ -68,6 +68,7 @@ public class AuroraThriftClient {
   private final SchedulerLocator locator;
   private final AuroraClientSettings settings;
   private final HttpClient http;
+  private volatile AuroraCallObserver observer = AuroraCallObserver.NONE;
 
   public AuroraThriftClient(SchedulerLocator locator, AuroraClientSettings settings) {
     this.locator = locator;
@@ -77,6 +78,11 @@ public class AuroraThriftClient {
         .connectTimeout(settings.connectTimeout())
         .followRedirects(HttpClient.Redirect.NEVER)
         .build();
+  }
+
+  /** Reports every exchange from now on to {@code observer} (e.g. metrics); replaces the previous one. */
+  public void observeCalls(AuroraCallObserver observer) {
+    this.observer = observer == null ? AuroraCallObserver.NONE : observer;
   }
 
   /** Where the scheduler is looked up. */
@@ -233,6 +239,24 @@ public class AuroraThriftClient {
   }
 
   private Response exchange(String method, Sender sender, Receiver receiver) {
+    long start = System.nanoTime();
+    String outcome = "FAILED";
+    try {
+      Response response = exchangeOnce(method, sender, receiver);
+      outcome = response.getResponseCode() == null ? outcome : response.getResponseCode().name();
+      return response;
+    } catch (DependencyTimeoutException e) {
+      outcome = "TIMEOUT";
+      throw e;
+    } catch (DependencyUnavailableException e) {
+      outcome = "UNAVAILABLE";
+      throw e;
+    } finally {
+      observer.observe(settings.cluster(), method, outcome, System.nanoTime() - start);
+    }
+  }
+
+  private Response exchangeOnce(String method, Sender sender, Receiver receiver) {
     try {
       TMemoryBuffer out = new TMemoryBuffer(1024);
       TMemoryInputTransport in = new TMemoryInputTransport();

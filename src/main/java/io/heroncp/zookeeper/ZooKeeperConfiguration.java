@@ -62,9 +62,10 @@ class ZooKeeperConfiguration {
 
   /** Heron's own processes must read the state nodes; only holders of the digest may change them. */
   private static final class CreatorAllWorldReadAcl implements ACLProvider {
-    private static final List<ACL> ACLS = List.of(
+    // Not List.of: ZooKeeper's validateACL calls contains(null), which List.of's lists reject with an NPE.
+    private static final List<ACL> ACLS = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(List.of(
         new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
-        new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+        new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE))));
 
     @Override
     public List<ACL> getDefaultAcl() {

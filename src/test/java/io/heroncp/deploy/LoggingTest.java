@@ -1,0 +1,155 @@
+package io.heroncp.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heroncp.HeronControlPlaneApplication;
+import io.heroncp.heron.HeronDefinitions;
+import io.heroncp.support.Multipart;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole service with a ZooKeeper digest and Aurora BASIC credentials configured, its own logs at DEBUG: the
+ * secrets appear in no log line and no response, in plain and in structured (ECS JSON) logging. Uses a ZooKeeper
+ * of its own, because the digest ACLs would lock the shared test ZooKeeper's nodes for the other tests.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class LoggingTest {
+
+  private static final String ZOOKEEPER_PASSWORD = "zk-digest-s3cr3t-4711";
+  private static final String AURORA_PASSWORD = "aurora-s3cr3t-0815";
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private TestingServer zooKeeper;
+  private ConfigurableApplicationContext context;
+
+  @TempDir
+  Path data;
+
+  @BeforeEach
+  void startZooKeeper() throws Exception {
+    zooKeeper = new TestingServer(true);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (context != null) {
+      context.close();
+    }
+    zooKeeper.close();
+  }
+
+  private List<String> secrets() {
+    return List.of(ZOOKEEPER_PASSWORD, AURORA_PASSWORD,
+        // What an HTTP client would send in the Authorization header.
+        Base64.getEncoder().encodeToString(("heroncp:" + AURORA_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private String start(String... extra) {
+    List<String> args = new ArrayList<>(List.of(
+        "--server.port=0",
+        "--logging.level.io.heroncp=DEBUG",
+        "--heroncp.zookeeper.embedded.enabled=false",
+        "--heroncp.zookeeper.connect-string=" + zooKeeper.getConnectString(),
+        "--heroncp.zookeeper.root=/logging-test",
+        "--heroncp.zookeeper.digest=heroncp:" + ZOOKEEPER_PASSWORD,
+        "--heroncp.clusters.local.scheduler.zookeeper=" + zooKeeper.getConnectString(),
+        "--heroncp.clusters.local.scheduler.username=heroncp",
+        "--heroncp.clusters.local.scheduler.password=" + AURORA_PASSWORD,
+        "--heroncp.simulator.port=0",
+        "--heroncp.simulator.username=heroncp",
+        "--heroncp.simulator.password=" + AURORA_PASSWORD,
+        "--heroncp.simulator.pending-delay=50ms", "--heroncp.simulator.assigned-delay=50ms",
+        "--heroncp.simulator.starting-delay=50ms", "--heroncp.simulator.killing-delay=50ms",
+        "--heroncp.packages.directory=" + data.resolve("packages")));
+    args.addAll(List.of(extra));
+    context = SpringApplication.run(HeronControlPlaneApplication.class, args.toArray(String[]::new));
+    return "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+  }
+
+  /** Everything that touches the credentials: submit (createJob with BASIC auth), describe, clusters, health, kill. */
+  private List<String> exercise(String base) throws Exception {
+    List<String> bodies = new ArrayList<>();
+    Multipart form = new Multipart().field("name", "Secretive").field("cluster", "local").field("role", "alice")
+        .field("environment", "devel")
+        .file("definition", "Secretive.defn", HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, "Secretive"))
+        .file("topology", "topology.jar", HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
+    HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/topologies"))
+        .header("Content-Type", form.contentType()).POST(form.publisher()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
+    bodies.add(submitted.body());
+    for (String path : List.of("/api/v1/topologies/local/alice/devel/Secretive", "/api/v1/clusters",
+        "/actuator/health", "/actuator/prometheus")) {
+      bodies.add(http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+    }
+    bodies.add(http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/clusters/local/preflight"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body());
+    HttpResponse<String> killed = http.send(HttpRequest.newBuilder(
+        URI.create(base + "/api/v1/topologies/local/alice/devel/Secretive")).DELETE().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(killed.statusCode()).as(killed.body()).isEqualTo(200);
+    bodies.add(killed.body());
+    return bodies;
+  }
+
+  @Test
+  void secretsAppearInNoLogLineAndNoResponse(CapturedOutput output) throws Exception {
+    List<String> bodies = exercise(start());
+    context.close();
+    context = null;
+
+    // The test is only meaningful if the service logged its work, at DEBUG, with the credentials in use.
+    assertThat(output.getOut()).contains("Connected to ZooKeeper at", "created Aurora job local/alice/devel/Secretive");
+    for (String secret : secrets()) {
+      assertThat(output.getAll()).doesNotContain(secret);
+      assertThat(bodies).noneMatch(body -> body.contains(secret));
+    }
+  }
+
+  @Test
+  void oneSettingTurnsTheConsoleIntoEcsJsonLinesWithoutSecrets(CapturedOutput output) throws Exception {
+    exercise(start("--logging.structured.format.console=ecs"));
+    context.close();
+    context = null;
+
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : output.getOut().split("\\R")) {
+      if (line.startsWith("{")) {
+        events.add(JSON.readTree(line));
+      }
+    }
+    assertThat(events).anySatisfy(event -> {
+      assertThat(event.path("message").asString()).startsWith("Connected to ZooKeeper at");
+      assertThat(event.at("/log/level").asString()).isEqualTo("INFO");
+      assertThat(event.at("/log/logger").asString()).isEqualTo("io.heroncp.zookeeper.ZooKeeperConfiguration");
+      assertThat(event.has("@timestamp")).isTrue();
+    });
+    assertThat(events).anySatisfy(event -> assertThat(event.path("message").asString())
+        .contains("created Aurora job local/alice/devel/Secretive"));
+    for (String secret : secrets()) {
+      assertThat(output.getAll()).doesNotContain(secret);
+    }
+  }
+}

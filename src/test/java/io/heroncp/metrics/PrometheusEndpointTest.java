@@ -1,0 +1,74 @@
+package io.heroncp.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.heroncp.heron.HeronDefinitions;
+import io.heroncp.support.Multipart;
+import io.heroncp.support.ServiceTest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** {@code /actuator/prometheus} carries the service's metrics, and they move when a topology is submitted. */
+class PrometheusEndpointTest extends ServiceTest {
+
+  private String scrape() {
+    HttpResponse<String> response = get("/actuator/prometheus");
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+
+  /** The value of the sample with exactly this name and these labels (in Prometheus' order), or 0 if absent. */
+  private static double sample(String scrape, String name, String labels) {
+    Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name + labels) + " (\\S+)$").matcher(scrape);
+    return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+  }
+
+  @Test
+  void gaugesExistFromTheStart() {
+    String scrape = scrape();
+
+    assertThat(scrape).contains("heroncp_topologies{cluster=\"local\",state=\"RUNNING\"}",
+        "heroncp_topologies{cluster=\"offline\",state=\"PAUSED\"}", "heroncp_packages_size_bytes ",
+        "heroncp_packages_stored ", "heroncp_packages_free_bytes ", "heroncp_reconciler_runs_total ",
+        "heroncp_reconciler_repairs_total ");
+  }
+
+  @Test
+  void submitMovesTheTopologyGaugeThePackageGaugesAndTheAuroraTimer() {
+    String before = scrape();
+    String createOk = "{cluster=\"local\",method=\"createJob\",response_code=\"OK\"}";
+    String runningLocal = "{cluster=\"local\",state=\"RUNNING\"}";
+    double creates = sample(before, "heroncp_aurora_calls_seconds_count", createOk);
+    double running = sample(before, "heroncp_topologies", runningLocal);
+    double packages = sample(before, "heroncp_packages_stored", "");
+
+    Multipart form = new Multipart().field("name", "MetricsCount").field("cluster", "local").field("role", "metrics")
+        .field("environment", "devel")
+        .file("definition", "MetricsCount.defn", HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, "MetricsCount"))
+        .file("topology", "topology.jar", HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
+    HttpResponse<String> submitted = post("/api/v1/topologies", form);
+    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
+
+    try {
+      String after = scrape();
+      assertThat(sample(after, "heroncp_aurora_calls_seconds_count", createOk)).isEqualTo(creates + 1);
+      assertThat(after).contains("heroncp_aurora_calls_seconds_bucket{cluster=\"local\",method=\"createJob\"");
+      // Gauges are re-read at most every few seconds.
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        String now = scrape();
+        assertThat(sample(now, "heroncp_topologies", runningLocal)).isEqualTo(running + 1);
+        assertThat(sample(now, "heroncp_packages_stored", "")).isGreaterThan(packages);
+      });
+      // The offline cluster's scheduler is probed (health, /clusters): no Thrift reply, tagged UNAVAILABLE.
+      get("/api/v1/clusters");
+      assertThat(sample(scrape(), "heroncp_aurora_calls_seconds_count",
+          "{cluster=\"offline\",method=\"getRoleSummary\",response_code=\"UNAVAILABLE\"}")).isPositive();
+    } finally {
+      delete("/api/v1/topologies/local/metrics/devel/MetricsCount");
+    }
+  }
+}
