@@ -6,19 +6,24 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 
 /**
- * The container image's {@code HEALTHCHECK}: GETs a URL (default the local liveness probe) and exits 0 on HTTP 200,
+ * The container image's {@code HEALTHCHECK}: GETs a URL (default the local liveness probe on {@code SERVER_PORT}, else
+ * 8080) and exits 0 on HTTP 200,
  * 1 otherwise. Uses only {@code java.base}, because a minimal JRE image has neither curl nor wget:
  * {@code java -cp /app/BOOT-INF/classes io.heroncp.health.ContainerHealthCheck [url]}.
  */
 public final class ContainerHealthCheck {
 
-  static final String DEFAULT_URL = "http://127.0.0.1:8080/actuator/health/liveness";
+  /** The liveness probe on the port Spring Boot listens on ({@code SERVER_PORT}, default 8080). */
+  static String defaultUrl(String serverPort) {
+    String port = serverPort == null || serverPort.isBlank() ? "8080" : serverPort.strip();
+    return "http://127.0.0.1:" + port + "/actuator/health/liveness";
+  }
   private static final int TIMEOUT_MILLIS = 3_000;
 
   private ContainerHealthCheck() {}
 
   public static void main(String[] args) {
-    String url = args.length > 0 ? args[0] : DEFAULT_URL;
+    String url = args.length > 0 ? args[0] : defaultUrl(System.getenv("SERVER_PORT"));
     int status = status(url);
     if (status != 200) {
       System.err.println("health check " + url + ": " + (status < 0 ? "no answer" : "HTTP " + status));

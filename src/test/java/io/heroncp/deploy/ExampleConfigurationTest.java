@@ -75,6 +75,17 @@ class ExampleConfigurationTest {
   }
 
   @Test
+  void theBindingValidatesTheRecordsConstraints() throws IOException {
+    String withoutCorePackage = Files.readString(PRODUCTION)
+        .replace("      core-package-uri: https://artifacts.example.com/heron/0.20.3/heron-core.tar.gz\n      heron-config-directory: /etc/heron-controlplane/heron/aurora\n      scheduler:\n        zookeeper:",
+            "      heron-config-directory: /etc/heron-controlplane/heron/aurora\n      scheduler:\n        zookeeper:");
+    assertThat(withoutCorePackage).isNotEqualTo(Files.readString(PRODUCTION));
+
+    assertThatThrownBy(() -> ServiceConfiguration.bind(withoutCorePackage, ENVIRONMENT, Set.of()))
+        .hasStackTraceContaining("core-package-uri");
+  }
+
+  @Test
   void clustersJsonGivesEveryClusterADiscoveryAndCoversTheProductionClusters() throws IOException {
     Map<String, AuroraClustersFile.Entry> entries = AuroraClustersFile.read(Path.of("config/clusters.json"));
 

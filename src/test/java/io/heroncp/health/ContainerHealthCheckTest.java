@@ -9,6 +9,12 @@ import org.junit.jupiter.api.Test;
 class ContainerHealthCheckTest {
 
   @Test
+  void defaultUrlIsTheLivenessProbeOnTheServerPort() {
+    assertThat(ContainerHealthCheck.defaultUrl(null)).isEqualTo("http://127.0.0.1:8080/actuator/health/liveness");
+    assertThat(ContainerHealthCheck.defaultUrl("9090")).isEqualTo("http://127.0.0.1:9090/actuator/health/liveness");
+  }
+
+  @Test
   void statusIsTheHttpStatusOrMinusOneWhenNothingAnswers() throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/up", exchange -> {
