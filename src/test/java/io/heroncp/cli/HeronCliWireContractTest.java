@@ -129,4 +129,46 @@ class HeronCliWireContractTest extends ServiceTest {
     assertHeronCanPrintTheError(killMissing);
     assertThat(killMissing.statusCode()).as("heron-apiserver answers 404 for 'does not exist'").isEqualTo(404);
   }
+
+  /** {@code requests.post(url)} with no data: no Content-Type, an empty body. */
+  private HttpResponse<String> heronPost(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+  }
+
+  /** {@code requests.post(url, data=[(k, v), ...])}: url-encoded, repeated keys kept. */
+  private HttpResponse<String> heronPostForm(String path, String form) {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+  }
+
+  @Test
+  void heronCliRuntimeVerbsGetTheAnswersItExpects() {
+    HttpResponse<String> submitted = send(withFiles(heronSubmit("WireVerbs", "devel"), "WireVerbs")
+        .post(uri("/api/v1/topologies")));
+    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+        io.heroncp.support.SharedZooKeeper.client().checkExists().forPath("/heron/tmanagers/WireVerbs") != null);
+    String topology = "/api/v1/topologies/local/heronrole/devel/WireVerbs";
+
+    // heron deactivate / activate: POST without a body; success is exactly 200.
+    assertThat(heronPost(topology + "/deactivate").statusCode()).isEqualTo(200);
+    assertThat(heronPost(topology + "/activate").statusCode()).isEqualTo(200);
+    assertHeronCanPrintTheError(heronPost(topology + "/activate"));
+    // heron restart [container-id]: data={'container_id': n}, -1 for all.
+    assertThat(heronPostForm(topology + "/restart", "container_id=-1").statusCode()).isEqualTo(200);
+    assertThat(heronPostForm(topology + "/restart", "container_id=2").statusCode()).isEqualTo(200);
+    // Restarting container 0 replaced the topology manager: an update (which deactivates first) waits for it.
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+        io.heroncp.support.SharedZooKeeper.client().checkExists().forPath("/heron/tmanagers/WireVerbs") != null);
+    // heron update --dry-run: repeated keys, dry_run=True, the lowercase format; the rendering is in `response`.
+    HttpResponse<String> dryRun = heronPostForm(topology + "/update",
+        "component_parallelism=split%3A3&component_parallelism=count%3A3&dry_run=True&dry_run_format=table");
+    assertThat(dryRun.statusCode()).as(dryRun.body()).isEqualTo(200);
+    assertThat(json(dryRun).get("response").asString()).contains("proposed packing plan");
+    HttpResponse<String> updated = heronPostForm(topology + "/update", "component_parallelism=split%3A3");
+    assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+    assertHeronCanPrintTheError(heronPostForm(topology + "/update", "container_number=x"));
+    // heron kill: DELETE, 200.
+    assertThat(send(HttpRequest.newBuilder(uri(topology)).DELETE().build()).statusCode()).isEqualTo(200);
+  }
 }
