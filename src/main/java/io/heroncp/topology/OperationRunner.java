@@ -82,11 +82,9 @@ public class OperationRunner {
   }
 
   public OperationResult run(OperationRequest request, Operation.Verb verb, Map<String, String> parameters, Work work) {
-    if (request.idempotencyKey() != null) {
-      var earlier = operations.findByIdempotencyKey(request.idempotencyKey(), request.idempotencyScope());
-      if (earlier.isPresent()) {
-        return replay(earlier.get());
-      }
+    var earlier = earlierAnswer(request);
+    if (earlier.isPresent()) {
+      return earlier.get();
     }
     if (!request.async()) {
       return execute(request, verb, parameters, work, null);
@@ -134,11 +132,9 @@ public class OperationRunner {
    * is taken in the cluster, and the SUBMIT operation recorded before anything else is written.
    */
   public OperationResult runSubmit(OperationRequest request, Map<String, String> parameters, Creation creation) {
-    if (request.idempotencyKey() != null) {
-      var earlier = operations.findByIdempotencyKey(request.idempotencyKey(), request.idempotencyScope());
-      if (earlier.isPresent()) {
-        return replay(earlier.get());
-      }
+    var earlier = earlierAnswer(request);
+    if (earlier.isPresent()) {
+      return earlier.get();
     }
     TopologyKey key = request.key();
     long started = System.nanoTime();
@@ -254,6 +250,14 @@ public class OperationRunner {
       log.error("Could not roll back {} of {}; the reconciler will", operation.verb(), operation.key(), rollbackFailure);
       return operation;
     }
+  }
+
+  /** The answer of an earlier request with the same Idempotency-Key (and method and path), if any. */
+  private java.util.Optional<OperationResult> earlierAnswer(OperationRequest request) {
+    if (request.idempotencyKey() == null) {
+      return java.util.Optional.empty();
+    }
+    return operations.findByIdempotencyKey(request.idempotencyKey(), request.idempotencyScope()).map(this::replay);
   }
 
   /** The answer of the first request with this Idempotency-Key. */
