@@ -45,6 +45,8 @@ class PrometheusEndpointTest extends ServiceTest {
     double creates = sample(before, "heroncp_aurora_calls_seconds_count", createOk);
     double running = sample(before, "heroncp_topologies", runningLocal);
     double packages = sample(before, "heroncp_packages_stored", "");
+    String submitOk = "{cluster=\"local\",outcome=\"succeeded\",verb=\"submit\"}";
+    double submits = sample(before, "heroncp_operations_seconds_count", submitOk);
 
     Multipart form = new Multipart().field("name", "MetricsCount").field("cluster", "local").field("role", "metrics")
         .field("environment", "devel")
@@ -57,6 +59,9 @@ class PrometheusEndpointTest extends ServiceTest {
       String after = scrape();
       assertThat(sample(after, "heroncp_aurora_calls_seconds_count", createOk)).isEqualTo(creates + 1);
       assertThat(after).contains("heroncp_aurora_calls_seconds_bucket{cluster=\"local\",method=\"createJob\"");
+      // The lifecycle operation timer and the ZooKeeper operation timer moved too.
+      assertThat(sample(after, "heroncp_operations_seconds_count", submitOk)).isEqualTo(submits + 1);
+      assertThat(after).contains("heroncp_zookeeper_operations_seconds_count{kind=\"CuratorMultiTransactionImpl-Foreground\"}");
       // Gauges are re-read at most every few seconds.
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
         String now = scrape();
