@@ -1,5 +1,10 @@
 package io.heroncp.aurora;
 
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.zookeeper.Watcher;
+
 import io.heroncp.problems.DependencyUnavailableException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Finds Aurora's leader in its ZooKeeper serverset, as Aurora's own client does: among the children of the
  * serverset path only {@code member_*} nodes count (the leader-election lock nodes live there too), exactly one is
  * expected, and its Gson {@code ServiceInstance} JSON gives the endpoint: {@code additionalEndpoints.https}, else
- * {@code additionalEndpoints.http}, else {@code serviceEndpoint}. Reads ZooKeeper on every call (two reads), so a
- * leader change is seen at once. Thread-safe.
+ * {@code additionalEndpoints.http}, else {@code serviceEndpoint}. The endpoint is cached and watched: ZooKeeper is
+ * read again (two reads) only after the serverset or the member changed or the connection state changed, so a leader
+ * change is seen within the watch's latency and an Aurora call costs no ZooKeeper read. Thread-safe.
  */
 public final class ZooKeeperSchedulerLocator implements SchedulerLocator {
 
@@ -33,6 +39,13 @@ public final class ZooKeeperSchedulerLocator implements SchedulerLocator {
   private final String path;
   private final boolean ownsClient;
   private final ObjectMapper json = JsonMapper.builder().build();
+  /** The endpoint found last, or null when it must be looked up again. */
+  private final AtomicReference<URI> cached = new AtomicReference<>();
+  /** Bumped by every invalidation, so a lookup that raced a change does not cache what it read. */
+  private final AtomicLong generation = new AtomicLong();
+  /** One watcher instance: ZooKeeper keeps one registration per path however often it is set. */
+  private final Watcher invalidator = event -> invalidate();
+  private final ConnectionStateListener connectionListener = (client, state) -> invalidate();
 
   /**
    * Uses a client the caller owns and closes (e.g. the service's own, when Aurora shares its ZooKeeper).
@@ -48,6 +61,12 @@ public final class ZooKeeperSchedulerLocator implements SchedulerLocator {
     this.connectString = connectString;
     this.path = path;
     this.ownsClient = ownsClient;
+    curator.getConnectionStateListenable().addListener(connectionListener);
+  }
+
+  private void invalidate() {
+    generation.incrementAndGet();
+    cached.set(null);
   }
 
   /** Starts its own Curator client for {@code connectString}; {@link #close()} closes it. */
@@ -65,16 +84,22 @@ public final class ZooKeeperSchedulerLocator implements SchedulerLocator {
 
   @Override
   public URI locate() {
+    URI known = cached.get();
+    if (known != null) {
+      return known;
+    }
+    long seen = generation.get();
     List<String> members;
     byte[] data;
     try {
-      members = curator.getChildren().forPath(path).stream().filter(c -> c.startsWith(MEMBER_PREFIX)).sorted().toList();
+      members = curator.getChildren().usingWatcher(invalidator).forPath(path).stream()
+          .filter(c -> c.startsWith(MEMBER_PREFIX)).sorted().toList();
       if (members.size() != 1) {
         throw new DependencyUnavailableException(
             (members.isEmpty() ? "no Aurora scheduler leader is announced" : "more than one Aurora scheduler is announced "
                 + members) + " under " + description() + "; check that the scheduler is up and the serverset path is right");
       }
-      data = curator.getData().forPath(path + "/" + members.get(0));
+      data = curator.getData().usingWatcher(invalidator).forPath(path + "/" + members.get(0));
     } catch (DependencyUnavailableException e) {
       throw e;
     } catch (KeeperException.NoNodeException e) {
@@ -90,6 +115,9 @@ public final class ZooKeeperSchedulerLocator implements SchedulerLocator {
     }
     URI endpoint = endpoint(new String(data, StandardCharsets.UTF_8));
     log.debug("Aurora leader at {} from {}", endpoint, members.get(0));
+    if (generation.get() == seen) {
+      cached.compareAndSet(null, endpoint);
+    }
     return endpoint;
   }
 
@@ -131,6 +159,7 @@ public final class ZooKeeperSchedulerLocator implements SchedulerLocator {
 
   @Override
   public void close() {
+    curator.getConnectionStateListenable().removeListener(connectionListener);
     if (ownsClient) {
       curator.close();
     }

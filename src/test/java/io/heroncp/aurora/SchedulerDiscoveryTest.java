@@ -57,6 +57,27 @@ class SchedulerDiscoveryTest {
   }
 
   @Test
+  void aLeaderChangeIsFollowedThroughTheWatchWithoutReadingZooKeeperOnEveryCall() throws Exception {
+    announce("{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":8081},"
+        + "\"additionalEndpoints\":{\"http\":{\"host\":\"127.0.0.1\",\"port\":8081}},\"status\":\"ALIVE\"}");
+    SchedulerLocator locator = new ZooKeeperSchedulerLocator(curator, zookeeper.getConnectString(), PATH);
+    assertThat(locator.locate()).isEqualTo(URI.create("http://127.0.0.1:8081"));
+
+    // The leader fails over: its member node goes, the new leader announces itself.
+    for (String child : curator.getChildren().forPath(PATH)) {
+      if (child.startsWith("member_")) {
+        curator.delete().forPath(PATH + "/" + child);
+      }
+    }
+    announce("{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":9091},"
+        + "\"additionalEndpoints\":{\"http\":{\"host\":\"127.0.0.1\",\"port\":9091}},\"status\":\"ALIVE\"}");
+
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).ignoreExceptions()
+        .until(() -> locator.locate().equals(URI.create("http://127.0.0.1:9091")));
+    locator.close();
+  }
+
+  @Test
   void httpsEndpointIsPreferred() throws Exception {
     announce("{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":8081},\"additionalEndpoints\":{"
         + "\"http\":{\"host\":\"127.0.0.1\",\"port\":8081},\"https\":{\"host\":\"127.0.0.1\",\"port\":8443}},"
