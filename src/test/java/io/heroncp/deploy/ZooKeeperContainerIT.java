@@ -68,7 +68,7 @@ class ZooKeeperContainerIT {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String STALE = "110 - \"Response is Stale\"";
-  private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(4);
+  private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
   /** Classes whose jars make a ZooKeeper server: the server, jute, logging, its metrics and snapshot codecs. */
   private static final List<String> SERVER_CLASSES = List.of("org.apache.zookeeper.server.ZooKeeperServerMain",
       "org.apache.jute.Record", "org.slf4j.Logger", "ch.qos.logback.classic.Logger", "ch.qos.logback.core.Appender",
@@ -107,6 +107,7 @@ class ZooKeeperContainerIT {
 
     String connect = "127.0.0.1:" + zooKeeperPort;
     int port = freePort();
+    int simulatorPort = freePort();
     service = SpringApplication.run(HeronControlPlaneApplication.class,
         "--server.port=" + port,
         "--heroncp.zookeeper.embedded.enabled=false",
@@ -114,8 +115,12 @@ class ZooKeeperContainerIT {
         "--heroncp.zookeeper.session-timeout=" + SESSION_TIMEOUT.toSeconds() + "s",
         "--heroncp.zookeeper.connection-timeout=2s",
         "--heroncp.zookeeper.operation-timeout=3s",
-        "--heroncp.clusters.local.scheduler.zookeeper=" + connect,
-        "--heroncp.simulator.port=0",
+        // The scheduler at a fixed URL, not found through this ZooKeeper: serverset discovery reads ZooKeeper on
+        // every describe, which during an outage waits out the client's retries (about 10 s or more) before
+        // it answers; these scenarios are about the service's own records.
+        "--heroncp.clusters.local.scheduler.url=http://127.0.0.1:" + simulatorPort,
+        "--heroncp.clusters.local.scheduler.zookeeper=",
+        "--heroncp.simulator.port=" + simulatorPort,
         "--heroncp.simulator.pending-delay=50ms", "--heroncp.simulator.assigned-delay=50ms",
         "--heroncp.simulator.starting-delay=50ms", "--heroncp.simulator.killing-delay=50ms",
         "--heroncp.operations.lock-wait=1s",
@@ -203,12 +208,11 @@ class ZooKeeperContainerIT {
         JSON.readTree(get(path(name)).body()).at("/aurora/tasks/RUNNING").asInt()).isEqualTo(3));
   }
 
-  /** The service has its ZooKeeper session back and the simulated scheduler is announced again. */
+  /** The service has a ZooKeeper session again (readiness includes ZooKeeper) and reads are fresh. */
   private static void awaitRecovered() {
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
       assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
       assertThat(get("/api/v1/topologies").headers().firstValue("Warning")).isEmpty();
-      assertThat(observer.getChildren().forPath("/aurora/scheduler")).anyMatch(c -> c.startsWith("member_"));
     });
   }
 
