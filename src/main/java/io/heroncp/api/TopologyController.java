@@ -12,6 +12,7 @@ import io.heroncp.topology.Upload;
 import jakarta.servlet.http.HttpServletRequest;
 import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.problems.MalformedRequestException;
+import io.heroncp.zookeeper.TopologyStore;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,10 +45,15 @@ class TopologyController {
   private static final Set<String> RESERVED = Set.of("name", "cluster", "role", "environment", "user", "definition",
       "topology", "dry_run", "dry_run_format", "verbose", "verbose_gc");
 
-  private final TopologyLifecycle lifecycle;
+  /** RFC 9111 section 5.5's code 110 (obsoleted there, still understood by HTTP clients and proxies). */
+  static final String STALE_WARNING = "110 - \"Response is Stale\"";
 
-  TopologyController(TopologyLifecycle lifecycle) {
+  private final TopologyLifecycle lifecycle;
+  private final TopologyStore store;
+
+  TopologyController(TopologyLifecycle lifecycle, TopologyStore store) {
     this.lifecycle = lifecycle;
+    this.store = store;
   }
 
   @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -111,7 +117,7 @@ class TopologyController {
   }
 
   @GetMapping
-  Map<String, Object> list(
+  ResponseEntity<Map<String, Object>> list(
       @RequestParam(required = false) String cluster,
       @RequestParam(required = false) String role,
       @RequestParam(required = false) String environment,
@@ -126,21 +132,36 @@ class TopologyController {
         throw new InvalidFieldException("state must be one of " + List.of(TopologyState.values()), "state");
       }
     }
+    // Read before the cache, so a read that raced a reconnect is never reported fresh.
+    boolean stale = !store.connected();
     Page page = lifecycle.list(cluster, role, environment, wanted, pageSize, pageToken);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("topologies", page.records().stream().map(r -> TopologyViews.of(r, null)).toList());
     body.put("next_page_token", page.nextPageToken());
-    return body;
+    return staleWhen(stale, ResponseEntity.ok(), body);
   }
 
   @GetMapping("/{cluster}/{role}/{environment}/{name}")
   ResponseEntity<Map<String, Object>> describe(@PathVariable String cluster, @PathVariable String role,
       @PathVariable String environment, @PathVariable String name) {
+    boolean stale = !store.connected();
     TopologyLifecycle.Description description = lifecycle.describe(new TopologyKey(cluster, role, environment, name));
-    return ResponseEntity.ok()
+    return staleWhen(stale, ResponseEntity.ok()
         .eTag(etag(description.record()))
-        .header(HttpHeaders.CACHE_CONTROL, "no-cache")
-        .body(TopologyViews.of(description.record(), description));
+        .header(HttpHeaders.CACHE_CONTROL, "no-cache"), TopologyViews.of(description.record(), description));
+  }
+
+  /**
+   * Reads answer from the watched cache even while ZooKeeper is unreachable (records then may be outdated):
+   * such answers carry {@code Warning: 110} and {@code "stale": true}, so clients can tell.
+   */
+  private static ResponseEntity<Map<String, Object>> staleWhen(boolean stale, ResponseEntity.BodyBuilder response,
+      Map<String, Object> body) {
+    if (stale) {
+      response.header("Warning", STALE_WARNING);
+      body.put("stale", true);
+    }
+    return response.body(body);
   }
 
   @DeleteMapping("/{cluster}/{role}/{environment}/{name}")
