@@ -24,7 +24,9 @@ class PackageStoreHealthIndicatorTest {
     assertThat(health.getStatus()).isEqualTo(Status.UP);
     assertThat(health.getDetails()).containsEntry("directory", store.directory().toString())
         .containsEntry("writable", true).containsEntry("required_free_bytes", 1024L * 1024);
-    assertThat((Long) health.getDetails().get("free_bytes")).isEqualTo(store.freeBytes()).isPositive();
+    // Other processes write to the same disk meanwhile: the reading is close to, not equal to, a second one.
+    assertThat((Long) health.getDetails().get("free_bytes")).isPositive()
+        .isCloseTo(store.freeBytes(), org.assertj.core.data.Offset.offset(DataSize.ofMegabytes(256).toBytes()));
   }
 
   @Test
