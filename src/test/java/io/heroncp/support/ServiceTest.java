@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -16,9 +17,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Base of the end-to-end tests: the whole service on a random port, against a real ZooKeeper and the
  * built-in Aurora simulator (its own random port, found through ZooKeeper discovery as in production).
- * Every subclass shares one application context.
+ * Every subclass shares one application context, so one simulator is announced in the shared ZooKeeper
+ * (a second context's simulator would compete for that role); subclasses must not change the context.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(CrashPoints.class)
 public abstract class ServiceTest {
 
   protected static final JsonMapper JSON = JsonMapper.builder().build();

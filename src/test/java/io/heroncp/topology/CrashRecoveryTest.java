@@ -11,41 +11,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A crash between "intent recorded" and "scheduler called" (a test seam throws an Error there, as a dying
- * replica would stop): the operation stays RUNNING and the topology in its in-progress state, until the
+ * A crash between "intent recorded" and "scheduler called" (the {@link io.heroncp.support.CrashPoints} seam
+ * throws an Error there, as a dying replica would stop): the operation stays RUNNING and the topology in its in-progress state, until the
  * leader's reconciler finishes or rolls it back by comparing with Aurora and Heron.
  */
-@Import(CrashRecoveryTest.CrashingHooks.class)
 class CrashRecoveryTest extends ServiceTest {
 
   private final CuratorFramework zk = SharedZooKeeper.client();
-
-  /** Stands for the process dying: nothing below it runs, no catch block cleans up. */
-  static final class SimulatedCrash extends Error {
-    SimulatedCrash(String message) {
-      super(message);
-    }
-  }
-
-  @TestConfiguration
-  static class CrashingHooks {
-    /** Crashes operation VERB on the topology named Crash + Verb (e.g. CrashRestart). */
-    @Bean
-    OperationHooks crashingHooks() {
-      return operation -> {
-        String verb = operation.verb().name();
-        if (operation.key().name().equals("Crash" + verb.charAt(0) + verb.substring(1).toLowerCase())) {
-          throw new SimulatedCrash("crash after the intent of " + operation.id() + " was recorded");
-        }
-      };
-    }
-  }
 
   private HttpResponse<String> submit(String name) {
     Multipart form = new Multipart().field("name", name).field("cluster", "local").field("role", "crash")
