@@ -75,8 +75,8 @@ class LifecycleConfiguration {
   @Bean
   Reconciler reconciler(TopologyStore topologies, OperationStore operations, TopologyLocks locks,
       SchedulerDirectory schedulers, TopologyManagerClient topologyManager, ClusterRegistry clusters,
-      PackageStore packages, OperationsProperties properties, ObjectProvider<Reconciler.Listener> listener) {
-    return new Reconciler(topologies, operations, locks, schedulers, topologyManager, clusters, packages,
+      TopologyLifecycle lifecycle, OperationsProperties properties, ObjectProvider<Reconciler.Listener> listener) {
+    return new Reconciler(topologies, operations, locks, schedulers, topologyManager, clusters, lifecycle,
         properties.reconcileAfter(), Clock.systemUTC(), listener.getIfAvailable(() -> new Reconciler.Listener() {
           @Override
           public void ran() { }

@@ -4,8 +4,6 @@ import io.heroncp.cluster.ClusterProperties;
 import io.heroncp.cluster.ClusterRegistry;
 import io.heroncp.heron.HeronStateCodec;
 import io.heroncp.heron.PackingPlan;
-import io.heroncp.heron.SchedulerLocation;
-import io.heroncp.packages.PackageStore;
 import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.problems.LockBusyException;
 import io.heroncp.zookeeper.HeronStateNodes;
@@ -45,21 +43,21 @@ public class Reconciler {
   private final SchedulerDirectory schedulers;
   private final TopologyManagerClient topologyManager;
   private final ClusterRegistry clusters;
-  private final PackageStore packages;
+  private final TopologyLifecycle lifecycle;
   private final Duration reconcileAfter;
   private final Clock clock;
   private final Listener listener;
 
   public Reconciler(TopologyStore topologies, OperationStore operations, TopologyLocks locks,
       SchedulerDirectory schedulers, TopologyManagerClient topologyManager, ClusterRegistry clusters,
-      PackageStore packages, Duration reconcileAfter, Clock clock, Listener listener) {
+      TopologyLifecycle lifecycle, Duration reconcileAfter, Clock clock, Listener listener) {
     this.topologies = topologies;
     this.operations = operations;
     this.locks = locks;
     this.schedulers = schedulers;
     this.topologyManager = topologyManager;
     this.clusters = clusters;
-    this.packages = packages;
+    this.lifecycle = lifecycle;
     this.reconcileAfter = reconcileAfter;
     this.clock = clock;
     this.listener = listener;
@@ -121,29 +119,16 @@ public class Reconciler {
           return operations.complete(operation.succeeded(now));
         }
         if (schedulers.forCluster(key.cluster()).status(key).exists()) {
-          TopologyState running = record.initiallyPaused() ? TopologyState.PAUSED : TopologyState.RUNNING;
-          topologies.completeLaunch(record.withState(running, now, operation.id()), heron,
-              HeronStateCodec.encodeSchedulerLocation(SchedulerLocation.forAurora(key.name(),
-                  cluster.heronConfig().get("heron.scheduler.job.link.template"), key.cluster(), key.role(),
-                  key.environment())));
-          return operations.complete(operation.withTargetState(running).succeeded(now));
+          TopologyRecord launched = lifecycle.completeLaunch(record, operation.id(),
+              cluster.heronConfig().get("heron.scheduler.job.link.template"));
+          return operations.complete(operation.withTargetState(launched.state()).succeeded(now));
         }
-        topologies.delete(record, heron);
-        if (record.topologyPackage() != null && !topologies.isPackageReferenced(record.topologyPackage().sha256())) {
-          packages.delete(record.topologyPackage().sha256());
-        }
+        lifecycle.removeState(record);
         return operations.complete(operation.rolledBack(now, "interrupted",
             "Interrupted before the Aurora job was created; the submission was rolled back, submit again"));
       }
       case KILL -> {
-        if (found.isPresent()) {
-          schedulers.forCluster(key.cluster()).killJob(key);
-          topologies.delete(found.get(), heron);
-          if (found.get().topologyPackage() != null
-              && !topologies.isPackageReferenced(found.get().topologyPackage().sha256())) {
-            packages.delete(found.get().topologyPackage().sha256());
-          }
-        }
+        found.ifPresent(killing -> lifecycle.finishKill(killing, operation.id()));
         return operations.complete(operation.succeeded(now));
       }
       case ACTIVATE, DEACTIVATE -> {

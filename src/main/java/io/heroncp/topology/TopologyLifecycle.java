@@ -138,14 +138,40 @@ public class TopologyLifecycle {
       try {
         schedulers.forCluster(key.cluster()).createJob(jobRequest(prepared, packageUri, binaryName));
       } catch (RuntimeException launchFailure) {
-        rollback(intent, heron, launchFailure);
+        rollback(intent, launchFailure);
         throw launchFailure;
       }
-      TopologyState running = prepared.definition().initiallyPaused() ? TopologyState.PAUSED : TopologyState.RUNNING;
-      return store.completeLaunch(intent.withState(running, clock.instant(), operation.id()), heron,
-          HeronStateCodec.encodeSchedulerLocation(SchedulerLocation.forAurora(key.name(),
-              prepared.config().get("heron.scheduler.job.link.template"), key.cluster(), key.role(), key.environment())));
+      return completeLaunch(intent, operation.id(), prepared.config().get("heron.scheduler.job.link.template"));
     });
+  }
+
+  /**
+   * Records that the Aurora job of a SUBMITTING topology exists: its state (RUNNING, or PAUSED when submitted
+   * deactivated) and Heron's scheduler location. Used by submit and by the reconciler.
+   */
+  TopologyRecord completeLaunch(TopologyRecord intent, String operationId, String jobLinkTemplate) {
+    TopologyKey key = intent.key();
+    TopologyState running = intent.initiallyPaused() ? TopologyState.PAUSED : TopologyState.RUNNING;
+    return store.completeLaunch(intent.withState(running, clock.instant(), operationId), heronNodes(key),
+        HeronStateCodec.encodeSchedulerLocation(SchedulerLocation.forAurora(key.name(), jobLinkTemplate, key.cluster(),
+            key.role(), key.environment())));
+  }
+
+  /** Removes a topology's ZooKeeper state (record and Heron's nodes) and its package when nothing else uses it. */
+  void removeState(TopologyRecord record) {
+    store.delete(record, heronNodes(record.key()));
+    deletePackageIfUnreferenced(record.topologyPackage());
+  }
+
+  /** The rest of a kill once the record is KILLING: the Aurora job, then the state. Idempotent. */
+  TopologyRecord finishKill(TopologyRecord killing, String operationId) {
+    schedulers.forCluster(killing.key().cluster()).killJob(killing.key());
+    removeState(killing);
+    return killing.withState(TopologyState.KILLED, clock.instant(), operationId);
+  }
+
+  private HeronStateNodes heronNodes(TopologyKey key) {
+    return HeronStateNodes.of(clusters.require(key.cluster()).heronRoot(), key.name());
   }
 
   /** Lists records from the cache, ordered by cluster and name, filtered and paged. */
@@ -197,13 +223,8 @@ public class TopologyLifecycle {
    * record in one transaction. If the scheduler fails, nothing is removed and the kill can be retried.
    */
   public OperationResult kill(OperationRequest request) {
-    return runner.run(request, Operation.Verb.KILL, Map.of(), (operation, killing) -> {
-      TopologyKey key = killing.key();
-      schedulers.forCluster(key.cluster()).killJob(key);
-      store.delete(killing, HeronStateNodes.of(clusters.require(key.cluster()).heronRoot(), key.name()));
-      deletePackageIfUnreferenced(killing.topologyPackage());
-      return killing.withState(TopologyState.KILLED, clock.instant(), operation.id());
-    });
+    return runner.run(request, Operation.Verb.KILL, Map.of(),
+        (operation, killing) -> finishKill(killing, operation.id()));
   }
 
   private TopologyRecord require(TopologyKey key) {
@@ -339,10 +360,9 @@ public class TopologyLifecycle {
     return connection == null || connection.isBlank() ? serviceZooKeeper : connection;
   }
 
-  private void rollback(TopologyRecord intent, HeronStateNodes heron, RuntimeException cause) {
+  private void rollback(TopologyRecord intent, RuntimeException cause) {
     try {
-      store.delete(intent, heron);
-      deletePackageIfUnreferenced(intent.topologyPackage());
+      removeState(intent);
       log.warn("Launch of {} failed; its ZooKeeper state was rolled back: {}", intent.key(), cause.getMessage());
     } catch (RuntimeException rollbackFailure) {
       cause.addSuppressed(rollbackFailure);
