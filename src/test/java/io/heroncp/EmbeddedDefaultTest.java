@@ -1,12 +1,11 @@
 package io.heroncp;
 
+import static io.heroncp.support.FreePorts.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.heroncp.heron.HeronDefinitions;
 import io.heroncp.support.Multipart;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,12 +31,6 @@ class EmbeddedDefaultTest {
   void stop() {
     if (context != null) {
       context.close();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 

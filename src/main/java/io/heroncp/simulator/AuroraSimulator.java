@@ -56,6 +56,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -77,12 +78,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Tasks move PENDING → ASSIGNED → STARTING → RUNNING on the configured delays, driven by one daemon
  * timer thread; kills go through KILLING → KILLED, restarts through RESTARTING → KILLED plus a new PENDING
- * task. Terminal tasks are retained, the newest 100 per job (Aurora's {@code -history_max_per_job_threshold}
+ * task. While a task is STARTING the simulated agent runs its Thermos fetch processes for real
+ * ({@link SandboxFetcher}: the Heron core and topology packages are downloaded and unpacked in memory, on agent
+ * threads); when one fails the task becomes FAILED with the reason, and, as in Aurora, a service task (or one with
+ * failures left under {@code maxTaskFailures}) is rescheduled: a new task with the failed one as ancestor and
+ * {@code failureCount + 1}, first THROTTLED for the flapping penalty (it never ran: {@code flapping-task-delay},
+ * doubled per consecutive such failure, capped at {@code max-flapping-task-delay}), then PENDING. Terminal tasks are retained, the newest 100 per job (Aurora's {@code -history_max_per_job_threshold}
  * default; there is no age-based pruning). A PENDING task that is killed also goes through KILLING (Aurora
  * would delete it at once). Job updates roll forward with queue semantics: {@code groupSize} instances in
  * flight (the first group of a variable batch strategy), each done once its new task has been RUNNING for
- * {@code minWaitInInstanceRunningMs}; there is no failure handling or rollback, because simulated tasks
- * never fail. No cron jobs, quotas or admin calls.
+ * {@code minWaitInInstanceRunningMs}; there is no failure handling or rollback: an instance whose new task
+ * keeps failing holds the update until it is aborted. No cron jobs, quotas or admin calls.
  * Authentication is not modelled here (the HTTP layer does it), so audit users are {@code UNSECURE}, as
  * in an Aurora scheduler without authentication, and an invalid job key on a mutating call is ERROR.
  *
@@ -107,6 +113,8 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   private static final Logger log = LoggerFactory.getLogger(AuroraSimulator.class);
   static final String AUDIT_USER = "UNSECURE";
   private static final int MAX_TASK_ID_LENGTH = 255 - 90;
+  /** Package downloads in parallel (the simulated agent's sandboxes). */
+  private static final int AGENT_THREADS = 4;
   private static final int MAX_RETAINED_TERMINAL_TASKS_PER_JOB = 100;
   private static final int MAX_UPDATE_INSTANCE_FAILURES = 20000;
   private static final Duration UPDATE_TICK = Duration.ofMillis(50);
@@ -117,6 +125,8 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   private final ConfigurationValidator validator;
   private final ScheduledExecutorService timer;
   private final ExecutorService events;
+  private final ExecutorService agent;
+  private final SandboxFetcher fetcher;
   private final List<TaskStatusListener> listeners = new CopyOnWriteArrayList<>();
 
   // Guarded by this. Insertion order = creation order, which is also the order queries return.
@@ -140,6 +150,12 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
       thread.setDaemon(true);
       return thread;
     });
+    this.agent = Executors.newFixedThreadPool(AGENT_THREADS, runnable -> {
+      Thread thread = new Thread(runnable, "aurora-simulator-agent");
+      thread.setDaemon(true);
+      return thread;
+    });
+    this.fetcher = new SandboxFetcher(properties.fetchTimeout());
   }
 
   /**
@@ -160,11 +176,12 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     return properties.clusterName();
   }
 
-  /** Stops the timer and event threads; tasks stay where they are. Idempotent. */
+  /** Stops the timer, event and agent threads; tasks stay where they are. Idempotent. */
   @Override
   public void close() {
     timer.shutdownNow();
     events.shutdownNow();
+    agent.shutdownNow();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -554,6 +571,14 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   // Task life cycle
 
   private void insertPending(TaskConfig config, int instanceId, String ancestorId) {
+    insertTask(config, instanceId, ancestorId, 0, null);
+  }
+
+  /**
+   * A new task for one instance: PENDING, or THROTTLED for {@code penalty} first when that is not null.
+   * {@code failureCount} carries over from a failed ancestor, as Aurora's rescheduling does.
+   */
+  private void insertTask(TaskConfig config, int instanceId, String ancestorId, int failureCount, Duration penalty) {
     String taskId = taskId(config.getJob(), instanceId);
     AssignedTask assigned = new AssignedTask()
         .setTaskId(taskId)
@@ -562,15 +587,21 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
         .setInstanceId(instanceId);
     ScheduledTask task = new ScheduledTask()
         .setAssignedTask(assigned)
-        .setFailureCount(0)
+        .setFailureCount(failureCount)
         .setTimesPartitioned(0)
         .setTaskEvents(new ArrayList<>());
     if (ancestorId != null) {
       task.setAncestorId(ancestorId);
     }
     tasks.add(task);
-    changeStatus(task, ScheduleStatus.PENDING, null);
-    scheduleStep(task, ScheduleStatus.PENDING, properties.pendingDelay());
+    if (penalty != null) {
+      changeStatus(task, ScheduleStatus.THROTTLED,
+          "Rescheduled, penalized for " + penalty.toMillis() + " ms for flapping");
+      scheduleStep(task, ScheduleStatus.THROTTLED, penalty);
+    } else {
+      changeStatus(task, ScheduleStatus.PENDING, null);
+      scheduleStep(task, ScheduleStatus.PENDING, properties.pendingDelay());
+    }
   }
 
   /** Aurora's {@code TaskIdGenerator}: role-env-name-instance-uuid, with characters outside [\w-] as '-'. */
@@ -603,6 +634,10 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
       return;
     }
     switch (from) {
+      case THROTTLED -> {
+        changeStatus(task, ScheduleStatus.PENDING, null);
+        scheduleStep(task, ScheduleStatus.PENDING, properties.pendingDelay());
+      }
       case PENDING -> {
         AssignedTask assigned = task.getAssignedTask();
         assigned.setSlaveHost(AGENT_HOST).setSlaveId(AGENT_ID);
@@ -616,7 +651,12 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
       }
       case ASSIGNED -> {
         changeStatus(task, ScheduleStatus.STARTING, "Initializing sandbox.");
-        scheduleStep(task, ScheduleStatus.STARTING, properties.startingDelay());
+        List<SandboxFetcher.Fetch> fetches = SandboxFetcher.fetches(task.getAssignedTask().getTask());
+        if (fetches.isEmpty()) {
+          scheduleStep(task, ScheduleStatus.STARTING, properties.startingDelay());
+        } else {
+          fetchThenStart(taskId, fetches);
+        }
       }
       case STARTING -> changeStatus(task, ScheduleStatus.RUNNING, null);
       case KILLING -> {
@@ -631,6 +671,76 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
       }
       default -> { }
     }
+  }
+
+  /**
+   * Runs a STARTING task's fetch processes on an agent thread (off this monitor: downloads take time), then, once
+   * the starting delay has passed, makes it RUNNING or FAILED unless it has moved on meanwhile (killed, restarted).
+   */
+  private void fetchThenStart(String taskId, List<SandboxFetcher.Fetch> fetches) {
+    long started = System.nanoTime();
+    try {
+      agent.execute(() -> {
+        Optional<String> failure = fetcher.run(fetches);
+        long remaining = properties.startingDelay().toNanos() - (System.nanoTime() - started);
+        try {
+          timer.schedule(() -> finishStarting(taskId, failure), Math.max(0, remaining), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+          log.debug("Simulator closed; task {} stays STARTING", taskId);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      log.debug("Simulator closed; task {} stays STARTING", taskId);
+    }
+  }
+
+  private synchronized void finishStarting(String taskId, Optional<String> fetchFailure) {
+    ScheduledTask task = tasks.get(taskId);
+    if (task == null || task.getStatus() != ScheduleStatus.STARTING) {
+      return;
+    }
+    if (fetchFailure.isEmpty()) {
+      changeStatus(task, ScheduleStatus.RUNNING, null);
+      return;
+    }
+    changeStatus(task, ScheduleStatus.FAILED, fetchFailure.get());
+    log.info("Simulated task {} FAILED: {}", taskId, fetchFailure.get());
+    AssignedTask assigned = task.getAssignedTask();
+    TaskConfig config = assigned.getTask();
+    int failures = task.getFailureCount() + 1;
+    // Aurora's TaskStateMachine: services are always rescheduled, other tasks while failures are left.
+    boolean reschedule = config.isIsService() || config.getMaxTaskFailures() == -1
+        || failures < config.getMaxTaskFailures();
+    if (reschedule) {
+      insertTask(config, assigned.getInstanceId(), taskId, failures, flappingPenalty(task));
+    }
+    tasks.pruneHistory(config.getJob(), MAX_RETAINED_TERMINAL_TASKS_PER_JOB);
+  }
+
+  /**
+   * The penalty before a failed task's successor may be scheduled: Aurora treats a task that failed without
+   * running as flapping, and doubles the initial delay for each flapping task in a row up its ancestor chain.
+   */
+  private Duration flappingPenalty(ScheduledTask failed) {
+    int flapsInARow = 0;
+    ScheduledTask task = failed;
+    while (task != null && task.getStatus() == ScheduleStatus.FAILED && !everRan(task) && flapsInARow < 32) {
+      flapsInARow++;
+      task = task.isSetAncestorId() ? tasks.get(task.getAncestorId()) : null;
+    }
+    if (flapsInARow == 0) {
+      return null;
+    }
+    Duration max = properties.maxFlappingTaskDelay();
+    Duration penalty = properties.flappingTaskDelay();
+    for (int i = 1; i < flapsInARow && penalty.compareTo(max) < 0; i++) {
+      penalty = penalty.multipliedBy(2);
+    }
+    return penalty.compareTo(max) > 0 ? max : penalty;
+  }
+
+  private static boolean everRan(ScheduledTask task) {
+    return task.getTaskEvents().stream().anyMatch(event -> event.getStatus() == ScheduleStatus.RUNNING);
   }
 
   private void changeStatus(ScheduledTask task, ScheduleStatus status, String message) {

@@ -1,6 +1,13 @@
 package io.heroncp.simulator;
 
+import io.heroncp.cluster.ClusterProperties;
+import io.heroncp.cluster.ClustersProperties;
+import java.net.URI;
 import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,6 +24,8 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnProperty(prefix = "heroncp.simulator", name = "enabled", havingValue = "true")
 public class SimulatorConfiguration {
 
+  private static final Logger log = LoggerFactory.getLogger(SimulatorConfiguration.class);
+
   @Bean(destroyMethod = "close")
   AuroraSimulator auroraSimulator(SimulatorProperties properties) {
     return new AuroraSimulator(properties);
@@ -25,6 +34,28 @@ public class SimulatorConfiguration {
   @Bean(initMethod = "start", destroyMethod = "close")
   SimulatorHttpServer simulatorHttpServer(AuroraSimulator auroraSimulator, SimulatorProperties properties) {
     return new SimulatorHttpServer(auroraSimulator, properties);
+  }
+
+  /**
+   * Warns at startup when the simulator's cluster names a simulated core package somewhere the simulator is not
+   * serving it (typically {@code heroncp.simulator.port=0} with the default {@code core-package-uri}): every task
+   * would fail to fetch it.
+   */
+  @Bean
+  SmartInitializingSingleton simulatorCorePackageCheck(SimulatorHttpServer simulatorHttpServer,
+      SimulatorProperties properties, ObjectProvider<ClustersProperties> clustersProvider) {
+    return () -> {
+      ClustersProperties clusters = clustersProvider.getIfAvailable();
+      ClusterProperties cluster = clusters == null ? null : clusters.clusters().get(properties.clusterName());
+      URI served = simulatorHttpServer.corePackageUri();
+      if (cluster != null && cluster.corePackageUri() != null
+          && SimulatedCorePackage.PATH.equals(cluster.corePackageUri().getPath())
+          && !served.equals(cluster.corePackageUri())) {
+        log.warn("Cluster {} fetches its Heron core package from {}, but the simulator serves it at {}: every task"
+            + " will fail to fetch it. Set heroncp.clusters.{}.core-package-uri={}", properties.clusterName(),
+            cluster.corePackageUri(), served, properties.clusterName(), served);
+      }
+    };
   }
 
   @Bean(initMethod = "start", destroyMethod = "close")

@@ -134,6 +134,14 @@ public final class SimulatorHttpServer implements AutoCloseable {
     return URI.create("http://" + properties.host() + ":" + port() + API_PATH);
   }
 
+  /**
+   * Where the simulated cluster's Heron core package is served ({@link SimulatedCorePackage}): the local cluster's
+   * {@code core-package-uri}.
+   */
+  public URI corePackageUri() {
+    return URI.create("http://" + properties.host() + ":" + port() + SimulatedCorePackage.PATH);
+  }
+
   /** The standby's Thrift endpoint, or null when no standby is configured. */
   public synchronized URI standbyApiEndpoint() {
     return standby == null ? null
@@ -164,6 +172,7 @@ public final class SimulatorHttpServer implements AutoCloseable {
       switch (path) {
         case API_PATH -> handleApi(exchange);
         case "/leaderhealth", "/health" -> sendText(exchange, 200, "OK");
+        case SimulatedCorePackage.PATH -> sendCorePackage(exchange);
         default -> sendText(exchange, 404, "Not found: " + path);
       }
     } catch (RuntimeException e) {
@@ -192,11 +201,41 @@ public final class SimulatorHttpServer implements AutoCloseable {
         sendText(exchange, 503, "Not the leading scheduler.");
       } else if ("/health".equals(path)) {
         sendText(exchange, 200, "OK");
+      } else if (SimulatedCorePackage.PATH.equals(path)) {
+        sendCorePackage(exchange);
       } else {
         sendText(exchange, 404, "Not found: " + path);
       }
     } catch (RuntimeException e) {
       log.warn("Simulator standby request failed", e);
+    }
+  }
+
+  /** GET or HEAD of the core package; ETag is its SHA-256, so a conditional GET answers 304. */
+  private static void sendCorePackage(HttpExchange exchange) throws IOException {
+    String method = exchange.getRequestMethod();
+    if (!"GET".equals(method) && !"HEAD".equals(method)) {
+      exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+      sendText(exchange, 405, "Method " + method + " is not allowed on " + SimulatedCorePackage.PATH);
+      return;
+    }
+    SimulatedCorePackage core = SimulatedCorePackage.get();
+    String etag = "\"" + core.sha256() + "\"";
+    exchange.getResponseHeaders().set("ETag", etag);
+    exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+    if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+      exchange.sendResponseHeaders(304, -1);
+      return;
+    }
+    exchange.getResponseHeaders().set("Content-Type", "application/gzip");
+    if ("HEAD".equals(method)) {
+      exchange.getResponseHeaders().set("Content-Length", Integer.toString(core.size()));
+      exchange.sendResponseHeaders(200, -1);
+      return;
+    }
+    exchange.sendResponseHeaders(200, core.size());
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(core.bytes());
     }
   }
 

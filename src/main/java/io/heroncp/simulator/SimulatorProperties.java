@@ -30,6 +30,11 @@ import org.springframework.validation.annotation.Validated;
  *     which answers Heron's TManager controller calls ({@code /activate}, {@code /deactivate},
  *     {@code /runtime_config/update}) for every topology the simulator runs; 0 (the default) = a free port. It is
  *     published to callers as the controller port in each topology's {@code tmanagers/<name>} node
+ * @param fetchTimeout the longest the simulated agent's download of one package may take (a task's
+ *     {@code fetch_heron_system} and {@code fetch_user_package} processes are run for real, see {@link SandboxFetcher})
+ * @param flappingTaskDelay Aurora's {@code -initial_flapping_task_delay}: a failed service task is rescheduled, and
+ *     waits THROTTLED this long before PENDING when it failed without running; doubled for each further such failure
+ * @param maxFlappingTaskDelay Aurora's {@code -max_flapping_task_delay}: the cap of that doubling
  */
 @Validated
 @ConfigurationProperties("heroncp.simulator")
@@ -47,24 +52,33 @@ public record SimulatorProperties(
     @DefaultValue("0") int standbyPort,
     String username,
     String password,
-    @DefaultValue("0") int topologyManagerPort) {
+    @DefaultValue("0") int topologyManagerPort,
+    @NotNull @DefaultValue("60s") Duration fetchTimeout,
+    @NotNull @DefaultValue("30s") Duration flappingTaskDelay,
+    @NotNull @DefaultValue("5m") Duration maxFlappingTaskDelay) {
 
   /** The constructor Spring binds (the record has a second one for callers that predate the stand-in). */
   @ConstructorBinding
   public SimulatorProperties {}
 
-  /** As the canonical constructor, with the topology-manager stand-in on a free port. */
+  /**
+   * As the canonical constructor, with the topology-manager stand-in on a free port and Aurora's defaults for
+   * downloads (60 s) and flapping tasks (30 s doubling to 5 min).
+   */
   public SimulatorProperties(boolean enabled, String clusterName, String host, int port, String zookeeperPath,
       String allowedEnvironments, Duration pendingDelay, Duration assignedDelay, Duration startingDelay,
       Duration killingDelay, int standbyPort, String username, String password) {
     this(enabled, clusterName, host, port, zookeeperPath, allowedEnvironments, pendingDelay, assignedDelay,
-        startingDelay, killingDelay, standbyPort, username, password, 0);
+        startingDelay, killingDelay, standbyPort, username, password, 0, Duration.ofSeconds(60),
+        Duration.ofSeconds(30), Duration.ofMinutes(5));
   }
 
   @Override
   public String toString() {
     return "SimulatorProperties[clusterName=" + clusterName + ", host=" + host + ", port=" + port
         + ", zookeeperPath=" + zookeeperPath + ", username=" + username + ", password="
-        + (password == null ? "none" : "****") + ", topologyManagerPort=" + topologyManagerPort + "]";
+        + (password == null ? "none" : "****") + ", topologyManagerPort=" + topologyManagerPort
+        + ", fetchTimeout=" + fetchTimeout + ", flappingTaskDelay=" + flappingTaskDelay + ", maxFlappingTaskDelay="
+        + maxFlappingTaskDelay + "]";
   }
 }

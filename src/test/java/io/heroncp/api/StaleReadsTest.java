@@ -1,5 +1,6 @@
 package io.heroncp.api;
 
+import static io.heroncp.support.FreePorts.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,7 +8,6 @@ import io.heroncp.HeronControlPlaneApplication;
 import io.heroncp.heron.HeronDefinitions;
 import io.heroncp.support.Multipart;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,12 +67,6 @@ class StaleReadsTest {
     }
     if (zooKeeper != null) {
       zooKeeper.close();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 

@@ -29,6 +29,13 @@ final class AuroraFixtures {
     return request(new TopologyKey("devcluster", "alice", environment, "WordCount"), "alice");
   }
 
+  /** The known request, with its topology package at {@code topologyUri}. */
+  static JobRequest request(String environment, URI topologyUri) {
+    JobRequest request = request(environment);
+    return new JobRequest(request.key(), request.submitUser(), request.topology(), request.packing(), topologyUri,
+        request.topologyBinaryFile(), request.config());
+  }
+
   static JobRequest request(TopologyKey key, String user) {
     TopologyDefinition topology = new TopologyDefinition(TOPOLOGY_ID, key.name(),
         List.of(new TopologyDefinition.Component("word", TopologyDefinition.Kind.SPOUT, 2, Map.of()),
@@ -46,8 +53,12 @@ final class AuroraFixtures {
   }
 
   static ClusterProperties cluster(ClusterProperties.Scheduler scheduler) {
-    return new ClusterProperties("devel", "^(prod|devel|test|staging\\d*)$", "/heron", null, CORE_URI, null, Map.of(),
-        scheduler);
+    return cluster(scheduler, CORE_URI);
+  }
+
+  static ClusterProperties cluster(ClusterProperties.Scheduler scheduler, URI corePackageUri) {
+    return new ClusterProperties("devel", "^(prod|devel|test|staging\\d*)$", "/heron", null, corePackageUri, null,
+        Map.of(), scheduler);
   }
 
   static ClusterProperties cluster() {

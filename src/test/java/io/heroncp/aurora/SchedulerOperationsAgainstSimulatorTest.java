@@ -25,6 +25,7 @@ import io.heroncp.problems.DependencyTimeoutException;
 import io.heroncp.simulator.AuroraSimulator;
 import io.heroncp.simulator.SimulatorHttpServer;
 import io.heroncp.simulator.SimulatorProperties;
+import io.heroncp.support.PackageFiles;
 import io.heroncp.topology.JobRequest;
 import io.heroncp.topology.TopologyKey;
 import com.sun.net.httpserver.HttpServer;
@@ -35,6 +36,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -53,6 +55,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Restart, add, kill and update of instances by {@link AuroraScheduler} against the built-in Aurora simulator,
@@ -69,6 +72,9 @@ class SchedulerOperationsAgainstSimulatorTest {
   private AuroraSimulator simulator;
   private SimulatorHttpServer server;
   private final List<AuroraScheduler> schedulers = new ArrayList<>();
+  @TempDir
+  Path packages;
+  private URI topologyPackage;
 
   @BeforeEach
   void start() throws IOException {
@@ -77,6 +83,12 @@ class SchedulerOperationsAgainstSimulatorTest {
     simulator = new AuroraSimulator(properties);
     server = new SimulatorHttpServer(simulator, properties);
     server.start();
+    // The simulated agent downloads both packages of every task.
+    topologyPackage = PackageFiles.fetchable(packages, "topology.tar.gz");
+  }
+
+  private JobRequest request() {
+    return AuroraFixtures.request("devel", topologyPackage);
   }
 
   @AfterEach
@@ -95,7 +107,7 @@ class SchedulerOperationsAgainstSimulatorTest {
     AuroraClientSettings settings = new AuroraClientSettings("devcluster", Protocol.JSON, Duration.ofSeconds(2),
         readTimeout, null, null, 3, 2, Duration.ofMillis(50));
     AuroraScheduler scheduler = new AuroraScheduler("devcluster",
-        AuroraFixtures.cluster(AuroraFixtures.scheduler(base, Protocol.JSON)), ZK,
+        AuroraFixtures.cluster(AuroraFixtures.scheduler(base, Protocol.JSON), server.corePackageUri()), ZK,
         new AuroraThriftClient(new StaticSchedulerLocator(base), settings), new AuroraJobFactory(), policy);
     schedulers.add(scheduler);
     return scheduler;
@@ -104,7 +116,7 @@ class SchedulerOperationsAgainstSimulatorTest {
   /** Creates the fixture job (3 instances) and waits until every instance runs. */
   private AuroraScheduler runningJob(AuroraUpdatePolicy policy) {
     AuroraScheduler scheduler = scheduler(policy);
-    scheduler.createJob(AuroraFixtures.request("devel"));
+    scheduler.createJob(request());
     awaitRunning(0, 1, 2);
     return scheduler;
   }
@@ -148,8 +160,8 @@ class SchedulerOperationsAgainstSimulatorTest {
    * The fixture request with every container scheduled at {@code cpu} cores; with {@code containers} 3 the
    * {@code count} bolt moves from container 2 into a new container 3.
    */
-  private static JobRequest resized(double cpu, int containers) {
-    JobRequest request = AuroraFixtures.request("devel");
+  private JobRequest resized(double cpu, int containers) {
+    JobRequest request = request();
     List<ContainerPlan> plans = new ArrayList<>();
     for (ContainerPlan source : request.packing().containers()) {
       List<InstancePlan> instances = containers == 3 && source.id() == 2
@@ -304,7 +316,7 @@ class SchedulerOperationsAgainstSimulatorTest {
     AuroraScheduler scheduler = runningJob(FAST);
     Map<Integer, String> before = taskIds();
 
-    scheduler.updateJob(AuroraFixtures.request("devel"), Duration.ofSeconds(5));
+    scheduler.updateJob(request(), Duration.ofSeconds(5));
 
     assertThat(updates()).isEmpty();
     assertThat(taskIds()).isEqualTo(before);

@@ -2,13 +2,12 @@ package io.heroncp.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heroncp.simulator.SimulatedCorePackage;
 import io.heroncp.support.ServiceTest;
 import io.heroncp.support.SharedZooKeeper;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,7 +35,7 @@ class PreflightTest extends ServiceTest {
   }
 
   @Test
-  void localClusterPassesEveryCheckButACoreFileMissingOnThisHost() {
+  void localClusterPassesEveryCheck() {
     HttpResponse<String> response = preflight("local");
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -53,14 +52,13 @@ class PreflightTest extends ServiceTest {
     assertThat(checks.get("heron-root").get("ok").asBoolean()).as(checks.get("heron-root").toString()).isTrue();
     assertThat(checks.get("heron-root").get("detail").asString()).contains("/heron/.heroncp-preflight-");
 
-    Path core = Path.of(clusters.require("local").corePackageUri());
-    boolean coreExists = Files.isRegularFile(core);
-    assertThat(checks.get("core-package").get("ok").asBoolean()).isEqualTo(coreExists);
-    if (!coreExists) {
-      assertThat(checks.get("core-package").get("detail").asString()).isEqualTo("file " + core
-          + " does not exist on the service's host (agents read file: URIs on their own hosts)");
-    }
-    assertThat(report.get("ok").asBoolean()).isEqualTo(coreExists);
+    // The local default's core package is the one the simulator serves (and its agent fetches for every task).
+    URI core = clusters.require("local").corePackageUri();
+    assertThat(core).isEqualTo(URI.create("http://127.0.0.1:" + SIMULATOR_PORT + "/packages/heron-core.tar.gz"));
+    assertThat(checks.get("core-package").get("ok").asBoolean()).as(checks.get("core-package").toString()).isTrue();
+    assertThat(checks.get("core-package").get("detail").asString())
+        .isEqualTo("HEAD " + core + " answered 200, " + SimulatedCorePackage.get().size() + " bytes");
+    assertThat(report.get("ok").asBoolean()).isTrue();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.heroncp.deploy;
 
+import static io.heroncp.support.FreePorts.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heroncp.HeronControlPlaneApplication;
@@ -77,7 +78,7 @@ class LoggingTest {
         "--heroncp.clusters.local.scheduler.zookeeper=" + zooKeeper.getConnectString(),
         "--heroncp.clusters.local.scheduler.username=heroncp",
         "--heroncp.clusters.local.scheduler.password=" + AURORA_PASSWORD,
-        "--heroncp.simulator.port=0",
+        "--heroncp.simulator.port=" + freePort(),
         "--heroncp.simulator.username=heroncp",
         "--heroncp.simulator.password=" + AURORA_PASSWORD,
         "--heroncp.simulator.pending-delay=50ms", "--heroncp.simulator.assigned-delay=50ms",

@@ -5,17 +5,24 @@ import static io.heroncp.simulator.SimulatorFixtures.encode;
 import static io.heroncp.simulator.SimulatorFixtures.job;
 import static io.heroncp.simulator.SimulatorFixtures.key;
 import static io.heroncp.simulator.SimulatorFixtures.post;
+import static io.heroncp.support.FreePorts.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.heroncp.aurora.thrift.Response;
 import io.heroncp.aurora.thrift.ResponseCode;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.protocol.TJSONProtocol;
 import org.apache.thrift.protocol.TProtocolFactory;
@@ -58,6 +65,44 @@ class SimulatorHttpServerTest {
     assertThat(server.port()).isPositive();
     assertThat(api).isEqualTo(URI.create("http://127.0.0.1:" + server.port() + "/api"));
     assertThat(server.standbyApiEndpoint()).isNull();
+  }
+
+  @Test
+  void servesItsHeronCorePackageAsATarGzWithReleaseYaml() throws Exception {
+    start(SimulatorFixtures.properties());
+    URI core = server.corePackageUri();
+    HttpClient http = HttpClient.newHttpClient();
+
+    HttpResponse<byte[]> got = http.send(HttpRequest.newBuilder(core).GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<Void> head = http.send(HttpRequest.newBuilder(core).method("HEAD", HttpRequest.BodyPublishers.noBody())
+        .build(), HttpResponse.BodyHandlers.discarding());
+    HttpResponse<Void> cached = http.send(HttpRequest.newBuilder(core)
+        .header("If-None-Match", got.headers().firstValue("ETag").orElseThrow()).GET().build(),
+        HttpResponse.BodyHandlers.discarding());
+    HttpResponse<Void> posted = http.send(HttpRequest.newBuilder(core).POST(HttpRequest.BodyPublishers.noBody())
+        .build(), HttpResponse.BodyHandlers.discarding());
+
+    assertThat(core).isEqualTo(URI.create("http://127.0.0.1:" + server.port() + "/packages/heron-core.tar.gz"));
+    assertThat(got.statusCode()).isEqualTo(200);
+    assertThat(got.headers().firstValue("Content-Type")).contains("application/gzip");
+    assertThat(got.headers().firstValue("ETag")).contains("\"" + SimulatedCorePackage.get().sha256() + "\"");
+    assertThat(got.body()).isEqualTo(SimulatedCorePackage.get().bytes());
+    Map<String, String> entries = new LinkedHashMap<>();
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(
+        new GZIPInputStream(new ByteArrayInputStream(got.body())))) {
+      for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+        entries.put(entry.getName(), new String(tar.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+    assertThat(entries).containsOnlyKeys("heron-core/", "heron-core/README", "heron-core/release.yaml");
+    assertThat(entries.get("heron-core/release.yaml")).contains("heron.build.version : simulated");
+    assertThat(entries.get("heron-core/README")).contains("core-package-uri");
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValue("Content-Length")).contains(Integer.toString(got.body().length));
+    assertThat(cached.statusCode()).isEqualTo(304);
+    assertThat(posted.statusCode()).isEqualTo(405);
+    assertThat(posted.headers().firstValue("Allow")).contains("GET, HEAD");
   }
 
   @Test
@@ -234,11 +279,5 @@ class SimulatorHttpServerTest {
 
   private static String basic(String user, String password) {
     return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -20,12 +20,14 @@ import io.heroncp.heron.TManagerLocation;
 import io.heroncp.heron.TopologyDefinition;
 import io.heroncp.heron.proto.PhysicalPlans;
 import io.heroncp.heron.proto.TopologyAPI;
+import io.heroncp.support.PackageFiles;
 import io.heroncp.topology.JobRequest;
 import io.heroncp.topology.TopologyKey;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,7 @@ import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The stand-in against a real ZooKeeper ({@code TestingServer}) and the simulator driven in-process through its
@@ -57,6 +60,8 @@ class TopologyManagerStandInTest {
   private AuroraSimulator simulator;
   private TopologyManagerStandIn standIn;
   private final List<TaskStatusChange> seen = new CopyOnWriteArrayList<>();
+  @TempDir
+  Path packages;
 
   @BeforeEach
   void start() throws Exception {
@@ -263,10 +268,9 @@ class TopologyManagerStandInTest {
     curator.create().creatingParentContainersIfNeeded()
         .forPath(PATHS.packingPlan(NAME), HeronStateCodec.encodePackingPlan(packing));
     JobRequest request = new JobRequest(new TopologyKey("test-cluster", "alice", "devel", NAME), "alice",
-        definition, packing, URI.create("http://127.0.0.1:1/topologies/" + NAME + ".tar.gz"), "word-count.jar",
-        Map.of());
+        definition, packing, PackageFiles.fetchable(packages, "topology.tar.gz"), "word-count.jar", Map.of());
     ClusterProperties cluster = new ClusterProperties("devel", "^(prod|devel|test|staging\\d*)$", "/heron", null,
-        URI.create("http://127.0.0.1:1/heron-core.tar.gz"), null, Map.of(),
+        PackageFiles.fetchable(packages, "heron-core.tar.gz"), null, Map.of(),
         new ClusterProperties.Scheduler(URI.create("http://127.0.0.1:1"), null, "/aurora/scheduler", null, null,
             ClusterProperties.Scheduler.Protocol.BINARY, Duration.ofSeconds(2), Duration.ofSeconds(5)));
     JobConfiguration job = new AuroraJobFactory().create(request, cluster, zookeeper.getConnectString());

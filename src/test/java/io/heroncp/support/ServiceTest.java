@@ -27,6 +27,9 @@ public abstract class ServiceTest {
   protected static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  /** The simulator's port, the same for the whole run (one shared context). */
+  protected static final int SIMULATOR_PORT = FreePorts.freePort();
+
   @LocalServerPort
   protected int port;
 
@@ -34,7 +37,10 @@ public abstract class ServiceTest {
   static void serviceProperties(DynamicPropertyRegistry registry) {
     registry.add("heroncp.zookeeper.connect-string", SharedZooKeeper::connectString);
     registry.add("heroncp.zookeeper.embedded.enabled", () -> "false");
-    registry.add("heroncp.simulator.port", () -> "0");
+    // A fixed free port: the local cluster's default core-package-uri names it.
+    registry.add("heroncp.simulator.port", () -> Integer.toString(SIMULATOR_PORT));
+    registry.add("heroncp.simulator.flapping-task-delay", () -> "300ms");
+    registry.add("heroncp.simulator.max-flapping-task-delay", () -> "1s");
     registry.add("heroncp.simulator.pending-delay", () -> "100ms");
     registry.add("heroncp.simulator.assigned-delay", () -> "100ms");
     registry.add("heroncp.simulator.starting-delay", () -> "100ms");
@@ -49,6 +55,12 @@ public abstract class ServiceTest {
     // and still be refused by Aurora.
     registry.add("heroncp.clusters.local.allowed-environments", () -> "^(prod|devel|test|staging\\d*)$");
     registry.add("heroncp.simulator.allowed-environments", () -> "^(prod|devel|test)$");
+    // A cluster on the same simulator whose Heron core package does not exist: its tasks fail to fetch it.
+    registry.add("heroncp.clusters.nocore.core-package-uri",
+        () -> "http://127.0.0.1:" + SIMULATOR_PORT + "/packages/no-such-core.tar.gz");
+    registry.add("heroncp.clusters.nocore.heron-root", () -> "/heron-nocore");
+    registry.add("heroncp.clusters.nocore.scheduler.zookeeper", SharedZooKeeper::connectString);
+    registry.add("heroncp.clusters.nocore.scheduler.zookeeper-path", () -> "/aurora/scheduler");
     // A cluster whose scheduler never answers.
     registry.add("heroncp.clusters.offline.core-package-uri", () -> "http://127.0.0.1:9/heron-core.tar.gz");
     registry.add("heroncp.clusters.offline.heron-root", () -> "/heron-offline");
