@@ -1,5 +1,6 @@
 package io.heroncp.api;
 
+import io.heroncp.topology.JobStatus;
 import io.heroncp.topology.TopologyLifecycle.Description;
 import io.heroncp.topology.TopologyLifecycle.DryRun;
 import io.heroncp.heron.PackingPlan;
@@ -54,6 +55,16 @@ final class TopologyViews {
     aurora.put("instances", packing.auroraInstances());
     if (live != null) {
       aurora.put("tasks", live.job() == null ? null : new java.util.TreeMap<>(live.job().tasksByStatus()));
+      if (live.job() != null && live.job().lastFailure() != null) {
+        JobStatus.TaskFailure failure = live.job().lastFailure();
+        Map<String, Object> failureView = new LinkedHashMap<>();
+        failureView.put("instance", failure.instance());
+        failureView.put("task_id", failure.taskId());
+        failureView.put("status", failure.status());
+        failureView.put("message", failure.message());
+        failureView.put("time", failure.time().toString());
+        aurora.put("last_failure", failureView);
+      }
       if (live.schedulerError() != null) {
         aurora.put("error", live.schedulerError());
       }

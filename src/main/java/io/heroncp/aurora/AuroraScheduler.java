@@ -14,6 +14,7 @@ import io.heroncp.aurora.thrift.Metadata;
 import io.heroncp.aurora.thrift.QueueJobUpdateStrategy;
 import io.heroncp.aurora.thrift.Resource;
 import io.heroncp.aurora.thrift.ResponseCode;
+import io.heroncp.aurora.thrift.ScheduleStatus;
 import io.heroncp.aurora.thrift.ScheduledTask;
 import io.heroncp.aurora.thrift.StartJobUpdateResult;
 import io.heroncp.aurora.thrift.TaskConfig;
@@ -35,6 +36,7 @@ import io.heroncp.topology.TopologyScheduler;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -658,7 +660,26 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
       counts.merge(task.getStatus().name(), 1, Integer::sum);
       exists |= aurora_apiConstants.ACTIVE_STATES.contains(task.getStatus());
     }
-    return new JobStatus(exists, counts);
+    return new JobStatus(exists, counts, lastFailure(tasks));
+  }
+
+  /** The task that entered FAILED or LOST last, with the event that says why. */
+  private static JobStatus.TaskFailure lastFailure(List<ScheduledTask> tasks) {
+    JobStatus.TaskFailure last = null;
+    for (ScheduledTask task : tasks) {
+      if (task.getStatus() != ScheduleStatus.FAILED && task.getStatus() != ScheduleStatus.LOST) {
+        continue;
+      }
+      List<TaskEvent> events = task.getTaskEvents() == null ? List.of() : task.getTaskEvents();
+      TaskEvent event = events.stream().filter(e -> e.getStatus() == task.getStatus())
+          .reduce((first, second) -> second).orElse(null);
+      long time = event == null ? 0 : event.getTimestamp();
+      if (last == null || time > last.time().toEpochMilli()) {
+        last = new JobStatus.TaskFailure(task.getAssignedTask().getInstanceId(), task.getAssignedTask().getTaskId(),
+            task.getStatus().name(), event == null ? null : event.getMessage(), Instant.ofEpochMilli(time));
+      }
+    }
+    return last;
   }
 
   /** When the task was created: its first event, as Aurora's own client orders an instance's tasks. */

@@ -50,6 +50,20 @@ class HeronCliTest extends ServiceTest {
   }
 
   @Test
+  void describeShowsWhyTasksFailWhenTheCorePackageCannotBeFetched() {
+    Result submitted = cli.run("submit", "nocore/alice/devel", jar.toString(), MAIN_CLASS, "CliNoCore");
+    assertThat(submitted.exitCode()).as(submitted.toString()).isZero();
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(cli.run("describe", "nocore/alice/devel", "CliNoCore").stdout()).contains("Last failure:"));
+    String described = cli.run("describe", "nocore/alice/devel", "CliNoCore").stdout();
+    assertThat(described).containsPattern("Last failure:     FAILED instance [0-2] at \\S+Z: Process fetch_heron_system"
+        + " failed: tar zxf heron-core.tar.gz: gzip: stdin: not in gzip format \\(http://127.0.0.1:\\d+/packages/"
+        + "no-such-core.tar.gz is not a .tar.gz\\) \\(\\S+ answered HTTP 404\\)\n");
+    assertThat(cli.run("kill", "nocore/alice/devel", "CliNoCore").exitCode()).isZero();
+  }
+
+  @Test
   void submitRunsTheTopologyMainUploadsItsDefinitionAndKillRemovesIt() {
     Result submitted = cli.run("submit", "local/alice/devel", jar.toString(), MAIN_CLASS, "CliWordCount");
 
