@@ -14,7 +14,9 @@ import java.util.Objects;
 /**
  * Whether a URI can be fetched from this host: {@code http}/{@code https} with a HEAD, then (when the server does not
  * answer HEAD with 2xx, as some artifact stores and pre-signed URLs do not) a one-byte ranged GET whose body is not
- * read; {@code file} by existence and readability here. Redirects are followed. Thread-safe.
+ * read; {@code file} by existence and readability here. Redirects are not followed but reported as failures: the
+ * Heron job template fetches with {@code curl <uri> -o <file>}, without {@code -L}, so an agent would save the
+ * redirect instead of the package. Thread-safe.
  */
 final class UriFetchCheck {
 
@@ -31,7 +33,7 @@ final class UriFetchCheck {
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.http = HttpClient.newBuilder()
         .connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NORMAL)
+        .followRedirects(HttpClient.Redirect.NEVER)
         .build();
   }
 
@@ -76,6 +78,9 @@ final class UriFetchCheck {
       HttpResponse<Void> head = http.send(HttpRequest.newBuilder(uri).timeout(timeout)
           .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
       headStatus = head.statusCode();
+      if (headStatus / 100 == 3) {
+        return redirected(uri, "HEAD", headStatus, head.headers().firstValue("Location").orElse(null));
+      }
       if (headStatus / 100 == 2) {
         return new Outcome(true, "HEAD " + uri + " answered " + headStatus
             + head.headers().firstValue("Content-Length").map(length -> ", " + length + " bytes").orElse(""));
@@ -92,6 +97,9 @@ final class UriFetchCheck {
       // Close without reading: a server that ignores Range would otherwise send the whole package.
       get.body().close();
       int status = get.statusCode();
+      if (status / 100 == 3) {
+        return redirected(uri, "a ranged GET", status, get.headers().firstValue("Location").orElse(null));
+      }
       if (status == 200 || status == 206) {
         return new Outcome(true, "HEAD " + uri + " answered " + headStatus + ", a ranged GET answered " + status);
       }
@@ -103,6 +111,12 @@ final class UriFetchCheck {
       Thread.currentThread().interrupt();
       return new Outcome(false, "interrupted");
     }
+  }
+
+  private static Outcome redirected(URI uri, String request, int status, String location) {
+    return new Outcome(false, request + " " + uri + " answered " + status + " redirecting to "
+        + (location == null ? "(no Location)" : location) + "; Aurora's agents fetch with curl without -L and"
+        + " would save the redirect, not the package: use the final URI");
   }
 
   private static String describe(IOException e) {

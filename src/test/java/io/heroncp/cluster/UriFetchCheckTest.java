@@ -46,6 +46,13 @@ class UriFetchCheckTest {
       }
       exchange.close();
     });
+    // A store that moved its files, as a CDN or an artifact repository's "latest" link does.
+    server.createContext("/moved/", exchange -> {
+      requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+      exchange.getResponseHeaders().set("Location", "/plain/heron-core.tar.gz");
+      exchange.sendResponseHeaders(302, -1);
+      exchange.close();
+    });
     server.createContext("/missing/", exchange -> {
       requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
       exchange.sendResponseHeaders(404, -1);
@@ -70,6 +77,17 @@ class UriFetchCheckTest {
     assertThat(outcome.ok()).as(outcome.detail()).isTrue();
     assertThat(outcome.detail()).contains("answered 200");
     assertThat(requests).containsExactly("HEAD /plain/heron-core.tar.gz");
+  }
+
+  @Test
+  void aRedirectFailsBecauseAgentsFetchWithoutFollowingIt() {
+    UriFetchCheck.Outcome outcome = check.check(uri("/moved/heron-core.tar.gz"));
+
+    assertThat(outcome.ok()).isFalse();
+    assertThat(outcome.detail()).isEqualTo("HEAD " + uri("/moved/heron-core.tar.gz") + " answered 302 redirecting"
+        + " to /plain/heron-core.tar.gz; Aurora's agents fetch with curl without -L and would save the redirect, not"
+        + " the package: use the final URI");
+    assertThat(requests).containsExactly("HEAD /moved/heron-core.tar.gz");
   }
 
   @Test
