@@ -86,13 +86,17 @@ class LifecycleConfiguration {
         }));
   }
 
-  /** The reconciler and the idempotency-key cleanup run on the elected leader once the service is ready. */
+  /**
+   * The reconciler, the idempotency-key cleanup and the history pruning run on the elected leader once the service
+   * is ready.
+   */
   @Bean
   ApplicationListener<ApplicationReadyEvent> leaderTasksStarter(LeaderOnlyTasks leaderTasks, Reconciler reconciler,
       OperationStore operations, OperationsProperties properties) {
     return event -> {
       leaderTasks.start(reconciler::reconcileOnce, properties.reconcileInterval());
       leaderTasks.start(operations::removeExpiredIdempotencyEntries, java.time.Duration.ofHours(1));
+      leaderTasks.start(() -> operations.pruneHistory(properties.historyLimit()), java.time.Duration.ofHours(1));
     };
   }
 }

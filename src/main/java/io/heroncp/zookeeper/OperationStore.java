@@ -32,10 +32,11 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Layout under the service root:
  * <ul>
- *   <li>{@code operations/<id>}: the operation (JSON); kept, also after its topology is killed;
+ *   <li>{@code operations/<id>}: the operation (JSON); kept, also after its topology is killed, until
+ *       {@link #pruneHistory} removes it with its history entry;
  *   <li>{@code history/<cluster>/<name>/op-<sequence>}: one entry per operation of that topology name, data =
  *       the operation id; ZooKeeper's sequence numbers give the order; kept after the topology is killed, so a
- *       later topology of the same name continues the same history;
+ *       later topology of the same name continues the same history; bounded by {@link #pruneHistory};
  *   <li>{@code unfinished/<id>}: present exactly while the operation is RUNNING (the reconciler's index);
  *   <li>{@code idempotency/<sha256 hex of (key + "\n" + method + "\n" + path)>}: data = the operation id that
  *       owns a client's {@code Idempotency-Key}; entries expire after the TTL given to the constructor.
@@ -354,6 +355,81 @@ public class OperationStore {
       return removed;
     } catch (Exception e) {
       throw ZooKeeperFailures.translate("removing expired idempotency entries", e);
+    }
+  }
+
+  /**
+   * Bounds the history: for each topology name keeps the newest {@code keep} entries and removes older ones, each
+   * together with its operation in one transaction, oldest first. An old operation stays (and so does everything
+   * newer than it in that history) while it is RUNNING or ended less than the idempotency TTL ago, so a client
+   * retrying with its {@code Idempotency-Key} still gets the first outcome. Idempotent and safe on several replicas
+   * at once (a delete that lost a race is skipped); meant to run periodically on the leader.
+   *
+   * @param keep how many entries each topology name keeps at least (&ge; 1)
+   * @return how many operations this call removed
+   */
+  public int pruneHistory(int keep) {
+    if (keep < 1) {
+      throw new IllegalArgumentException("keep must be at least 1, got " + keep);
+    }
+    try {
+      int removed = 0;
+      for (String cluster : childrenOf(historyRoot)) {
+        for (String name : childrenOf(historyRoot + "/" + cluster)) {
+          removed += pruneHistory(historyRoot + "/" + cluster + "/" + name, keep);
+        }
+      }
+      if (removed > 0) {
+        log.info("Removed {} operations beyond the newest {} of each topology's history", removed, keep);
+      }
+      return removed;
+    } catch (Exception e) {
+      throw ZooKeeperFailures.translate("pruning operation history", e);
+    }
+  }
+
+  private int pruneHistory(String dir, int keep) throws Exception {
+    List<String> entries = new ArrayList<>(childrenOf(dir));
+    entries.removeIf(child -> !child.startsWith(HISTORY_PREFIX));
+    entries.sort(Comparator.comparingLong(OperationStore::sequence));
+    int removed = 0;
+    for (String child : entries.subList(0, Math.max(0, entries.size() - keep))) {
+      String entry = dir + "/" + child;
+      Stat entryStat = new Stat();
+      String id;
+      try {
+        id = new String(client.getData().storingStatIn(entryStat).forPath(entry), StandardCharsets.UTF_8);
+      } catch (KeeperException.NoNodeException raced) {
+        continue;
+      }
+      Stat operationStat = OPERATION_ID.matcher(id).matches() ? client.checkExists().forPath(operationPath(id)) : null;
+      if (operationStat != null) {
+        Optional<Operation> operation = find(id);
+        if (operation.isPresent() && (!operation.get().ended()
+            || operation.get().endedAt().plus(idempotencyTtl).isAfter(clock.instant()))) {
+          break; // still needed; newer entries are kept with it, so the history stays contiguous
+        }
+      }
+      List<CuratorOp> ops = new ArrayList<>();
+      ops.add(client.transactionOp().delete().withVersion(entryStat.getVersion()).forPath(entry));
+      if (operationStat != null) {
+        ops.add(client.transactionOp().delete().withVersion(operationStat.getVersion()).forPath(operationPath(id)));
+      }
+      try {
+        client.transaction().forOperations(ops);
+        removed++;
+      } catch (KeeperException.NoNodeException | KeeperException.BadVersionException raced) {
+        // another replica pruned it, or the operation changed meanwhile: leave it to the next run
+      }
+    }
+    return removed;
+  }
+
+  private List<String> childrenOf(String path) throws Exception {
+    try {
+      return client.getChildren().forPath(path);
+    } catch (KeeperException.NoNodeException e) {
+      return List.of();
     }
   }
 

@@ -1,5 +1,6 @@
 package io.heroncp.zookeeper;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -19,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param reconcileAfter how old a RUNNING operation must be (and its topology unlocked) before the reconciler
  *     treats it as interrupted
  * @param backgroundThreads how many operations may run in the background ({@code Prefer: respond-async})
+ * @param historyLimit how many operations each topology name's history keeps at least; older ones are removed
+ *     hourly by the leader once they ended more than {@code idempotencyTtl} ago
  */
 @Validated
 @ConfigurationProperties("heroncp.operations")
@@ -31,4 +34,6 @@ public record OperationsProperties(
     @NotNull @DefaultValue("10s") Duration topologyManagerTimeout,
     @NotNull @DefaultValue("30s") Duration reconcileInterval,
     @NotNull @DefaultValue("30s") Duration reconcileAfter,
-    @DefaultValue("4") int backgroundThreads) {}
+    @DefaultValue("4") int backgroundThreads,
+    @Min(value = 1, message = "must be at least 1: the history keeps the newest operations of each topology")
+    @DefaultValue("100") int historyLimit) {}

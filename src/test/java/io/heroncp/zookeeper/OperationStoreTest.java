@@ -228,6 +228,49 @@ class OperationStoreTest {
   }
 
   @Test
+  void pruneHistoryKeepsTheNewestEntriesAndRemovesOlderEndedOperationsWithTheirEntries() throws Exception {
+    List<Operation> begun = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Operation operation = store.begin(restart(null));
+      begun.add(store.complete(operation.succeeded(T0.plusSeconds(i))));
+    }
+    Operation otherTopology = store.complete(store.begin(Operation.start(Verb.RESTART,
+        new TopologyKey("c1", "alice", "devel", "other"), Map.of(), "alice", T0, TopologyState.RUNNING,
+        TopologyState.RUNNING, null)).succeeded(T0));
+    // Ended at T0..T0+4s; a day later none is needed for idempotent retries any more.
+    OperationStore dayLater = newStore(client, Clock.fixed(T0.plus(TTL).plusSeconds(10), java.time.ZoneOffset.UTC));
+
+    assertThat(dayLater.pruneHistory(2)).isEqualTo(3);
+
+    assertThat(store.history("c1", "wc")).extracting(Operation::id)
+        .containsExactly(begun.get(4).id(), begun.get(3).id());
+    assertThat(client.getChildren().forPath("/cp/history/c1/wc")).hasSize(2);
+    for (Operation removed : begun.subList(0, 3)) {
+      assertThat(store.find(removed.id())).isEmpty();
+    }
+    assertThat(store.find(otherTopology.id())).isPresent();
+    assertThat(dayLater.pruneHistory(2)).isZero();
+  }
+
+  @Test
+  void pruneHistoryKeepsOperationsARetryMayStillAskForAndRunningOnes() throws Exception {
+    Operation running = store.begin(restart(null));
+    Operation recent = store.complete(store.begin(restart(null)).succeeded(T0.plus(TTL)));
+    store.complete(store.begin(restart(null)).succeeded(T0.plus(TTL)));
+    OperationStore later = newStore(client, Clock.fixed(T0.plus(TTL).plusSeconds(60), java.time.ZoneOffset.UTC));
+
+    // The oldest is still RUNNING: nothing behind it goes either, so the history has no holes.
+    assertThat(later.pruneHistory(1)).isZero();
+    store.complete(running.succeeded(T0));
+
+    // Now the oldest goes; the next ended a minute ago, within the idempotency TTL, and stays.
+    assertThat(later.pruneHistory(1)).isEqualTo(1);
+    assertThat(store.find(running.id())).isEmpty();
+    assertThat(store.find(recent.id())).isPresent();
+    assertThat(store.history("c1", "wc")).hasSize(2);
+  }
+
+  @Test
   void expiredIdempotencyEntriesAreNotHonouredAndAreRemovedByTheCleanup() throws Exception {
     Operation old = store.begin(restart("old-key"), SCOPE);
     OperationStore dayLater = newStore(client, Clock.offset(Clock.systemUTC(), TTL.plusMinutes(1)));
