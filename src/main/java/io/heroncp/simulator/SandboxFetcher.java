@@ -23,6 +23,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -57,11 +62,17 @@ final class SandboxFetcher {
   private static final Pattern FETCH =
       Pattern.compile("^\\s*curl\\s+(\\S+)\\s+-o\\s+(\\S+)\\s+&&\\s+tar\\s+zxf\\s+(\\S+)\\s*$");
   private static final ObjectMapper JSON = JsonMapper.builder().build();
+  /** Closes downloads that outlive the timeout: a blocked read cannot be interrupted otherwise. */
+  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "aurora-simulator-fetch-watchdog");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   private final HttpClient http;
   private final Duration timeout;
 
-  /** @param timeout the longest one download may take, connecting included */
+  /** @param timeout the longest one download may take, connecting and reading the whole body included */
   SandboxFetcher(Duration timeout) {
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.http = HttpClient.newBuilder()
@@ -141,6 +152,7 @@ final class SandboxFetcher {
   }
 
   private Optional<String> http(URI uri, String file) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     HttpResponse<InputStream> response;
     try {
       response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
@@ -162,14 +174,35 @@ final class SandboxFetcher {
       return Optional.of("interrupted while fetching " + uri);
     }
     int status = response.statusCode();
+    AtomicBoolean timedOut = new AtomicBoolean();
     try (InputStream body = response.body()) {
-      Optional<String> failure = untar(body, file, uri.toString());
+      ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+        timedOut.set(true);
+        closeQuietly(body);
+      }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      Optional<String> failure;
+      try {
+        failure = untar(body, file, uri.toString());
+      } finally {
+        watchdog.cancel(false);
+      }
+      if (timedOut.get()) {
+        return Optional.of("curl: (28) Operation timed out after " + timeout.toMillis() + " milliseconds: " + uri);
+      }
       if (failure.isPresent() && status / 100 != 2) {
         return Optional.of(failure.get() + " (" + uri + " answered HTTP " + status + ")");
       }
       return failure;
     } catch (IOException e) {
       return Optional.of("curl: (56) Failure when receiving data from " + uri + ": " + e.getMessage());
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException ignored) {
+      // the read it unblocks reports the failure
     }
   }
 

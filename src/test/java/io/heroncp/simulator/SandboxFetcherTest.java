@@ -2,6 +2,7 @@ package io.heroncp.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.heroncp.aurora.AuroraJobFactory;
 import io.heroncp.aurora.thrift.ExecutorConfig;
 import io.heroncp.aurora.thrift.JobConfiguration;
@@ -15,12 +16,20 @@ import io.heroncp.heron.TopologyDefinition;
 import io.heroncp.simulator.SandboxFetcher.Fetch;
 import io.heroncp.topology.JobRequest;
 import io.heroncp.topology.TopologyKey;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,19 +78,51 @@ class SandboxFetcherTest {
     Path good = Files.write(dir.resolve("good.tar.gz"), SimulatedCorePackage.get().bytes());
     Path text = Files.writeString(dir.resolve("text.tar.gz"), "<html>not found</html>", StandardCharsets.UTF_8);
 
-    assertThat(fetcher.run(java.util.List.of(new Fetch("core", good.toUri().toString(), "c.tar.gz")))).isEmpty();
-    assertThat(fetcher.run(java.util.List.of(new Fetch("core", text.toUri().toString(), "c.tar.gz"))))
+    assertThat(fetcher.run(List.of(new Fetch("core", good.toUri().toString(), "c.tar.gz")))).isEmpty();
+    assertThat(fetcher.run(List.of(new Fetch("core", text.toUri().toString(), "c.tar.gz"))))
         .contains("Process core failed: tar zxf c.tar.gz: gzip: stdin: not in gzip format (" + text.toUri()
             + " is not a .tar.gz)");
-    assertThat(fetcher.run(java.util.List.of(new Fetch("core", "s3://bucket/heron-core.tar.gz", "c.tar.gz"))))
+    assertThat(fetcher.run(List.of(new Fetch("core", "s3://bucket/heron-core.tar.gz", "c.tar.gz"))))
         .contains("Process core failed: curl: (1) Protocol \"s3\" not supported: s3://bucket/heron-core.tar.gz");
-    assertThat(fetcher.run(java.util.List.of(new Fetch("core", "http://bad host/x", "c.tar.gz"))))
+    assertThat(fetcher.run(List.of(new Fetch("core", "http://bad host/x", "c.tar.gz"))))
         .contains("Process core failed: curl: (3) URL using bad/illegal format or missing URL: http://bad host/x");
     // The first failure stops the sequence, as Thermos's sequential task does.
-    assertThat(fetcher.run(java.util.List.of(
+    assertThat(fetcher.run(List.of(
         new Fetch("first", dir.resolve("none").toUri().toString(), "a.tar.gz"),
         new Fetch("second", "s3://never/tried", "b.tar.gz"))))
         .contains("Process first failed: curl: (37) Couldn't open file " + dir.resolve("none"));
+  }
+
+  @Test
+  void aDownloadThatStallsIsCutOffAtTheTimeout() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    HttpServer stalling = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    stalling.createContext("/", exchange -> {
+      byte[] archive = SimulatedCorePackage.get().bytes();
+      exchange.sendResponseHeaders(200, archive.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(archive, 0, 16);
+        out.flush();
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (IOException ignored) {
+        // the fetcher hung up
+      }
+    });
+    stalling.start();
+    try {
+      String uri = "http://127.0.0.1:" + stalling.getAddress().getPort() + "/heron-core.tar.gz";
+      long started = System.nanoTime();
+
+      Optional<String> failure = new SandboxFetcher(Duration.ofMillis(500)).run(List.of(new Fetch("core", uri, "c.tar.gz")));
+
+      assertThat(failure).contains("Process core failed: curl: (28) Operation timed out after 500 milliseconds: " + uri);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    } finally {
+      release.countDown();
+      stalling.stop(0);
+    }
   }
 
   private static TaskConfig task(String data) {
