@@ -643,12 +643,29 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
 
   @Override
   public JobStatus status(TopologyKey key) {
+    return status(key, null, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Tasks of instances {@code >= instances}, and tasks whose {@code heron.topology.id} metadata names another
+   * topology (an earlier one of the same name), are left out; tasks without that metadata (jobs not made by this
+   * service) count.
+   */
+  @Override
+  public JobStatus status(TopologyKey key, String topologyId, int instances) {
     List<ScheduledTask> tasks;
     try {
       tasks = client.getTasksWithoutConfigs(new TaskQuery().setJobKeys(Set.of(jobKey(key))));
     } catch (AuroraResponseException e) {
       throw map(e);
     }
+    tasks = tasks.stream().filter(task -> {
+      if (task.getAssignedTask().getInstanceId() >= instances) {
+        return false;
+      }
+      String id = topologyId == null ? null : topologyIdOf(task);
+      return id == null || id.equals(topologyId);
+    }).toList();
     Map<Integer, ScheduledTask> newest = new HashMap<>();
     for (ScheduledTask task : tasks) {
       newest.merge(task.getAssignedTask().getInstanceId(), task,

@@ -118,7 +118,7 @@ public class Reconciler {
         if (record.state() != TopologyState.SUBMITTING) {
           return operations.complete(operation.succeeded(now));
         }
-        if (schedulers.forCluster(key.cluster()).status(key).exists()) {
+        if (schedulers.forCluster(key.cluster()).status(key, record.topologyId(), record.packing().auroraInstances()).exists()) {
           TopologyRecord launched = lifecycle.completeLaunch(record, operation.id(),
               cluster.heronConfig().get("heron.scheduler.job.link.template"));
           return operations.complete(operation.withTargetState(launched.state()).succeeded(now));
@@ -176,7 +176,8 @@ public class Reconciler {
       if (fresh.isEmpty() || (fresh.get().state() != TopologyState.RUNNING && fresh.get().state() != TopologyState.PAUSED)) {
         return;
       }
-      if (!schedulers.forCluster(record.key().cluster()).status(record.key()).exists()) {
+      if (!schedulers.forCluster(record.key().cluster()).status(record.key(), fresh.get().topologyId(),
+          fresh.get().packing().auroraInstances()).exists()) {
         topologies.update(fresh.get().withState(TopologyState.FAILED, clock.instant(), fresh.get().lastOperationId()));
         log.warn("reconcile topology={} outcome=FAILED: its Aurora job {} has no active task", record.key().path(),
             record.auroraJob());

@@ -212,7 +212,7 @@ public class TopologyLifecycle {
   public Description describe(TopologyKey key) {
     TopologyRecord record = require(key);
     try {
-      return new Description(record, schedulers.forCluster(key.cluster()).status(key), null);
+      return new Description(record, schedulers.forCluster(key.cluster()).status(key, record.topologyId(), record.packing().auroraInstances()), null);
     } catch (ControlPlaneException e) {
       return new Description(record, null, e.getMessage());
     }

@@ -33,6 +33,16 @@ public interface TopologyScheduler {
   JobStatus status(TopologyKey key);
 
   /**
+   * As {@link #status(TopologyKey)}, counting only the job's current instances {@code 0..instances-1} and, where the
+   * scheduler can tell, only the tasks of the topology with this id. A job key is reused when a topology of the same
+   * name is submitted again, and a scale-down leaves instances behind: their last tasks stay in the scheduler's
+   * history but are not part of the topology any more.
+   */
+  default JobStatus status(TopologyKey key, String topologyId, int instances) {
+    return status(key);
+  }
+
+  /**
    * Restarts these instances (Aurora {@code restartShards}); every one must be active. Never called with an
    * empty set.
    */

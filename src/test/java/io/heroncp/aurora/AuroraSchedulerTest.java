@@ -161,6 +161,32 @@ class AuroraSchedulerTest {
   }
 
   @Test
+  void statusOfOneTopologyLeavesOutTheTasksOfAnEarlierOneOfTheSameNameAndOfInstancesBeyondItsCount() {
+    // The earlier WordCount ran 5 instances and was killed; the new one runs 3 under the same job key.
+    for (int instance = 0; instance < 5; instance++) {
+      server.handler.addTask(JOB, instance, ScheduleStatus.KILLED, 1000, "WordCount-earlier");
+    }
+    server.handler.addTask(JOB, 4, ScheduleStatus.FAILED, 1100, "WordCount-earlier").getTaskEvents().get(0)
+        .setMessage("the earlier one failed");
+    for (int instance = 0; instance < 3; instance++) {
+      server.handler.addTask(JOB, instance, ScheduleStatus.RUNNING, 2000, TOPOLOGY_ID);
+    }
+
+    JobStatus mine = scheduler.status(KEY, TOPOLOGY_ID, 5);
+    JobStatus firstThree = scheduler.status(KEY, null, 3);
+    JobStatus all = scheduler.status(KEY);
+
+    assertThat(mine.tasksByStatus()).containsOnly(java.util.Map.entry("RUNNING", 3));
+    assertThat(mine.lastFailure()).isNull();
+    assertThat(firstThree.tasksByStatus()).containsOnly(java.util.Map.entry("RUNNING", 3));
+    assertThat(firstThree.lastFailure()).isNull();
+    assertThat(all.tasksByStatus()).containsOnly(java.util.Map.entry("RUNNING", 3), java.util.Map.entry("KILLED", 1),
+        java.util.Map.entry("FAILED", 1));
+    assertThat(all.lastFailure()).isEqualTo(new JobStatus.TaskFailure(4,
+        all.lastFailure().taskId(), "FAILED", "the earlier one failed", java.time.Instant.ofEpochMilli(1100)));
+  }
+
+  @Test
   void statusOfAKilledJobDoesNotExist() {
     server.handler.addTask(JOB, 0, ScheduleStatus.KILLED, 1000, TOPOLOGY_ID);
 

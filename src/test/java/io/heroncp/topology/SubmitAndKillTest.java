@@ -109,6 +109,25 @@ class SubmitAndKillTest extends ServiceTest {
   }
 
   @Test
+  void aTopologySubmittedAgainUnderItsOldNameCountsOnlyItsOwnTasks() {
+    String path = "/api/v1/topologies/local/alice/devel/Again";
+    // First incarnation: 3 stream managers, so Aurora instances 0..3.
+    assertThat(post("/api/v1/topologies", submitForm("Again", HeronDefinitions.WORD_COUNT, "alice")
+        .field("topology.stmgrs", "3")).statusCode()).isEqualTo(201);
+    await().atMost(Duration.ofSeconds(20)).until(() -> json(get(path)).at("/aurora/tasks/RUNNING").asInt() == 4);
+    assertThat(delete(path).statusCode()).isEqualTo(200);
+
+    // Second incarnation under the same Aurora job key: 2 stream managers, instances 0..2.
+    assertThat(post("/api/v1/topologies", submitForm("Again", HeronDefinitions.WORD_COUNT, "alice")).statusCode())
+        .isEqualTo(201);
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(json(get(path)).at("/aurora/tasks"))
+        .as("instance 3's KILLED task belongs to the first incarnation")
+        .isEqualTo(JSON.readTree("{\"RUNNING\":3}")));
+    assertThat(delete(path).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void clustersSayHowTheSchedulerIsFoundAndWhetherItAnswers() {
     JsonNode clusters = json(get("/api/v1/clusters")).get("clusters");
     JsonNode local = null;
