@@ -2,7 +2,6 @@ package io.heroncp.metrics;
 
 import io.heroncp.packages.PackageStore;
 import io.heroncp.packages.StoredPackage;
-import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.topology.TopologyRecord;
 import io.heroncp.topology.TopologyState;
 import io.micrometer.core.instrument.Counter;
@@ -25,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * them. Timers publish histograms so dashboards can compute quantiles across replicas.
  *
  * <ul>
- *   <li>{@value #OPERATIONS} timer, tags {@code verb}, {@code cluster}, {@code outcome}: lifecycle operations
- *       ({@link #timeOperation}, {@link #recordOperation});
+ *   <li>{@value #OPERATIONS} timer, tags {@code verb}, {@code cluster}, {@code outcome}, {@code problem}: lifecycle
+ *       operations ({@link #recordOperation});
  *   <li>{@value #AURORA_CALLS} timer, tags {@code cluster}, {@code method}, {@code response_code}: every Thrift
  *       exchange with an Aurora scheduler ({@link #recordAuroraCall});
  *   <li>{@value #ZOOKEEPER_OPERATIONS} timer, tag {@code kind} ({@link #timeZooKeeper}, {@link #recordZooKeeper});
@@ -35,8 +34,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #RECONCILER_RUNS} and {@value #RECONCILER_REPAIRS} counters.
  * </ul>
  *
- * <p>Thread-safe. Outcome tags are {@code success}, a domain problem type ({@code invalid-field},
- * {@code conflict}, {@code dependency-unavailable}, ...) or {@code error}, so their number stays small.
+ * <p>Thread-safe. An operation's {@code outcome} is how it ended ({@code succeeded}, {@code failed},
+ * {@code rolled_back}) and {@code problem} the problem type of a failure ({@code dependency-unavailable},
+ * {@code conflict}, ...; {@code none} on success), so the number of series stays small.
  */
 public class ControlPlaneMetrics {
 
@@ -49,7 +49,6 @@ public class ControlPlaneMetrics {
   public static final String PACKAGES_FREE = "heroncp.packages.free";
   public static final String RECONCILER_RUNS = "heroncp.reconciler.runs";
   public static final String RECONCILER_REPAIRS = "heroncp.reconciler.repairs";
-  public static final String SUCCESS = "success";
 
   private static final Logger log = LoggerFactory.getLogger(ControlPlaneMetrics.class);
   private static final Duration MIN_EXPECTED = Duration.ofMillis(1);
@@ -68,32 +67,15 @@ public class ControlPlaneMetrics {
         .register(registry);
   }
 
-  /** The outcome tag of an operation that threw {@code failure} (null: {@code success}). */
-  public static String outcome(Throwable failure) {
-    if (failure == null) {
-      return SUCCESS;
-    }
-    return failure instanceof ControlPlaneException problem ? problem.type() : "error";
-  }
-
-  /** Runs a lifecycle operation and times it; its exception (if any) becomes the outcome tag and is rethrown. */
-  public <T> T timeOperation(String verb, String cluster, Supplier<T> operation) {
-    long start = System.nanoTime();
-    Throwable failure = null;
-    try {
-      return operation.get();
-    } catch (RuntimeException | Error e) {
-      failure = e;
-      throw e;
-    } finally {
-      recordOperation(verb, cluster, outcome(failure), Duration.ofNanos(System.nanoTime() - start));
-    }
-  }
-
-  /** Records a lifecycle operation ({@code verb}: submit, kill, activate, ...) that took {@code duration}. */
-  public void recordOperation(String verb, String cluster, String outcome, Duration duration) {
-    timer(OPERATIONS, "Lifecycle operations, by verb, cluster and outcome", "verb", verb, "cluster", cluster,
-        "outcome", outcome).record(duration);
+  /**
+   * Records a lifecycle operation ({@code verb}: submit, kill, activate, ...) that took {@code duration}.
+   *
+   * @param outcome how it ended: succeeded, failed or rolled_back
+   * @param problem the problem type of a failure, or null on success (tagged {@code none})
+   */
+  public void recordOperation(String verb, String cluster, String outcome, String problem, Duration duration) {
+    timer(OPERATIONS, "Lifecycle operations, by verb, cluster, outcome and problem type", "verb", verb, "cluster",
+        cluster, "outcome", outcome, "problem", problem == null ? "none" : problem).record(duration);
   }
 
   /** Records one Thrift exchange with an Aurora scheduler; fits {@code aurora.AuroraCallObserver}. */

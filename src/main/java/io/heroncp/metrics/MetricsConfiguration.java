@@ -36,11 +36,12 @@ class MetricsConfiguration {
     return metrics;
   }
 
-  /** Times every lifecycle operation by verb, cluster and outcome. */
+  /** Times every lifecycle operation by verb, cluster, outcome and problem type. */
   @Bean
   OperationRunner.OperationListener operationMetrics(ControlPlaneMetrics metrics) {
     return (operation, nanos) -> metrics.recordOperation(operation.verb().name().toLowerCase(Locale.ROOT),
-        operation.key().cluster(), operation.outcome().name().toLowerCase(Locale.ROOT), Duration.ofNanos(nanos));
+        operation.key().cluster(), operation.outcome().name().toLowerCase(Locale.ROOT),
+        operation.error() == null ? null : operation.error().type(), Duration.ofNanos(nanos));
   }
 
   /** Counts the reconciler's runs and repairs. */

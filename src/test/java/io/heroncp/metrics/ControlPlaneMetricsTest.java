@@ -1,10 +1,8 @@
 package io.heroncp.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.heroncp.packages.PackageStore;
-import io.heroncp.problems.ConflictException;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyRecord;
 import io.heroncp.topology.TopologyState;
@@ -30,21 +28,17 @@ class ControlPlaneMetricsTest {
   Path directory;
 
   @Test
-  void operationTimerTagsSuccessAndTheProblemTypeOfAFailure() {
-    assertThat(metrics.timeOperation("submit", "east", () -> "done")).isEqualTo("done");
-    assertThatThrownBy(() -> metrics.timeOperation("submit", "east", () -> {
-      throw new ConflictException("exists");
-    })).isInstanceOf(ConflictException.class);
-    assertThatThrownBy(() -> metrics.timeOperation("kill", "east", () -> {
-      throw new IllegalStateException("bug");
-    })).isInstanceOf(IllegalStateException.class);
+  void operationTimerTagsTheOutcomeAndTheProblemTypeOfAFailure() {
+    metrics.recordOperation("submit", "east", "succeeded", null, Duration.ofMillis(40));
+    metrics.recordOperation("submit", "east", "rolled_back", "dependency-unavailable", Duration.ofMillis(7));
+    metrics.recordOperation("kill", "east", "failed", "dependency-failed", Duration.ofMillis(9));
 
-    assertThat(registry.get("heroncp.operations").tags("verb", "submit", "cluster", "east", "outcome", "success")
-        .timer().count()).isEqualTo(1);
-    assertThat(registry.get("heroncp.operations").tags("verb", "submit", "cluster", "east", "outcome", "conflict")
-        .timer().count()).isEqualTo(1);
-    assertThat(registry.get("heroncp.operations").tags("verb", "kill", "outcome", "error").timer().count())
-        .isEqualTo(1);
+    assertThat(registry.get("heroncp.operations").tags("verb", "submit", "cluster", "east", "outcome", "succeeded",
+        "problem", "none").timer().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(40);
+    assertThat(registry.get("heroncp.operations").tags("verb", "submit", "outcome", "rolled_back", "problem",
+        "dependency-unavailable").timer().count()).isEqualTo(1);
+    assertThat(registry.get("heroncp.operations").tags("verb", "kill", "outcome", "failed", "problem",
+        "dependency-failed").timer().count()).isEqualTo(1);
   }
 
   @Test

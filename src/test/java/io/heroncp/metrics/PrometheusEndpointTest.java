@@ -45,7 +45,7 @@ class PrometheusEndpointTest extends ServiceTest {
     double creates = sample(before, "heroncp_aurora_calls_seconds_count", createOk);
     double running = sample(before, "heroncp_topologies", runningLocal);
     double packages = sample(before, "heroncp_packages_stored", "");
-    String submitOk = "{cluster=\"local\",outcome=\"succeeded\",verb=\"submit\"}";
+    String submitOk = "{cluster=\"local\",outcome=\"succeeded\",problem=\"none\",verb=\"submit\"}";
     double submits = sample(before, "heroncp_operations_seconds_count", submitOk);
 
     Multipart form = new Multipart().field("name", "MetricsCount").field("cluster", "local").field("role", "metrics")
@@ -75,5 +75,21 @@ class PrometheusEndpointTest extends ServiceTest {
     } finally {
       delete("/api/v1/topologies/local/metrics/devel/MetricsCount");
     }
+  }
+
+  @Test
+  void aSubmitThatAuroraCannotTakeIsTimedAsRolledBackWithItsProblemType() {
+    String rolledBack =
+        "{cluster=\"offline\",outcome=\"rolled_back\",problem=\"dependency-unavailable\",verb=\"submit\"}";
+    double before = sample(scrape(), "heroncp_operations_seconds_count", rolledBack);
+    Multipart form = new Multipart().field("name", "MetricsOffline").field("cluster", "offline").field("role", "metrics")
+        .file("definition", "MetricsOffline.defn",
+            HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "MetricsOffline"))
+        .file("topology", "topology.jar", HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+
+    HttpResponse<String> submitted = post("/api/v1/topologies", form);
+
+    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(503);
+    assertThat(sample(scrape(), "heroncp_operations_seconds_count", rolledBack)).isEqualTo(before + 1);
   }
 }
