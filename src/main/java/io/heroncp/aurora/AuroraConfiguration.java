@@ -25,7 +25,7 @@ class AuroraConfiguration {
 
   @Bean
   ClusterRegistry clusterRegistry(ClustersProperties properties, AuroraClusters clustersJson) {
-    return new ClusterRegistry(properties.clusters(), clustersJson.entries().keySet());
+    return new ClusterRegistry(properties.clusters(), clustersJson.entries().keySet()).requireConfigDirectories();
   }
 
   @Bean(destroyMethod = "close")
@@ -36,10 +36,24 @@ class AuroraConfiguration {
       AuroraScheduler scheduler =
           AuroraScheduler.forCluster(name, cluster, clustersJson.entries().get(name), curator, serviceZooKeeper);
       schedulers.put(name, scheduler);
-      log.info("Cluster {}: Aurora scheduler by {}, Heron state under {}", name, scheduler.discoveryDescription(),
-          cluster.heronRoot());
+      log.info("Cluster {}: Aurora scheduler by {}, Heron state under {}, Heron core package {}", name,
+          scheduler.discoveryDescription(), cluster.heronRoot(), withoutCredentials(cluster.corePackageUri()));
     });
     return new AuroraSchedulers(schedulers);
+  }
+
+  /** A URI for the log: user info and query (a pre-signed URL's signature) left out. */
+  static String withoutCredentials(java.net.URI uri) {
+    if (uri == null) {
+      return "none";
+    }
+    try {
+      String bare = new java.net.URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null)
+          .toString();
+      return uri.getRawQuery() == null ? bare : bare + "?…";
+    } catch (java.net.URISyntaxException e) {
+      return uri.getScheme() + ":…";
+    }
   }
 
   /** Entries of Aurora's clusters.json, by cluster name (empty when none is configured). */

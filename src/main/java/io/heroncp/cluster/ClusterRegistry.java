@@ -60,6 +60,29 @@ public class ClusterRegistry {
     }
   }
 
+  /**
+   * Fails when a cluster's {@code heron-config-directory} is set but is not a readable directory on this host, so a
+   * missing mount stops the service at startup instead of failing every submit to that cluster.
+   *
+   * @return this registry
+   * @throws IllegalStateException naming each such setting and what to do
+   */
+  public ClusterRegistry requireConfigDirectories() {
+    List<String> problems = new ArrayList<>();
+    clusters.forEach((name, cluster) -> {
+      java.nio.file.Path directory = cluster.heronConfigDirectory();
+      if (directory != null && !(java.nio.file.Files.isDirectory(directory) && java.nio.file.Files.isReadable(directory))) {
+        problems.add("heroncp.clusters." + name + ".heron-config-directory: " + directory.toAbsolutePath()
+            + " is not a readable directory on this host; mount Heron's cluster config there, or leave the setting"
+            + " out to use the built-in defaults");
+      }
+    });
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("Invalid cluster configuration:\n  - " + String.join("\n  - ", problems));
+    }
+    return this;
+  }
+
   /** The cluster's settings, or 422 naming the known clusters. */
   public ClusterProperties require(String name) {
     ClusterProperties cluster = name == null ? null : clusters.get(name);
