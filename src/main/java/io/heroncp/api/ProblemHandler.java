@@ -39,7 +39,7 @@ class ProblemHandler {
     if (e.status() == 503) {
       response.header(HttpHeaders.RETRY_AFTER, "5");
     }
-    if (e instanceof io.heroncp.problems.LockBusyException busy) {
+    if (e instanceof io.heroncp.problems.BusyException busy) {
       response.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfterSeconds()));
     }
     if (e.status() >= 500) {

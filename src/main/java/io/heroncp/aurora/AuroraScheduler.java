@@ -22,6 +22,7 @@ import io.heroncp.aurora.thrift.TaskEvent;
 import io.heroncp.aurora.thrift.TaskQuery;
 import io.heroncp.aurora.thrift.aurora_apiConstants;
 import io.heroncp.cluster.ClusterProperties;
+import io.heroncp.problems.BusyException;
 import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.DependencyFailedException;
 import io.heroncp.problems.DependencyTimeoutException;
@@ -68,6 +69,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
 
+  /**
+   * How long a submit waits for Aurora to finish killing the job of an earlier topology of the same name (tasks
+   * KILLING: Thermos gives processes up to the template's finalization_wait of 30 s) before answering 409.
+   */
+  static final Duration DYING_JOB_WAIT = Duration.ofSeconds(45);
+  private static final Duration DYING_JOB_RETRY_AFTER = Duration.ofSeconds(10);
   private static final Logger log = LoggerFactory.getLogger(AuroraScheduler.class);
   private static final String KILL_MESSAGE = "Killed by the Heron control plane";
   private static final String UPDATE_MESSAGE = "Updated by the Heron control plane";
@@ -170,29 +177,52 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
     }
   }
 
+  /**
+   * One createJob, and what "already exists" means: the same topology's job (a retry: done), a job Aurora is still
+   * killing (an earlier topology of this name, killed a moment ago: wait up to {@link #DYING_JOB_WAIT} for it to go,
+   * then create; longer answers 409 with Retry-After), or another topology's job (409).
+   */
   private void create(JobConfiguration job, String topologyId) {
-    try {
-      client.createJob(job);
-      log.info("created Aurora job {}/{} with {} instances", cluster, jobPath(job.getKey()), job.getInstanceCount());
-    } catch (AuroraResponseException e) {
-      if (e.code() == ResponseCode.INVALID_REQUEST && e.details().contains("already exists")) {
-        if (activeTasksOf(job.getKey(), topologyId)) {
-          log.info("Aurora job {}/{} already runs topology id {}; create is a retry", cluster,
-              jobPath(job.getKey()), topologyId);
-          return;
+    long deadline = System.nanoTime() + DYING_JOB_WAIT.toNanos();
+    long backoff = 100;
+    while (true) {
+      try {
+        client.createJob(job);
+        log.info("created Aurora job {}/{} with {} instances", cluster, jobPath(job.getKey()), job.getInstanceCount());
+        return;
+      } catch (AuroraResponseException e) {
+        if (e.code() != ResponseCode.INVALID_REQUEST || !e.details().contains("already exists")) {
+          throw map(e);
         }
-        throw new ConflictException("Aurora job " + cluster + "/" + jobPath(job.getKey())
-            + " already exists and does not run topology id " + topologyId
-            + "; kill it first or choose another topology name", "name", e);
+        List<ScheduledTask> active = activeTasks(job.getKey());
+        boolean dying = active.stream().allMatch(task -> task.getStatus() == ScheduleStatus.KILLING);
+        if (!active.isEmpty() && !dying) {
+          if (active.stream().allMatch(task -> topologyId.equals(topologyIdOf(task))
+              && task.getStatus() != ScheduleStatus.KILLING)) {
+            log.info("Aurora job {}/{} already runs topology id {}; create is a retry", cluster,
+                jobPath(job.getKey()), topologyId);
+            return;
+          }
+          throw new ConflictException("Aurora job " + cluster + "/" + jobPath(job.getKey())
+              + " already exists and does not run topology id " + topologyId
+              + "; kill it first or choose another topology name", "name", e);
+        }
+        if (System.nanoTime() - deadline >= 0) {
+          throw new BusyException("Aurora is still killing job " + cluster + "/" + jobPath(job.getKey())
+              + " of an earlier topology of this name (" + active.size() + " tasks KILLING after "
+              + DYING_JOB_WAIT.toSeconds() + " s); submit again once it is gone", DYING_JOB_RETRY_AFTER.toSeconds(), e);
+        }
+        log.info("Aurora job {}/{} of an earlier topology is still being killed ({} tasks KILLING); waiting to create",
+            cluster, jobPath(job.getKey()), active.size());
+        pause(backoff);
+        backoff = Math.min(backoff * 2, 2000);
       }
-      throw map(e);
     }
   }
 
   /** Whether any active task of the job carries this topology id. */
   private boolean activeTasksOf(JobKey key, String topologyId) {
-    List<ScheduledTask> tasks = client.getTasksWithoutConfigs(
-        new TaskQuery().setJobKeys(Set.of(key)).setStatuses(EnumSet.copyOf(aurora_apiConstants.ACTIVE_STATES)));
+    List<ScheduledTask> tasks = activeTasks(key);
     if (tasks.isEmpty()) {
       return false;
     }
@@ -202,6 +232,11 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
       }
     }
     return true;
+  }
+
+  private List<ScheduledTask> activeTasks(JobKey key) {
+    return client.getTasksWithoutConfigs(
+        new TaskQuery().setJobKeys(Set.of(key)).setStatuses(EnumSet.copyOf(aurora_apiConstants.ACTIVE_STATES)));
   }
 
   static String topologyIdOf(ScheduledTask task) {

@@ -3,7 +3,7 @@ package io.heroncp.topology;
 import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.problems.DependencyTimeoutException;
-import io.heroncp.problems.LockBusyException;
+import io.heroncp.problems.BusyException;
 import io.heroncp.problems.NotFoundException;
 import io.heroncp.problems.PreconditionFailedException;
 import io.heroncp.problems.Problems;
@@ -99,7 +99,7 @@ public class OperationRunner {
         }
       });
     } catch (RejectedExecutionException e) {
-      throw new LockBusyException("The service is running as many background operations as it may; retry later", 5);
+      throw new BusyException("The service is running as many background operations as it may; retry later", 5);
     }
     try {
       return new OperationResult(begun.get(lockWait.toMillis() + 30_000, TimeUnit.MILLISECONDS), null, true, false);
@@ -263,7 +263,7 @@ public class OperationRunner {
   /** The answer of the first request with this Idempotency-Key. */
   OperationResult replay(Operation earlier) {
     if (!earlier.ended()) {
-      throw new LockBusyException("The operation " + earlier.id() + " started with this Idempotency-Key is still "
+      throw new BusyException("The operation " + earlier.id() + " started with this Idempotency-Key is still "
           + "running; retry later or follow /api/v1/operations/" + earlier.id(), 2);
     }
     if (earlier.error() != null) {

@@ -5,7 +5,7 @@ import io.heroncp.cluster.ClusterRegistry;
 import io.heroncp.heron.HeronStateCodec;
 import io.heroncp.heron.PackingPlan;
 import io.heroncp.problems.ControlPlaneException;
-import io.heroncp.problems.LockBusyException;
+import io.heroncp.problems.BusyException;
 import io.heroncp.zookeeper.HeronStateNodes;
 import io.heroncp.zookeeper.OperationStore;
 import io.heroncp.zookeeper.TopologyLocks;
@@ -94,7 +94,7 @@ public class Reconciler {
       log.info("reconcile topology={} operation={} verb={} outcome={}", operation.key().path(), operation.id(),
           operation.verb(), repaired.outcome());
       listener.repaired(operation.verb().name());
-    } catch (LockBusyException busy) {
+    } catch (BusyException busy) {
       // A replica is working on this topology: the operation is not interrupted.
     } catch (RuntimeException e) {
       log.warn("Could not reconcile operation {} ({} {}): {}", operation.id(), operation.verb(), operation.key(),
@@ -183,7 +183,7 @@ public class Reconciler {
             record.auroraJob());
         listener.repaired("VANISHED_JOB");
       }
-    } catch (LockBusyException busy) {
+    } catch (BusyException busy) {
       // being changed right now
     } catch (ControlPlaneException e) {
       // Aurora unreachable: no verdict this time.

@@ -1,7 +1,7 @@
 package io.heroncp.zookeeper;
 
+import io.heroncp.problems.BusyException;
 import io.heroncp.problems.DependencyUnavailableException;
-import io.heroncp.problems.LockBusyException;
 import io.heroncp.topology.TopologyKey;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Mutual exclusion between replicas AND between threads of one replica: every {@link #acquire} takes a
  *       new mutex, waiting in ZooKeeper's fair (first come, first served) queue.
  *   <li>Not reentrant: a thread that holds a topology's lock and acquires it again waits for itself and
- *       gets {@link LockBusyException} after {@code maxWait}. Take the lock once, at the top of an operation.
+ *       gets {@link BusyException} after {@code maxWait}. Take the lock once, at the top of an operation.
  *   <li>{@link Held#close()} must run on the thread that acquired (try-with-resources does that); it is
  *       idempotent and never throws.
  *   <li>The lock lives as long as the holder's ZooKeeper session: when the holder's replica dies, or its
@@ -39,7 +39,7 @@ public class TopologyLocks {
   private final Duration retryAfter;
 
   /**
-   * @param retryAfter what {@link LockBusyException#retryAfterSeconds()} tells a caller who did not get the
+   * @param retryAfter what {@link BusyException#retryAfterSeconds()} tells a caller who did not get the
    *     lock (rounded up to whole seconds, at least 1)
    */
   public TopologyLocks(CuratorFramework client, ZooKeeperProperties properties, Duration retryAfter) {
@@ -52,7 +52,7 @@ public class TopologyLocks {
    * Waits at most {@code maxWait} for the topology's lock.
    *
    * @return the held lock; close it (on this thread) to release
-   * @throws LockBusyException another operation held it for all of {@code maxWait}
+   * @throws BusyException another operation held it for all of {@code maxWait}
    * @throws DependencyUnavailableException ZooKeeper is not connected, or the connection failed while waiting
    */
   public Held acquire(TopologyKey key, Duration maxWait) {
@@ -70,7 +70,7 @@ public class TopologyLocks {
     }
     if (!acquired) {
       long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-      throw new LockBusyException("Topology " + key + " is busy with another operation; retry in " + seconds
+      throw new BusyException("Topology " + key + " is busy with another operation; retry in " + seconds
           + " seconds", seconds);
     }
     log.debug("Locked topology {}", key);

@@ -85,6 +85,26 @@ class AuroraSchedulerTest {
   }
 
   @Test
+  void createJobWaitsForAJobOfTheSameNameThatAuroraIsStillKilling() throws Exception {
+    // The same .defn submitted again right after its kill: same topology id, tasks still KILLING.
+    for (int instance = 0; instance < 3; instance++) {
+      server.handler.addTask(JOB, instance, ScheduleStatus.KILLING, 1000, TOPOLOGY_ID);
+    }
+    java.util.concurrent.CompletableFuture<Void> created =
+        java.util.concurrent.CompletableFuture.runAsync(() -> scheduler.createJob(AuroraFixtures.request("devel")));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> java.util.Collections.frequency(server.handler.calls, "createJob") >= 2);
+    assertThat(created).isNotDone();
+
+    synchronized (server.handler) {
+      server.handler.tasks.forEach(task -> task.setStatus(ScheduleStatus.KILLED));
+    }
+
+    created.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(server.handler.tasks).filteredOn(task -> task.getStatus() == ScheduleStatus.PENDING).hasSize(3);
+  }
+
+  @Test
   void createJobOverAnotherTopologyIsAConflict() {
     server.handler.addTask(JOB, 0, ScheduleStatus.RUNNING, 1000, "WordCount-other-id");
 

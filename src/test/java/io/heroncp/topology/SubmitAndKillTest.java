@@ -118,8 +118,8 @@ class SubmitAndKillTest extends ServiceTest {
     assertThat(delete(path).statusCode()).isEqualTo(200);
 
     // Second incarnation under the same Aurora job key: 2 stream managers, instances 0..2.
-    assertThat(post("/api/v1/topologies", submitForm("Again", HeronDefinitions.WORD_COUNT, "alice")).statusCode())
-        .isEqualTo(201);
+    HttpResponse<String> again = post("/api/v1/topologies", submitForm("Again", HeronDefinitions.WORD_COUNT, "alice"));
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
 
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(json(get(path)).at("/aurora/tasks"))
         .as("instance 3's KILLED task belongs to the first incarnation")

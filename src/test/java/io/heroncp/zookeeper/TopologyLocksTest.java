@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.heroncp.problems.BusyException;
 import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.DependencyUnavailableException;
-import io.heroncp.problems.LockBusyException;
 import io.heroncp.topology.TopologyKey;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,7 +76,7 @@ class TopologyLocksTest {
       long started = System.nanoTime();
 
       assertThatThrownBy(() -> locksB.acquire(WORD_COUNT_OTHER_ROLE, Duration.ofMillis(300)))
-          .isInstanceOfSatisfying(LockBusyException.class, e -> assertThat(e.retryAfterSeconds()).isEqualTo(3))
+          .isInstanceOfSatisfying(BusyException.class, e -> assertThat(e.retryAfterSeconds()).isEqualTo(3))
           .isInstanceOf(ConflictException.class)
           .hasMessageContaining("busy");
 
@@ -125,9 +125,9 @@ class TopologyLocksTest {
           return e;
         }
       }, threads);
-      assertThat(otherThread.get(5, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(LockBusyException.class);
+      assertThat(otherThread.get(5, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(BusyException.class);
       assertThatThrownBy(() -> locksA.acquire(WORD_COUNT, Duration.ofMillis(200)))
-          .isInstanceOf(LockBusyException.class);
+          .isInstanceOf(BusyException.class);
       assertThat(held.isHeld()).isTrue();
     }
   }
