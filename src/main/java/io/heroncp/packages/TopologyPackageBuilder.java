@@ -1,16 +1,14 @@
 package io.heroncp.packages;
 
+import io.heroncp.packages.TarGz.Source;
 import io.heroncp.problems.InvalidFieldException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,11 +22,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,10 +55,6 @@ public final class TopologyPackageBuilder {
   public static final String STATE_MANAGER_CONNECTION_KEY = "heron.statemgr.connection.string";
   public static final String STATE_MANAGER_ROOT_KEY = "heron.statemgr.root.path";
 
-  /** Fixed entry time (1980-01-01, as reproducible builds use) so identical input gives identical bytes. */
-  private static final FileTime ENTRY_TIME = FileTime.from(Instant.parse("1980-01-01T00:00:00Z"));
-  private static final int FILE_MODE = 0100644;
-  private static final int DIRECTORY_MODE = 040755;
   /** A top-level {@code key:} line of a YAML mapping (Heron's config files use plain keys). */
   private static final Pattern TOP_LEVEL_KEY = Pattern.compile("^([A-Za-z0-9_][A-Za-z0-9_.\\-/]*)\\s*:(\\s.*)?$");
   private static final Pattern TOPOLOGY_NAME = Pattern.compile("^[A-Za-z0-9_-]+$");
@@ -133,7 +123,7 @@ public final class TopologyPackageBuilder {
       }
     }
 
-    StoredPackage stored = store.write(PACKAGE_FILE_NAME, out -> writeTarGz(entries, out));
+    StoredPackage stored = store.write(PACKAGE_FILE_NAME, out -> TarGz.write(entries, out));
     URI uri = uriOf(stored, publicBaseUrl.get());
     log.info("Built topology package for {}: {} ({} bytes, {} entries)", request.topologyName(), uri,
         stored.size(), entries.size());
@@ -331,87 +321,5 @@ public final class TopologyPackageBuilder {
       }
     }
     return out.append('"').toString();
-  }
-
-  private static void writeTarGz(SortedMap<String, Source> entries, OutputStream out) throws IOException {
-    GzipParameters gzip = new GzipParameters();
-    gzip.setModificationTime(0);
-    GzipCompressorOutputStream gz = new GzipCompressorOutputStream(out, gzip);
-    TarArchiveOutputStream tar = new TarArchiveOutputStream(gz, StandardCharsets.UTF_8.name());
-    for (Map.Entry<String, Source> entry : entries.entrySet()) {
-      Source source = entry.getValue();
-      TarArchiveEntry header = new TarArchiveEntry(entry.getKey());
-      header.setModTime(ENTRY_TIME);
-      header.setUserId(0);
-      header.setGroupId(0);
-      header.setUserName("");
-      header.setGroupName("");
-      if (source == Source.DIRECTORY) {
-        header.setMode(DIRECTORY_MODE);
-        tar.putArchiveEntry(header);
-      } else {
-        header.setMode(FILE_MODE);
-        header.setSize(source.size());
-        tar.putArchiveEntry(header);
-        source.copyTo(tar);
-      }
-      tar.closeArchiveEntry();
-    }
-    tar.finish();
-    gz.finish(); // not close(): the store owns the stream
-  }
-
-  /** The content of one package entry. */
-  private sealed interface Source {
-    Source DIRECTORY = new Bytes(new byte[0]);
-
-    long size() throws IOException;
-
-    void copyTo(OutputStream out) throws IOException;
-
-    byte[] bytes();
-
-    record Bytes(byte[] content) implements Source {
-      @Override
-      public long size() {
-        return content.length;
-      }
-
-      @Override
-      public void copyTo(OutputStream out) throws IOException {
-        out.write(content);
-      }
-
-      @Override
-      public byte[] bytes() {
-        return content;
-      }
-    }
-
-    record File(Path path) implements Source {
-      @Override
-      public long size() throws IOException {
-        return Files.size(path);
-      }
-
-      @Override
-      public void copyTo(OutputStream out) throws IOException {
-        try (InputStream in = Files.newInputStream(path)) {
-          long copied = in.transferTo(out);
-          if (copied != Files.size(path)) {
-            throw new IOException(path + " changed while it was being packed");
-          }
-        }
-      }
-
-      @Override
-      public byte[] bytes() {
-        try {
-          return Files.readAllBytes(path);
-        } catch (IOException e) {
-          throw new UncheckedIOException("reading " + path + " failed", e);
-        }
-      }
-    }
   }
 }

@@ -1,5 +1,7 @@
 package io.heroncp.simulator;
 
+import io.heroncp.packages.TarGz;
+import io.heroncp.packages.TarGz.Source;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,10 +10,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipParameters;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The Heron core package of the simulated cluster, served by {@link SimulatorHttpServer} at {@link #PATH}: what the
@@ -21,8 +21,8 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
  * <p>The simulator runs no Heron process (its agent stands in for {@code heron-executor}, and
  * {@link TopologyManagerStandIn} for the topology manager), so the archive carries no binaries: a
  * {@code heron-core/} directory with Heron's {@code release.yaml} (version {@value #VERSION}) and a README that says
- * what this is and what a real Aurora cluster needs instead. The bytes are the same on every start (fixed entry
- * times, no gzip timestamp), so its digest is stable.
+ * what this is and what a real Aurora cluster needs instead. Written by {@link TarGz}, so the bytes are the same on
+ * every start and its digest is stable.
  */
 public final class SimulatedCorePackage {
 
@@ -87,44 +87,16 @@ public final class SimulatedCorePackage {
   }
 
   private static byte[] build() {
+    SortedMap<String, Source> entries = new TreeMap<>();
+    entries.put("heron-core/", Source.DIRECTORY);
+    entries.put("heron-core/README", new Source.Bytes(README.getBytes(StandardCharsets.UTF_8)));
+    entries.put("heron-core/release.yaml", new Source.Bytes(RELEASE_YAML.getBytes(StandardCharsets.UTF_8)));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    GzipParameters gzip = new GzipParameters();
-    gzip.setModificationTime(0);
-    try (TarArchiveOutputStream tar =
-        new TarArchiveOutputStream(new GzipCompressorOutputStream(out, gzip), StandardCharsets.UTF_8.name())) {
-      directory(tar, "heron-core/");
-      file(tar, "heron-core/README", README);
-      file(tar, "heron-core/release.yaml", RELEASE_YAML);
-      tar.finish();
+    try {
+      TarGz.write(entries, out);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot build the simulated Heron core package in memory", e);
     }
     return out.toByteArray();
-  }
-
-  private static void directory(TarArchiveOutputStream tar, String name) throws IOException {
-    TarArchiveEntry entry = entry(name, 0755);
-    tar.putArchiveEntry(entry);
-    tar.closeArchiveEntry();
-  }
-
-  private static void file(TarArchiveOutputStream tar, String name, String content) throws IOException {
-    byte[] data = content.getBytes(StandardCharsets.UTF_8);
-    TarArchiveEntry entry = entry(name, 0644);
-    entry.setSize(data.length);
-    tar.putArchiveEntry(entry);
-    tar.write(data);
-    tar.closeArchiveEntry();
-  }
-
-  private static TarArchiveEntry entry(String name, int mode) {
-    TarArchiveEntry entry = new TarArchiveEntry(name);
-    entry.setModTime(0);
-    entry.setMode((name.endsWith("/") ? 040000 : 0100000) | mode);
-    entry.setUserId(0);
-    entry.setGroupId(0);
-    entry.setUserName("");
-    entry.setGroupName("");
-    return entry;
   }
 }
