@@ -169,7 +169,7 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
     } catch (DependencyTimeoutException timeout) {
       // The create may have reached Aurora: look before trying once more.
       log.warn("createJob for {} timed out; checking whether the job exists before retrying", request.key());
-      if (activeTasksOf(job.getKey(), topologyId)) {
+      if (runsTopology(activeTasks(job.getKey()), topologyId)) {
         log.info("job {} exists with topology id {} after a timed-out create", request.key(), topologyId);
         return;
       }
@@ -197,8 +197,7 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
         List<ScheduledTask> active = activeTasks(job.getKey());
         boolean dying = active.stream().allMatch(task -> task.getStatus() == ScheduleStatus.KILLING);
         if (!active.isEmpty() && !dying) {
-          if (active.stream().allMatch(task -> topologyId.equals(topologyIdOf(task))
-              && task.getStatus() != ScheduleStatus.KILLING)) {
+          if (runsTopology(active, topologyId)) {
             log.info("Aurora job {}/{} already runs topology id {}; create is a retry", cluster,
                 jobPath(job.getKey()), topologyId);
             return;
@@ -220,18 +219,13 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
     }
   }
 
-  /** Whether any active task of the job carries this topology id. */
-  private boolean activeTasksOf(JobKey key, String topologyId) {
-    List<ScheduledTask> tasks = activeTasks(key);
-    if (tasks.isEmpty()) {
-      return false;
-    }
-    for (ScheduledTask task : tasks) {
-      if (!topologyId.equals(topologyIdOf(task))) {
-        return false;
-      }
-    }
-    return true;
+  /**
+   * Whether these active tasks are this topology's job at work: some, all with its id, none being killed (a job
+   * Aurora is killing belongs to an earlier topology of the name, even with the same id).
+   */
+  private static boolean runsTopology(List<ScheduledTask> active, String topologyId) {
+    return !active.isEmpty() && active.stream().allMatch(task -> topologyId.equals(topologyIdOf(task))
+        && task.getStatus() != ScheduleStatus.KILLING);
   }
 
   private List<ScheduledTask> activeTasks(JobKey key) {
