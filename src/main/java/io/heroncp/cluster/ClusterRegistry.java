@@ -55,9 +55,7 @@ public class ClusterRegistry {
         problems.add(prefix + "heron-root must be an absolute znode path without a trailing /, e.g. /heron");
       }
     });
-    if (!problems.isEmpty()) {
-      throw new IllegalStateException("Invalid cluster configuration:\n  - " + String.join("\n  - ", problems));
-    }
+    failOn(problems);
   }
 
   /**
@@ -77,10 +75,14 @@ public class ClusterRegistry {
             + " out to use the built-in defaults");
       }
     });
+    failOn(problems);
+    return this;
+  }
+
+  private static void failOn(List<String> problems) {
     if (!problems.isEmpty()) {
       throw new IllegalStateException("Invalid cluster configuration:\n  - " + String.join("\n  - ", problems));
     }
-    return this;
   }
 
   /** The cluster's settings, or 422 naming the known clusters. */

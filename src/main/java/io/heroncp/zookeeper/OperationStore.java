@@ -256,14 +256,8 @@ public class OperationStore {
   public List<Operation> history(String cluster, String name, int limit) {
     String dir = historyRoot + "/" + cluster + "/" + name;
     try {
-      List<String> entries;
-      try {
-        entries = new ArrayList<>(client.getChildren().forPath(dir));
-      } catch (KeeperException.NoNodeException e) {
-        return List.of();
-      }
-      entries.removeIf(child -> !child.startsWith(HISTORY_PREFIX));
-      entries.sort(Comparator.comparingLong(OperationStore::sequence).reversed());
+      List<String> entries = new ArrayList<>(historyEntries(dir));
+      java.util.Collections.reverse(entries);
       List<Operation> operations = new ArrayList<>();
       for (String child : entries) {
         if (operations.size() >= limit) {
@@ -389,9 +383,7 @@ public class OperationStore {
   }
 
   private int pruneHistory(String dir, int keep) throws Exception {
-    List<String> entries = new ArrayList<>(childrenOf(dir));
-    entries.removeIf(child -> !child.startsWith(HISTORY_PREFIX));
-    entries.sort(Comparator.comparingLong(OperationStore::sequence));
+    List<String> entries = historyEntries(dir);
     int removed = 0;
     for (String child : entries.subList(0, Math.max(0, entries.size() - keep))) {
       String entry = dir + "/" + child;
@@ -402,18 +394,16 @@ public class OperationStore {
       } catch (KeeperException.NoNodeException raced) {
         continue;
       }
-      Stat operationStat = OPERATION_ID.matcher(id).matches() ? client.checkExists().forPath(operationPath(id)) : null;
-      if (operationStat != null) {
-        Optional<Operation> operation = find(id);
-        if (operation.isPresent() && (!operation.get().ended()
-            || operation.get().endedAt().plus(idempotencyTtl).isAfter(clock.instant()))) {
-          break; // still needed; newer entries are kept with it, so the history stays contiguous
-        }
+      Optional<Operation> operation = find(id);
+      if (operation.isPresent() && (!operation.get().ended()
+          || operation.get().endedAt().plus(idempotencyTtl).isAfter(clock.instant()))) {
+        break; // still needed; newer entries are kept with it, so the history stays contiguous
       }
       List<CuratorOp> ops = new ArrayList<>();
       ops.add(client.transactionOp().delete().withVersion(entryStat.getVersion()).forPath(entry));
-      if (operationStat != null) {
-        ops.add(client.transactionOp().delete().withVersion(operationStat.getVersion()).forPath(operationPath(id)));
+      if (operation.isPresent()) {
+        // find() reports the node's version, so a change since the read makes the whole transaction fail.
+        ops.add(client.transactionOp().delete().withVersion(operation.get().version()).forPath(operationPath(id)));
       }
       try {
         client.transaction().forOperations(ops);
@@ -423,6 +413,14 @@ public class OperationStore {
       }
     }
     return removed;
+  }
+
+  /** The history entries under {@code dir}, oldest first (by ZooKeeper's sequence number); none when it is absent. */
+  private List<String> historyEntries(String dir) throws Exception {
+    List<String> entries = new ArrayList<>(childrenOf(dir));
+    entries.removeIf(child -> !child.startsWith(HISTORY_PREFIX));
+    entries.sort(Comparator.comparingLong(OperationStore::sequence));
+    return entries;
   }
 
   private List<String> childrenOf(String path) throws Exception {
