@@ -74,6 +74,7 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
    * KILLING: Thermos gives processes up to the template's finalization_wait of 30 s) before answering 409.
    */
   static final Duration DYING_JOB_WAIT = Duration.ofSeconds(45);
+  private final Duration dyingJobWait;
   private static final Duration DYING_JOB_RETRY_AFTER = Duration.ofSeconds(10);
   private static final Logger log = LoggerFactory.getLogger(AuroraScheduler.class);
   private static final String KILL_MESSAGE = "Killed by the Heron control plane";
@@ -106,6 +107,13 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
    * how job updates run. */
   public AuroraScheduler(String cluster, ClusterProperties properties, String stateManagerConnection,
       AuroraThriftClient client, AuroraJobFactory factory, AuroraUpdatePolicy updatePolicy) {
+    this(cluster, properties, stateManagerConnection, client, factory, updatePolicy, DYING_JOB_WAIT);
+  }
+
+  /** As the public constructors, with how long a submit waits for a dying job of the same name. */
+  AuroraScheduler(String cluster, ClusterProperties properties, String stateManagerConnection,
+      AuroraThriftClient client, AuroraJobFactory factory, AuroraUpdatePolicy updatePolicy, Duration dyingJobWait) {
+    this.dyingJobWait = Objects.requireNonNull(dyingJobWait, "dyingJobWait");
     this.updatePolicy = Objects.requireNonNull(updatePolicy, "updatePolicy");
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.properties = Objects.requireNonNull(properties, "properties");
@@ -179,11 +187,11 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
 
   /**
    * One createJob, and what "already exists" means: the same topology's job (a retry: done), a job Aurora is still
-   * killing (an earlier topology of this name, killed a moment ago: wait up to {@link #DYING_JOB_WAIT} for it to go,
+   * killing (an earlier topology of this name, killed a moment ago: wait up to {@link #DYING_JOB_WAIT} (by default) for it to go,
    * then create; longer answers 409 with Retry-After), or another topology's job (409).
    */
   private void create(JobConfiguration job, String topologyId) {
-    long deadline = System.nanoTime() + DYING_JOB_WAIT.toNanos();
+    long deadline = System.nanoTime() + dyingJobWait.toNanos();
     long backoff = 100;
     while (true) {
       try {
@@ -209,7 +217,7 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
         if (System.nanoTime() - deadline >= 0) {
           throw new BusyException("Aurora is still killing job " + cluster + "/" + jobPath(job.getKey())
               + " of an earlier topology of this name (" + active.size() + " tasks KILLING after "
-              + DYING_JOB_WAIT.toSeconds() + " s); submit again once it is gone", DYING_JOB_RETRY_AFTER.toSeconds(), e);
+              + dyingJobWait.toMillis() + " ms); submit again once it is gone", DYING_JOB_RETRY_AFTER.toSeconds(), e);
         }
         log.info("Aurora job {}/{} of an earlier topology is still being killed ({} tasks KILLING); waiting to create",
             cluster, jobPath(job.getKey()), active.size());

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.heroncp.aurora.thrift.JobKey;
 import io.heroncp.aurora.thrift.ResponseCode;
 import io.heroncp.aurora.thrift.ScheduleStatus;
+import io.heroncp.aurora.thrift.ScheduledTask;
 import io.heroncp.cluster.ClusterProperties;
 import io.heroncp.cluster.ClusterProperties.Scheduler.Protocol;
 import io.heroncp.problems.ConflictException;
@@ -102,6 +103,25 @@ class AuroraSchedulerTest {
 
     created.get(10, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(server.handler.tasks).filteredOn(task -> task.getStatus() == ScheduleStatus.PENDING).hasSize(3);
+  }
+
+  @Test
+  void createJobOverAJobThatStaysKillingAnswersBusyWithRetryAfter() {
+    server.handler.addTask(JOB, 0, ScheduleStatus.KILLING, 1000, TOPOLOGY_ID);
+    ClusterProperties.Scheduler settings = new ClusterProperties.Scheduler(server.baseUrl(), null, "/aurora/scheduler",
+        null, null, Protocol.BINARY, Duration.ofSeconds(2), Duration.ofSeconds(5));
+    AuroraScheduler impatient = new AuroraScheduler("devcluster", AuroraFixtures.cluster(settings), ZK,
+        new AuroraThriftClient(new StaticSchedulerLocator(server.baseUrl()), AuroraClientSettings.of("devcluster", settings)),
+        new AuroraJobFactory(), AuroraUpdatePolicy.DEFAULT, Duration.ofMillis(300));
+
+    assertThatThrownBy(() -> impatient.createJob(AuroraFixtures.request("devel")))
+        .isInstanceOfSatisfying(io.heroncp.problems.BusyException.class, busy -> {
+          assertThat(busy.retryAfterSeconds()).isEqualTo(10);
+          assertThat(busy.getMessage()).isEqualTo("Aurora is still killing job devcluster/alice/devel/WordCount of an"
+              + " earlier topology of this name (1 tasks KILLING after 300 ms); submit again once it is gone");
+        });
+    assertThat(server.handler.tasks).singleElement().extracting(ScheduledTask::getStatus)
+        .isEqualTo(ScheduleStatus.KILLING);
   }
 
   @Test
