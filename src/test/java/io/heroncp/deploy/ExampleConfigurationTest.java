@@ -35,6 +35,8 @@ class ExampleConfigurationTest {
     assertThat(config.zookeeper().digest()).isEmpty();
     assertThat(config.simulator().enabled()).isFalse();
     assertThat(config.packages().publicBaseUrl()).hasToString("https://heron-controlplane.example.com");
+    assertThat(config.operations().historyLimit()).isEqualTo(100);
+    assertThat(config.operations().idempotencyTtl()).isEqualTo(java.time.Duration.ofHours(24));
     assertThat(config.registry().all()).containsOnlyKeys("us-west", "us-east");
     ClusterProperties west = config.registry().require("us-west");
     assertThat(west.scheduler().password()).isEqualTo("not-a-real-password");

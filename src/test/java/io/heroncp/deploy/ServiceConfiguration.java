@@ -4,6 +4,7 @@ import io.heroncp.cluster.ClusterRegistry;
 import io.heroncp.cluster.ClustersProperties;
 import io.heroncp.packages.PackageStoreProperties;
 import io.heroncp.simulator.SimulatorProperties;
+import io.heroncp.zookeeper.OperationsProperties;
 import io.heroncp.zookeeper.ZooKeeperProperties;
 import jakarta.validation.Validation;
 import java.io.IOException;
@@ -38,11 +39,12 @@ record ServiceConfiguration(
     ZooKeeperProperties zookeeper,
     PackageStoreProperties packages,
     SimulatorProperties simulator,
+    OperationsProperties operations,
     ClustersProperties clusters,
     ClusterRegistry registry) {
 
   private static final Set<String> HERONCP_SECTIONS =
-      Set.of("zookeeper", "packages", "simulator", "clusters", "aurora-clusters-json");
+      Set.of("zookeeper", "packages", "simulator", "operations", "clusters", "aurora-clusters-json");
 
   /** Every flattened key of a YAML document, as Spring Boot reads it. */
   static List<String> keys(String yaml) {
@@ -77,6 +79,7 @@ record ServiceConfiguration(
     ZooKeeperProperties zookeeper = bind(binder, "heroncp.zookeeper", ZooKeeperProperties.class);
     PackageStoreProperties packages = bind(binder, "heroncp.packages", PackageStoreProperties.class);
     SimulatorProperties simulator = bind(binder, "heroncp.simulator", SimulatorProperties.class);
+    OperationsProperties operations = bind(binder, "heroncp.operations", OperationsProperties.class);
     // ClustersProperties lives at heroncp itself: bind it from the clusters' keys only, so the other sections do not
     // count as unbound.
     List<ConfigurationPropertySource> clusterSources = new ArrayList<>();
@@ -84,7 +87,7 @@ record ServiceConfiguration(
     Binder clusterBinder = new Binder(clusterSources,
         value -> value instanceof String text ? placeholders.replacePlaceholders(text, environment::get) : value);
     ClustersProperties clusters = bind(clusterBinder, "heroncp", ClustersProperties.class);
-    return new ServiceConfiguration(keys, zookeeper, packages, simulator, clusters,
+    return new ServiceConfiguration(keys, zookeeper, packages, simulator, operations, clusters,
         new ClusterRegistry(clusters.clusters(), discoveredElsewhere));
   }
 
