@@ -2,6 +2,7 @@ package io.heroncp.aurora;
 
 import io.heroncp.aurora.thrift.JobConfiguration;
 import io.heroncp.cluster.ClusterProperties;
+import io.heroncp.heron.Resources;
 import io.heroncp.topology.JobRendering;
 import io.heroncp.topology.JobRequest;
 import io.heroncp.topology.JobStatus;
@@ -169,6 +170,16 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
       throw new IllegalArgumentException("an update needs a positive timeout, got " + timeout);
     }
     updater.update(job(request), timeout);
+  }
+
+  @Override
+  public List<String> describeUpdate(TopologyKey key, int instanceCount, Resources perInstance) {
+    return dryRun.updateCalls(key, instanceCount, perInstance);
+  }
+
+  @Override
+  public List<String> describeScale(TopologyKey key, int from, int to) {
+    return dryRun.scaleCalls(key, from, to);
   }
 
   /** How this cluster's scheduler is found, e.g. a static URL or a ZooKeeper serverset. */
