@@ -7,7 +7,7 @@ import io.heroncp.problems.DependencyFailedException;
 /**
  * Aurora answered a call with a response code other than OK (HTTP 200 with {@code responseCode} INVALID_REQUEST,
  * AUTH_FAILED, JOB_UPDATING_ERROR or ERROR). It is a 502 unless the caller maps it to something more precise, as
- * {@link AuroraScheduler} does.
+ * {@link AuroraProblems} does.
  */
 public class AuroraResponseException extends DependencyFailedException {
 

@@ -22,19 +22,17 @@ import io.heroncp.problems.DependencyFailedException;
 import io.heroncp.problems.DependencyTimeoutException;
 import io.heroncp.problems.DependencyUnavailableException;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TBinaryProtocol;
@@ -45,6 +43,7 @@ import org.apache.thrift.transport.TMemoryInputTransport;
 import org.apache.thrift.transport.TTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.retry.RetryPolicy;
 
 /**
  * Aurora's Thrift API over HTTP ({@code POST <scheduler>/api}) for one cluster. Each call serialises the generated
@@ -68,11 +67,15 @@ public class AuroraThriftClient {
   private final SchedulerLocator locator;
   private final AuroraClientSettings settings;
   private final HttpClient http;
+  private final AuroraProblems problems;
+  private final RetryPolicy transientRetry;
   private volatile AuroraCallObserver observer = AuroraCallObserver.NONE;
 
   public AuroraThriftClient(SchedulerLocator locator, AuroraClientSettings settings) {
     this.locator = locator;
     this.settings = settings;
+    this.problems = new AuroraProblems(settings.cluster());
+    this.transientRetry = BoundedRetry.attempts(settings.transientAttempts(), settings.transientBackoff());
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(settings.connectTimeout())
@@ -213,29 +216,37 @@ public class AuroraThriftClient {
     Response receive(AuroraSchedulerManager.Client client) throws TException;
   }
 
-  /** One call, retrying ERROR_TRANSIENT; returns only an OK response. */
+  /** One call, retrying ERROR_TRANSIENT with the settings' attempts and doubling backoff; returns only OK. */
   Response call(String method, Sender sender, Receiver receiver) {
-    long backoff = settings.transientBackoff().toMillis();
-    Response response = null;
-    for (int attempt = 1; attempt <= settings.transientAttempts(); attempt++) {
-      response = exchange(method, sender, receiver);
-      ResponseCode code = response.getResponseCode();
-      if (code == ResponseCode.OK) {
-        return response;
-      }
-      if (code != ResponseCode.ERROR_TRANSIENT) {
-        throw new AuroraResponseException(method, code, details(response), response);
-      }
-      log.warn("Aurora answered {} with ERROR_TRANSIENT (attempt {} of {}): {}", method, attempt,
-          settings.transientAttempts(), details(response));
-      if (attempt < settings.transientAttempts()) {
-        pause(backoff);
-        backoff *= 2;
-      }
+    AtomicInteger attempt = new AtomicInteger();
+    try {
+      return BoundedRetry.run(transientRetry, "to retry an Aurora call", () -> {
+        Response response = exchange(method, sender, receiver);
+        ResponseCode code = response.getResponseCode();
+        if (code == ResponseCode.OK) {
+          return response;
+        }
+        if (code != ResponseCode.ERROR_TRANSIENT) {
+          throw new AuroraResponseException(method, code, details(response), response);
+        }
+        log.warn("Aurora answered {} with ERROR_TRANSIENT (attempt {} of {}): {}", method, attempt.incrementAndGet(),
+            settings.transientAttempts(), details(response));
+        throw new TransientAnswer(response);
+      });
+    } catch (TransientAnswer last) {
+      throw problems.stillTransient(method, settings.transientAttempts(), details(last.response));
     }
-    throw new DependencyUnavailableException("the Aurora scheduler of cluster " + settings.cluster()
-        + " answered " + method + " with ERROR_TRANSIENT " + settings.transientAttempts() + " times ("
-        + details(response) + "); retry later");
+  }
+
+  /** Aurora answered ERROR_TRANSIENT: try again while attempts are left. */
+  private static final class TransientAnswer extends BoundedRetry.Again {
+
+    private final transient Response response;
+
+    TransientAnswer(Response response) {
+      super("ERROR_TRANSIENT", null);
+      this.response = response;
+    }
   }
 
   private Response exchange(String method, Sender sender, Receiver receiver) {
@@ -308,45 +319,19 @@ public class AuroraThriftClient {
         target = next;
         continue;
       }
-      throw httpError(method, target, status, response.body());
+      throw problems.ofHttp(method, target, status, response.body());
     }
   }
 
   private HttpResponse<byte[]> send(String method, URI target, HttpRequest request) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (HttpConnectTimeoutException | ConnectException e) {
-      throw new DependencyUnavailableException("cannot connect to the Aurora scheduler of cluster "
-          + settings.cluster() + " at " + target + " (" + e + "); check that it runs and is reachable", null, e);
-    } catch (HttpTimeoutException e) {
-      throw new DependencyTimeoutException("the Aurora scheduler of cluster " + settings.cluster() + " did not answer "
-          + method + " within " + settings.readTimeout() + "; the call may still take effect, check before retrying",
-          null, e);
     } catch (IOException e) {
-      throw new DependencyUnavailableException("the call " + method + " to the Aurora scheduler of cluster "
-          + settings.cluster() + " at " + target + " failed: " + e, null, e);
+      throw problems.ofTransport(method, target, settings.readTimeout(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DependencyUnavailableException("interrupted while calling the Aurora scheduler", null, e);
     }
-  }
-
-  private RuntimeException httpError(String method, URI target, int status, byte[] body) {
-    String cluster = settings.cluster();
-    if (status == 503) {
-      return new DependencyUnavailableException("the Aurora scheduler at " + target
-          + " knows no leader (HTTP 503); retry when cluster " + cluster + " has elected one");
-    }
-    if (status == 401 || status == 403) {
-      return new DependencyFailedException("the Aurora scheduler of cluster " + cluster + " refused the credentials"
-          + " for " + method + " (HTTP " + status + "); check heroncp.clusters." + cluster + ".scheduler.username/password");
-    }
-    String text = new String(body, StandardCharsets.UTF_8);
-    if (text.length() > 200) {
-      text = text.substring(0, 200) + "...";
-    }
-    return new DependencyFailedException("the Aurora scheduler at " + target + " answered " + method + " with HTTP "
-        + status + ": " + text.strip());
   }
 
   private TProtocol protocol(TTransport transport) {
@@ -365,12 +350,4 @@ public class AuroraThriftClient {
     return response.getDetails().stream().map(ResponseDetail::getMessage).collect(Collectors.joining("; "));
   }
 
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DependencyUnavailableException("interrupted while waiting to retry an Aurora call", null, e);
-    }
-  }
 }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How {@link AuroraScheduler#updateJob} runs an Aurora job update.
+ * How {@link JobUpdater#update} runs an Aurora job update.
  *
  * @param minRunning Aurora's {@code minWaitInInstanceRunningMs}: how long a new task must stay RUNNING before
  *     Aurora counts its instance as updated. Short, because Heron's executor reports its processes' health

@@ -72,6 +72,18 @@ public interface TopologyScheduler {
    */
   void updateJob(JobRequest request, java.time.Duration timeout);
 
+  /**
+   * The calls {@link #updateJob} makes to roll the job to {@code instanceCount} instances of this size, in order and
+   * as a dry run lists them. Sends nothing.
+   */
+  java.util.List<String> describeUpdate(TopologyKey key, int instanceCount, io.heroncp.heron.Resources perInstance);
+
+  /**
+   * The calls {@link #scaleTo} makes to take the job from {@code from} to {@code to} instances, as a dry run lists
+   * them (none when equal). Sends nothing.
+   */
+  java.util.List<String> describeScale(TopologyKey key, int from, int to);
+
   /** Whether the scheduler answers now, and where it was found. Never throws. */
   SchedulerProbe probe();
 }

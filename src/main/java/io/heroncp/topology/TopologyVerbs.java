@@ -167,10 +167,10 @@ public class TopologyVerbs {
     return HeronStateCodec.decodePackingPlan(plan);
   }
 
-  /** The calls an update makes, in the order {@link #applyRepack} makes them. */
-  private static List<String> calls(TopologyRecord record, Repack repack) {
+  /** The calls an update makes, in the order {@link #applyRepack} makes them; the scheduler words its own. */
+  private List<String> calls(TopologyRecord record, Repack repack) {
     List<String> calls = new ArrayList<>();
-    String job = record.auroraJob();
+    TopologyScheduler scheduler = schedulers.forCluster(record.key().cluster());
     int from = repack.current().containerCount() + 1;
     int to = repack.proposed().containerCount() + 1;
     boolean running = record.state() == TopologyState.RUNNING;
@@ -178,18 +178,15 @@ public class TopologyVerbs {
       calls.add("topology manager: deactivate?topologyid=" + record.topologyId());
     }
     if (repack.resourcesChange()) {
-      var size = repack.proposed().maxScheduledResources();
-      calls.add(String.format("aurora: startJobUpdate(%s, instanceCount=%d, numCpus=%s, ramMb=%d, diskMb=%d)", job, to,
-          size.cpu(), mb(size.ramBytes()), mb(size.diskBytes())));
-      calls.add("aurora: getJobUpdateSummaries(" + job + ") until ROLLED_FORWARD");
+      calls.addAll(scheduler.describeUpdate(record.key(), to, repack.proposed().maxScheduledResources()));
       calls.add("zookeeper: set packingplans/" + record.key().name());
     } else {
       if (to > from) {
-        calls.add("aurora: addInstances(InstanceKey(" + job + ", 0), " + (to - from) + ")");
+        calls.addAll(scheduler.describeScale(record.key(), from, to));
       }
       calls.add("zookeeper: set packingplans/" + record.key().name());
       if (to < from) {
-        calls.add("aurora: killTasks(" + job + ", " + IntStream.range(to, from).boxed().toList() + ")");
+        calls.addAll(scheduler.describeScale(record.key(), from, to));
       }
     }
     if (running) {
@@ -275,10 +272,6 @@ public class TopologyVerbs {
 
   private String heronRoot(TopologyRecord record) {
     return clusters.require(record.key().cluster()).heronRoot();
-  }
-
-  private static long mb(long bytes) {
-    return (bytes + (1 << 20) - 1) >> 20;
   }
 
   /** Parses {@code component:N} entries (Heron's CLI regex {@code ^[\w\.-]+:[\d]+$}). */

@@ -153,7 +153,7 @@ class AuroraSchedulerTest {
 
     assertThat(server.handler.calls).containsExactly("createJob", "getTasksWithoutConfigs");
     assertThat(server.handler.tasks).hasSize(3)
-        .allSatisfy(t -> assertThat(AuroraScheduler.topologyIdOf(t)).isEqualTo(TOPOLOGY_ID));
+        .allSatisfy(t -> assertThat(JobKeys.topologyIdOf(t)).isEqualTo(TOPOLOGY_ID));
   }
 
   @Test

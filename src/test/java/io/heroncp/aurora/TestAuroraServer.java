@@ -264,7 +264,7 @@ final class TestAuroraServer implements AutoCloseable {
               "Job " + key.getRole() + "/" + key.getEnvironment() + "/" + key.getName() + " already exists");
         }
         created = description;
-        String topologyId = AuroraScheduler.topologyIdOf(
+        String topologyId = JobKeys.topologyIdOf(
             new ScheduledTask().setAssignedTask(new AssignedTask().setTask(description.getTaskConfig())));
         for (int i = 0; i < description.getInstanceCount(); i++) {
           addTask(key, i, ScheduleStatus.PENDING, System.currentTimeMillis(), topologyId);

@@ -121,6 +121,17 @@ class AuroraHealthIndicatorTest {
     }
 
     @Override
+    public java.util.List<String> describeUpdate(TopologyKey key, int instanceCount,
+        io.heroncp.heron.Resources perInstance) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public java.util.List<String> describeScale(TopologyKey key, int from, int to) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void killJob(TopologyKey key) {
       throw new UnsupportedOperationException();
     }
