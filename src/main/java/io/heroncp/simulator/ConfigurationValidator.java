@@ -73,6 +73,11 @@ final class ConfigurationValidator {
         && isValidPart(key.getName());
   }
 
+  /** The job key as Aurora writes it in messages: role/environment/name. */
+  static String canonical(JobKey key) {
+    return key.getRole() + "/" + key.getEnvironment() + "/" + key.getName();
+  }
+
   private static boolean isValidPart(String part) {
     return isGoodIdentifier(part) && part.length() <= MAX_IDENTIFIER_LENGTH;
   }

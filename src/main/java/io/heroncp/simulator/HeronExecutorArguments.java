@@ -5,10 +5,7 @@ import io.heroncp.aurora.thrift.Metadata;
 import io.heroncp.aurora.thrift.TaskConfig;
 import io.heroncp.heron.HeronPaths;
 import java.util.Optional;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What a Heron job's container 0 would learn from its {@code heron-executor} command line: the topology name,
@@ -18,7 +15,6 @@ import tools.jackson.databind.json.JsonMapper;
 record HeronExecutorArguments(String topologyName, String topologyId, HeronPaths paths) {
 
   static final String EXECUTOR_PROCESS = "launch_heron_executor";
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
 
   /**
    * The arguments of a task made by this service, or empty for any other task (no Thermos JSON, no
@@ -27,10 +23,7 @@ record HeronExecutorArguments(String topologyName, String topologyId, HeronPaths
    * {@code heron.topology.id} metadata.
    */
   static Optional<HeronExecutorArguments> of(TaskConfig task) {
-    if (task == null || task.getExecutorConfig() == null || task.getExecutorConfig().getData() == null) {
-      return Optional.empty();
-    }
-    String commandLine = commandLine(task.getExecutorConfig().getData());
+    String commandLine = ThermosExecutorData.of(task).map(HeronExecutorArguments::commandLine).orElse(null);
     if (commandLine == null) {
       return Optional.empty();
     }
@@ -50,13 +43,7 @@ record HeronExecutorArguments(String topologyName, String topologyId, HeronPaths
     return Optional.of(new HeronExecutorArguments(name, id, new HeronPaths(root)));
   }
 
-  private static String commandLine(String data) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(data);
-    } catch (JacksonException e) {
-      return null;
-    }
+  private static String commandLine(JsonNode root) {
     for (JsonNode process : root.findParents("cmdline")) {
       if (EXECUTOR_PROCESS.equals(process.path("name").asString(null))) {
         return process.path("cmdline").asString(null);

@@ -33,10 +33,7 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The simulated agent's fetch processes: what Thermos does for every {@code curl <uri> -o <file> && tar zxf <file>}
@@ -48,7 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
  * what {@code tar} then refuses. The messages follow curl's and tar's own wording, plus the URI and the status seen.
  * Thread-safe.
  */
-final class SandboxFetcher {
+final class SandboxFetcher implements AutoCloseable {
 
   /**
    * One fetch process of a task.
@@ -61,15 +58,14 @@ final class SandboxFetcher {
 
   private static final Pattern FETCH =
       Pattern.compile("^\\s*curl\\s+(\\S+)\\s+-o\\s+(\\S+)\\s+&&\\s+tar\\s+zxf\\s+(\\S+)\\s*$");
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  private final HttpClient http;
   /** Closes downloads that outlive the timeout: a blocked read cannot be interrupted otherwise. */
-  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable -> {
+  private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "aurora-simulator-fetch-watchdog");
     thread.setDaemon(true);
     return thread;
   });
-
-  private final HttpClient http;
   private final Duration timeout;
 
   /** @param timeout the longest one download may take, connecting and reading the whole body included */
@@ -86,13 +82,8 @@ final class SandboxFetcher {
    * {@code processes} list; empty when the task has none or its data is not Thermos JSON.
    */
   static List<Fetch> fetches(TaskConfig task) {
-    if (task == null || task.getExecutorConfig() == null || task.getExecutorConfig().getData() == null) {
-      return List.of();
-    }
-    JsonNode root;
-    try {
-      root = JSON.readTree(task.getExecutorConfig().getData());
-    } catch (JacksonException e) {
+    JsonNode root = ThermosExecutorData.of(task).orElse(null);
+    if (root == null) {
       return List.of();
     }
     List<Fetch> fetches = new ArrayList<>();
@@ -176,7 +167,7 @@ final class SandboxFetcher {
     int status = response.statusCode();
     AtomicBoolean timedOut = new AtomicBoolean();
     try (InputStream body = response.body()) {
-      ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+      ScheduledFuture<?> cutOff = watchdog.schedule(() -> {
         timedOut.set(true);
         closeQuietly(body);
       }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -184,7 +175,7 @@ final class SandboxFetcher {
       try {
         failure = untar(body, file, uri.toString());
       } finally {
-        watchdog.cancel(false);
+        cutOff.cancel(false);
       }
       if (timedOut.get()) {
         return Optional.of("curl: (28) Operation timed out after " + timeout.toMillis() + " milliseconds: " + uri);
@@ -196,6 +187,12 @@ final class SandboxFetcher {
     } catch (IOException e) {
       return Optional.of("curl: (56) Failure when receiving data from " + uri + ": " + e.getMessage());
     }
+  }
+
+  /** Stops the watchdog thread; call when no fetch runs any more. Idempotent. */
+  @Override
+  public void close() {
+    watchdog.shutdownNow();
   }
 
   private static void closeQuietly(InputStream in) {

@@ -26,7 +26,7 @@ import java.util.TreeSet;
 
 /**
  * One job update in the simulator: its instructions, its status history and its progress (instances
- * queued and in flight). Not thread-safe: {@link AuroraSimulator} guards it with its own monitor.
+ * queued and in flight). Not thread-safe: guarded by the simulator's lock (see {@link JobUpdater}).
  */
 final class SimulatedJobUpdate {
 

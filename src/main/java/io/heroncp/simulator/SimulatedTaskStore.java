@@ -4,7 +4,9 @@ import io.heroncp.aurora.thrift.AssignedTask;
 import io.heroncp.aurora.thrift.JobConfiguration;
 import io.heroncp.aurora.thrift.JobKey;
 import io.heroncp.aurora.thrift.JobStats;
+import io.heroncp.aurora.thrift.JobSummary;
 import io.heroncp.aurora.thrift.Range;
+import io.heroncp.aurora.thrift.RoleSummary;
 import io.heroncp.aurora.thrift.ScheduleStatus;
 import io.heroncp.aurora.thrift.ScheduledTask;
 import io.heroncp.aurora.thrift.TaskConfig;
@@ -14,18 +16,20 @@ import io.heroncp.aurora.thrift.aurora_apiConstants;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 
 /**
  * The simulator's task table and Aurora's read-side rules over it: {@code TaskQuery} matching, job
  * synthesis and {@code JobStats}. Iteration order is creation order, which is also the order queries
- * return. Not thread-safe: {@link AuroraSimulator} guards it with its own monitor.
+ * return. Not thread-safe: {@link AuroraSimulator} guards it with its lock.
  */
 final class SimulatedTaskStore {
 
@@ -110,6 +114,52 @@ final class SimulatedTaskStore {
       }
     }
     return null;
+  }
+
+  /** Aurora's role summaries: per role, the number of jobs with any task (no cron jobs). */
+  Set<RoleSummary> roleSummaries() {
+    Map<String, Set<JobKey>> jobsByRole = new LinkedHashMap<>();
+    for (ScheduledTask task : tasks.values()) {
+      JobKey job = task.getAssignedTask().getTask().getJob();
+      jobsByRole.computeIfAbsent(job.getRole(), role -> new HashSet<>()).add(job);
+    }
+    Set<RoleSummary> summaries = new LinkedHashSet<>();
+    jobsByRole.forEach((role, jobs) -> summaries.add(new RoleSummary(role, jobs.size(), 0)));
+    return summaries;
+  }
+
+  /** Aurora's job summaries over every task of the role's jobs (every role when null). */
+  Set<JobSummary> jobSummaries(String role) {
+    Set<JobSummary> summaries = new LinkedHashSet<>();
+    byJob(tasks.values(), role).forEach((job, jobTasks) -> summaries.add(new JobSummary()
+        .setJob(jobConfiguration(job, jobTasks))
+        .setStats(jobStats(jobTasks))));
+    return summaries;
+  }
+
+  /** Aurora's {@code getJobs}: the synthesized configuration of each job with active tasks. */
+  Set<JobConfiguration> activeJobConfigurations(String role) {
+    List<ScheduledTask> active = tasks.values().stream()
+        .filter(task -> ACTIVE.contains(task.getStatus()))
+        .collect(Collectors.toList());
+    Set<JobConfiguration> configs = new LinkedHashSet<>();
+    byJob(active, role).forEach((job, jobTasks) -> configs.add(jobConfiguration(job, jobTasks)));
+    return configs;
+  }
+
+  /**
+   * The included active instances of a job grouped by their config, configs in the order of their first such
+   * task (not copies).
+   */
+  Map<TaskConfig, TreeSet<Integer>> activeInstancesByConfig(JobKey job, IntPredicate included) {
+    Map<TaskConfig, TreeSet<Integer>> byConfig = new LinkedHashMap<>();
+    for (ScheduledTask task : active(job)) {
+      int instance = task.getAssignedTask().getInstanceId();
+      if (included.test(instance)) {
+        byConfig.computeIfAbsent(task.getAssignedTask().getTask(), config -> new TreeSet<>()).add(instance);
+      }
+    }
+    return byConfig;
   }
 
   static Map<JobKey, List<ScheduledTask>> byJob(Collection<ScheduledTask> source, String role) {

@@ -3,6 +3,7 @@ package io.heroncp.simulator;
 import io.heroncp.cluster.ClusterProperties;
 import io.heroncp.cluster.ClustersProperties;
 import java.net.URI;
+import java.time.Clock;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +27,10 @@ public class SimulatorConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(SimulatorConfiguration.class);
 
+  /** On the application's {@code Clock} bean when there is one, else on the system clock. */
   @Bean(destroyMethod = "close")
-  AuroraSimulator auroraSimulator(SimulatorProperties properties) {
-    return new AuroraSimulator(properties);
+  AuroraSimulator auroraSimulator(SimulatorProperties properties, ObjectProvider<Clock> clock) {
+    return new AuroraSimulator(properties, clock.getIfAvailable(Clock::systemUTC));
   }
 
   @Bean(initMethod = "start", destroyMethod = "close")

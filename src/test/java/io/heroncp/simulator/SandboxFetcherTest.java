@@ -74,23 +74,24 @@ class SandboxFetcherTest {
 
   @Test
   void eachFailureNamesTheProcessAndWhatCurlOrTarWouldSay() throws Exception {
-    SandboxFetcher fetcher = new SandboxFetcher(Duration.ofSeconds(2));
-    Path good = Files.write(dir.resolve("good.tar.gz"), SimulatedCorePackage.get().bytes());
-    Path text = Files.writeString(dir.resolve("text.tar.gz"), "<html>not found</html>", StandardCharsets.UTF_8);
+    try (SandboxFetcher fetcher = new SandboxFetcher(Duration.ofSeconds(2))) {
+      Path good = Files.write(dir.resolve("good.tar.gz"), SimulatedCorePackage.get().bytes());
+      Path text = Files.writeString(dir.resolve("text.tar.gz"), "<html>not found</html>", StandardCharsets.UTF_8);
 
-    assertThat(fetcher.run(List.of(new Fetch("core", good.toUri().toString(), "c.tar.gz")))).isEmpty();
-    assertThat(fetcher.run(List.of(new Fetch("core", text.toUri().toString(), "c.tar.gz"))))
-        .contains("Process core failed: tar zxf c.tar.gz: gzip: stdin: not in gzip format (" + text.toUri()
-            + " is not a .tar.gz)");
-    assertThat(fetcher.run(List.of(new Fetch("core", "s3://bucket/heron-core.tar.gz", "c.tar.gz"))))
-        .contains("Process core failed: curl: (1) Protocol \"s3\" not supported: s3://bucket/heron-core.tar.gz");
-    assertThat(fetcher.run(List.of(new Fetch("core", "http://bad host/x", "c.tar.gz"))))
-        .contains("Process core failed: curl: (3) URL using bad/illegal format or missing URL: http://bad host/x");
-    // The first failure stops the sequence, as Thermos's sequential task does.
-    assertThat(fetcher.run(List.of(
-        new Fetch("first", dir.resolve("none").toUri().toString(), "a.tar.gz"),
-        new Fetch("second", "s3://never/tried", "b.tar.gz"))))
-        .contains("Process first failed: curl: (37) Couldn't open file " + dir.resolve("none"));
+      assertThat(fetcher.run(List.of(new Fetch("core", good.toUri().toString(), "c.tar.gz")))).isEmpty();
+      assertThat(fetcher.run(List.of(new Fetch("core", text.toUri().toString(), "c.tar.gz"))))
+          .contains("Process core failed: tar zxf c.tar.gz: gzip: stdin: not in gzip format (" + text.toUri()
+              + " is not a .tar.gz)");
+      assertThat(fetcher.run(List.of(new Fetch("core", "s3://bucket/heron-core.tar.gz", "c.tar.gz"))))
+          .contains("Process core failed: curl: (1) Protocol \"s3\" not supported: s3://bucket/heron-core.tar.gz");
+      assertThat(fetcher.run(List.of(new Fetch("core", "http://bad host/x", "c.tar.gz"))))
+          .contains("Process core failed: curl: (3) URL using bad/illegal format or missing URL: http://bad host/x");
+      // The first failure stops the sequence, as Thermos's sequential task does.
+      assertThat(fetcher.run(List.of(
+          new Fetch("first", dir.resolve("none").toUri().toString(), "a.tar.gz"),
+          new Fetch("second", "s3://never/tried", "b.tar.gz"))))
+          .contains("Process first failed: curl: (37) Couldn't open file " + dir.resolve("none"));
+    }
   }
 
   @Test
@@ -115,7 +116,10 @@ class SandboxFetcherTest {
       String uri = "http://127.0.0.1:" + stalling.getAddress().getPort() + "/heron-core.tar.gz";
       long started = System.nanoTime();
 
-      Optional<String> failure = new SandboxFetcher(Duration.ofMillis(500)).run(List.of(new Fetch("core", uri, "c.tar.gz")));
+      Optional<String> failure;
+      try (SandboxFetcher fetcher = new SandboxFetcher(Duration.ofMillis(500))) {
+        failure = fetcher.run(List.of(new Fetch("core", uri, "c.tar.gz")));
+      }
 
       assertThat(failure).contains("Process core failed: curl: (28) Operation timed out after 500 milliseconds: " + uri);
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
