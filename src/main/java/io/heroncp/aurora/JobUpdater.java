@@ -83,11 +83,7 @@ final class JobUpdater {
     JobKey jobKey = job.getKey();
     try {
       SortedSet<Integer> active = tasks.instanceIds(jobKey);
-      if (active.isEmpty()) {
-        throw new ConflictException("Aurora job " + cluster + "/" + JobKeys.path(jobKey)
-            + " has no active instance, so there is nothing to update; submit the topology instead", null);
-      }
-      int groupSize = Math.max(job.getInstanceCount(), active.last() + 1);
+      int groupSize = Math.max(job.getInstanceCount(), active.isEmpty() ? 0 : active.last() + 1);
       JobUpdateRequest update = new JobUpdateRequest()
           .setTaskConfig(job.getTaskConfig())
           .setInstanceCount(job.getInstanceCount())
@@ -101,6 +97,17 @@ final class JobUpdater {
               .setUpdateStrategy(JobUpdateStrategy.queueStrategy(new QueueJobUpdateStrategy(groupSize))));
       String updateId = updateId(update);
       update.setMetadata(Set.of(new Metadata(UPDATE_ID_METADATA, updateId)));
+      if (active.isEmpty()) {
+        // Our own update replaces every instance at once, so a retry can see no active task between a kill and
+        // its replacement: follow that update rather than refuse.
+        JobUpdateKey ours = activeUpdateWithId(jobKey, updateId);
+        if (ours == null) {
+          throw new ConflictException("Aurora job " + cluster + "/" + JobKeys.path(jobKey)
+              + " has no active instance, so there is nothing to update; submit the topology instead", null);
+        }
+        await(jobKey, ours, deadline, timeout);
+        return;
+      }
       JobUpdateKey updateKey = start(jobKey, update, updateId);
       if (updateKey == null) {
         log.info("Aurora job {}/{} is unchanged by the proposed update; nothing to do", cluster,
