@@ -6,7 +6,9 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
+import org.apache.zookeeper.ClientCnxnSocketNetty;
 import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,22 @@ class ZooKeeperConfiguration {
       throws InterruptedException {
     EmbeddedZooKeeper server = embedded.getIfAvailable();
     String connectString = server != null ? server.connectString() : properties.connectString();
+    CuratorFramework client = clientBuilder(properties, connectString).build();
+    client.start();
+    if (!client.blockUntilConnected((int) properties.connectionTimeout().toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      // Keep starting: readiness reports it, mutations answer 503 until the ensemble is back.
+      log.warn("ZooKeeper at {} not reachable within {}; continuing, requests answer 503 until it is",
+          connectString, properties.connectionTimeout());
+    } else {
+      log.info("Connected to ZooKeeper at {} (service root {}, TLS {})", connectString, properties.root(),
+          properties.tls());
+    }
+    return client;
+  }
+
+  /** The service's client settings: timeouts, retries, the digest and its ACLs, TLS. */
+  static CuratorFrameworkFactory.Builder clientBuilder(ZooKeeperProperties properties, String connectString) {
     CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
         .connectString(connectString)
         .sessionTimeoutMs((int) properties.sessionTimeout().toMillis())
@@ -42,17 +60,33 @@ class ZooKeeperConfiguration {
       builder.authorization("digest", properties.digest().getBytes(StandardCharsets.UTF_8))
           .aclProvider(new CreatorAllWorldReadAcl());
     }
-    CuratorFramework client = builder.build();
-    client.start();
-    if (!client.blockUntilConnected((int) properties.connectionTimeout().toMillis(),
-        java.util.concurrent.TimeUnit.MILLISECONDS)) {
-      // Keep starting: readiness reports it, mutations answer 503 until the ensemble is back.
-      log.warn("ZooKeeper at {} not reachable within {}; continuing, requests answer 503 until it is",
-          connectString, properties.connectionTimeout());
-    } else {
-      log.info("Connected to ZooKeeper at {} (service root {})", connectString, properties.root());
+    if (properties.tls().enabled()) {
+      builder.zkClientConfig(tlsClientConfig(properties.tls()));
     }
-    return client;
+    return builder;
+  }
+
+  /** ZooKeeper's own client settings for TLS (per client, not system properties: Aurora's client stays plain). */
+  static ZKClientConfig tlsClientConfig(ZooKeeperProperties.Tls tls) {
+    ZKClientConfig config = new ZKClientConfig();
+    config.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
+    config.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, ClientCnxnSocketNetty.class.getName());
+    store(config, "zookeeper.ssl.keyStore", tls.keyStore());
+    store(config, "zookeeper.ssl.trustStore", tls.trustStore());
+    return config;
+  }
+
+  private static void store(ZKClientConfig config, String prefix, ZooKeeperProperties.Store store) {
+    if (!store.isSet()) {
+      return;
+    }
+    config.setProperty(prefix + ".location", store.location());
+    if (store.password() != null && !store.password().isEmpty()) {
+      config.setProperty(prefix + ".password", store.password());
+    }
+    if (store.type() != null && !store.type().isEmpty()) {
+      config.setProperty(prefix + ".type", store.type().toUpperCase(java.util.Locale.ROOT));
+    }
   }
 
   @Bean(initMethod = "start", destroyMethod = "close")

@@ -1,6 +1,7 @@
 package io.heroncp.zookeeper;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -21,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param operationTimeout the longest a single request waits on ZooKeeper before answering 504
  * @param digest optional {@code user:password} for digest ACLs on every node the service creates; never logged
  * @param embedded the embedded ZooKeeper server of the local default
+ * @param tls TLS to the ensemble's secure client port (off by default)
  */
 @Validated
 @ConfigurationProperties("heroncp.zookeeper")
@@ -35,7 +37,8 @@ public record ZooKeeperProperties(
     @NotNull @DefaultValue("15s") Duration connectionTimeout,
     @NotNull @DefaultValue("10s") Duration operationTimeout,
     @Pattern(regexp = "^$|^[^:]+:.+$", message = "must be user:password") String digest,
-    @Valid @NotNull @DefaultValue Embedded embedded) {
+    @Valid @NotNull @DefaultValue Embedded embedded,
+    @Valid @NotNull @DefaultValue Tls tls) {
 
   /**
    * The embedded ZooKeeper server (real ZooKeeper server code in this JVM) used by the local default.
@@ -49,9 +52,62 @@ public record ZooKeeperProperties(
       @DefaultValue("2181") int port,
       @NotNull @DefaultValue("./data/zookeeper") Path dataDirectory) {}
 
+  /**
+   * TLS to ZooKeeper's secure client port ({@code secureClientPort}, Netty on both sides). The client checks the
+   * server's certificate against the trust store (host name included); the key store is the client's own
+   * certificate, which the server asks for unless its {@code ssl.clientAuth} is {@code none}. Digest ACLs work on
+   * top of it unchanged.
+   *
+   * @param enabled connect over TLS (then {@code trust-store.location} is required)
+   * @param keyStore the client's key and certificate
+   * @param trustStore the certificates the server's is checked against
+   */
+  public record Tls(
+      @DefaultValue("false") boolean enabled,
+      @Valid @NotNull @DefaultValue Store keyStore,
+      @Valid @NotNull @DefaultValue Store trustStore) {
+
+    /** Off: plain TCP. */
+    public static final Tls OFF = new Tls(false, Store.NONE, Store.NONE);
+
+    @AssertTrue(message = "set heroncp.zookeeper.tls.trust-store.location when heroncp.zookeeper.tls.enabled is true")
+    public boolean isTrustStoreSetWhenEnabled() {
+      return !enabled || trustStore.isSet();
+    }
+
+    @Override
+    public String toString() {
+      return enabled ? "on (key store " + keyStore + ", trust store " + trustStore + ")" : "off";
+    }
+  }
+
+  /**
+   * A key or trust store file.
+   *
+   * @param location its path; empty = none
+   * @param password its password; never logged
+   * @param type JKS, PKCS12, PEM or BCFKS; empty = from the file name's extension
+   */
+  public record Store(
+      String location,
+      String password,
+      @Pattern(regexp = "(?i)^$|^(JKS|PKCS12|PEM|BCFKS)$", message = "must be JKS, PKCS12, PEM or BCFKS") String type) {
+
+    public static final Store NONE = new Store(null, null, null);
+
+    public boolean isSet() {
+      return location != null && !location.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return isSet() ? location + (type == null || type.isEmpty() ? "" : " (" + type + ")") : "none";
+    }
+  }
+
   @Override
   public String toString() {
     return "ZooKeeperProperties[connectString=" + connectString + ", root=" + root + ", digest="
-        + (digest == null || digest.isEmpty() ? "none" : "****") + "]";
+        + (digest == null || digest.isEmpty() ? "none" : "****") + ", tls=" + tls + "]";
   }
 }

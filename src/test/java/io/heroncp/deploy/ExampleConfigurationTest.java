@@ -33,6 +33,9 @@ class ExampleConfigurationTest {
     assertThat(config.zookeeper().connectString()).isEqualTo("zk1.example.com:2181,zk2.example.com:2181,zk3.example.com:2181");
     assertThat(config.zookeeper().embedded().enabled()).isFalse();
     assertThat(config.zookeeper().digest()).isEmpty();
+    assertThat(config.zookeeper().tls().enabled()).isFalse();
+    assertThat(config.zookeeper().tls().keyStore().location()).isEqualTo("/etc/heron-controlplane/zookeeper/client.p12");
+    assertThat(config.zookeeper().tls().trustStore().type()).isEqualTo("PKCS12");
     assertThat(config.simulator().enabled()).isFalse();
     assertThat(config.packages().publicBaseUrl()).hasToString("https://heron-controlplane.example.com");
     assertThat(config.operations().historyLimit()).isEqualTo(100);

@@ -111,6 +111,9 @@ class HelmChartTest {
     assertThat(values.get("podSecurityContext").toString()).contains("runAsNonRoot=true", "runAsUser=10001");
     assertThat(values.get("securityContext").toString()).contains("readOnlyRootFilesystem=true",
         "allowPrivilegeEscalation=false");
+    assertThat(deployment).contains("scheme: {{ if .Values.tls.enabled }}HTTPS{{ else }}HTTP{{ end }}",
+        "SERVER_SSL_BUNDLE", "SPRING_SSL_BUNDLE_PEM_SERVER_KEYSTORE_CERTIFICATE", "secretName: {{ .Values.tls.secretName }}",
+        "secretName: {{ .Values.zookeeperTls.secretName }}", "HERONCP_ZOOKEEPER_TLS_KEYSTORE_PASSWORD");
     assertThat(templates()).containsKeys("service.yaml", "configmap.yaml", "secret.yaml", "pdb.yaml",
         "servicemonitor.yaml", "ingress.yaml", "pvc.yaml", "NOTES.txt", "_helpers.tpl");
   }
@@ -132,6 +135,28 @@ class HelmChartTest {
     // A secret from the chart's Secret reaches the record through its placeholder.
     assertThat(ServiceConfiguration.bind(rendered, Map.of("HERONCP_ZOOKEEPER_DIGEST", "heroncp:pw"), Set.of())
         .zookeeper().digest()).isEqualTo("heroncp:pw");
+    // ZooKeeper TLS: off by default, the stores where the chart mounts zookeeperTls.secretName, passwords from it.
+    assertThat(bound.zookeeper().tls().enabled()).isFalse();
+    assertThat(bound.zookeeper().tls().trustStore().location())
+        .isEqualTo("/etc/heron-controlplane-zookeeper-tls/truststore.p12");
+    assertThat(ServiceConfiguration.bind(rendered, Map.of("HERONCP_ZOOKEEPER_TLS_KEYSTORE_PASSWORD", "ks-pw"), Set.of())
+        .zookeeper().tls().keyStore().password()).isEqualTo("ks-pw");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void chartTurnsSecurityOnAndKeepsThePackageUrlSecretOutOfTheConfigMap() throws IOException {
+    Map<String, Object> config = (Map<String, Object>) yaml(CHART.resolve("values.yaml")).get("config");
+    Map<String, Object> security = (Map<String, Object>) ((Map<String, Object>) config.get("heroncp")).get("security");
+    String secret = templates().get("secret.yaml");
+
+    assertThat(security).containsEntry("enabled", true).containsEntry("read-access", "authenticated")
+        .containsEntry("metrics-open", true).containsKeys("tokens", "jwt", "allowed-origins")
+        .containsEntry("package-url-secret", "${HERONCP_SECURITY_PACKAGEURLSECRET}");
+    assertThat(toYaml(config)).doesNotContainPattern("(?i)package-url-secret: [^$]");
+    assertThat(secret).contains("HERONCP_SECURITY_PACKAGEURLSECRET:", "randAlphaNum", "lookup \"v1\" \"Secret\"",
+        "HERONCP_SECURITY_PACKAGEURLPREVIOUSSECRETS:");
+    // TODO(lead): bind config.heroncp.security to SecurityProperties here too (ServiceConfiguration has the list).
   }
 
   @Test

@@ -55,7 +55,8 @@ class LeaderOnlyTasksTest {
 
   private ZooKeeperProperties properties() {
     return new ZooKeeperProperties(server.getConnectString(), "/cp", Duration.ofSeconds(5), Duration.ofSeconds(2),
-        Duration.ofSeconds(2), null, new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")));
+        Duration.ofSeconds(2), null, new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
+        ZooKeeperProperties.Tls.OFF);
   }
 
   @Test

@@ -68,7 +68,8 @@ class OperationStoreTest {
 
   private OperationStore newStore(CuratorFramework c, Clock clock) {
     ZooKeeperProperties properties = new ZooKeeperProperties(server.getConnectString(), "/cp", Duration.ofSeconds(5),
-        Duration.ofSeconds(2), Duration.ofSeconds(2), null, new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")));
+        Duration.ofSeconds(2), Duration.ofSeconds(2), null, new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
+        ZooKeeperProperties.Tls.OFF);
     return new OperationStore(c, properties, JsonMapper.builder().build(), clock, TTL);
   }
 

@@ -66,7 +66,8 @@ class TopologyLocksTest {
 
   private ZooKeeperProperties properties() {
     return new ZooKeeperProperties(server.getConnectString(), "/cp", SESSION_TIMEOUT, Duration.ofSeconds(1),
-        Duration.ofSeconds(1), null, new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")));
+        Duration.ofSeconds(1), null, new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
+        ZooKeeperProperties.Tls.OFF);
   }
 
   @Test

@@ -56,7 +56,8 @@ class TopologyStoreTest {
 
   private TopologyStore newStore(CuratorFramework c) throws InterruptedException {
     ZooKeeperProperties properties = new ZooKeeperProperties(server.getConnectString(), "/cp", Duration.ofSeconds(5),
-        Duration.ofSeconds(2), Duration.ofSeconds(2), null, new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")));
+        Duration.ofSeconds(2), Duration.ofSeconds(2), null, new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
+        ZooKeeperProperties.Tls.OFF);
     TopologyStore s = new TopologyStore(c, properties, JsonMapper.builder().build());
     s.start();
     return s;
