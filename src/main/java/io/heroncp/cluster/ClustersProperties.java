@@ -10,6 +10,10 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The clusters this service manages ({@code heroncp.clusters.<name>.*}), plus an optional Aurora
  * {@code clusters.json} whose entries supply scheduler discovery for clusters of the same name.
+ *
+ * @param clusters the Aurora clusters this service manages, by name (the Aurora and the Heron cluster name)
+ * @param auroraClustersJson an Aurora {@code clusters.json} whose entry of the same name supplies scheduler
+ *     discovery to a cluster that configures none itself; it adds no clusters
  */
 @Validated
 @ConfigurationProperties("heroncp")

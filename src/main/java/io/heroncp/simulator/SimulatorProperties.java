@@ -12,20 +12,20 @@ import org.springframework.validation.annotation.Validated;
  * The built-in Aurora scheduler simulator ({@code heroncp.simulator.*}): a scheduler that speaks Aurora's
  * Thrift API on its own HTTP port, for the local default and for tests.
  *
- * @param enabled start it
+ * @param enabled start the simulator and announce it as Aurora's leader in the service's ZooKeeper
  * @param clusterName the cluster name it reports in {@code ServerInfo}
  * @param host the address it listens on and announces
  * @param port its HTTP port (0 = a free port); the Thrift endpoint is {@code http://host:port/api}
  * @param zookeeperPath the serverset path it announces its leadership under, in the service's ZooKeeper
- * @param allowedEnvironments its {@code -allowed_job_environments}
+ * @param allowedEnvironments the environments it accepts, as Aurora's {@code -allowed_job_environments}
  * @param pendingDelay how long a task stays PENDING before ASSIGNED
  * @param assignedDelay how long ASSIGNED lasts before STARTING
  * @param startingDelay how long STARTING lasts before RUNNING
  * @param killingDelay how long KILLING lasts before KILLED
- * @param standbyPort when &gt; 0, also run a standby scheduler on this port that answers 307 to the leader
+ * @param standbyPort when above 0, also run a standby scheduler on this port that answers 307 to the leader
  * @param username when set (with password), require HTTP basic credentials for mutating calls, as Aurora's
  *     BASIC mechanism does
- * @param password see username; never logged
+ * @param password the HTTP basic password that goes with {@code username}; never logged
  * @param topologyManagerPort the HTTP port of the local topology-manager stand-in ({@link TopologyManagerStandIn}),
  *     which answers Heron's TManager controller calls ({@code /activate}, {@code /deactivate},
  *     {@code /runtime_config/update}) for every topology the simulator runs; 0 (the default) = a free port. It is

@@ -48,9 +48,9 @@ class LifecycleConfiguration {
   @Bean
   OperationRunner operationRunner(TopologyStore topologies, OperationStore operations, TopologyLocks locks,
       OperationsProperties properties, ExecutorService backgroundOperations, ObjectProvider<OperationHooks> hooks,
-      ObjectProvider<OperationRunner.OperationListener> listener) {
+      ObjectProvider<OperationRunner.OperationListener> listener, Clock clock) {
     return new OperationRunner(topologies, operations, locks, properties.lockWait(), backgroundOperations,
-        hooks.getIfAvailable(() -> OperationHooks.NONE), Clock.systemUTC(),
+        hooks.getIfAvailable(() -> OperationHooks.NONE), clock,
         listener.getIfAvailable(() -> (operation, nanos) -> { }));
   }
 
@@ -58,10 +58,10 @@ class LifecycleConfiguration {
   TopologyLifecycle topologyLifecycle(ClusterRegistry clusters, DefinitionReader definitions,
       RoundRobinPacking packing, SchedulerDirectory schedulers, TopologyStore store, PackageStore packages,
       TopologyPackageBuilder packageBuilder, CuratorFramework curator, PackageStoreProperties packageProperties,
-      OperationRunner runner) {
+      OperationRunner runner, Clock clock) {
     return new TopologyLifecycle(clusters, definitions, packing, schedulers, store, packages, packageBuilder,
         curator.getZookeeperClient().getCurrentConnectionString(), packageProperties.maxUploadSize().toBytes(),
-        runner, Clock.systemUTC());
+        runner, clock);
   }
 
   @Bean
@@ -75,9 +75,10 @@ class LifecycleConfiguration {
   @Bean
   Reconciler reconciler(TopologyStore topologies, OperationStore operations, TopologyLocks locks,
       SchedulerDirectory schedulers, TopologyManagerClient topologyManager, ClusterRegistry clusters,
-      TopologyLifecycle lifecycle, OperationsProperties properties, ObjectProvider<Reconciler.Listener> listener) {
+      TopologyLifecycle lifecycle, OperationsProperties properties, ObjectProvider<Reconciler.Listener> listener,
+      Clock clock) {
     return new Reconciler(topologies, operations, locks, schedulers, topologyManager, clusters, lifecycle,
-        properties.reconcileAfter(), Clock.systemUTC(), listener.getIfAvailable(() -> new Reconciler.Listener() {
+        properties.reconcileAfter(), clock, listener.getIfAvailable(() -> new Reconciler.Listener() {
           @Override
           public void ran() { }
 

@@ -17,8 +17,8 @@ class OperationsConfiguration {
 
   @Bean
   OperationStore operationStore(CuratorFramework client, ZooKeeperProperties zookeeper, OperationsProperties operations,
-      JsonMapper jsonMapper) {
-    return new OperationStore(client, zookeeper, jsonMapper, Clock.systemUTC(), operations.idempotencyTtl());
+      JsonMapper jsonMapper, Clock clock) {
+    return new OperationStore(client, zookeeper, jsonMapper, clock, operations.idempotencyTtl());
   }
 
   @Bean

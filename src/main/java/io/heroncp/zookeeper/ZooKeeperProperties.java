@@ -17,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param connectString the ensemble, {@code host:port[,host:port...]}
  * @param root the znode under which the service keeps its own records (Heron's state lives under each
  *     cluster's {@code heron-root})
- * @param sessionTimeout ZooKeeper session timeout
+ * @param sessionTimeout the ZooKeeper session timeout: how long the ensemble keeps this replica's session (its
+ *     locks and leadership) after the connection is lost
  * @param connectionTimeout how long to wait for a connection before a call fails
  * @param operationTimeout the longest a single request waits on ZooKeeper before answering 504
  * @param digest optional {@code user:password} for digest ACLs on every node the service creates; never logged
@@ -43,8 +44,8 @@ public record ZooKeeperProperties(
   /**
    * The embedded ZooKeeper server (real ZooKeeper server code in this JVM) used by the local default.
    *
-   * @param enabled start it before connecting
-   * @param port client port on 127.0.0.1
+   * @param enabled start the embedded server before connecting
+   * @param port its client port on 127.0.0.1
    * @param dataDirectory where it keeps its snapshots and logs
    */
   public record Embedded(

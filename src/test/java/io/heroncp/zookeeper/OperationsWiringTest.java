@@ -6,6 +6,7 @@ import io.heroncp.support.ServiceTest;
 import io.heroncp.topology.Operation;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyState;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 
 /** The beans as the service wires them: the application's JSON mapper, ZooKeeper client and defaults. */
 class OperationsWiringTest extends ServiceTest {
@@ -25,6 +27,15 @@ class OperationsWiringTest extends ServiceTest {
 
   @Autowired
   LeaderOnlyTasks leaderOnlyTasks;
+
+  @Autowired
+  ApplicationContext context;
+
+  @Test
+  void theServiceReadsTheTimeFromOneClockBean() {
+    assertThat(context.getBeansOfType(Clock.class)).containsOnlyKeys("clock");
+    assertThat(context.getBean(Clock.class).getZone()).isEqualTo(java.time.ZoneOffset.UTC);
+  }
 
   @Test
   void anOperationRoundTripsThroughTheServicesMapperAndTheLockIsUsable() {
