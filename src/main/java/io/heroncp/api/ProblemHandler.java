@@ -44,8 +44,10 @@ class ProblemHandler {
       response.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfterSeconds()));
     }
     if (e instanceof io.heroncp.problems.ForbiddenException) {
-      AUDIT.info("refused remote={} verb={} path={} outcome=FORBIDDEN detail={}", request.getRemoteAddr(),
-          request.getMethod(), request.getRequestURI(), e.getMessage());
+      AUDIT.info("refused principal={} roles={} remote={} verb={} path={} outcome=FORBIDDEN detail={}",
+          request.getUserPrincipal() == null ? "anonymous" : request.getUserPrincipal().getName(),
+          org.slf4j.MDC.get("roles"), request.getRemoteAddr(), request.getMethod(), request.getRequestURI(),
+          e.getMessage());
     }
     if (e.status() >= 500) {
       log.warn("{} {} answered {}: {}", request.getMethod(), request.getRequestURI(), e.status(), e.getMessage());

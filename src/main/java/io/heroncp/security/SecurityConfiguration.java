@@ -5,7 +5,9 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -119,6 +121,13 @@ class SecurityConfiguration {
       }
       return tokens.authenticate(token);
     };
+  }
+
+  /** Health details for admins only once secured (a post-processor: it must see the bound properties). */
+  @Bean
+  static BeanPostProcessor healthDetailsForAdmins(Environment environment) {
+    boolean enabled = environment.getProperty("heroncp.security.enabled", Boolean.class, false);
+    return enabled ? new HealthDetailsForAdmins() : new BeanPostProcessor() {};
   }
 
   @Bean
