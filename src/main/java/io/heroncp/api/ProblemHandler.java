@@ -32,6 +32,7 @@ class ProblemHandler {
 
   static final String TYPE_PREFIX = "urn:heron-controlplane:problem:";
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+  private static final Logger AUDIT = LoggerFactory.getLogger("io.heroncp.audit");
 
   @ExceptionHandler(ControlPlaneException.class)
   ResponseEntity<ProblemDetail> controlPlane(ControlPlaneException e, HttpServletRequest request) {
@@ -41,6 +42,12 @@ class ProblemHandler {
     }
     if (e instanceof io.heroncp.problems.BusyException busy) {
       response.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfterSeconds()));
+    }
+    if (e instanceof io.heroncp.problems.ForbiddenException) {
+      AUDIT.info("refused principal={} roles={} remote={} verb={} path={} outcome=FORBIDDEN detail={}",
+          request.getUserPrincipal() == null ? "anonymous" : request.getUserPrincipal().getName(),
+          org.slf4j.MDC.get("roles"), request.getRemoteAddr(), request.getMethod(), request.getRequestURI(),
+          e.getMessage());
     }
     if (e.status() >= 500) {
       log.warn("{} {} answered {}: {}", request.getMethod(), request.getRequestURI(), e.status(), e.getMessage());

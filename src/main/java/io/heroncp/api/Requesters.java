@@ -2,6 +2,7 @@ package io.heroncp.api;
 
 import io.heroncp.topology.OperationRequest;
 import io.heroncp.topology.OperationResult;
+import io.heroncp.topology.Requester;
 import io.heroncp.topology.TopologyKey;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -14,13 +15,13 @@ final class Requesters {
 
   private Requesters() {}
 
-  /** The authenticated user, else the {@code user} form field, else {@code anonymous}. */
-  static String of(HttpServletRequest request) {
-    if (request.getUserPrincipal() != null) {
-      return request.getUserPrincipal().getName();
-    }
-    String user = request.getParameter("user");
-    return user == null || user.isBlank() ? "anonymous" : user;
+  /**
+   * The name recorded as the requester: the principal when security is on (a {@code user} field naming someone
+   * else is 403 unless the principal is admin), else the {@code user} form field or {@code anonymous}.
+   */
+  static String of(Requester requester, HttpServletRequest request, String verb) {
+    requester.submitUser(request.getParameter("user"), verb);
+    return requester.name();
   }
 
   /** The idempotency scope: method and path. */
@@ -28,10 +29,10 @@ final class Requesters {
     return request.getMethod() + "\n" + request.getRequestURI();
   }
 
-  static OperationRequest operation(HttpServletRequest request, TopologyKey key) {
+  static OperationRequest operation(Requester requester, HttpServletRequest request, TopologyKey key, String verb) {
     String prefer = request.getHeader("Prefer");
     boolean async = prefer != null && prefer.toLowerCase(Locale.ROOT).contains("respond-async");
-    return new OperationRequest(key, of(request), blankToNull(request.getHeader("Idempotency-Key")), scope(request),
+    return new OperationRequest(key, of(requester, request, verb), blankToNull(request.getHeader("Idempotency-Key")), scope(request),
         blankToNull(request.getHeader("If-Match")), async);
   }
 

@@ -8,6 +8,7 @@ import io.heroncp.topology.TopologyLifecycle.Page;
 import io.heroncp.topology.TopologyRecord;
 import io.heroncp.topology.TopologyState;
 import io.heroncp.topology.OperationResult;
+import io.heroncp.topology.Requester;
 import io.heroncp.topology.Upload;
 import jakarta.servlet.http.HttpServletRequest;
 import io.heroncp.problems.InvalidFieldException;
@@ -57,7 +58,7 @@ class TopologyController {
   }
 
   @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-  ResponseEntity<?> submit(MultipartHttpServletRequest request,
+  ResponseEntity<?> submit(MultipartHttpServletRequest request, Requester requester,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
     if (request.getMultiFileMap().isEmpty() && request.getParameterMap().isEmpty() && request.getContentLengthLong() != 0) {
       throw new MalformedRequestException("The multipart/form-data body has no parts: check that the body uses the "
@@ -87,13 +88,16 @@ class TopologyController {
         overrides.put(key, values[values.length - 1]);
       }
     });
+    // Before anything is stored or sent: the role, then who the job runs as (403 otherwise).
+    requester.requireMayActAs(request.getParameter("cluster"), request.getParameter("role"), "submit");
+    String user = requester.submitUser(blankToNull(request.getParameter("user")), "submit");
     boolean dryRun = request.getParameter("dry_run") != null && !"false".equalsIgnoreCase(request.getParameter("dry_run"));
     SubmitCommand command = new SubmitCommand(
         request.getParameter("name"),
         request.getParameter("cluster"),
         request.getParameter("role"),
         blankToNull(request.getParameter("environment")),
-        blankToNull(request.getParameter("user")),
+        user,
         upload(definition),
         upload(topology),
         dryRun,
@@ -103,7 +107,7 @@ class TopologyController {
       DryRun rendering = lifecycle.dryRun(command);
       return ResponseEntity.ok(TopologyViews.dryRun(rendering));
     }
-    OperationResult result = lifecycle.submit(command, Requesters.of(request), idempotencyKey,
+    OperationResult result = lifecycle.submit(command, requester.name(), idempotencyKey,
         Requesters.scope(request));
     TopologyRecord record = result.record();
     if (record == null) {
@@ -166,9 +170,10 @@ class TopologyController {
 
   @DeleteMapping("/{cluster}/{role}/{environment}/{name}")
   ResponseEntity<Map<String, Object>> kill(@PathVariable String cluster, @PathVariable String role,
-      @PathVariable String environment, @PathVariable String name, HttpServletRequest request) {
-    OperationResult result = lifecycle.kill(Requesters.operation(request,
-        new TopologyKey(cluster, role, environment, name)));
+      @PathVariable String environment, @PathVariable String name, Requester requester,
+      HttpServletRequest request) {
+    OperationResult result = lifecycle.kill(Requesters.operation(requester, request,
+        new TopologyKey(cluster, role, environment, name), "kill"));
     return Requesters.answer(result, name + " killed");
   }
 

@@ -3,6 +3,7 @@ package io.heroncp.api;
 import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.problems.NotFoundException;
 import io.heroncp.topology.Operation;
+import io.heroncp.topology.Requester;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyVerbs;
 import io.heroncp.topology.TopologyVerbs.UpdatePlan;
@@ -38,22 +39,25 @@ class TopologyVerbController {
 
   @PostMapping(TOPOLOGY + "/activate")
   ResponseEntity<Map<String, Object>> activate(@PathVariable String cluster, @PathVariable String role,
-      @PathVariable String environment, @PathVariable String name, HttpServletRequest request) {
+      @PathVariable String environment, @PathVariable String name, Requester requester,
+      HttpServletRequest request) {
     TopologyKey key = new TopologyKey(cluster, role, environment, name);
-    return Requesters.answer(verbs.activate(Requesters.operation(request, key)), name + " activated");
+    return Requesters.answer(verbs.activate(Requesters.operation(requester, request, key, "activate")), name + " activated");
   }
 
   @PostMapping(TOPOLOGY + "/deactivate")
   ResponseEntity<Map<String, Object>> deactivate(@PathVariable String cluster, @PathVariable String role,
-      @PathVariable String environment, @PathVariable String name, HttpServletRequest request) {
+      @PathVariable String environment, @PathVariable String name, Requester requester,
+      HttpServletRequest request) {
     TopologyKey key = new TopologyKey(cluster, role, environment, name);
-    return Requesters.answer(verbs.deactivate(Requesters.operation(request, key)), name + " deactivated");
+    return Requesters.answer(verbs.deactivate(Requesters.operation(requester, request, key, "deactivate")), name + " deactivated");
   }
 
   @PostMapping(TOPOLOGY + "/restart")
   ResponseEntity<Map<String, Object>> restart(@PathVariable String cluster, @PathVariable String role,
       @PathVariable String environment, @PathVariable String name,
-      @RequestParam(name = "container_id", required = false) String containerId, HttpServletRequest request) {
+      @RequestParam(name = "container_id", required = false) String containerId, Requester requester,
+      HttpServletRequest request) {
     TopologyKey key = new TopologyKey(cluster, role, environment, name);
     Integer container = null;
     if (containerId != null && !containerId.isBlank()) {
@@ -63,7 +67,7 @@ class TopologyVerbController {
         throw new InvalidFieldException("container_id must be an integer (-1 for all containers)", "container_id");
       }
     }
-    return Requesters.answer(verbs.restart(Requesters.operation(request, key), container), name + " restarted");
+    return Requesters.answer(verbs.restart(Requesters.operation(requester, request, key, "restart"), container), name + " restarted");
   }
 
   @PostMapping(TOPOLOGY + "/update")
@@ -74,7 +78,7 @@ class TopologyVerbController {
       @RequestParam(name = "runtime_config", required = false) List<String> runtimeConfig,
       @RequestParam(name = "dry_run", required = false) String dryRun,
       @RequestParam(name = "dry_run_format", required = false) String dryRunFormat,
-      HttpServletRequest request) {
+      Requester requester, HttpServletRequest request) {
     TopologyKey key = new TopologyKey(cluster, role, environment, name);
     Integer containers = null;
     if (containerNumber != null && !containerNumber.isEmpty()) {
@@ -95,7 +99,7 @@ class TopologyVerbController {
     if (update.dryRun()) {
       return ResponseEntity.ok(dryRunView(verbs.planUpdate(key, update)));
     }
-    return Requesters.answer(verbs.update(Requesters.operation(request, key), update), name + " updated");
+    return Requesters.answer(verbs.update(Requesters.operation(requester, request, key, "update"), update), name + " updated");
   }
 
   @GetMapping(TOPOLOGY + "/history")

@@ -15,6 +15,7 @@ public final class Problems {
       case "invalid-field" -> new InvalidFieldException(message);
       case "conflict" -> new ConflictException(message);
       case "not-found" -> new NotFoundException(message);
+      case "forbidden" -> new ForbiddenException(message);
       case "payload-too-large" -> new PayloadTooLargeException(message);
       case "precondition-failed" -> new PreconditionFailedException(message);
       case "dependency-unavailable" -> new DependencyUnavailableException(message);

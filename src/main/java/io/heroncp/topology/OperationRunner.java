@@ -42,6 +42,8 @@ import org.slf4j.MDC;
 public class OperationRunner {
 
   private static final Logger log = LoggerFactory.getLogger(OperationRunner.class);
+  /** One line per operation: who (principal, the roles it holds, remote address), what, and how it ended. */
+  private static final Logger audit = LoggerFactory.getLogger("io.heroncp.audit");
 
   /** The verb's own work, done under the lock after the intent is recorded. */
   @FunctionalInterface
@@ -90,12 +92,18 @@ public class OperationRunner {
       return execute(request, verb, parameters, work, null);
     }
     CompletableFuture<Operation> begun = new CompletableFuture<>();
+    Map<String, String> caller = MDC.getCopyOfContextMap();
     try {
       background.execute(() -> {
+        if (caller != null) {
+          MDC.setContextMap(caller);
+        }
         try {
           execute(request, verb, parameters, work, begun);
         } catch (RuntimeException | Error e) {
           begun.completeExceptionally(e);
+        } finally {
+          MDC.clear();
         }
       });
     } catch (RejectedExecutionException e) {
@@ -183,8 +191,9 @@ public class OperationRunner {
 
   private void finish(Operation.Verb verb, TopologyKey key, Operation operation, long started) {
     if (operation != null) {
-      log.info("{} topology={} operation={} outcome={} durationMs={}", verb.name().toLowerCase(), key.path(),
-          operation.id(), operation.outcome(), (System.nanoTime() - started) / 1_000_000);
+      audit.info("{} principal={} roles={} remote={} topology={} operation={} outcome={} durationMs={}",
+          verb.name().toLowerCase(), operation.requester(), orUnknown(MDC.get("roles")), orUnknown(MDC.get("remote")),
+          key.path(), operation.id(), operation.outcome(), (System.nanoTime() - started) / 1_000_000);
       if (operation.ended()) {
         listener.finished(operation, System.nanoTime() - started);
       }
@@ -271,6 +280,10 @@ public class OperationRunner {
     }
     TopologyRecord record = topologies.find(earlier.key()).orElse(null);
     return new OperationResult(earlier, record, false, true);
+  }
+
+  private static String orUnknown(String value) {
+    return value == null ? "-" : value;
   }
 
   private static boolean matches(String ifMatch, TopologyRecord record) {

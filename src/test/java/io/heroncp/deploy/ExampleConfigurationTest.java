@@ -14,13 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import io.heroncp.security.SecurityProperties;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 
 /** The examples under config/ are valid: they bind to the service's records and pass the cluster checks. */
 class ExampleConfigurationTest {
 
   private static final Path PRODUCTION = Path.of("config/production.yaml");
-  private static final Map<String, String> ENVIRONMENT = Map.of("AURORA_US_WEST_PASSWORD", "not-a-real-password");
+  private static final Map<String, String> ENVIRONMENT = Map.of("AURORA_US_WEST_PASSWORD", "not-a-real-password",
+      "HERONCP_PACKAGE_URL_SECRET", "0123456789abcdef0123456789abcdef");
 
   private static ServiceConfiguration production() throws IOException {
     return ServiceConfiguration.bind(Files.readString(PRODUCTION), ENVIRONMENT, Set.of());
@@ -40,6 +42,15 @@ class ExampleConfigurationTest {
     assertThat(config.packages().publicBaseUrl()).hasToString("https://heron-controlplane.example.com");
     assertThat(config.operations().historyLimit()).isEqualTo(100);
     assertThat(config.operations().idempotencyTtl()).isEqualTo(java.time.Duration.ofHours(24));
+    assertThat(config.security().enabled()).isTrue();
+    assertThat(config.security().readAccess()).isEqualTo(SecurityProperties.ReadAccess.AUTHENTICATED);
+    assertThat(config.security().metricsOpen()).isTrue();
+    assertThat(config.security().tokens()).containsOnlyKeys("deploy-bot");
+    assertThat(config.security().tokens().get("deploy-bot").roles()).containsExactly("etl");
+    assertThat(config.security().jwt().rolesClaim()).isEqualTo("groups");
+    assertThat(config.security().jwt().rolePrefix()).isEqualTo("aurora-");
+    assertThat(config.security().packageUrlSecret()).isEqualTo("0123456789abcdef0123456789abcdef");
+    assertThat(config.keys()).contains("spring.security.oauth2.resourceserver.jwt.issuer-uri");
     assertThat(config.registry().all()).containsOnlyKeys("us-west", "us-east");
     ClusterProperties west = config.registry().require("us-west");
     assertThat(west.scheduler().password()).isEqualTo("not-a-real-password");
@@ -59,8 +70,23 @@ class ExampleConfigurationTest {
 
   @Test
   void productionYamlNeedsTheAuroraPasswordFromTheEnvironment() {
-    assertThatThrownBy(() -> ServiceConfiguration.bind(Files.readString(PRODUCTION), Map.of(), Set.of()))
+    assertThatThrownBy(() -> ServiceConfiguration.bind(Files.readString(PRODUCTION),
+        Map.of("HERONCP_PACKAGE_URL_SECRET", "0123456789abcdef0123456789abcdef"), Set.of()))
         .hasStackTraceContaining("AURORA_US_WEST_PASSWORD");
+  }
+
+  @Test
+  void productionYamlNeedsThePackageUrlSecretFromTheEnvironment() {
+    assertThatThrownBy(() -> ServiceConfiguration.bind(Files.readString(PRODUCTION),
+        Map.of("AURORA_US_WEST_PASSWORD", "x"), Set.of()))
+        .hasStackTraceContaining("HERONCP_PACKAGE_URL_SECRET");
+  }
+
+  @Test
+  void securityOnWithAShortPackageUrlSecretFailsNamingTheSetting() {
+    assertThatThrownBy(() -> ServiceConfiguration.bind(Files.readString(PRODUCTION),
+        Map.of("AURORA_US_WEST_PASSWORD", "x", "HERONCP_PACKAGE_URL_SECRET", "too-short"), Set.of()))
+        .hasStackTraceContaining("heroncp.security.package-url-secret must be set (at least 32 characters)");
   }
 
   @Test

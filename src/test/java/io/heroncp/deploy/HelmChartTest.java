@@ -152,11 +152,18 @@ class HelmChartTest {
 
     assertThat(security).containsEntry("enabled", true).containsEntry("read-access", "authenticated")
         .containsEntry("metrics-open", true).containsKeys("tokens", "jwt", "allowed-origins")
-        .containsEntry("package-url-secret", "${HERONCP_SECURITY_PACKAGEURLSECRET}");
+        .containsEntry("package-url-secret", "${HERONCP_PACKAGE_URL_SECRET}");
     assertThat(toYaml(config)).doesNotContainPattern("(?i)package-url-secret: [^$]");
-    assertThat(secret).contains("HERONCP_SECURITY_PACKAGEURLSECRET:", "randAlphaNum", "lookup \"v1\" \"Secret\"",
-        "HERONCP_SECURITY_PACKAGEURLPREVIOUSSECRETS:");
-    // TODO(lead): bind config.heroncp.security to SecurityProperties here too (ServiceConfiguration has the list).
+    assertThat(secret).contains("HERONCP_PACKAGE_URL_SECRET:", "randAlphaNum", "lookup \"v1\" \"Secret\"",
+        "HERONCP_PACKAGE_URL_PREVIOUS_SECRETS:");
+    // Bound as the service binds it: the secrets arrive from the Secret's variables, nothing else is needed.
+    ServiceConfiguration bound = ServiceConfiguration.bind(toYaml(config), Map.of(
+        "HERONCP_PACKAGE_URL_SECRET", "0123456789abcdef0123456789abcdef",
+        "HERONCP_PACKAGE_URL_PREVIOUS_SECRETS", "fedcba9876543210fedcba9876543210"), Set.of());
+    assertThat(bound.security().enabled()).isTrue();
+    assertThat(bound.security().packageUrlSecret()).isEqualTo("0123456789abcdef0123456789abcdef");
+    assertThat(bound.security().packageUrlPreviousSecrets()).containsExactly("fedcba9876543210fedcba9876543210");
+    assertThat(bound.security().tokens()).isEmpty();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.heroncp.deploy;
 import io.heroncp.cluster.ClusterRegistry;
 import io.heroncp.cluster.ClustersProperties;
 import io.heroncp.packages.PackageStoreProperties;
+import io.heroncp.security.SecurityProperties;
 import io.heroncp.simulator.SimulatorProperties;
 import io.heroncp.zookeeper.OperationsProperties;
 import io.heroncp.zookeeper.ZooKeeperProperties;
@@ -40,14 +41,12 @@ record ServiceConfiguration(
     PackageStoreProperties packages,
     SimulatorProperties simulator,
     OperationsProperties operations,
+    SecurityProperties security,
     ClustersProperties clusters,
     ClusterRegistry registry) {
 
-  // TODO(lead): bind heroncp.security to io.heroncp.security.SecurityProperties at merge (enabled, tokens, jwt,
-  // read-access, metrics-open, allowed-origins, package-url-secret, package-url-previous-secrets); until then the
-  // section is only allowed, not checked.
-  private static final Set<String> HERONCP_SECTIONS = Set.of("zookeeper", "packages", "simulator", "operations",
-      "clusters", "aurora-clusters-json", "security");
+  private static final Set<String> HERONCP_SECTIONS =
+      Set.of("zookeeper", "packages", "simulator", "operations", "security", "clusters", "aurora-clusters-json");
 
   /** Every flattened key of a YAML document, as Spring Boot reads it. */
   static List<String> keys(String yaml) {
@@ -83,6 +82,7 @@ record ServiceConfiguration(
     PackageStoreProperties packages = bind(binder, "heroncp.packages", PackageStoreProperties.class);
     SimulatorProperties simulator = bind(binder, "heroncp.simulator", SimulatorProperties.class);
     OperationsProperties operations = bind(binder, "heroncp.operations", OperationsProperties.class);
+    SecurityProperties security = bind(binder, "heroncp.security", SecurityProperties.class);
     // ClustersProperties lives at heroncp itself: bind it from the clusters' keys only, so the other sections do not
     // count as unbound.
     List<ConfigurationPropertySource> clusterSources = new ArrayList<>();
@@ -90,7 +90,7 @@ record ServiceConfiguration(
     Binder clusterBinder = new Binder(clusterSources,
         value -> value instanceof String text ? placeholders.replacePlaceholders(text, environment::get) : value);
     ClustersProperties clusters = bind(clusterBinder, "heroncp", ClustersProperties.class);
-    return new ServiceConfiguration(keys, zookeeper, packages, simulator, operations, clusters,
+    return new ServiceConfiguration(keys, zookeeper, packages, simulator, operations, security, clusters,
         new ClusterRegistry(clusters.clusters(), discoveredElsewhere));
   }
 

@@ -1,0 +1,96 @@
+package io.heroncp.security;
+
+import io.heroncp.topology.Requester;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authorization.AuthorizationDeniedException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The security chain's answers: 401 (with {@code WWW-Authenticate: Bearer}, RFC 6750) and 403, both
+ * {@code application/problem+json} in the shape of {@code api.ProblemHandler}, each with one audit line.
+ */
+final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
+
+  static final Logger AUDIT = LoggerFactory.getLogger("io.heroncp.audit");
+  private static final String TYPE_PREFIX = "urn:heron-controlplane:problem:";
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @Override
+  public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+      throws IOException {
+    String challenge = "Bearer realm=\"heron-controlplane\"";
+    String detail = "This endpoint needs credentials: send 'Authorization: Bearer <token>' with an API token or a "
+        + "JWT from the organisation's identity provider (heron-cli: set HERON_TOKEN)";
+    if (e instanceof OAuth2AuthenticationException oauth && request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
+      String description = oauth.getError().getDescription() == null ? "The bearer token was refused"
+          : oauth.getError().getDescription();
+      description = description.replace('"', '\'').replace('\\', '/');
+      challenge += ", error=\"invalid_token\", error_description=\"" + description + "\"";
+      detail = "The bearer token was refused: " + description + "; send a valid API token or an unexpired JWT "
+          + "of the configured issuer and audience";
+    }
+    audit(request, null, "UNAUTHORIZED");
+    response.setHeader(HttpHeaders.WWW_AUTHENTICATE, challenge);
+    write(response, request, 401, "unauthorized", "Unauthorized", detail);
+  }
+
+  @Override
+  public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+      throws IOException {
+    Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+    Requester requester = AuroraRoles.requester(authentication);
+    String detail;
+    if (e instanceof AuthorizationDeniedException denied && denied.getAuthorizationResult() instanceof RoleDecision decision) {
+      detail = decision.message();
+    } else {
+      String name = authentication == null ? Requester.ANONYMOUS : authentication.getName();
+      detail = name + " may not " + request.getMethod() + " " + request.getRequestURI() + ": it needs role * (admin)"
+          + (requester == null ? "" : "; its roles are " + requester.roles().stream().sorted().toList());
+    }
+    audit(request, requester, "FORBIDDEN");
+    write(response, request, 403, "forbidden", "Forbidden", detail);
+  }
+
+  /** One audit line for a request refused before it reached a controller. */
+  static void audit(HttpServletRequest request, Requester requester, String outcome) {
+    AUDIT.info("refused principal={} roles={} remote={} verb={} path={} outcome={}",
+        requester == null ? Requester.ANONYMOUS : requester.name(),
+        requester == null ? "[]" : rolesOf(requester), request.getRemoteAddr(), request.getMethod(),
+        request.getRequestURI(), outcome);
+  }
+
+  static String rolesOf(Requester requester) {
+    return requester.admin() ? "[*]" : requester.roles().stream().sorted().toList().toString();
+  }
+
+  static void write(HttpServletResponse response, HttpServletRequest request, int status, String type, String title,
+      String detail) throws IOException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", TYPE_PREFIX + type);
+    body.put("title", title);
+    body.put("status", status);
+    body.put("detail", detail);
+    body.put("instance", request.getRequestURI());
+    body.put("message", detail);
+    response.setStatus(status);
+    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+    response.getWriter().write(JSON.writeValueAsString(body));
+  }
+}

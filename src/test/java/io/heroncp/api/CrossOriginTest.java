@@ -1,0 +1,51 @@
+package io.heroncp.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heroncp.heron.HeronDefinitions;
+import io.heroncp.support.Multipart;
+import io.heroncp.support.ServiceTest;
+import io.heroncp.support.SharedZooKeeper;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/**
+ * In the open local mode too, a browser page of another origin cannot drive the API (a cross-site "simple" form
+ * POST to 127.0.0.1:8080 would otherwise submit or kill topologies); CLIs, which send no Origin, are unaffected.
+ */
+class CrossOriginTest extends ServiceTest {
+
+  @Test
+  void aPostFromAnotherOriginIsRefusedAndChangesNothing() throws Exception {
+    Multipart form = new Multipart().field("name", "EvilOrigin1").field("cluster", "local").field("role", "alice")
+        .field("environment", "devel")
+        .file("definition", "EvilOrigin1.defn", HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "EvilOrigin1"))
+        .file("topology", "topology.jar", HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+
+    HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/api/v1/topologies"))
+        .header("Origin", "http://evil.example").header("Content-Type", form.contentType())
+        .POST(form.publisher()).build());
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+    assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
+        type -> assertThat(type).startsWith("application/problem+json"));
+    assertThat(json(refused).get("message").asString()).contains("http://evil.example");
+    assertThat(SharedZooKeeper.client().checkExists().forPath("/heron/topologies/EvilOrigin1")).isNull();
+    assertThat(get("/api/v1/topologies/local/alice/devel/EvilOrigin1").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aCrossSiteFormPostWithoutOriginIsRefused() {
+    HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/api/v1/topologies/local/alice/devel/X/restart"))
+        .header("Sec-Fetch-Site", "cross-site").header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("container_id=-1")).build());
+
+    assertThat(refused.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void requestsWithoutOriginAreServedAsBefore() {
+    assertThat(get("/api/v1/version").statusCode()).isEqualTo(200);
+  }
+}
