@@ -4,13 +4,15 @@ import java.net.URI;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Creates the package store (beans {@code packageStore}, {@code topologyPackageBuilder}) from
- * {@link PackageStoreProperties}. Unconditional: every deployment serves packages to Aurora.
+ * Creates the package store (beans {@code packageStore}, {@code packageUrlSigner}, {@code topologyPackageBuilder})
+ * from {@link PackageStoreProperties} and the package URL signing settings. Unconditional: every deployment serves packages to Aurora.
  */
 @Configuration(proxyBeanMethods = false)
 class PackageConfiguration {
@@ -31,15 +33,36 @@ class PackageConfiguration {
    * {@code http://127.0.0.1:<port>} with the port the web server actually listens on (only right when Aurora's
    * agents run on this host, as in local setups).
    */
+  /**
+   * Signs package URIs with {@code heroncp.security.package-url-secret} (when set) and, with
+   * {@code heroncp.security.enabled=true}, makes downloads require a valid signature.
+   */
+  @Bean
+  PackageUrlSigner packageUrlSigner(Environment environment) {
+    // Bound by property name here; the lead moves these three to io.heroncp.security.SecurityProperties at merge.
+    Binder binder = Binder.get(environment);
+    boolean enabled = binder.bind("heroncp.security.enabled", Boolean.class).orElse(false);
+    String secret = binder.bind("heroncp.security.package-url-secret", String.class).orElse(null);
+    List<String> previous = binder.bind("heroncp.security.package-url-previous-secrets", Bindable.listOf(String.class))
+        .orElse(List.of());
+    PackageUrlSigner signer = new PackageUrlSigner(secret, previous, enabled);
+    log.info("Package URLs: {}", signer.signs()
+        ? "signed (" + previous.size() + " previous secrets accepted), " + (enabled ? "signature required"
+            : "signature not checked while heroncp.security.enabled=false")
+        : "unsigned, not checked (heroncp.security.package-url-secret is not set)");
+    return signer;
+  }
+
   @Bean
   TopologyPackageBuilder topologyPackageBuilder(PackageStore packageStore, PackageStoreProperties properties,
-      Environment environment) {
+      PackageUrlSigner packageUrlSigner, Environment environment) {
     if (properties.publicBaseUrl() != null) {
-      return new TopologyPackageBuilder(packageStore, properties.publicBaseUrl());
+      return new TopologyPackageBuilder(packageStore, properties.publicBaseUrl(), packageUrlSigner);
     }
     log.warn("heroncp.packages.public-base-url is not set; package URIs point at 127.0.0.1, which only agents on"
         + " this host can reach");
     return new TopologyPackageBuilder(packageStore, () -> URI.create("http://127.0.0.1:"
-        + environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"))));
+        + environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"))),
+        packageUrlSigner);
   }
 }

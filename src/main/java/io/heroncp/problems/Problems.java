@@ -14,6 +14,7 @@ public final class Problems {
       case "malformed-request" -> new MalformedRequestException(message);
       case "invalid-field" -> new InvalidFieldException(message);
       case "conflict" -> new ConflictException(message);
+      case "forbidden" -> new ForbiddenException(message);
       case "not-found" -> new NotFoundException(message);
       case "payload-too-large" -> new PayloadTooLargeException(message);
       case "precondition-failed" -> new PreconditionFailedException(message);

@@ -30,7 +30,7 @@ class PackageControllerTest {
   @BeforeEach
   void setUp() {
     store = new PackageStore(directory.resolve("store"));
-    mvc = MockMvcBuilders.standaloneSetup(new PackageController(store))
+    mvc = MockMvcBuilders.standaloneSetup(new PackageController(store, PackageUrlSigner.unsigned()))
         .setControllerAdvice(new Problems())
         .build();
   }
