@@ -72,7 +72,7 @@ public class Preflight {
    * @param schedulers the clusters' schedulers
    * @param zooKeeper the service's ZooKeeper client
    * @param packageProbeUri a package URI under the service's public base URL whose package does not exist
-   *     ({@code TopologyPackageBuilder.placeholderUri()})
+   *     ({@code TopologyPackageBuilder.placeholderUri()}, signed like the URIs handed to Aurora)
    * @param timeout the longest one check may take
    */
   public Preflight(ClusterRegistry clusters, SchedulerDirectory schedulers, CuratorFramework zooKeeper,
@@ -135,15 +135,23 @@ public class Preflight {
   }
 
   private UriFetchCheck.Outcome packageEndpoint() {
-    URI probe = packageProbeUri.get();
+    URI signedProbe = packageProbeUri.get();
+    // Fetched as Aurora's agents fetch (with the sig when URIs are signed); reported without the sig.
+    String probe = signedProbe.getRawQuery() == null ? signedProbe.toString()
+        : signedProbe.toString().substring(0, signedProbe.toString().indexOf('?')) + " (signed)";
     try {
-      HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(probe).timeout(timeout).GET().build(),
+      HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(signedProbe).timeout(timeout).GET().build(),
           HttpResponse.BodyHandlers.ofInputStream());
       response.body().close();
       String type = response.headers().firstValue("Content-Type").orElse("");
       if (response.statusCode() == 404 && type.startsWith("application/problem+json")) {
         return new UriFetchCheck.Outcome(true, "GET " + probe + " reached the service (404 problem+json for a"
             + " package that does not exist); Aurora's agents fetch packages under the same base URL");
+      }
+      if (response.statusCode() == 403 && type.startsWith("application/problem+json")) {
+        return new UriFetchCheck.Outcome(false, "GET " + probe + " answered 403: the replica behind"
+            + " heroncp.packages.public-base-url refuses this service's package URL signature; every replica needs"
+            + " the same heroncp.security.package-url-secret");
       }
       return new UriFetchCheck.Outcome(false, "GET " + probe + " answered " + response.statusCode() + " " + type
           + ", not this service's 404 problem+json; check heroncp.packages.public-base-url and what routes it");

@@ -1,5 +1,6 @@
 package io.heroncp.packages;
 
+import io.heroncp.security.SecurityProperties;
 import java.net.URI;
 import java.util.List;
 import org.slf4j.Logger;
@@ -9,8 +10,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Creates the package store (beans {@code packageStore}, {@code topologyPackageBuilder}) from
- * {@link PackageStoreProperties}. Unconditional: every deployment serves packages to Aurora.
+ * Creates the package store (beans {@code packageStore}, {@code packageUrlSigner}, {@code topologyPackageBuilder})
+ * from {@link PackageStoreProperties} and the package URL signing settings. Unconditional: every deployment serves packages to Aurora.
  */
 @Configuration(proxyBeanMethods = false)
 class PackageConfiguration {
@@ -27,19 +28,35 @@ class PackageConfiguration {
   }
 
   /**
+   * Signs package URIs with {@code heroncp.security.package-url-secret} (when set) and, with
+   * {@code heroncp.security.enabled=true}, makes downloads require a valid signature.
+   */
+  @Bean
+  PackageUrlSigner packageUrlSigner(SecurityProperties security) {
+    PackageUrlSigner signer = new PackageUrlSigner(security.packageUrlSecret(), security.packageUrlPreviousSecrets(),
+        security.enabled());
+    log.info("Package URLs: {}", signer.signs()
+        ? "signed (" + security.packageUrlPreviousSecrets().size() + " previous secrets accepted), "
+            + (security.enabled() ? "signature required" : "signature not checked while heroncp.security.enabled=false")
+        : "unsigned, not checked (heroncp.security.package-url-secret is not set)");
+    return signer;
+  }
+
+  /**
    * The builder addresses packages under {@code heroncp.packages.public-base-url}; when that is empty, under
    * {@code http://127.0.0.1:<port>} with the port the web server actually listens on (only right when Aurora's
    * agents run on this host, as in local setups).
    */
   @Bean
   TopologyPackageBuilder topologyPackageBuilder(PackageStore packageStore, PackageStoreProperties properties,
-      Environment environment) {
+      PackageUrlSigner packageUrlSigner, Environment environment) {
     if (properties.publicBaseUrl() != null) {
-      return new TopologyPackageBuilder(packageStore, properties.publicBaseUrl());
+      return new TopologyPackageBuilder(packageStore, properties.publicBaseUrl(), packageUrlSigner);
     }
     log.warn("heroncp.packages.public-base-url is not set; package URIs point at 127.0.0.1, which only agents on"
         + " this host can reach");
     return new TopologyPackageBuilder(packageStore, () -> URI.create("http://127.0.0.1:"
-        + environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"))));
+        + environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"))),
+        packageUrlSigner);
   }
 }

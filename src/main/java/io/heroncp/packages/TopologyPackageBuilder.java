@@ -62,23 +62,43 @@ public final class TopologyPackageBuilder {
 
   private final PackageStore store;
   private final Supplier<URI> publicBaseUrl;
+  private final PackageUrlSigner signer;
 
   /**
    * @param store where packages are stored
    * @param publicBaseUrl the service's URL as Aurora's agents reach it, read on every build (so it may be
    *     resolved once the web server's port is known)
+   * @param signer signs the package URIs when it has a secret
    */
-  public TopologyPackageBuilder(PackageStore store, Supplier<URI> publicBaseUrl) {
+  public TopologyPackageBuilder(PackageStore store, Supplier<URI> publicBaseUrl, PackageUrlSigner signer) {
     this.store = Objects.requireNonNull(store, "store");
     this.publicBaseUrl = Objects.requireNonNull(publicBaseUrl, "publicBaseUrl");
+    this.signer = Objects.requireNonNull(signer, "signer");
+  }
+
+  /** Unsigned package URIs. */
+  public TopologyPackageBuilder(PackageStore store, Supplier<URI> publicBaseUrl) {
+    this(store, publicBaseUrl, PackageUrlSigner.unsigned());
+  }
+
+  public TopologyPackageBuilder(PackageStore store, URI publicBaseUrl, PackageUrlSigner signer) {
+    this(store, constant(Objects.requireNonNull(publicBaseUrl, "publicBaseUrl")), signer);
   }
 
   public TopologyPackageBuilder(PackageStore store, URI publicBaseUrl) {
-    this(store, constant(Objects.requireNonNull(publicBaseUrl, "publicBaseUrl")));
+    this(store, publicBaseUrl, PackageUrlSigner.unsigned());
   }
 
   private static Supplier<URI> constant(URI uri) {
     return () -> uri;
+  }
+
+  /**
+   * The URI a package stored now would be served under (signed like a real one), for renderings that store
+   * nothing (dry runs) and the preflight's probe.
+   */
+  public URI placeholderUri() {
+    return uriOf(new StoredPackage("0".repeat(64), PACKAGE_FILE_NAME, 0, null));
   }
 
   /**
@@ -92,11 +112,6 @@ public final class TopologyPackageBuilder {
    *     cluster's
    * @throws UncheckedIOException if the binary or the config directory cannot be read or the store fails
    */
-  /** The URI a package stored now would be served under, for renderings that store nothing (dry runs). */
-  public URI placeholderUri() {
-    return uriOf(new StoredPackage("0".repeat(64), PACKAGE_FILE_NAME, 0, null), publicBaseUrl.get());
-  }
-
   public TopologyPackage build(TopologyPackageRequest request) {
     Objects.requireNonNull(request, "request");
     String definitionName = definitionFileName(request.topologyName());
@@ -124,14 +139,28 @@ public final class TopologyPackageBuilder {
     }
 
     StoredPackage stored = store.write(PACKAGE_FILE_NAME, out -> TarGz.write(entries, out));
-    URI uri = uriOf(stored, publicBaseUrl.get());
-    log.info("Built topology package for {}: {} ({} bytes, {} entries)", request.topologyName(), uri,
-        stored.size(), entries.size());
+    URI uri = uriOf(stored);
+    // The path only: the signature is a capability, kept out of the log.
+    log.info("Built topology package for {}: {} ({} bytes, {} entries{})", request.topologyName(),
+        uriOf(stored, publicBaseUrl.get()), stored.size(), entries.size(), signer.signs() ? ", signed URI" : "");
     return new TopologyPackage(stored, uri);
   }
 
   /**
-   * The URI a stored file is served under: {@code <publicBaseUrl>/api/v1/packages/<sha256>/<fileName>}. A path in
+   * The URI Aurora's agents fetch a stored file from: {@link #uriOf(StoredPackage, URI)} under the public base URL,
+   * with {@code ?sig=<signature>} when a package URL secret is configured.
+   */
+  public URI uriOf(StoredPackage stored) {
+    URI unsigned = uriOf(stored, publicBaseUrl.get());
+    if (!signer.signs()) {
+      return unsigned;
+    }
+    return URI.create(unsigned + "?" + PackageUrlSigner.PARAMETER + "=" + signer.sign(stored.sha256(),
+        stored.fileName()));
+  }
+
+  /**
+   * The unsigned URI a stored file is served under: {@code <publicBaseUrl>/api/v1/packages/<sha256>/<fileName>}. A path in
    * {@code publicBaseUrl} (a reverse proxy's prefix) is kept; a trailing slash is not doubled.
    *
    * @throws IllegalArgumentException if {@code publicBaseUrl} is not an absolute URI without query and fragment

@@ -1,6 +1,6 @@
 package io.heroncp.problems;
 
-/** The caller is authenticated but may not do this (403); the message names the principal, the role and the verb. */
+/** The caller may not do this: authenticated or not, the request lacks the right it needs (403). */
 public class ForbiddenException extends ControlPlaneException {
 
   public ForbiddenException(String message) {

@@ -124,7 +124,9 @@ class HelmChartTest {
     Map<String, Object> config = (Map<String, Object>) yaml(CHART.resolve("values.yaml")).get("config");
     String rendered = toYaml(config);
 
-    ServiceConfiguration bound = ServiceConfiguration.bind(rendered, Map.of(), Set.of());
+    // The chart's Secret always holds the package URL secret (generated when not given).
+    Map<String, String> secrets = Map.of("HERONCP_PACKAGE_URL_SECRET", "0123456789abcdef0123456789abcdef");
+    ServiceConfiguration bound = ServiceConfiguration.bind(rendered, secrets, Set.of());
 
     assertThat(bound.zookeeper().embedded().enabled()).isFalse();
     assertThat(bound.simulator().enabled()).isFalse();
@@ -133,13 +135,15 @@ class HelmChartTest {
     assertThat(bound.packages().directory()).hasToString("/var/lib/heron-controlplane/packages");
     assertThat(bound.registry().all()).containsOnlyKeys("us-west");
     // A secret from the chart's Secret reaches the record through its placeholder.
-    assertThat(ServiceConfiguration.bind(rendered, Map.of("HERONCP_ZOOKEEPER_DIGEST", "heroncp:pw"), Set.of())
+    assertThat(ServiceConfiguration.bind(rendered, Map.of("HERONCP_ZOOKEEPER_DIGEST", "heroncp:pw",
+        "HERONCP_PACKAGE_URL_SECRET", "0123456789abcdef0123456789abcdef"), Set.of())
         .zookeeper().digest()).isEqualTo("heroncp:pw");
     // ZooKeeper TLS: off by default, the stores where the chart mounts zookeeperTls.secretName, passwords from it.
     assertThat(bound.zookeeper().tls().enabled()).isFalse();
     assertThat(bound.zookeeper().tls().trustStore().location())
         .isEqualTo("/etc/heron-controlplane-zookeeper-tls/truststore.p12");
-    assertThat(ServiceConfiguration.bind(rendered, Map.of("HERONCP_ZOOKEEPER_TLS_KEYSTORE_PASSWORD", "ks-pw"), Set.of())
+    assertThat(ServiceConfiguration.bind(rendered, Map.of("HERONCP_ZOOKEEPER_TLS_KEYSTORE_PASSWORD", "ks-pw",
+        "HERONCP_PACKAGE_URL_SECRET", "0123456789abcdef0123456789abcdef"), Set.of())
         .zookeeper().tls().keyStore().password()).isEqualTo("ks-pw");
   }
 

@@ -30,7 +30,7 @@ class PackageControllerTest {
   @BeforeEach
   void setUp() {
     store = new PackageStore(directory.resolve("store"));
-    mvc = MockMvcBuilders.standaloneSetup(new PackageController(store))
+    mvc = MockMvcBuilders.standaloneSetup(new PackageController(store, PackageUrlSigner.unsigned()))
         .setControllerAdvice(new Problems())
         .build();
   }
@@ -113,6 +113,35 @@ class PackageControllerTest {
     mvc.perform(get("/api/v1/packages/..%2F/secret.txt")).andExpect(status().isNotFound());
     mvc.perform(get("/api/v1/packages/{sha}/{file}", "A".repeat(64), "x")).andExpect(status().isNotFound());
     mvc.perform(get("/api/v1/packages/{sha}/{file}", "a".repeat(64), "..")).andExpect(status().isNotFound());
+  }
+
+  @Test
+  void withSignaturesRequiredAMissingOrWrongSigAnswers403BeforeTheStoreIsLookedAt() throws Exception {
+    PackageUrlSigner signer = new PackageUrlSigner("0123456789abcdef0123456789abcdef", java.util.List.of(), true);
+    MockMvc signed = MockMvcBuilders.standaloneSetup(new PackageController(store, signer))
+        .setControllerAdvice(new Problems()).build();
+    StoredPackage stored = store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
+    String sig = signer.sign(stored.sha256(), "topology.tar.gz");
+
+    signed.perform(get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz").param("sig", sig))
+        .andExpect(status().isOk()).andExpect(content().bytes(content));
+    signed.perform(get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz").param("sig", sig)
+            .header("If-None-Match", "\"" + stored.sha256() + "\""))
+        .andExpect(status().isNotModified());
+    signed.perform(get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz").param("sig", sig)
+            .header("Range", "bytes=0-9"))
+        .andExpect(status().isPartialContent());
+    signed.perform(get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz"))
+        .andExpect(status().isForbidden()).andExpect(content().string(org.hamcrest.Matchers.containsString("no sig")));
+    signed.perform(head("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz").param("sig", "00" + sig))
+        .andExpect(status().isForbidden());
+    // An unknown package is not told apart from a stored one without a valid signature.
+    signed.perform(get("/api/v1/packages/{sha}/{file}", "0".repeat(64), "topology.tar.gz").param("sig", sig))
+        .andExpect(status().isForbidden())
+        .andExpect(content().string(org.hamcrest.Matchers.containsString("sig is invalid")));
+    signed.perform(get("/api/v1/packages/{sha}/{file}", "0".repeat(64), "topology.tar.gz")
+            .param("sig", signer.sign("0".repeat(64), "topology.tar.gz")))
+        .andExpect(status().isNotFound());
   }
 
   /** Stands in for the application's problem handler: domain exception to its status. */

@@ -247,6 +247,21 @@ class TopologyPackageBuilderTest {
   }
 
   @Test
+  void withASecretThePackageUriAndThePlaceholderCarryTheirSignature() {
+    PackageUrlSigner signer = new PackageUrlSigner("0123456789abcdef0123456789abcdef", java.util.List.of(), false);
+    TopologyPackageBuilder signing = new TopologyPackageBuilder(store, BASE, signer);
+
+    TopologyPackage built = signing.build(request(Map.of(), null));
+
+    String sha = built.stored().sha256();
+    assertThat(built.uri()).isEqualTo(URI.create(TopologyPackageBuilder.uriOf(built.stored(), BASE) + "?sig="
+        + signer.sign(sha, "topology.tar.gz")));
+    assertThat(signer.verify(sha, "topology.tar.gz", built.uri().getQuery().substring("sig=".length()))).isTrue();
+    assertThat(signing.placeholderUri().getQuery()).isEqualTo("sig=" + signer.sign("0".repeat(64), "topology.tar.gz"));
+    assertThat(builder.build(request(Map.of(), null)).uri().getQuery()).as("without a secret").isNull();
+  }
+
+  @Test
   void publicBaseUrlIsReadAtBuildTime() {
     URI[] base = {URI.create("http://127.0.0.1:1")};
     TopologyPackageBuilder lazy = new TopologyPackageBuilder(store, () -> base[0]);

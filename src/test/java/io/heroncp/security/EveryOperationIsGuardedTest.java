@@ -18,7 +18,8 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * Walks every operation openapi.yaml declares, so no endpoint can be forgotten: without credentials each is 401
  * with {@code WWW-Authenticate: Bearer} and problem+json, and each mutation is 403 for a token of another role.
- * The package downloads are left out: they carry a signed URL instead of credentials (tested with the signing).
+ * The package downloads take no credentials but a signed URL: without a valid {@code sig} each is 403, with or
+ * without a token (SignedPackageUrlTest fetches with one).
  */
 class EveryOperationIsGuardedTest extends SecuredServiceTest {
 
@@ -27,17 +28,22 @@ class EveryOperationIsGuardedTest extends SecuredServiceTest {
 
   record Call(String method, String path, String operationId) {}
 
-  @SuppressWarnings("unchecked")
   private static List<Call> operations() throws Exception {
+    return operations(false);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Call> operations(boolean packages) throws Exception {
     Map<String, Object> spec;
     try (InputStream in = Files.newInputStream(Path.of(System.getProperty("basedir", "."), "openapi.yaml"))) {
       spec = new Yaml().load(in);
     }
     List<Call> calls = new ArrayList<>();
     ((Map<String, Map<String, Object>>) spec.get("paths")).forEach((path, item) -> item.forEach((method, op) -> {
-      if (METHODS.contains(method) && !path.startsWith("/api/v1/packages/")) {
+      if (METHODS.contains(method) && path.startsWith("/api/v1/packages/") == packages) {
         String filled = path.replace("{cluster}", "local").replace("{role}", "guarded").replace("{environment}", "devel")
-            .replace("{name}", "Guarded1").replace("{id}", "no-such-operation");
+            .replace("{name}", "Guarded1").replace("{id}", "no-such-operation")
+            .replace("{sha256}", "0".repeat(64)).replace("{file}", "topology.tar.gz");
         calls.add(new Call(method.toUpperCase(), filled, (String) ((Map<String, Object>) op).get("operationId")));
       }
     }));
@@ -81,5 +87,21 @@ class EveryOperationIsGuardedTest extends SecuredServiceTest {
       assertThat(json(response).get("message").asString()).as(call.toString()).contains("bob");
     }
     assertThat(zooKeeper().checkExists().forPath("/heron/topologies/Guarded1")).isNull();
+  }
+
+  @Test
+  void everyPackageOperationWantsASignatureNotCredentials() throws Exception {
+    List<Call> downloads = operations(true);
+    assertThat(downloads).extracting(Call::method).containsExactlyInAnyOrder("GET", "HEAD");
+    for (Call call : downloads) {
+      for (String token : new String[] {null, ADMIN}) {
+        for (String query : new String[] {"", "?sig=" + "0".repeat(64)}) {
+          HttpResponse<String> response = call(new Call(call.method(), call.path() + query, call.operationId()), token);
+          assertThat(response.statusCode()).as(call + query + " token=" + (token != null)).isEqualTo(403);
+          assertThat(response.headers().firstValue("Content-Type")).as(call.toString())
+              .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        }
+      }
+    }
   }
 }
