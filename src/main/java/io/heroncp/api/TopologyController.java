@@ -90,7 +90,7 @@ class TopologyController {
     });
     // Before anything is stored or sent: the role, then who the job runs as (403 otherwise).
     requester.requireMayActAs(request.getParameter("cluster"), request.getParameter("role"), "submit");
-    String user = requester.submitUser(blankToNull(request.getParameter("user")), "submit");
+    String user = requester.jobOwner(blankToNull(request.getParameter("user")));
     boolean dryRun = request.getParameter("dry_run") != null && !"false".equalsIgnoreCase(request.getParameter("dry_run"));
     SubmitCommand command = new SubmitCommand(
         request.getParameter("name"),

@@ -1,6 +1,7 @@
 package io.heroncp.topology;
 
 import io.heroncp.problems.ForbiddenException;
+import io.heroncp.problems.InvalidFieldException;
 import java.util.Set;
 
 /**
@@ -57,5 +58,19 @@ public record Requester(String name, Set<String> roles, boolean admin, Set<Strin
     }
     throw new ForbiddenException(name + " may not " + verb + " as user '" + userField
         + "': only an admin (role *) acts for another user; leave the user field out or set it to " + name, "user");
+  }
+
+  /**
+   * The submit's Aurora job owner ({@link #submitUser}); 422 on field {@code user} when that is this principal and
+   * it is no Aurora identifier (a JWT {@code sub} that is an email address), before anything is written.
+   */
+  public String jobOwner(String userField) {
+    String user = submitUser(userField, "submit");
+    if (authenticated && user.equals(name) && !TopologyLifecycle.IDENTIFIER.matcher(user).matches()) {
+      throw new InvalidFieldException("user: the principal '" + name + "' becomes the Aurora job's owner but is not "
+          + "an Aurora identifier (it must match " + TopologyLifecycle.IDENTIFIER.pattern() + "); name principals by "
+          + "a claim that is one (heroncp.security.jwt.principal-claim, e.g. preferred_username)", "user");
+    }
+    return user;
   }
 }
