@@ -13,7 +13,6 @@ import io.heroncp.topology.Upload;
 import jakarta.servlet.http.HttpServletRequest;
 import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.problems.MalformedRequestException;
-import io.heroncp.zookeeper.TopologyStore;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,11 +49,9 @@ class TopologyController {
   static final String STALE_WARNING = "110 - \"Response is Stale\"";
 
   private final TopologyLifecycle lifecycle;
-  private final TopologyStore store;
 
-  TopologyController(TopologyLifecycle lifecycle, TopologyStore store) {
+  TopologyController(TopologyLifecycle lifecycle) {
     this.lifecycle = lifecycle;
-    this.store = store;
   }
 
   @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -137,7 +134,7 @@ class TopologyController {
       }
     }
     // Read before the cache, so a read that raced a reconnect is never reported fresh.
-    boolean stale = !store.connected();
+    boolean stale = !lifecycle.storeConnected();
     Page page = lifecycle.list(cluster, role, environment, wanted, pageSize, pageToken);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("topologies", page.records().stream().map(r -> TopologyViews.of(r, null)).toList());
@@ -148,7 +145,7 @@ class TopologyController {
   @GetMapping("/{cluster}/{role}/{environment}/{name}")
   ResponseEntity<Map<String, Object>> describe(@PathVariable String cluster, @PathVariable String role,
       @PathVariable String environment, @PathVariable String name) {
-    boolean stale = !store.connected();
+    boolean stale = !lifecycle.storeConnected();
     TopologyLifecycle.Description description = lifecycle.describe(new TopologyKey(cluster, role, environment, name));
     return staleWhen(stale, ResponseEntity.ok()
         .eTag(etag(description.record()))

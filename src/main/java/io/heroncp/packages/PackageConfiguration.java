@@ -1,6 +1,5 @@
 package io.heroncp.packages;
 
-import io.heroncp.security.SecurityProperties;
 import java.net.URI;
 import java.util.List;
 import org.slf4j.Logger;
@@ -32,14 +31,9 @@ class PackageConfiguration {
    * {@code heroncp.security.enabled=true}, makes downloads require a valid signature.
    */
   @Bean
-  PackageUrlSigner packageUrlSigner(SecurityProperties security) {
-    PackageUrlSigner signer = new PackageUrlSigner(security.packageUrlSecret(), security.packageUrlPreviousSecrets(),
-        security.enabled());
-    log.info("Package URLs: {}", signer.signs()
-        ? "signed (" + security.packageUrlPreviousSecrets().size() + " previous secrets accepted), "
-            + (security.enabled() ? "signature required" : "signature not checked while heroncp.security.enabled=false")
-        : "unsigned, not checked (heroncp.security.package-url-secret is not set)");
-    return signer;
+  StoredTopologyPackages topologyPackages(PackageStore packageStore, TopologyPackageBuilder topologyPackageBuilder,
+      PackageStoreProperties properties) {
+    return new StoredTopologyPackages(packageStore, topologyPackageBuilder, properties.maxUploadSize().toBytes());
   }
 
   /**

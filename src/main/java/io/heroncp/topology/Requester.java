@@ -16,6 +16,10 @@ import java.util.Set;
  */
 public record Requester(String name, Set<String> roles, boolean admin, Set<String> clusters, boolean authenticated) {
 
+  /** Appended to the scheduler's refusal of a submit's user: with security on, that user is the principal. */
+  public static final String PRINCIPAL_CLAIM_HINT = "; with security on the user is the principal: name principals by"
+      + " a claim that is an identifier (heroncp.security.jwt.principal-claim, e.g. preferred_username)";
+
   public static final String ANONYMOUS = "anonymous";
 
   public Requester {
@@ -61,16 +65,10 @@ public record Requester(String name, Set<String> roles, boolean admin, Set<Strin
   }
 
   /**
-   * The submit's Aurora job owner ({@link #submitUser}); 422 on field {@code user} when that is this principal and
-   * it is no Aurora identifier (a JWT {@code sub} that is an email address), before anything is written.
+   * The submit's Aurora job owner ({@link #submitUser}). The scheduler checks it is an identifier before anything
+   * is written (a JWT {@code sub} that is an email address is not: see {@link #PRINCIPAL_CLAIM_HINT}).
    */
   public String jobOwner(String userField) {
-    String user = submitUser(userField, "submit");
-    if (authenticated && user.equals(name) && !TopologyLifecycle.IDENTIFIER.matcher(user).matches()) {
-      throw new InvalidFieldException("user: the principal '" + name + "' becomes the Aurora job's owner but is not "
-          + "an Aurora identifier (it must match " + TopologyLifecycle.IDENTIFIER.pattern() + "); name principals by "
-          + "a claim that is one (heroncp.security.jwt.principal-claim, e.g. preferred_username)", "user");
-    }
-    return user;
+    return submitUser(userField, "submit");
   }
 }

@@ -1,5 +1,6 @@
 package io.heroncp.zookeeper;
 
+import io.heroncp.topology.TopologyLocks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -44,8 +45,8 @@ class TopologyLocksTest {
     server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 100, -1), true);
     replicaA = newClient();
     replicaB = newClient();
-    locksA = new TopologyLocks(replicaA, properties(), Duration.ofSeconds(3));
-    locksB = new TopologyLocks(replicaB, properties(), Duration.ofSeconds(3));
+    locksA = new ZooKeeperTopologyLocks(replicaA, properties(), Duration.ofSeconds(3));
+    locksB = new ZooKeeperTopologyLocks(replicaB, properties(), Duration.ofSeconds(3));
   }
 
   @AfterEach
