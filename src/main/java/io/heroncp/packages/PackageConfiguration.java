@@ -9,8 +9,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Creates the package store (beans {@code packageStore}, {@code packageUrlSigner}, {@code topologyPackageBuilder})
- * from {@link PackageStoreProperties} and the package URL signing settings. Unconditional: every deployment serves packages to Aurora.
+ * Creates the package store (beans {@code packageStore}, {@code topologyPackageBuilder}) from
+ * {@link PackageStoreProperties}, signing URLs with the {@link PackageUrlSigner} bean the security package provides. Unconditional: every deployment serves packages to Aurora.
  */
 @Configuration(proxyBeanMethods = false)
 class PackageConfiguration {
