@@ -41,10 +41,9 @@ class AnyoneReadsClosedMetricsTest {
   @BeforeAll
   static void start() throws Exception {
     Path data = Files.createTempDirectory("heroncp-anyone-reads");
-    zooKeeper = new TestingServer(freePort(), data.resolve("zookeeper").toFile(), true);
-    int port = freePort();
+    zooKeeper = new TestingServer(true);
     service = SpringApplication.run(HeronControlPlaneApplication.class,
-        "--server.port=" + port,
+        "--server.port=0",
         "--heroncp.security.enabled=true",
         "--heroncp.security.read-access=anyone",
         "--heroncp.security.metrics-open=false",
@@ -58,11 +57,12 @@ class AnyoneReadsClosedMetricsTest {
         "--heroncp.zookeeper.embedded.enabled=false",
         "--heroncp.zookeeper.connect-string=" + zooKeeper.getConnectString(),
         "--heroncp.clusters.local.scheduler.zookeeper=" + zooKeeper.getConnectString(),
+        // Known up front: the local cluster's core-package-uri (checked by preflight) names it.
         "--heroncp.simulator.port=" + freePort(),
         "--heroncp.simulator.pending-delay=50ms", "--heroncp.simulator.assigned-delay=50ms",
         "--heroncp.simulator.starting-delay=50ms", "--heroncp.simulator.killing-delay=50ms",
         "--heroncp.packages.directory=" + data.resolve("packages"));
-    base = "http://127.0.0.1:" + port;
+    base = "http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port");
   }
 
   @AfterAll

@@ -65,6 +65,11 @@ class TopologyLocksTest {
     return c;
   }
 
+  /** Until the word-count lock has two contenders: the holder and one waiter. */
+  private void awaitQueued() {
+    await().atMost(Duration.ofSeconds(5)).until(() -> replicaA.getChildren().forPath("/cp/locks/c1/wc").size() == 2);
+  }
+
   private ZooKeeperProperties properties() {
     return new ZooKeeperProperties(server.getConnectString(), "/cp", SESSION_TIMEOUT, Duration.ofSeconds(1),
         Duration.ofSeconds(1), null, new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
@@ -103,8 +108,9 @@ class TopologyLocksTest {
     TopologyLocks.Held held = locksA.acquire(WORD_COUNT, Duration.ofSeconds(1));
     CompletableFuture<TopologyLocks.Held> waiter = CompletableFuture.supplyAsync(
         () -> locksB.acquire(WORD_COUNT, Duration.ofSeconds(10)), threads);
-    // The waiter is queued, not holding.
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !waiter.isDone());
+    // The waiter is queued (its node beside the holder's), not holding.
+    awaitQueued();
+    assertThat(waiter).isNotDone();
 
     held.close();
     held.close(); // idempotent
@@ -139,7 +145,8 @@ class TopologyLocksTest {
     AtomicReference<TopologyLocks.Held> held = new AtomicReference<>(locksA.acquire(WORD_COUNT, Duration.ofSeconds(1)));
     CompletableFuture<TopologyLocks.Held> waiter = CompletableFuture.supplyAsync(
         () -> locksB.acquire(WORD_COUNT, Duration.ofSeconds(20)), threads);
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !waiter.isDone());
+    awaitQueued();
+    assertThat(waiter).isNotDone();
 
     // Replica A "crashes": its client stops talking without closing the session; the server expires it.
     replicaA.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
