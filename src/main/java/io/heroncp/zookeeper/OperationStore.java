@@ -7,13 +7,10 @@ import io.heroncp.topology.IdempotencyKeyUsedException;
 import io.heroncp.topology.Operation;
 import io.heroncp.topology.OperationLog;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -53,16 +50,12 @@ public class OperationStore implements OperationLog {
 
   private static final Logger log = LoggerFactory.getLogger(OperationStore.class);
   private static final Pattern OPERATION_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9-]{0,63}$");
-  private static final String HISTORY_PREFIX = "op-";
 
   private final CuratorFramework client;
   private final JsonMapper json;
-  private final Clock clock;
-  private final Duration idempotencyTtl;
-  private final String operationsRoot;
-  private final String historyRoot;
-  private final String unfinishedRoot;
-  private final String idempotencyRoot;
+  private final OperationPaths paths;
+  private final IdempotencyIndex idempotency;
+  private final OperationHistoryPruner pruner;
 
   /**
    * @param idempotencyTtl how long an {@code Idempotency-Key} keeps answering with its operation, measured from
@@ -72,12 +65,9 @@ public class OperationStore implements OperationLog {
       Duration idempotencyTtl) {
     this.client = client;
     this.json = json;
-    this.clock = clock;
-    this.idempotencyTtl = idempotencyTtl;
-    this.operationsRoot = properties.root() + "/operations";
-    this.historyRoot = properties.root() + "/history";
-    this.unfinishedRoot = properties.root() + "/unfinished";
-    this.idempotencyRoot = properties.root() + "/idempotency";
+    this.paths = new OperationPaths(properties.root());
+    this.idempotency = new IdempotencyIndex(client, paths, clock, idempotencyTtl);
+    this.pruner = new OperationHistoryPruner(client, paths, idempotency, this::find);
   }
 
   /**
@@ -119,24 +109,24 @@ public class OperationStore implements OperationLog {
     requireOperationId(operation.id());
     String action = "recording the start of " + operation.verb() + " " + operation.key();
     requireConnected(action);
-    String entry = key == null ? null : idempotencyPath(key, idempotencyScope);
-    String historyDir = historyRoot + "/" + operation.key().cluster() + "/" + operation.key().name();
+    String entry = key == null ? null : paths.idempotencyEntry(key, idempotencyScope);
+    String historyDir = paths.historyDir(operation.key());
     try {
-      ensureExists(operationsRoot);
-      ensureExists(unfinishedRoot);
+      ensureExists(paths.operations);
+      ensureExists(paths.unfinished);
       ensureExists(historyDir);
       if (entry != null) {
-        ensureExists(idempotencyRoot);
+        ensureExists(paths.idempotency);
       }
       byte[] id = operation.id().getBytes(StandardCharsets.UTF_8);
       for (int attempt = 1; ; attempt++) {
         List<CuratorOp> ops = new ArrayList<>();
         ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT)
-            .forPath(operationPath(operation.id()), serialize(operation)));
+            .forPath(paths.operation(operation.id()), serialize(operation)));
         ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT)
-            .forPath(unfinishedRoot + "/" + operation.id(), new byte[0]));
+            .forPath(paths.unfinishedMarker(operation.id()), new byte[0]));
         ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-            .forPath(historyDir + "/" + HISTORY_PREFIX, id));
+            .forPath(historyDir + "/" + OperationPaths.HISTORY_PREFIX, id));
         if (entry != null) {
           ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(entry, id));
         }
@@ -146,26 +136,14 @@ public class OperationStore implements OperationLog {
           // A create in a multi returns no Stat; a created node's version is always 0.
           return operation.withVersion(0);
         } catch (KeeperException.NodeExistsException e) {
-          if (client.checkExists().forPath(operationPath(operation.id())) != null) {
+          if (client.checkExists().forPath(paths.operation(operation.id())) != null) {
             throw new ConflictException("Operation " + operation.id() + " exists already; start it with a new id",
                 null, e);
           }
           if (entry == null || attempt >= 3) {
             throw e;
           }
-          Stat stat = new Stat();
-          String owner;
-          try {
-            owner = new String(client.getData().storingStatIn(stat).forPath(entry), StandardCharsets.UTF_8);
-          } catch (KeeperException.NoNodeException vanished) {
-            continue; // expired and removed meanwhile: try again
-          }
-          if (!expired(stat)) {
-            throw new IdempotencyKeyUsedException("Idempotency-Key '" + key + "' was already used for "
-                + idempotencyScope.replace('\n', ' ') + " by operation " + owner
-                + "; send a new key for a new request", owner, e);
-          }
-          deleteQuietly(entry, stat.getVersion());
+          idempotency.releaseExpiredOrRefuse(key, idempotencyScope, e);
         }
       }
     } catch (ConflictException e) {
@@ -194,8 +172,8 @@ public class OperationStore implements OperationLog {
     requireOperationId(operation.id());
     String action = "recording the end of operation " + operation.id();
     requireConnected(action);
-    String path = operationPath(operation.id());
-    String marker = unfinishedRoot + "/" + operation.id();
+    String path = paths.operation(operation.id());
+    String marker = paths.unfinishedMarker(operation.id());
     try {
       for (int attempt = 1; ; attempt++) {
         List<CuratorOp> ops = new ArrayList<>();
@@ -235,7 +213,7 @@ public class OperationStore implements OperationLog {
     }
     try {
       Stat stat = new Stat();
-      byte[] data = client.getData().storingStatIn(stat).forPath(operationPath(id));
+      byte[] data = client.getData().storingStatIn(stat).forPath(paths.operation(id));
       ObjectNode tree = (ObjectNode) json.readTree(data);
       tree.put("version", stat.getVersion());
       return Optional.of(json.treeToValue(tree, Operation.class));
@@ -256,9 +234,9 @@ public class OperationStore implements OperationLog {
 
   /** The newest {@code limit} operations of {@link #history(String, String)}. */
   public List<Operation> history(String cluster, String name, int limit) {
-    String dir = historyRoot + "/" + cluster + "/" + name;
+    String dir = paths.historyDir(cluster, name);
     try {
-      List<String> entries = new ArrayList<>(historyEntries(dir));
+      List<String> entries = new ArrayList<>(OperationPaths.historyEntries(client, dir));
       java.util.Collections.reverse(entries);
       List<Operation> operations = new ArrayList<>();
       for (String child : entries) {
@@ -286,7 +264,7 @@ public class OperationStore implements OperationLog {
     try {
       List<String> ids;
       try {
-        ids = client.getChildren().forPath(unfinishedRoot);
+        ids = client.getChildren().forPath(paths.unfinished);
       } catch (KeeperException.NoNodeException e) {
         return List.of();
       }
@@ -306,16 +284,8 @@ public class OperationStore implements OperationLog {
    * its entry is older than the TTL or the operation is gone. A read; changes nothing.
    */
   public Optional<Operation> findByIdempotencyKey(String idempotencyKey, String scope) {
-    String entry = idempotencyPath(idempotencyKey, scope);
     try {
-      Stat stat = new Stat();
-      byte[] data = client.getData().storingStatIn(stat).forPath(entry);
-      if (expired(stat)) {
-        return Optional.empty();
-      }
-      return find(new String(data, StandardCharsets.UTF_8));
-    } catch (KeeperException.NoNodeException e) {
-      return Optional.empty();
+      return idempotency.owner(idempotencyKey, scope).flatMap(this::find);
     } catch (Exception e) {
       throw ZooKeeperFailures.translate("reading an idempotency key", e);
     }
@@ -331,24 +301,7 @@ public class OperationStore implements OperationLog {
    */
   public int removeExpiredIdempotencyEntries() {
     try {
-      List<String> children;
-      try {
-        children = client.getChildren().forPath(idempotencyRoot);
-      } catch (KeeperException.NoNodeException e) {
-        return 0;
-      }
-      int removed = 0;
-      for (String child : children) {
-        String path = idempotencyRoot + "/" + child;
-        Stat stat = client.checkExists().forPath(path);
-        if (stat != null && expired(stat) && deleteQuietly(path, stat.getVersion())) {
-          removed++;
-        }
-      }
-      if (removed > 0) {
-        log.info("Removed {} idempotency entries older than {}", removed, idempotencyTtl);
-      }
-      return removed;
+      return idempotency.removeExpired();
     } catch (Exception e) {
       throw ZooKeeperFailures.translate("removing expired idempotency entries", e);
     }
@@ -369,80 +322,9 @@ public class OperationStore implements OperationLog {
       throw new IllegalArgumentException("keep must be at least 1, got " + keep);
     }
     try {
-      int removed = 0;
-      for (String cluster : childrenOf(historyRoot)) {
-        for (String name : childrenOf(historyRoot + "/" + cluster)) {
-          removed += pruneHistory(historyRoot + "/" + cluster + "/" + name, keep);
-        }
-      }
-      if (removed > 0) {
-        log.info("Removed {} operations beyond the newest {} of each topology's history", removed, keep);
-      }
-      return removed;
+      return pruner.prune(keep);
     } catch (Exception e) {
       throw ZooKeeperFailures.translate("pruning operation history", e);
-    }
-  }
-
-  private int pruneHistory(String dir, int keep) throws Exception {
-    List<String> entries = historyEntries(dir);
-    int removed = 0;
-    for (String child : entries.subList(0, Math.max(0, entries.size() - keep))) {
-      String entry = dir + "/" + child;
-      Stat entryStat = new Stat();
-      String id;
-      try {
-        id = new String(client.getData().storingStatIn(entryStat).forPath(entry), StandardCharsets.UTF_8);
-      } catch (KeeperException.NoNodeException raced) {
-        continue;
-      }
-      Optional<Operation> operation = find(id);
-      if (operation.isPresent() && (!operation.get().ended()
-          || operation.get().endedAt().plus(idempotencyTtl).isAfter(clock.instant()))) {
-        break; // still needed; newer entries are kept with it, so the history stays contiguous
-      }
-      List<CuratorOp> ops = new ArrayList<>();
-      ops.add(client.transactionOp().delete().withVersion(entryStat.getVersion()).forPath(entry));
-      if (operation.isPresent()) {
-        // find() reports the node's version, so a change since the read makes the whole transaction fail.
-        ops.add(client.transactionOp().delete().withVersion(operation.get().version()).forPath(operationPath(id)));
-      }
-      try {
-        client.transaction().forOperations(ops);
-        removed++;
-      } catch (KeeperException.NoNodeException | KeeperException.BadVersionException raced) {
-        // another replica pruned it, or the operation changed meanwhile: leave it to the next run
-      }
-    }
-    return removed;
-  }
-
-  /** The history entries under {@code dir}, oldest first (by ZooKeeper's sequence number); none when it is absent. */
-  private List<String> historyEntries(String dir) throws Exception {
-    List<String> entries = new ArrayList<>(childrenOf(dir));
-    entries.removeIf(child -> !child.startsWith(HISTORY_PREFIX));
-    entries.sort(Comparator.comparingLong(OperationStore::sequence));
-    return entries;
-  }
-
-  private List<String> childrenOf(String path) throws Exception {
-    try {
-      return client.getChildren().forPath(path);
-    } catch (KeeperException.NoNodeException e) {
-      return List.of();
-    }
-  }
-
-  private boolean expired(Stat stat) {
-    return stat.getCtime() + idempotencyTtl.toMillis() <= clock.millis();
-  }
-
-  private boolean deleteQuietly(String path, int version) throws Exception {
-    try {
-      client.delete().withVersion(version).forPath(path);
-      return true;
-    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException raced) {
-      return false; // another replica removed or replaced it
     }
   }
 
@@ -457,33 +339,9 @@ public class OperationStore implements OperationLog {
     }
   }
 
-  private String idempotencyPath(String key, String scope) {
-    Objects.requireNonNull(key, "idempotencyKey");
-    Objects.requireNonNull(scope, "scope");
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest((key + "\n" + scope).getBytes(StandardCharsets.UTF_8));
-      return idempotencyRoot + "/" + HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
-  }
-
-  private String operationPath(String id) {
-    return operationsRoot + "/" + id;
-  }
-
   private static void requireOperationId(String id) {
     if (!OPERATION_ID.matcher(id).matches()) {
       throw new IllegalArgumentException("operation id must be a UUID-like token, got '" + id + "'");
-    }
-  }
-
-  private static long sequence(String child) {
-    try {
-      return Long.parseLong(child.substring(HISTORY_PREFIX.length()));
-    } catch (NumberFormatException e) {
-      return -1;
     }
   }
 
