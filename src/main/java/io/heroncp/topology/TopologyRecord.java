@@ -1,5 +1,6 @@
 package io.heroncp.topology;
 
+import io.heroncp.heron.PackingPlan;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -71,7 +72,16 @@ public record TopologyRecord(
    */
   public record PackingSummary(
       String id, int containers, int instances, int auroraInstances, double cpuPerContainer,
-      long ramBytesPerContainer, long diskBytesPerContainer) {}
+      long ramBytesPerContainer, long diskBytesPerContainer) {
+
+    /** The summary of a packing plan; Aurora runs one instance more: container 0, the topology manager. */
+    static PackingSummary of(PackingPlan packing) {
+      var size = packing.maxScheduledResources();
+      int instances = packing.containers().stream().mapToInt(c -> c.instances().size()).sum();
+      return new PackingSummary(packing.id(), packing.containerCount(), instances, packing.containerCount() + 1,
+          size.cpu(), size.ramBytes(), size.diskBytes());
+    }
+  }
 
   /** A package in the package store: digest, file name, size and the URI Aurora's agents fetch. */
   public record PackageRef(String sha256, String fileName, long size, URI uri) {}

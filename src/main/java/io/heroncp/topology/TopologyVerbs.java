@@ -212,7 +212,7 @@ public class TopologyVerbs {
         scheduler.scaleTo(key, to);
       }
       TopologyRecord repacked = store.updateWithPackingPlan(
-          record.withPacking(components(record, repack.proposed()), TopologyLifecycle.packingSummary(repack.proposed())),
+          record.withPacking(components(record, repack.proposed()), TopologyRecord.PackingSummary.of(repack.proposed())),
           HeronStateNodes.of(root, key.name()), HeronStateCodec.encodePackingPlan(repack.proposed()));
       if (!repack.resourcesChange() && to < repack.current().containerCount() + 1) {
         scheduler.scaleTo(key, to);

@@ -1,0 +1,197 @@
+package io.heroncp.topology;
+
+import io.heroncp.heron.ExecutionState;
+import io.heroncp.heron.HeronPaths;
+import io.heroncp.heron.HeronStateCodec;
+import io.heroncp.heron.HeronStateNodes;
+import io.heroncp.heron.SchedulerLocation;
+import io.heroncp.heron.TopologyDefinition;
+import io.heroncp.problems.PayloadTooLargeException;
+import io.heroncp.topology.SubmitPreparation.Prepared;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of a submit and their undo: store the package, record the intent and Heron's state in one
+ * ZooKeeper transaction, create the Aurora job, record the launch. A failure undoes every earlier step before it
+ * is reported; a crash leaves a SUBMITTING record that the reconciler finishes ({@link #completeLaunch}) or
+ * removes ({@link #removeState}). Kill's last steps live here too, as they undo the same writes.
+ */
+final class SubmitSaga {
+
+  private static final Logger log = LoggerFactory.getLogger(SubmitSaga.class);
+
+  private final TopologyClusters clusters;
+  private final SchedulerDirectory schedulers;
+  private final TopologyRepository store;
+  private final TopologyPackages packages;
+  private final String serviceZooKeeper;
+  private final Clock clock;
+
+  SubmitSaga(TopologyClusters clusters, SchedulerDirectory schedulers, TopologyRepository store,
+      TopologyPackages packages, String serviceZooKeeper, Clock clock) {
+    this.clusters = clusters;
+    this.schedulers = schedulers;
+    this.store = store;
+    this.packages = packages;
+    this.serviceZooKeeper = serviceZooKeeper;
+    this.clock = clock;
+  }
+
+  /**
+   * Runs every step for {@code operation}; {@code intentRecorded} is called once the intent is in ZooKeeper
+   * (from then on a crash is the reconciler's to finish).
+   */
+  TopologyRecord launch(Operation operation, Prepared prepared, SubmitCommand command, Runnable intentRecorded) {
+    TopologyKey key = prepared.key();
+    TopologyRecord.PackageRef stored = buildPackage(prepared, command);
+    Instant now = clock.instant();
+    TopologyRecord record = new TopologyRecord(key, prepared.definition().id(), TopologyState.SUBMITTING,
+        prepared.definition().initiallyPaused(), prepared.user(), now, now, components(prepared.definition()),
+        TopologyRecord.PackingSummary.of(prepared.packing()),
+        key.cluster() + "/" + key.role() + "/" + key.environment() + "/" + key.name(), stored, prepared.binaryName(),
+        command.overrides(), operation.id(), 0);
+    TopologyRecord intent;
+    try {
+      intent = store.createSubmission(record, heronNodes(prepared));
+    } catch (RuntimeException e) {
+      deletePackageIfUnreferenced(record.topologyPackage());
+      throw e;
+    }
+    intentRecorded.run();
+    try {
+      schedulers.forCluster(key.cluster()).createJob(prepared.jobRequest(stored.uri()));
+    } catch (RuntimeException launchFailure) {
+      rollback(intent, launchFailure);
+      throw launchFailure;
+    }
+    return completeLaunch(intent, operation.id(), prepared.config().get("heron.scheduler.job.link.template"));
+  }
+
+  /**
+   * Records that the Aurora job of a SUBMITTING topology exists: its state (RUNNING, or PAUSED when submitted
+   * deactivated) and Heron's scheduler location.
+   */
+  TopologyRecord completeLaunch(TopologyRecord intent, String operationId, String jobLinkTemplate) {
+    TopologyKey key = intent.key();
+    TopologyState running = intent.initiallyPaused() ? TopologyState.PAUSED : TopologyState.RUNNING;
+    return store.completeLaunch(intent.withState(running, clock.instant(), operationId), heronNodes(key),
+        HeronStateCodec.encodeSchedulerLocation(SchedulerLocation.forAurora(key.name(), jobLinkTemplate, key.cluster(),
+            key.role(), key.environment())));
+  }
+
+  /** Removes a topology's ZooKeeper state (record and Heron's nodes) and its package when nothing else uses it. */
+  void removeState(TopologyRecord record) {
+    store.delete(record, heronNodes(record.key()));
+    deletePackageIfUnreferenced(record.topologyPackage());
+  }
+
+  /** The rest of a kill once the record is KILLING: the Aurora job, then the state. Idempotent. */
+  TopologyRecord finishKill(TopologyRecord killing, String operationId) {
+    schedulers.forCluster(killing.key().cluster()).killJob(killing.key());
+    removeState(killing);
+    return killing.withState(TopologyState.KILLED, clock.instant(), operationId);
+  }
+
+  private HeronStateNodes heronNodes(TopologyKey key) {
+    return HeronStateNodes.of(clusters.heronCluster(key.cluster()).heronRoot(), key.name());
+  }
+
+  private HeronStateNodes heronNodes(Prepared prepared) {
+    TopologyKey key = prepared.key();
+    return new HeronStateNodes(new HeronPaths(prepared.cluster().heronRoot()), key.name(),
+        prepared.definition().trimmedBytes(),
+        HeronStateCodec.encodePackingPlan(prepared.packing()),
+        HeronStateCodec.encodeExecutionState(ExecutionState.forSubmission(prepared.definition(), key.cluster(),
+            key.role(), key.environment(), prepared.user(), clock.instant(), release(prepared.config()))));
+  }
+
+  private TopologyRecord.PackageRef buildPackage(Prepared prepared, SubmitCommand command) {
+    Path temp = null;
+    try {
+      temp = Files.createTempFile("topology-", "-" + prepared.binaryName());
+      try (InputStream in = command.topology().content().open()) {
+        long copied = copyLimited(in, temp);
+        if (copied > packages.maxUploadBytes()) {
+          throw new PayloadTooLargeException("topology file is larger than the limit of " + packages.maxUploadBytes()
+              + " bytes (heroncp.packages.max-upload-size)", "topology");
+        }
+      }
+      return packages.build(new TopologyPackageRequest(prepared.definition().name(),
+          prepared.definition().bytes(), temp, prepared.binaryName(), command.overrides(),
+          prepared.cluster().heronConfigDirectory(), stateManagerConnection(prepared.cluster()),
+          prepared.cluster().heronRoot()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not store the topology package", e);
+    } finally {
+      if (temp != null) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+          // a temp file left behind is harmless
+        }
+      }
+    }
+  }
+
+  /** Copies at most one byte beyond the upload limit, so an oversized file is known without storing it all. */
+  private long copyLimited(InputStream in, Path target) throws IOException {
+    long limit = packages.maxUploadBytes();
+    try (var out = Files.newOutputStream(target)) {
+      byte[] buffer = new byte[64 * 1024];
+      long total = 0;
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        total += n;
+        if (total > limit) {
+          return total;
+        }
+        out.write(buffer, 0, n);
+      }
+      return total;
+    }
+  }
+
+  private String stateManagerConnection(HeronCluster cluster) {
+    String connection = cluster.stateManagerConnection();
+    return connection == null || connection.isBlank() ? serviceZooKeeper : connection;
+  }
+
+  private void rollback(TopologyRecord intent, RuntimeException cause) {
+    try {
+      removeState(intent);
+      log.warn("Launch of {} failed; its ZooKeeper state was rolled back: {}", intent.key(), cause.getMessage());
+    } catch (RuntimeException rollbackFailure) {
+      cause.addSuppressed(rollbackFailure);
+      log.error("Launch of {} failed and its rollback failed too; the record stays SUBMITTING for the reconciler",
+          intent.key(), rollbackFailure);
+    }
+  }
+
+  private void deletePackageIfUnreferenced(TopologyRecord.PackageRef ref) {
+    if (ref != null && !store.isPackageReferenced(ref.sha256())) {
+      packages.delete(ref.sha256());
+    }
+  }
+
+  private static List<TopologyRecord.ComponentSummary> components(TopologyDefinition definition) {
+    return definition.components().stream()
+        .map(c -> new TopologyRecord.ComponentSummary(c.name(), c.kind().name(), c.parallelism()))
+        .toList();
+  }
+
+  /** Heron fills the release state from its build keys; so do we, from the effective config. */
+  private static ExecutionState.Release release(Map<String, String> config) {
+    return new ExecutionState.Release(config.getOrDefault("heron.build.user", "heron-controlplane"), "",
+        config.getOrDefault("heron.build.version", "unknown"));
+  }
+}
