@@ -37,20 +37,21 @@ class EmbeddedDefaultTest {
   @Test
   void embeddedDefaultServesHealthAndRunsATopology() throws Exception {
     Path data = Files.createTempDirectory("heroncp-data");
-    int http = freePort();
+    // Known up front: the connect strings derive from the embedded ZooKeeper's port.
     int zk = freePort();
     context = SpringApplication.run(HeronControlPlaneApplication.class,
-        "--server.port=" + http,
+        "--server.port=0",
         "--heroncp.zookeeper.connect-string=127.0.0.1:" + zk,
         "--heroncp.zookeeper.embedded.port=" + zk,
         "--heroncp.zookeeper.embedded.data-directory=" + data.resolve("zookeeper"),
         "--heroncp.clusters.local.scheduler.zookeeper=127.0.0.1:" + zk,
+        // Known up front: the local cluster's core-package-uri names it, and the topology's tasks fetch it.
         "--heroncp.simulator.port=" + freePort(),
         "--heroncp.simulator.pending-delay=50ms", "--heroncp.simulator.assigned-delay=50ms",
         "--heroncp.simulator.starting-delay=50ms", "--heroncp.simulator.killing-delay=50ms",
         "--heroncp.packages.directory=" + data.resolve("packages"));
     HttpClient client = HttpClient.newHttpClient();
-    String base = "http://127.0.0.1:" + http;
+    String base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
 
     HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health")).build(),
         HttpResponse.BodyHandlers.ofString());

@@ -3,6 +3,7 @@ package io.heroncp.api;
 import io.heroncp.problems.BusyException;
 import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.problems.ProblemType;
+import io.heroncp.security.RefusedAudit;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.List;
@@ -32,7 +33,6 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 class ProblemHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
-  private static final Logger AUDIT = LoggerFactory.getLogger("io.heroncp.audit");
 
   @ExceptionHandler(ControlPlaneException.class)
   ResponseEntity<ProblemDetail> controlPlane(ControlPlaneException e, HttpServletRequest request) {
@@ -44,10 +44,9 @@ class ProblemHandler {
       response.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfterSeconds()));
     }
     if (e.problemType() == ProblemType.FORBIDDEN) {
-      AUDIT.info("refused principal={} roles={} remote={} verb={} path={} outcome=FORBIDDEN detail={}",
-          request.getUserPrincipal() == null ? "anonymous" : request.getUserPrincipal().getName(),
-          org.slf4j.MDC.get("roles"), request.getRemoteAddr(), request.getMethod(), request.getRequestURI(),
-          e.getMessage());
+      String roles = org.slf4j.MDC.get("roles");
+      RefusedAudit.log(request, request.getUserPrincipal() == null ? "anonymous" : request.getUserPrincipal().getName(),
+          roles == null ? "[]" : roles, "FORBIDDEN", e.getMessage());
     }
     if (e.status() >= 500) {
       log.warn("{} {} answered {}: {}", request.getMethod(), request.getRequestURI(), e.status(), e.getMessage());

@@ -13,7 +13,6 @@ import io.heroncp.topology.Upload;
 import jakarta.servlet.http.HttpServletRequest;
 import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.problems.MalformedRequestException;
-import io.heroncp.zookeeper.TopologyStore;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,11 +49,9 @@ class TopologyController {
   static final String STALE_WARNING = "110 - \"Response is Stale\"";
 
   private final TopologyLifecycle lifecycle;
-  private final TopologyStore store;
 
-  TopologyController(TopologyLifecycle lifecycle, TopologyStore store) {
+  TopologyController(TopologyLifecycle lifecycle) {
     this.lifecycle = lifecycle;
-    this.store = store;
   }
 
   @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -90,7 +87,7 @@ class TopologyController {
     });
     // Before anything is stored or sent: the role, then who the job runs as (403 otherwise).
     requester.requireMayActAs(request.getParameter("cluster"), request.getParameter("role"), "submit");
-    String user = requester.submitUser(blankToNull(request.getParameter("user")), "submit");
+    String user = requester.jobOwner(blankToNull(request.getParameter("user")));
     boolean dryRun = request.getParameter("dry_run") != null && !"false".equalsIgnoreCase(request.getParameter("dry_run"));
     SubmitCommand command = new SubmitCommand(
         request.getParameter("name"),
@@ -135,7 +132,7 @@ class TopologyController {
       }
     }
     // Read before the cache, so a read that raced a reconnect is never reported fresh.
-    boolean stale = !store.connected();
+    boolean stale = !lifecycle.storeConnected();
     Page page = lifecycle.list(cluster, role, environment, wanted, pageSize, pageToken);
     return staleWhen(stale, ResponseEntity.ok()).body(new TopologyViews.TopologyPage(
         page.records().stream().map(r -> TopologyViews.of(r, null)).toList(), page.nextPageToken(), staleFlag(stale)));
@@ -144,7 +141,7 @@ class TopologyController {
   @GetMapping("/{cluster}/{role}/{environment}/{name}")
   ResponseEntity<TopologyViews.Described> describe(@PathVariable String cluster, @PathVariable String role,
       @PathVariable String environment, @PathVariable String name) {
-    boolean stale = !store.connected();
+    boolean stale = !lifecycle.storeConnected();
     TopologyLifecycle.Description description = lifecycle.describe(new TopologyKey(cluster, role, environment, name));
     return staleWhen(stale, ResponseEntity.ok()
         .eTag(etag(description.record()))

@@ -3,12 +3,12 @@ package io.heroncp.api;
 import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.problems.NotFoundException;
 import io.heroncp.topology.Operation;
+import io.heroncp.topology.OperationHistory;
 import io.heroncp.topology.Requester;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyVerbs;
 import io.heroncp.topology.TopologyVerbs.UpdatePlan;
 import io.heroncp.topology.UpdateRequest;
-import io.heroncp.zookeeper.OperationStore;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -28,9 +28,9 @@ class TopologyVerbController {
   private static final String TOPOLOGY = "/api/v1/topologies/{cluster}/{role}/{environment}/{name}";
 
   private final TopologyVerbs verbs;
-  private final OperationStore operations;
+  private final OperationHistory operations;
 
-  TopologyVerbController(TopologyVerbs verbs, OperationStore operations) {
+  TopologyVerbController(TopologyVerbs verbs, OperationHistory operations) {
     this.verbs = verbs;
     this.operations = operations;
   }

@@ -2,6 +2,7 @@ package io.heroncp.aurora;
 
 import io.heroncp.aurora.thrift.JobConfiguration;
 import io.heroncp.cluster.ClusterProperties;
+import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.heron.Resources;
 import io.heroncp.topology.JobRendering;
 import io.heroncp.topology.JobRequest;
@@ -34,6 +35,7 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
   private final JobUpdater updater;
   private final JobStatusReader statusReader;
   private final DryRunRenderer dryRun;
+  private final java.util.regex.Pattern allowedEnvironments;
 
   /**
    * @param cluster the cluster (= Aurora cluster) name
@@ -70,6 +72,7 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
     this.updater = new JobUpdater(cluster, client, tasks, problems, updatePolicy);
     this.statusReader = new JobStatusReader(client, problems);
     this.dryRun = new DryRunRenderer(cluster);
+    this.allowedEnvironments = java.util.regex.Pattern.compile(properties.allowedEnvironments());
   }
 
   /**
@@ -185,6 +188,19 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
   /** How this cluster's scheduler is found, e.g. a static URL or a ZooKeeper serverset. */
   public String discoveryDescription() {
     return client.locator().description();
+  }
+
+  @Override
+  public void checkIdentifier(String field, String value) {
+    AuroraIdentifiers.check(field, value);
+  }
+
+  @Override
+  public void checkEnvironment(String environment) {
+    if (!allowedEnvironments.matcher(environment).matches()) {
+      throw new InvalidFieldException("environment '" + environment + "' is not allowed in cluster " + cluster
+          + ": it must match " + properties.allowedEnvironments(), "environment");
+    }
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.heroncp.cluster;
 
+import io.heroncp.topology.HeronCluster;
+import io.heroncp.topology.TopologyClusters;
 import io.heroncp.problems.InvalidFieldException;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +15,7 @@ import java.util.regex.PatternSyntaxException;
  * The configured clusters, checked once at startup so a wrong setting stops the service with a message
  * that says what to fix, instead of failing the first submit.
  */
-public class ClusterRegistry {
+public class ClusterRegistry implements TopologyClusters {
 
   private final Map<String, ClusterProperties> clusters;
   private final Map<String, Pattern> environments = new TreeMap<>();
@@ -93,6 +95,13 @@ public class ClusterRegistry {
           "Unknown cluster '" + name + "'; this service manages " + String.join(", ", clusters.keySet()), "cluster");
     }
     return cluster;
+  }
+
+  @Override
+  public HeronCluster heronCluster(String name) {
+    ClusterProperties cluster = require(name);
+    return new HeronCluster(name, cluster.defaultEnvironment(), cluster.heronRoot(), cluster.stateManagerConnection(),
+        cluster.heronConfigDirectory(), cluster.heronConfig());
   }
 
   /** Whether the environment is allowed in this (known) cluster. */

@@ -1,6 +1,5 @@
 package io.heroncp.packages;
 
-import io.heroncp.security.SecurityProperties;
 import java.net.URI;
 import java.util.List;
 import org.slf4j.Logger;
@@ -10,8 +9,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Creates the package store (beans {@code packageStore}, {@code packageUrlSigner}, {@code topologyPackageBuilder})
- * from {@link PackageStoreProperties} and the package URL signing settings. Unconditional: every deployment serves packages to Aurora.
+ * Creates the package store (beans {@code packageStore}, {@code topologyPackageBuilder}) from
+ * {@link PackageStoreProperties}, signing URLs with the {@link PackageUrlSigner} bean the security package provides. Unconditional: every deployment serves packages to Aurora.
  */
 @Configuration(proxyBeanMethods = false)
 class PackageConfiguration {
@@ -32,14 +31,9 @@ class PackageConfiguration {
    * {@code heroncp.security.enabled=true}, makes downloads require a valid signature.
    */
   @Bean
-  PackageUrlSigner packageUrlSigner(SecurityProperties security) {
-    PackageUrlSigner signer = new PackageUrlSigner(security.packageUrlSecret(), security.packageUrlPreviousSecrets(),
-        security.enabled());
-    log.info("Package URLs: {}", signer.signs()
-        ? "signed (" + security.packageUrlPreviousSecrets().size() + " previous secrets accepted), "
-            + (security.enabled() ? "signature required" : "signature not checked while heroncp.security.enabled=false")
-        : "unsigned, not checked (heroncp.security.package-url-secret is not set)");
-    return signer;
+  StoredTopologyPackages topologyPackages(PackageStore packageStore, TopologyPackageBuilder topologyPackageBuilder,
+      PackageStoreProperties properties) {
+    return new StoredTopologyPackages(packageStore, topologyPackageBuilder, properties.maxUploadSize().toBytes());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.heroncp.packages;
 
+import io.heroncp.topology.TopologyPackageRequest;
 import io.heroncp.packages.TarGz.Source;
 import io.heroncp.problems.InvalidFieldException;
 import java.io.IOException;

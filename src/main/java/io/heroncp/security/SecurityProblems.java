@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
@@ -28,7 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
 
-  static final Logger AUDIT = LoggerFactory.getLogger("io.heroncp.audit");
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   @Override
@@ -69,10 +66,8 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
 
   /** One audit line for a request refused before it reached a controller. */
   static void audit(HttpServletRequest request, Requester requester, String outcome) {
-    AUDIT.info("refused principal={} roles={} remote={} verb={} path={} outcome={}",
-        requester == null ? Requester.ANONYMOUS : requester.name(),
-        requester == null ? "[]" : rolesOf(requester), request.getRemoteAddr(), request.getMethod(),
-        request.getRequestURI(), outcome);
+    RefusedAudit.log(request, requester == null ? Requester.ANONYMOUS : requester.name(),
+        requester == null ? "[]" : rolesOf(requester), outcome, null);
   }
 
   static String rolesOf(Requester requester) {

@@ -1,27 +1,14 @@
 package io.heroncp.topology;
 
-import io.heroncp.cluster.ClusterRegistry;
 import io.heroncp.heron.DefinitionReader;
-import io.heroncp.heron.HeronTopologyManagerClient;
 import io.heroncp.heron.RoundRobinPacking;
-import io.heroncp.packages.PackageStore;
-import io.heroncp.packages.PackageStoreProperties;
-import io.heroncp.packages.TopologyPackageBuilder;
-import io.heroncp.zookeeper.LeaderOnlyTasks;
-import io.heroncp.zookeeper.OperationStore;
-import io.heroncp.zookeeper.OperationsProperties;
-import io.heroncp.zookeeper.TopologyLocks;
-import io.heroncp.zookeeper.TopologyStore;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.curator.framework.CuratorFramework;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -41,12 +28,7 @@ class LifecycleConfiguration {
   }
 
   @Bean
-  TopologyManagerClient topologyManagerClient(CuratorFramework curator, OperationsProperties properties) {
-    return new HeronTopologyManagerClient(curator, properties.topologyManagerTimeout());
-  }
-
-  @Bean
-  OperationRunner operationRunner(TopologyStore topologies, OperationStore operations, TopologyLocks locks,
+  OperationRunner operationRunner(TopologyRepository topologies, OperationLog operations, TopologyLocks locks,
       OperationsProperties properties, ExecutorService backgroundOperations, ObjectProvider<OperationHooks> hooks,
       ObjectProvider<OperationRunner.OperationListener> listener, Clock clock) {
     return new OperationRunner(topologies, operations, locks, properties.lockWait(), backgroundOperations,
@@ -55,26 +37,29 @@ class LifecycleConfiguration {
   }
 
   @Bean
-  TopologyLifecycle topologyLifecycle(ClusterRegistry clusters, DefinitionReader definitions,
-      RoundRobinPacking packing, SchedulerDirectory schedulers, TopologyStore store, PackageStore packages,
-      TopologyPackageBuilder packageBuilder, CuratorFramework curator, PackageStoreProperties packageProperties,
-      OperationRunner runner, Clock clock) {
-    return new TopologyLifecycle(clusters, definitions, packing, schedulers, store, packages, packageBuilder,
-        curator.getZookeeperClient().getCurrentConnectionString(), packageProperties.maxUploadSize().toBytes(),
-        runner, clock);
+  TopologyLifecycle topologyLifecycle(TopologyClusters clusters, DefinitionReader definitions,
+      RoundRobinPacking packing, SchedulerDirectory schedulers, TopologyRepository store, TopologyPackages packages,
+      ServiceZooKeeper serviceZooKeeper, OperationRunner runner, Clock clock) {
+    return new TopologyLifecycle(clusters, definitions, packing, schedulers, store, packages,
+        serviceZooKeeper.connectString(), runner, clock);
   }
 
   @Bean
-  TopologyVerbs topologyVerbs(OperationRunner runner, ClusterRegistry clusters, SchedulerDirectory schedulers,
-      TopologyManagerClient topologyManager, TopologyStore store, DefinitionReader definitions,
+  TopologyVerbs topologyVerbs(OperationRunner runner, TopologyClusters clusters, SchedulerDirectory schedulers,
+      TopologyManagerClient topologyManager, TopologyRepository store, DefinitionReader definitions,
       RoundRobinPacking packing, OperationsProperties properties) {
     return new TopologyVerbs(runner, clusters, schedulers, topologyManager, store, definitions, packing,
         properties.updateTimeout());
   }
 
   @Bean
-  Reconciler reconciler(TopologyStore topologies, OperationStore operations, TopologyLocks locks,
-      SchedulerDirectory schedulers, TopologyManagerClient topologyManager, ClusterRegistry clusters,
+  OperationHistory operationHistory(OperationLog operations) {
+    return new OperationHistory(operations);
+  }
+
+  @Bean
+  Reconciler reconciler(TopologyRepository topologies, OperationLog operations, TopologyLocks locks,
+      SchedulerDirectory schedulers, TopologyManagerClient topologyManager, TopologyClusters clusters,
       TopologyLifecycle lifecycle, OperationsProperties properties, ObjectProvider<Reconciler.Listener> listener,
       Clock clock) {
     return new Reconciler(topologies, operations, locks, schedulers, topologyManager, clusters, lifecycle,
@@ -85,19 +70,5 @@ class LifecycleConfiguration {
           @Override
           public void repaired(String what) { }
         }));
-  }
-
-  /**
-   * The reconciler, the idempotency-key cleanup and the history pruning run on the elected leader once the service
-   * is ready.
-   */
-  @Bean
-  ApplicationListener<ApplicationReadyEvent> leaderTasksStarter(LeaderOnlyTasks leaderTasks, Reconciler reconciler,
-      OperationStore operations, OperationsProperties properties) {
-    return event -> {
-      leaderTasks.start(reconciler::reconcileOnce, properties.reconcileInterval());
-      leaderTasks.start(operations::removeExpiredIdempotencyEntries, java.time.Duration.ofHours(1));
-      leaderTasks.start(() -> operations.pruneHistory(properties.historyLimit()), java.time.Duration.ofHours(1));
-    };
   }
 }

@@ -7,10 +7,6 @@ import io.heroncp.problems.BusyException;
 import io.heroncp.problems.NotFoundException;
 import io.heroncp.problems.PreconditionFailedException;
 import io.heroncp.problems.ProblemType;
-import io.heroncp.zookeeper.IdempotencyKeyUsedException;
-import io.heroncp.zookeeper.OperationStore;
-import io.heroncp.zookeeper.TopologyLocks;
-import io.heroncp.zookeeper.TopologyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -56,8 +52,8 @@ public class OperationRunner {
     TopologyRecord perform(Operation operation, TopologyRecord current);
   }
 
-  private final TopologyStore topologies;
-  private final OperationStore operations;
+  private final TopologyRepository topologies;
+  private final OperationLog operations;
   private final TopologyLocks locks;
   private final Duration lockWait;
   private final ExecutorService background;
@@ -71,7 +67,7 @@ public class OperationRunner {
     void finished(Operation operation, long nanos);
   }
 
-  public OperationRunner(TopologyStore topologies, OperationStore operations, TopologyLocks locks, Duration lockWait,
+  public OperationRunner(TopologyRepository topologies, OperationLog operations, TopologyLocks locks, Duration lockWait,
       ExecutorService background, OperationHooks hooks, Clock clock, OperationListener listener) {
     this.topologies = topologies;
     this.operations = operations;

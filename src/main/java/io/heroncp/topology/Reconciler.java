@@ -1,15 +1,11 @@
 package io.heroncp.topology;
 
-import io.heroncp.cluster.ClusterProperties;
-import io.heroncp.cluster.ClusterRegistry;
 import io.heroncp.heron.HeronStateCodec;
+import io.heroncp.heron.HeronStateNodes;
 import io.heroncp.heron.PackingPlan;
 import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.problems.BusyException;
-import io.heroncp.zookeeper.HeronStateNodes;
-import io.heroncp.zookeeper.OperationStore;
-import io.heroncp.zookeeper.TopologyLocks;
-import io.heroncp.zookeeper.TopologyStore;
+import io.heroncp.heron.HeronStateNodes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,19 +33,19 @@ public class Reconciler {
     void repaired(String what);
   }
 
-  private final TopologyStore topologies;
-  private final OperationStore operations;
+  private final TopologyRepository topologies;
+  private final OperationLog operations;
   private final TopologyLocks locks;
   private final SchedulerDirectory schedulers;
   private final TopologyManagerClient topologyManager;
-  private final ClusterRegistry clusters;
+  private final TopologyClusters clusters;
   private final TopologyLifecycle lifecycle;
   private final Duration reconcileAfter;
   private final Clock clock;
   private final Listener listener;
 
-  public Reconciler(TopologyStore topologies, OperationStore operations, TopologyLocks locks,
-      SchedulerDirectory schedulers, TopologyManagerClient topologyManager, ClusterRegistry clusters,
+  public Reconciler(TopologyRepository topologies, OperationLog operations, TopologyLocks locks,
+      SchedulerDirectory schedulers, TopologyManagerClient topologyManager, TopologyClusters clusters,
       TopologyLifecycle lifecycle, Duration reconcileAfter, Clock clock, Listener listener) {
     this.topologies = topologies;
     this.operations = operations;
@@ -104,7 +100,7 @@ public class Reconciler {
 
   private Operation repair(Operation operation) {
     TopologyKey key = operation.key();
-    ClusterProperties cluster = clusters.require(key.cluster());
+    HeronCluster cluster = clusters.heronCluster(key.cluster());
     HeronStateNodes heron = HeronStateNodes.of(cluster.heronRoot(), key.name());
     Optional<TopologyRecord> found = topologies.read(key);
     Instant now = clock.instant();
@@ -152,7 +148,7 @@ public class Reconciler {
       case UPDATE -> {
         if (found.isPresent()) {
           // The packing plan in ZooKeeper is the commit point of an update: make Aurora match it.
-          PackingPlan plan = topologies.read(heron.paths().packingPlan(key.name()))
+          PackingPlan plan = topologies.heronPackingPlan(heron)
               .map(HeronStateCodec::decodePackingPlan).orElse(null);
           if (plan != null) {
             schedulers.forCluster(key.cluster()).scaleTo(key, plan.containerCount() + 1);

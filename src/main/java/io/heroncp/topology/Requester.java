@@ -1,6 +1,7 @@
 package io.heroncp.topology;
 
 import io.heroncp.problems.ForbiddenException;
+import io.heroncp.problems.InvalidFieldException;
 import java.util.Set;
 
 /**
@@ -14,6 +15,10 @@ import java.util.Set;
  * @param authenticated false in the open mode (no credentials are checked)
  */
 public record Requester(String name, Set<String> roles, boolean admin, Set<String> clusters, boolean authenticated) {
+
+  /** Appended to the scheduler's refusal of a submit's user: with security on, that user is the principal. */
+  public static final String PRINCIPAL_CLAIM_HINT = "; with security on the user is the principal: name principals by"
+      + " a claim that is an identifier (heroncp.security.jwt.principal-claim, e.g. preferred_username)";
 
   public static final String ANONYMOUS = "anonymous";
 
@@ -57,5 +62,13 @@ public record Requester(String name, Set<String> roles, boolean admin, Set<Strin
     }
     throw new ForbiddenException(name + " may not " + verb + " as user '" + userField
         + "': only an admin (role *) acts for another user; leave the user field out or set it to " + name, "user");
+  }
+
+  /**
+   * The submit's Aurora job owner ({@link #submitUser}). The scheduler checks it is an identifier before anything
+   * is written (a JWT {@code sub} that is an email address is not: see {@link #PRINCIPAL_CLAIM_HINT}).
+   */
+  public String jobOwner(String userField) {
+    return submitUser(userField, "submit");
   }
 }

@@ -1,27 +1,20 @@
 package io.heroncp.topology;
 
-import io.heroncp.cluster.ClusterProperties;
-import io.heroncp.cluster.ClusterRegistry;
 import io.heroncp.heron.DefinitionReader;
 import io.heroncp.heron.ExecutionState;
 import io.heroncp.heron.HeronPaths;
+import io.heroncp.heron.HeronStateNodes;
 import io.heroncp.heron.HeronStateCodec;
 import io.heroncp.heron.PackingPlan;
 import io.heroncp.heron.RoundRobinPacking;
 import io.heroncp.heron.SchedulerLocation;
 import io.heroncp.heron.TopologyDefinition;
-import io.heroncp.packages.PackageStore;
-import io.heroncp.packages.StoredPackage;
-import io.heroncp.packages.TopologyPackage;
-import io.heroncp.packages.TopologyPackageBuilder;
-import io.heroncp.packages.TopologyPackageRequest;
 import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.problems.MalformedRequestException;
 import io.heroncp.problems.NotFoundException;
 import io.heroncp.problems.PayloadTooLargeException;
-import io.heroncp.zookeeper.HeronStateNodes;
-import io.heroncp.zookeeper.TopologyStore;
+import io.heroncp.heron.HeronStateNodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,7 +29,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,35 +40,30 @@ import org.slf4j.LoggerFactory;
 public class TopologyLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(TopologyLifecycle.class);
-  /** Aurora's GOOD_IDENTIFIER_PATTERN. */
-  static final Pattern IDENTIFIER = Pattern.compile("^[\\w\\-\\.]+$");
   private static final long MAX_DEFINITION_BYTES = 64L * 1024 * 1024;
 
-  private final ClusterRegistry clusters;
+  private final TopologyClusters clusters;
   private final DefinitionReader definitions;
   private final RoundRobinPacking packing;
   private final SchedulerDirectory schedulers;
-  private final TopologyStore store;
-  private final PackageStore packages;
-  private final TopologyPackageBuilder packageBuilder;
+  private final TopologyRepository store;
+  private final TopologyPackages packages;
   private final String serviceZooKeeper;
   private final long maxUploadBytes;
   private final OperationRunner runner;
   private final Clock clock;
 
-  public TopologyLifecycle(ClusterRegistry clusters, DefinitionReader definitions, RoundRobinPacking packing,
-      SchedulerDirectory schedulers, TopologyStore store,
-      PackageStore packages, TopologyPackageBuilder packageBuilder, String serviceZooKeeper,
-      long maxUploadBytes, OperationRunner runner, Clock clock) {
+  public TopologyLifecycle(TopologyClusters clusters, DefinitionReader definitions, RoundRobinPacking packing,
+      SchedulerDirectory schedulers, TopologyRepository store, TopologyPackages packages, String serviceZooKeeper,
+      OperationRunner runner, Clock clock) {
     this.clusters = clusters;
     this.definitions = definitions;
     this.packing = packing;
     this.schedulers = schedulers;
     this.store = store;
     this.packages = packages;
-    this.packageBuilder = packageBuilder;
     this.serviceZooKeeper = serviceZooKeeper;
-    this.maxUploadBytes = maxUploadBytes;
+    this.maxUploadBytes = packages.maxUploadBytes();
     this.runner = runner;
     this.clock = clock;
   }
@@ -90,7 +77,7 @@ public class TopologyLifecycle {
   /** A record with the scheduler's live view; {@code schedulerError} says why the live view is missing. */
   public record Description(TopologyRecord record, JobStatus job, String schedulerError) {}
 
-  private record Prepared(TopologyKey key, ClusterProperties cluster, String user, TopologyDefinition definition,
+  private record Prepared(TopologyKey key, HeronCluster cluster, String user, TopologyDefinition definition,
       Map<String, String> config, PackingPlan packing) {}
 
   public DryRun dryRun(SubmitCommand command) {
@@ -99,7 +86,7 @@ public class TopologyLifecycle {
     if (!format.equals("json") && !format.equals("table")) {
       throw new InvalidFieldException("dry_run_format must be json or table", "dry_run_format");
     }
-    URI packageUri = packageBuilder.placeholderUri();
+    URI packageUri = packages.placeholderUri();
     JobRequest request = jobRequest(prepared, packageUri, safeFileName(command.topology()));
     return new DryRun(prepared.key(), prepared.packing(), schedulers.forCluster(prepared.key().cluster()).render(request), format);
   }
@@ -117,15 +104,14 @@ public class TopologyLifecycle {
     Map<String, String> parameters = new LinkedHashMap<>(command.overrides());
     parameters.put("topology_id", prepared.definition().id());
     return runner.runSubmit(request, parameters, operation -> {
-      TopologyPackage built = buildPackage(prepared, command, binaryName);
-      StoredPackage stored = built.stored();
-      URI packageUri = built.uri();
-      HeronStateNodes heron = heronNodes(prepared, stored);
+      TopologyRecord.PackageRef stored = buildPackage(prepared, command, binaryName);
+      URI packageUri = stored.uri();
+      HeronStateNodes heron = heronNodes(prepared);
       Instant now = clock.instant();
       TopologyRecord record = new TopologyRecord(key, prepared.definition().id(), TopologyState.SUBMITTING,
           prepared.definition().initiallyPaused(), prepared.user(), now, now, components(prepared.definition()),
           packingSummary(prepared.packing()), key.cluster() + "/" + key.role() + "/" + key.environment() + "/" + key.name(),
-          new TopologyRecord.PackageRef(stored.sha256(), stored.fileName(), stored.size(), packageUri), binaryName,
+          stored, binaryName,
           command.overrides(), operation.id(), 0);
       TopologyRecord intent;
       try {
@@ -171,7 +157,12 @@ public class TopologyLifecycle {
   }
 
   private HeronStateNodes heronNodes(TopologyKey key) {
-    return HeronStateNodes.of(clusters.require(key.cluster()).heronRoot(), key.name());
+    return HeronStateNodes.of(clusters.heronCluster(key.cluster()).heronRoot(), key.name());
+  }
+
+  /** Whether the topology store is reachable now; when not, reads come from the cache and may be stale. */
+  public boolean storeConnected() {
+    return store.connected();
   }
 
   /** Lists records from the cache, ordered by cluster and name, filtered and paged. */
@@ -237,20 +228,23 @@ public class TopologyLifecycle {
   }
 
   private Prepared prepare(SubmitCommand command) {
-    ClusterProperties cluster = clusters.require(command.cluster());
+    HeronCluster cluster = clusters.heronCluster(command.cluster());
+    TopologyScheduler scheduler = schedulers.forCluster(command.cluster());
     String environment = command.environment() == null ? cluster.defaultEnvironment() : command.environment();
     String user = command.user() == null ? command.role() : command.user();
-    identifier("name", command.name());
-    identifier("role", command.role());
-    identifier("environment", environment);
-    identifier("user", user);
+    scheduler.checkIdentifier("name", command.name());
+    scheduler.checkIdentifier("role", command.role());
+    scheduler.checkIdentifier("environment", environment);
+    try {
+      scheduler.checkIdentifier("user", user);
+    } catch (InvalidFieldException e) {
+      throw command.user() == null ? e : new InvalidFieldException(e.getMessage() + Requester.PRINCIPAL_CLAIM_HINT,
+          "user", e);
+    }
     if (command.name().contains(".")) {
       throw new InvalidFieldException("name must not contain '.' (a Heron topology name rule)", "name");
     }
-    if (!clusters.environmentAllowed(command.cluster(), environment)) {
-      throw new InvalidFieldException("environment '" + environment + "' is not allowed in cluster " + command.cluster()
-          + ": it must match " + cluster.allowedEnvironments(), "environment");
-    }
+    scheduler.checkEnvironment(environment);
     TopologyDefinition definition = definitions.read(readDefinition(command.definition()));
     if (!definition.name().equals(command.name())) {
       throw new InvalidFieldException("name '" + command.name() + "' does not match the definition's topology name '"
@@ -262,16 +256,6 @@ public class TopologyLifecycle {
     PackingPlan plan = packing.pack(definition, config).withHomogeneousScheduledResources();
     TopologyKey key = new TopologyKey(command.cluster(), command.role(), environment, command.name());
     return new Prepared(key, cluster, user, definition, config, plan);
-  }
-
-  private static void identifier(String field, String value) {
-    if (value == null || value.isEmpty()) {
-      throw new InvalidFieldException(field + " is required", field);
-    }
-    if (value.length() > 255 || !IDENTIFIER.matcher(value).matches() || value.equals(".") || value.equals("..")) {
-      throw new InvalidFieldException(field + " '" + value + "' is invalid: it must match " + IDENTIFIER.pattern()
-          + ", be at most 255 characters and not be '.' or '..'", field);
-    }
   }
 
   private static byte[] readDefinition(Upload definition) {
@@ -297,7 +281,7 @@ public class TopologyLifecycle {
     return name;
   }
 
-  private TopologyPackage buildPackage(Prepared prepared, SubmitCommand command, String binaryName) {
+  private TopologyRecord.PackageRef buildPackage(Prepared prepared, SubmitCommand command, String binaryName) {
     Path temp = null;
     try {
       temp = Files.createTempFile("topology-", "-" + binaryName);
@@ -309,7 +293,7 @@ public class TopologyLifecycle {
         }
       }
       String connection = stateManagerConnection(prepared.cluster());
-      return packageBuilder.build(new TopologyPackageRequest(prepared.definition().name(),
+      return packages.build(new TopologyPackageRequest(prepared.definition().name(),
           prepared.definition().bytes(), temp, binaryName, command.overrides(), prepared.cluster().heronConfigDirectory(),
           connection, prepared.cluster().heronRoot()));
     } catch (IOException e) {
@@ -341,7 +325,7 @@ public class TopologyLifecycle {
     }
   }
 
-  private HeronStateNodes heronNodes(Prepared prepared, StoredPackage stored) {
+  private HeronStateNodes heronNodes(Prepared prepared) {
     TopologyKey key = prepared.key();
     return new HeronStateNodes(new HeronPaths(prepared.cluster().heronRoot()), key.name(),
         prepared.definition().trimmedBytes(),
@@ -355,7 +339,7 @@ public class TopologyLifecycle {
         binaryName, prepared.config());
   }
 
-  private String stateManagerConnection(ClusterProperties cluster) {
+  private String stateManagerConnection(HeronCluster cluster) {
     String connection = cluster.stateManagerConnection();
     return connection == null || connection.isBlank() ? serviceZooKeeper : connection;
   }

@@ -84,6 +84,16 @@ public interface TopologyScheduler {
    */
   java.util.List<String> describeScale(TopologyKey key, int from, int to);
 
+  /**
+   * Checks one part of a job's identity (name, role, environment, user) by the scheduler's rules.
+   *
+   * @throws io.heroncp.problems.InvalidFieldException naming {@code field} and the rule
+   */
+  void checkIdentifier(String field, String value);
+
+  /** Checks that this cluster's scheduler accepts the environment; InvalidFieldException otherwise. */
+  void checkEnvironment(String environment);
+
   /** Whether the scheduler answers now, and where it was found. Never throws. */
   SchedulerProbe probe();
 }

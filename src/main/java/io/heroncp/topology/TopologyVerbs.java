@@ -1,9 +1,7 @@
 package io.heroncp.topology;
 
-import io.heroncp.cluster.ClusterProperties;
-import io.heroncp.cluster.ClusterRegistry;
 import io.heroncp.heron.DefinitionReader;
-import io.heroncp.heron.HeronPaths;
+import io.heroncp.heron.HeronStateNodes;
 import io.heroncp.heron.HeronStateCodec;
 import io.heroncp.heron.PackingPlan;
 import io.heroncp.heron.RoundRobinPacking;
@@ -11,8 +9,7 @@ import io.heroncp.heron.TopologyDefinition;
 import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.problems.DependencyFailedException;
 import io.heroncp.problems.InvalidFieldException;
-import io.heroncp.zookeeper.HeronStateNodes;
-import io.heroncp.zookeeper.TopologyStore;
+import io.heroncp.heron.HeronStateNodes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,16 +34,16 @@ public class TopologyVerbs {
   private static final Logger log = LoggerFactory.getLogger(TopologyVerbs.class);
 
   private final OperationRunner runner;
-  private final ClusterRegistry clusters;
+  private final TopologyClusters clusters;
   private final SchedulerDirectory schedulers;
   private final TopologyManagerClient topologyManager;
-  private final TopologyStore store;
+  private final TopologyRepository store;
   private final DefinitionReader definitions;
   private final RoundRobinPacking packing;
   private final Duration updateTimeout;
 
-  public TopologyVerbs(OperationRunner runner, ClusterRegistry clusters, SchedulerDirectory schedulers,
-      TopologyManagerClient topologyManager, TopologyStore store, DefinitionReader definitions,
+  public TopologyVerbs(OperationRunner runner, TopologyClusters clusters, SchedulerDirectory schedulers,
+      TopologyManagerClient topologyManager, TopologyRepository store, DefinitionReader definitions,
       RoundRobinPacking packing, Duration updateTimeout) {
     this.runner = runner;
     this.clusters = clusters;
@@ -146,9 +143,8 @@ public class TopologyVerbs {
   }
 
   private Repack repack(TopologyRecord record, UpdateRequest update) {
-    ClusterProperties cluster = clusters.require(record.key().cluster());
-    HeronPaths paths = new HeronPaths(cluster.heronRoot());
-    byte[] topology = store.read(paths.topology(record.key().name())).orElseThrow(() -> new DependencyFailedException(
+    HeronCluster cluster = clusters.heronCluster(record.key().cluster());
+    byte[] topology = store.heronTopology(HeronStateNodes.of(cluster.heronRoot(), record.key().name())).orElseThrow(() -> new DependencyFailedException(
         "Heron's topologies/" + record.key().name() + " node is missing; the topology's state is damaged, kill it"));
     TopologyDefinition definition = definitions.read(topology);
     Map<String, String> config = new LinkedHashMap<>(cluster.heronConfig());
@@ -161,8 +157,7 @@ public class TopologyVerbs {
   }
 
   private PackingPlan currentPlan(TopologyRecord record) {
-    HeronPaths paths = new HeronPaths(heronRoot(record));
-    byte[] plan = store.read(paths.packingPlan(record.key().name())).orElseThrow(() -> new DependencyFailedException(
+    byte[] plan = store.heronPackingPlan(HeronStateNodes.of(heronRoot(record), record.key().name())).orElseThrow(() -> new DependencyFailedException(
         "Heron's packingplans/" + record.key().name() + " node is missing; the topology's state is damaged, kill it"));
     return HeronStateCodec.decodePackingPlan(plan);
   }
@@ -271,7 +266,7 @@ public class TopologyVerbs {
   }
 
   private String heronRoot(TopologyRecord record) {
-    return clusters.require(record.key().cluster()).heronRoot();
+    return clusters.heronCluster(record.key().cluster()).heronRoot();
   }
 
   /** Parses {@code component:N} entries (Heron's CLI regex {@code ^[\w\.-]+:[\d]+$}). */

@@ -3,7 +3,9 @@ package io.heroncp.zookeeper;
 import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.DependencyUnavailableException;
 import io.heroncp.problems.NotFoundException;
+import io.heroncp.topology.IdempotencyKeyUsedException;
 import io.heroncp.topology.Operation;
+import io.heroncp.topology.OperationLog;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -47,7 +49,7 @@ import tools.jackson.databind.node.ObjectNode;
  * version read (no lost updates). Reads go to ZooKeeper directly (no cache): they see every write that
  * completed before they started. Thread-safe (no mutable state of its own).
  */
-public class OperationStore {
+public class OperationStore implements OperationLog {
 
   private static final Logger log = LoggerFactory.getLogger(OperationStore.class);
   private static final Pattern OPERATION_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9-]{0,63}$");

@@ -1,9 +1,16 @@
 package io.heroncp.zookeeper;
 
+import io.heroncp.topology.OperationsProperties;
+import io.heroncp.topology.TopologyLocks;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import io.heroncp.topology.Reconciler;
+import io.heroncp.topology.ServiceZooKeeper;
+import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,7 +30,7 @@ class OperationsConfiguration {
 
   @Bean
   TopologyLocks topologyLocks(CuratorFramework client, ZooKeeperProperties zookeeper, OperationsProperties operations) {
-    return new TopologyLocks(client, zookeeper, operations.lockRetryAfter());
+    return new ZooKeeperTopologyLocks(client, zookeeper, operations.lockRetryAfter());
   }
 
   @Bean(destroyMethod = "close")
@@ -34,6 +41,25 @@ class OperationsConfiguration {
       id = hostName() + ":" + ProcessHandle.current().pid();
     }
     return new LeaderOnlyTasks(client, zookeeper, id);
+  }
+
+  @Bean
+  ServiceZooKeeper serviceZooKeeper(CuratorFramework client) {
+    return () -> client.getZookeeperClient().getCurrentConnectionString();
+  }
+
+  /**
+   * The reconciler, the idempotency-key cleanup and the history pruning run on the elected leader once the service
+   * is ready.
+   */
+  @Bean
+  ApplicationListener<ApplicationReadyEvent> leaderTasksStarter(LeaderOnlyTasks leaderTasks, Reconciler reconciler,
+      OperationStore operations, OperationsProperties properties) {
+    return event -> {
+      leaderTasks.start(reconciler::reconcileOnce, properties.reconcileInterval());
+      leaderTasks.start(operations::removeExpiredIdempotencyEntries, Duration.ofHours(1));
+      leaderTasks.start(() -> operations.pruneHistory(properties.historyLimit()), Duration.ofHours(1));
+    };
   }
 
   private static String hostName() {

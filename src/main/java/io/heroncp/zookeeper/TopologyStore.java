@@ -2,7 +2,9 @@ package io.heroncp.zookeeper;
 
 import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.DependencyUnavailableException;
+import io.heroncp.heron.HeronStateNodes;
 import io.heroncp.topology.TopologyKey;
+import io.heroncp.topology.TopologyRepository;
 import io.heroncp.topology.TopologyRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,7 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Reads ({@link #find}, {@link #list}) come from a watched in-memory cache, never one ZooKeeper read per
  * call; they see this instance's own writes at once and other replicas' writes within the watch latency.
  */
-public class TopologyStore implements AutoCloseable {
+public class TopologyStore implements TopologyRepository, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TopologyStore.class);
 
@@ -158,7 +160,7 @@ public class TopologyStore implements AutoCloseable {
       List<CuratorOp> ops = new ArrayList<>();
       ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT)
           .forPath(recordPath(key.cluster(), key.name()), serialize(record)));
-      ops.addAll(heron.createSubmitNodes(client));
+      ops.addAll(HeronStateOps.createSubmitNodes(client, heron));
       client.transaction().forOperations(ops);
       // A create in a multi returns no Stat; the record's identity (czxid) is needed for the cache.
       return remember(record, client.checkExists().forPath(recordPath(key.cluster(), key.name())));
@@ -179,7 +181,7 @@ public class TopologyStore implements AutoCloseable {
       List<CuratorOp> ops = new ArrayList<>();
       ops.add(setRecordOp(record));
       if (client.checkExists().forPath(heron.paths().schedulerLocation(heron.name())) == null) {
-        ops.add(heron.createSchedulerLocation(client, schedulerLocation));
+        ops.add(HeronStateOps.createSchedulerLocation(client, heron, schedulerLocation));
       }
       List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
       return remember(record, results.get(0).getResultStat());
@@ -215,7 +217,7 @@ public class TopologyStore implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       try {
         List<CuratorOp> ops = new ArrayList<>();
-        for (String node : heron.existingForRemoval(client)) {
+        for (String node : HeronStateOps.existingForRemoval(client, heron)) {
           ops.add(client.transactionOp().delete().forPath(node));
         }
         ops.add(client.transactionOp().delete().withVersion(record.version()).forPath(path));
@@ -244,6 +246,16 @@ public class TopologyStore implements AutoCloseable {
     } catch (Exception e) {
       throw ZooKeeperFailures.translate("reading " + path, e);
     }
+  }
+
+  @Override
+  public Optional<byte[]> heronTopology(HeronStateNodes heron) {
+    return read(heron.paths().topology(heron.name()));
+  }
+
+  @Override
+  public Optional<byte[]> heronPackingPlan(HeronStateNodes heron) {
+    return read(heron.paths().packingPlan(heron.name()));
   }
 
   /** Whether the client is connected to ZooKeeper now. */

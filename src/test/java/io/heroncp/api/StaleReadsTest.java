@@ -1,6 +1,5 @@
 package io.heroncp.api;
 
-import static io.heroncp.support.FreePorts.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -42,10 +41,10 @@ class StaleReadsTest {
   @BeforeEach
   void start() throws Exception {
     Path data = Files.createTempDirectory("heroncp-stale");
-    zooKeeper = new TestingServer(freePort(), data.resolve("zookeeper").toFile(), true);
-    int port = freePort();
+    // restart() keeps the port the server picked and its data directory.
+    zooKeeper = new TestingServer(true);
     service = SpringApplication.run(HeronControlPlaneApplication.class,
-        "--server.port=" + port,
+        "--server.port=0",
         "--heroncp.zookeeper.embedded.enabled=false",
         "--heroncp.zookeeper.connect-string=" + zooKeeper.getConnectString(),
         "--heroncp.zookeeper.session-timeout=4s",
@@ -57,7 +56,7 @@ class StaleReadsTest {
         "--heroncp.simulator.starting-delay=50ms", "--heroncp.simulator.killing-delay=50ms",
         "--heroncp.operations.lock-wait=1s",
         "--heroncp.packages.directory=" + data.resolve("packages"));
-    base = "http://127.0.0.1:" + port;
+    base = "http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port");
   }
 
   @AfterEach

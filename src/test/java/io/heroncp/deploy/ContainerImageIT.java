@@ -66,6 +66,7 @@ class ContainerImageIT {
         .withDockerfilePath("docker/Dockerfile")
         .withBuildArg("BASE_IMAGE", baseImage)
         .withBuildImageCmdModifier(build -> build.withNetworkMode("host"));
+    // Known up front: the container (host network) is configured with them and reports no bound port.
     port = freePort();
     int zooKeeper = freePort();
     service = new GenericContainer<>(image)

@@ -131,7 +131,7 @@ class HelmChartTest {
     assertThat(bound.zookeeper().embedded().enabled()).isFalse();
     assertThat(bound.simulator().enabled()).isFalse();
     assertThat(bound.zookeeper().digest()).isEmpty();
-    assertThat(bound.packages().publicBaseUrl()).isNotNull();
+    assertThat(bound.packages().publicBaseUrl()).hasToString("https://heron-controlplane.example.com");
     assertThat(bound.packages().directory()).hasToString("/var/lib/heron-controlplane/packages");
     assertThat(bound.registry().all()).containsOnlyKeys("us-west");
     // A secret from the chart's Secret reaches the record through its placeholder.

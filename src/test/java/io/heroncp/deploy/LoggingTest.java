@@ -78,6 +78,7 @@ class LoggingTest {
         "--heroncp.clusters.local.scheduler.zookeeper=" + zooKeeper.getConnectString(),
         "--heroncp.clusters.local.scheduler.username=heroncp",
         "--heroncp.clusters.local.scheduler.password=" + AURORA_PASSWORD,
+        // Known up front: the local cluster's core-package-uri (fetched by tasks and preflight) names it.
         "--heroncp.simulator.port=" + freePort(),
         "--heroncp.simulator.username=heroncp",
         "--heroncp.simulator.password=" + AURORA_PASSWORD,

@@ -5,7 +5,7 @@ import io.heroncp.cluster.ClustersProperties;
 import io.heroncp.packages.PackageStoreProperties;
 import io.heroncp.security.SecurityProperties;
 import io.heroncp.simulator.SimulatorProperties;
-import io.heroncp.zookeeper.OperationsProperties;
+import io.heroncp.topology.OperationsProperties;
 import io.heroncp.zookeeper.ZooKeeperProperties;
 import jakarta.validation.Validation;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package io.heroncp.deploy;
 
-import static io.heroncp.support.FreePorts.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heroncp.HeronControlPlaneApplication;
@@ -49,10 +48,9 @@ class ServiceTlsTest {
     KeyStores stores = new KeyStores(data, "changeit-" + System.nanoTime());
     Path keys = stores.identity("heroncp");
     Path trust = stores.trustStore("trust", "heroncp");
-    zooKeeper = new TestingServer(freePort(), data.resolve("zookeeper").toFile(), true);
-    int port = freePort();
+    zooKeeper = new TestingServer(true);
     service = SpringApplication.run(HeronControlPlaneApplication.class,
-        "--server.port=" + port,
+        "--server.port=0",
         "--server.ssl.bundle=web",
         "--spring.ssl.bundle.jks.web.keystore.location=file:" + keys,
         "--spring.ssl.bundle.jks.web.keystore.password=" + stores.password(),
@@ -62,6 +60,7 @@ class ServiceTlsTest {
         "--heroncp.clusters.local.scheduler.zookeeper=" + zooKeeper.getConnectString(),
         "--heroncp.simulator.port=0",
         "--heroncp.packages.directory=" + data.resolve("packages"));
+    String port = service.getEnvironment().getProperty("local.server.port");
 
     HttpClient https = HttpClient.newBuilder().sslContext(trusting(trust, stores.password()))
         .connectTimeout(Duration.ofSeconds(5)).build();

@@ -85,6 +85,7 @@ class ZooKeeperContainerIT {
   static void start() throws Exception {
     String baseImage = System.getProperty("heroncp.it.base-image",
         System.getenv().getOrDefault("HERONCP_IT_BASE_IMAGE", "eclipse-temurin:17-jre"));
+    // Known up front: the container's configuration names it (host network).
     zooKeeperPort = freePort();
     // tickTime 500 ms: sessions of 1 s to 10 s are allowed. No AdminServer (it would take port 8080 of the host).
     String config = "tickTime=500\ndataDir=/var/lib/zookeeper\nclientPort=" + zooKeeperPort
@@ -106,10 +107,10 @@ class ZooKeeperContainerIT {
     awaitServing();
 
     String connect = "127.0.0.1:" + zooKeeperPort;
-    int port = freePort();
+    // Known up front: the scheduler URL and the core-package-uri name it.
     int simulatorPort = freePort();
     service = SpringApplication.run(HeronControlPlaneApplication.class,
-        "--server.port=" + port,
+        "--server.port=0",
         "--heroncp.zookeeper.embedded.enabled=false",
         "--heroncp.zookeeper.connect-string=" + connect,
         "--heroncp.zookeeper.session-timeout=" + SESSION_TIMEOUT.toSeconds() + "s",
@@ -125,7 +126,7 @@ class ZooKeeperContainerIT {
         "--heroncp.simulator.starting-delay=50ms", "--heroncp.simulator.killing-delay=50ms",
         "--heroncp.operations.lock-wait=1s",
         "--heroncp.packages.directory=" + Files.createTempDirectory("heroncp-zk-it"));
-    base = "http://127.0.0.1:" + port;
+    base = "http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port");
     observer = CuratorFrameworkFactory.newClient(connect, 10_000, 2_000, new RetryOneTime(200));
     observer.start();
   }

@@ -96,6 +96,16 @@ class AuroraHealthIndicatorTest {
     }
 
     @Override
+    public void checkIdentifier(String field, String value) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void checkEnvironment(String environment) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void restart(TopologyKey key, java.util.Set<Integer> instances) {
       throw new UnsupportedOperationException();
     }

@@ -1,15 +1,14 @@
 package io.heroncp.packages;
 
+import io.heroncp.topology.TopologyPackageRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heroncp.security.SecurityProperties;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.util.unit.DataSize;
 
@@ -22,7 +21,8 @@ class PackageConfigurationTest {
   void createsTheStoreDirectoryAndAddressesPackagesUnderThePublicBaseUrl() {
     Path directory = temp.resolve("data/packages");
     new ApplicationContextRunner()
-        .withUserConfiguration(PackageConfiguration.class, SecuritySettings.class)
+        .withUserConfiguration(PackageConfiguration.class)
+        .withBean(PackageUrlSigner.class, PackageUrlSigner::unsigned)
         .withBean(PackageStoreProperties.class, () -> new PackageStoreProperties(directory, DataSize.ofMegabytes(1),
             URI.create("https://heroncp.example.com")))
         .run(context -> {
@@ -36,17 +36,14 @@ class PackageConfigurationTest {
   @Test
   void withoutPublicBaseUrlPackagesAreAddressedOnTheLocalServerPort() {
     new ApplicationContextRunner()
-        .withUserConfiguration(PackageConfiguration.class, SecuritySettings.class)
+        .withUserConfiguration(PackageConfiguration.class)
+        .withBean(PackageUrlSigner.class, PackageUrlSigner::unsigned)
         .withBean(PackageStoreProperties.class, () -> new PackageStoreProperties(temp.resolve("p"),
             DataSize.ofMegabytes(1), null))
         .withPropertyValues("server.port=0", "local.server.port=43210")
         .run(context -> assertThat(build(context.getBean(TopologyPackageBuilder.class)).uri().toString())
             .startsWith("http://127.0.0.1:43210/api/v1/packages/"));
   }
-
-  /** heroncp.security bound as the application binds it (here: off, no secret, so URIs are unsigned). */
-  @EnableConfigurationProperties(SecurityProperties.class)
-  static class SecuritySettings {}
 
   private TopologyPackage build(TopologyPackageBuilder builder) throws Exception {
     Path binary = Files.write(temp.resolve("t.jar"), new byte[] {1});

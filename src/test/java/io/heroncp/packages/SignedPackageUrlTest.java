@@ -50,11 +50,11 @@ class SignedPackageUrlTest {
   @BeforeEach
   void start() throws Exception {
     Path data = Files.createTempDirectory("heroncp-signed");
-    zooKeeper = new TestingServer(freePort(), data.resolve("zookeeper").toFile(), true);
-    int port = freePort();
+    zooKeeper = new TestingServer(true);
+    // Known up front: the local cluster's core-package-uri names it, and the topology's tasks fetch it.
     int simulatorPort = freePort();
     service = SpringApplication.run(HeronControlPlaneApplication.class,
-        "--server.port=" + port,
+        "--server.port=0",
         "--heroncp.security.enabled=true",
         "--heroncp.security.package-url-secret=" + SECRET,
         "--heroncp.security.package-url-previous-secrets[0]=" + OLD_SECRET,
@@ -68,7 +68,7 @@ class SignedPackageUrlTest {
         "--heroncp.simulator.pending-delay=50ms", "--heroncp.simulator.assigned-delay=50ms",
         "--heroncp.simulator.starting-delay=50ms", "--heroncp.simulator.killing-delay=50ms",
         "--heroncp.packages.directory=" + data.resolve("packages"));
-    base = "http://127.0.0.1:" + port;
+    base = "http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port");
   }
 
   @AfterEach

@@ -1,5 +1,6 @@
 package io.heroncp.packages;
 
+import io.heroncp.topology.TopologyPackageRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;

@@ -82,4 +82,21 @@ class JwtAuthenticationTest extends SecuredServiceTest {
         assertThat(challenge).startsWith("Bearer").doesNotContain("error="));
     assertThat(json(anonymous).get("message").asString()).contains("Authorization: Bearer");
   }
+
+  @Test
+  void aJwtWhosePrincipalIsNotAnAuroraIdentifierCannotSubmitAndNothingIsWritten() throws Exception {
+    String jwt = idp.sign("alice@example.com", claims -> claims.claim("aurora_roles", List.of("alice")));
+
+    HttpResponse<String> refused = post("/api/v1/topologies", jwt, RoleGrantsTest.submitForm("SecJwtEmail1", "alice"));
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+    assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
+        type -> assertThat(type).startsWith("application/problem+json"));
+    assertThat(json(refused).get("field").asString()).isEqualTo("user");
+    assertThat(json(refused).get("message").asString()).contains("alice@example.com", "principal-claim");
+    assertThat(zooKeeper().checkExists().forPath("/heron/topologies/SecJwtEmail1")).isNull();
+    assertThat(simulator.getJobs("alice").getResult().getGetJobsResult().getConfigs())
+        .noneSatisfy(job -> assertThat(job.getKey().getName()).isEqualTo("SecJwtEmail1"));
+    assertThat(get("/api/v1/topologies/local/alice/devel/SecJwtEmail1/history", ADMIN).statusCode()).isEqualTo(404);
+  }
 }

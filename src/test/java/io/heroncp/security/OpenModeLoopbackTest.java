@@ -45,8 +45,8 @@ class OpenModeLoopbackTest {
 
   @Test
   void openModeBindsLoopbackAndWarnsOnce(CapturedOutput output) throws Exception {
-    int http = freePort();
-    context = startDefault(http);
+    context = startDefault();
+    String http = context.getEnvironment().getProperty("local.server.port");
 
     assertThat(connectorAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
     assertThat(get("http://127.0.0.1:" + http + "/api/v1/version").statusCode()).isEqualTo(200);
@@ -57,8 +57,8 @@ class OpenModeLoopbackTest {
   @Test
   void explicitServerAddressIsBoundAndTheWarningSaysTheOpenApiIsReachableFromTheNetwork(CapturedOutput output)
       throws Exception {
-    int http = freePort();
-    context = startDefault(http, "--server.address=0.0.0.0");
+    context = startDefault("--server.address=0.0.0.0");
+    String http = context.getEnvironment().getProperty("local.server.port");
 
     assertThat(connectorAddress()).isEqualTo(InetAddress.getByName("0.0.0.0"));
     assertThat(get("http://127.0.0.1:" + http + "/api/v1/version").statusCode()).isEqualTo(200);
@@ -76,16 +76,17 @@ class OpenModeLoopbackTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static ConfigurableApplicationContext startDefault(int http, String... extra) throws Exception {
+  private static ConfigurableApplicationContext startDefault(String... extra) throws Exception {
     Path data = Files.createTempDirectory("heroncp-data");
+    // Known up front: the connect strings derive from the embedded ZooKeeper's port.
     int zk = freePort();
     List<String> args = new ArrayList<>(List.of(
-        "--server.port=" + http,
+        "--server.port=0",
         "--heroncp.zookeeper.connect-string=127.0.0.1:" + zk,
         "--heroncp.zookeeper.embedded.port=" + zk,
         "--heroncp.zookeeper.embedded.data-directory=" + data.resolve("zookeeper"),
         "--heroncp.clusters.local.scheduler.zookeeper=127.0.0.1:" + zk,
-        "--heroncp.simulator.port=" + freePort(),
+        "--heroncp.simulator.port=0",
         "--heroncp.packages.directory=" + data.resolve("packages")));
     args.addAll(List.of(extra));
     return SpringApplication.run(HeronControlPlaneApplication.class, args.toArray(String[]::new));

@@ -144,6 +144,7 @@ class SimulatedAgentTest {
   @Test
   void anUnreachableHostFailsTheFetchWithConnectionRefused() throws Exception {
     JobKey key = key("refused");
+    // A port nobody listens on: the fetch must be refused.
     int closed = freePort();
     URI core = URI.create("http://127.0.0.1:" + closed + "/heron-core.tar.gz");
 

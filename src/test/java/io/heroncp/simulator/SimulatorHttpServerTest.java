@@ -252,6 +252,7 @@ class SimulatorHttpServerTest {
 
   @Test
   void standbyRedirectsToTheLeaderUnlessBypassed() throws Exception {
+    // Known up front: standby-port 0 means no standby.
     int standbyPort = freePort();
     URI api = start(SimulatorFixtures.properties(standbyPort, null, null));
     URI standbyApi = server.standbyApiEndpoint();

@@ -47,6 +47,7 @@ public abstract class SecuredServiceTest {
 
   private static final TestingServer ZOOKEEPER;
   private static final Path PACKAGES;
+  /** Known up front: the clusters' core-package-uris name it. */
   private static final int SIMULATOR_PORT = FreePorts.freePort();
   private static CuratorFramework client;
 

@@ -73,8 +73,8 @@ class LeaderOnlyTasksTest {
     assertThat(follower.isLeader()).isFalse();
     // The follower never runs while the leader is alive, though the leader keeps running.
     int before = leaderRuns.get();
-    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> followerRuns.get() == 0);
-    assertThat(leaderRuns.get()).isGreaterThan(before);
+    await().atMost(Duration.ofSeconds(10)).until(() -> leaderRuns.get() >= before + 5);
+    assertThat(followerRuns.get()).isZero();
 
     leader.close();
 

@@ -1,5 +1,6 @@
 package io.heroncp.zookeeper;
 
+import io.heroncp.topology.IdempotencyKeyUsedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

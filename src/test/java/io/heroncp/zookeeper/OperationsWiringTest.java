@@ -1,5 +1,6 @@
 package io.heroncp.zookeeper;
 
+import io.heroncp.topology.TopologyLocks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heroncp.support.ServiceTest;

@@ -1,5 +1,6 @@
 package io.heroncp.zookeeper;
 
+import io.heroncp.topology.TopologyLocks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -44,8 +45,8 @@ class TopologyLocksTest {
     server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 100, -1), true);
     replicaA = newClient();
     replicaB = newClient();
-    locksA = new TopologyLocks(replicaA, properties(), Duration.ofSeconds(3));
-    locksB = new TopologyLocks(replicaB, properties(), Duration.ofSeconds(3));
+    locksA = new ZooKeeperTopologyLocks(replicaA, properties(), Duration.ofSeconds(3));
+    locksB = new ZooKeeperTopologyLocks(replicaB, properties(), Duration.ofSeconds(3));
   }
 
   @AfterEach
@@ -62,6 +63,11 @@ class TopologyLocksTest {
     c.start();
     c.blockUntilConnected();
     return c;
+  }
+
+  /** Until the word-count lock has two contenders: the holder and one waiter. */
+  private void awaitQueued() {
+    await().atMost(Duration.ofSeconds(5)).until(() -> replicaA.getChildren().forPath("/cp/locks/c1/wc").size() == 2);
   }
 
   private ZooKeeperProperties properties() {
@@ -102,8 +108,9 @@ class TopologyLocksTest {
     TopologyLocks.Held held = locksA.acquire(WORD_COUNT, Duration.ofSeconds(1));
     CompletableFuture<TopologyLocks.Held> waiter = CompletableFuture.supplyAsync(
         () -> locksB.acquire(WORD_COUNT, Duration.ofSeconds(10)), threads);
-    // The waiter is queued, not holding.
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !waiter.isDone());
+    // The waiter is queued (its node beside the holder's), not holding.
+    awaitQueued();
+    assertThat(waiter).isNotDone();
 
     held.close();
     held.close(); // idempotent
@@ -138,7 +145,8 @@ class TopologyLocksTest {
     AtomicReference<TopologyLocks.Held> held = new AtomicReference<>(locksA.acquire(WORD_COUNT, Duration.ofSeconds(1)));
     CompletableFuture<TopologyLocks.Held> waiter = CompletableFuture.supplyAsync(
         () -> locksB.acquire(WORD_COUNT, Duration.ofSeconds(20)), threads);
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !waiter.isDone());
+    awaitQueued();
+    assertThat(waiter).isNotDone();
 
     // Replica A "crashes": its client stops talking without closing the session; the server expires it.
     replicaA.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();

@@ -1,5 +1,6 @@
 package io.heroncp.zookeeper;
 
+import io.heroncp.heron.HeronStateNodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -158,8 +159,8 @@ class TopologyStoreTest {
         "/cp/topologies/c1/t6")) {
       assertThat(client.checkExists().forPath(path)).as(path).isNull();
     }
-    assertThat(client.checkExists().forPath("/heron/statefulcheckpoints/t6")).isNotNull();
-    assertThat(client.checkExists().forPath("/heron/topologies/other")).isNotNull();
+    assertThat(client.getData().forPath("/heron/statefulcheckpoints/t6")).isEqualTo(bytes("ckpt"));
+    assertThat(client.getData().forPath("/heron/topologies/other")).isEqualTo(bytes("other"));
     assertThat(store.find(launched.key())).isEmpty();
   }
 
@@ -170,8 +171,9 @@ class TopologyStoreTest {
 
     assertThatThrownBy(() -> store.delete(created, HeronStateNodes.of("/heron", "t7")))
         .isInstanceOf(ConflictException.class);
-    assertThat(client.checkExists().forPath("/heron/topologies/t7")).isNotNull();
-    assertThat(client.checkExists().forPath("/cp/topologies/c1/t7")).isNotNull();
+    assertThat(client.getData().forPath("/heron/topologies/t7")).isEqualTo(bytes("topology"));
+    // The record stays as the update left it (one write after the create).
+    assertThat(client.checkExists().forPath("/cp/topologies/c1/t7").getVersion()).isEqualTo(1);
   }
 
   @Test
@@ -205,13 +207,15 @@ class TopologyStoreTest {
 
   @Test
   void mutationsAnswerUnavailableWhenZooKeeperIsDown() throws Exception {
+    TopologyRecord cached = store.createSubmission(record("t11", TopologyState.SUBMITTING), heron("t11"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.find(cached.key()).isPresent());
     server.stop();
     await().atMost(Duration.ofSeconds(10)).until(() -> !store.connected());
 
     assertThatThrownBy(() -> store.createSubmission(record("t10", TopologyState.SUBMITTING), heron("t10")))
         .isInstanceOf(DependencyUnavailableException.class);
     // Reads keep answering from the cache.
-    assertThat(store.list()).isNotNull();
+    assertThat(store.list()).contains(cached);
     server.restart();
   }
 }

@@ -59,6 +59,7 @@ class ZooKeeperTlsTest {
     client = stores.identity("heroncp");
     serverTrust = stores.trustStore("zk-server-trust", "heroncp");
     clientTrust = stores.trustStore("heroncp-trust", "zk-server");
+    // Known up front: TestingServer reports only the plain client port, not the secure one.
     securePort = freePort();
     Map<String, Object> custom = new HashMap<>();
     custom.put("secureClientPort", Integer.toString(securePort));

@@ -1,5 +1,8 @@
-package io.heroncp.heron;
+package io.heroncp.tmanager;
 
+import io.heroncp.heron.HeronStateCodec;
+import io.heroncp.heron.HeronPaths;
+import io.heroncp.heron.TManagerLocation;
 import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.DependencyFailedException;
 import io.heroncp.problems.DependencyTimeoutException;

@@ -1,4 +1,4 @@
-package io.heroncp.zookeeper;
+package io.heroncp.topology;
 
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;

@@ -3,6 +3,7 @@ package io.heroncp.zookeeper;
 import io.heroncp.problems.BusyException;
 import io.heroncp.problems.DependencyUnavailableException;
 import io.heroncp.topology.TopologyKey;
+import io.heroncp.topology.TopologyLocks;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -30,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Thread-safe.
  */
-public class TopologyLocks {
+public class ZooKeeperTopologyLocks implements TopologyLocks {
 
-  private static final Logger log = LoggerFactory.getLogger(TopologyLocks.class);
+  private static final Logger log = LoggerFactory.getLogger(ZooKeeperTopologyLocks.class);
 
   private final CuratorFramework client;
   private final String locksRoot;
@@ -42,7 +43,7 @@ public class TopologyLocks {
    * @param retryAfter what {@link BusyException#retryAfterSeconds()} tells a caller who did not get the
    *     lock (rounded up to whole seconds, at least 1)
    */
-  public TopologyLocks(CuratorFramework client, ZooKeeperProperties properties, Duration retryAfter) {
+  public ZooKeeperTopologyLocks(CuratorFramework client, ZooKeeperProperties properties, Duration retryAfter) {
     this.client = client;
     this.locksRoot = properties.root() + "/locks";
     this.retryAfter = retryAfter;
@@ -55,6 +56,7 @@ public class TopologyLocks {
    * @throws BusyException another operation held it for all of {@code maxWait}
    * @throws DependencyUnavailableException ZooKeeper is not connected, or the connection failed while waiting
    */
+  @Override
   public Held acquire(TopologyKey key, Duration maxWait) {
     String path = lockPath(key);
     if (!client.getZookeeperClient().isConnected()) {
@@ -74,7 +76,7 @@ public class TopologyLocks {
           + " seconds", seconds);
     }
     log.debug("Locked topology {}", key);
-    return new Held(mutex, key);
+    return new MutexHeld(mutex, key);
   }
 
   private String lockPath(TopologyKey key) {
@@ -82,17 +84,17 @@ public class TopologyLocks {
   }
 
   /** A held topology lock. Close it on the thread that acquired it. */
-  public static final class Held implements AutoCloseable {
+  private static final class MutexHeld implements Held {
     private final InterProcessMutex mutex;
     private final TopologyKey key;
     private boolean released;
 
-    private Held(InterProcessMutex mutex, TopologyKey key) {
+    private MutexHeld(InterProcessMutex mutex, TopologyKey key) {
       this.mutex = mutex;
       this.key = key;
     }
 
-    /** The locked topology. */
+    @Override
     public TopologyKey key() {
       return key;
     }
@@ -101,6 +103,7 @@ public class TopologyLocks {
      * Whether this process still believes it holds the lock (false after {@link #close()}). It cannot know of
      * a session expiry that ZooKeeper has not told it about yet.
      */
+    @Override
     public boolean isHeld() {
       return !released && mutex.isOwnedByCurrentThread();
     }

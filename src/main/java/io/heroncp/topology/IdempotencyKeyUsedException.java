@@ -1,4 +1,4 @@
-package io.heroncp.zookeeper;
+package io.heroncp.topology;
 
 import io.heroncp.problems.ConflictException;
 

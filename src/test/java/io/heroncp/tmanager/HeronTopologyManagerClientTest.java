@@ -1,5 +1,9 @@
-package io.heroncp.heron;
+package io.heroncp.tmanager;
 
+import io.heroncp.heron.HeronTopologyState;
+import io.heroncp.heron.HeronStateCodec;
+import io.heroncp.heron.HeronPaths;
+import io.heroncp.heron.TManagerLocation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

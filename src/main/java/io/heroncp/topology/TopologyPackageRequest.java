@@ -1,4 +1,4 @@
-package io.heroncp.packages;
+package io.heroncp.topology;
 
 import java.nio.file.Path;
 import java.util.Collections;

@@ -1,0 +1,44 @@
+package io.heroncp.topology;
+
+import io.heroncp.heron.HeronStateNodes;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Port: topology records and Heron's state nodes, written together. Writes are compare-and-set on the
+ * record's version ({@link io.heroncp.problems.ConflictException} when it changed).
+ */
+public interface TopologyRepository {
+
+  /** From the cache: the topology of this name in the cluster, whatever its role and environment. */
+  Optional<TopologyRecord> find(String cluster, String name);
+
+  Optional<TopologyRecord> find(TopologyKey key);
+
+  /** From the cache, ordered by cluster and name. */
+  List<TopologyRecord> list();
+
+  /** Directly from the store (not cached). */
+  Optional<TopologyRecord> read(TopologyKey key);
+
+  TopologyRecord createSubmission(TopologyRecord record, HeronStateNodes heron);
+
+  TopologyRecord completeLaunch(TopologyRecord record, HeronStateNodes heron, byte[] schedulerLocation);
+
+  TopologyRecord update(TopologyRecord record);
+
+  TopologyRecord updateWithPackingPlan(TopologyRecord record, HeronStateNodes heron, byte[] packingPlan);
+
+  void delete(TopologyRecord record, HeronStateNodes heron);
+
+  boolean isPackageReferenced(String sha256);
+
+  /** Heron's stored (trimmed) topology definition node. */
+  Optional<byte[]> heronTopology(HeronStateNodes heron);
+
+  /** Heron's stored packing plan node. */
+  Optional<byte[]> heronPackingPlan(HeronStateNodes heron);
+
+  /** Whether the store is reachable now. */
+  boolean connected();
+}
