@@ -3,9 +3,9 @@ package io.heroncp.api;
 import io.heroncp.cluster.ClusterRegistry;
 import io.heroncp.topology.SchedulerDirectory;
 import io.heroncp.topology.SchedulerProbe;
-import java.util.LinkedHashMap;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 import java.util.List;
-import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -21,26 +21,23 @@ class ClusterController {
     this.schedulers = schedulers;
   }
 
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record ClusterView(String name, String defaultEnvironment, String allowedEnvironments, String heronRoot,
+      String corePackageUri, SchedulerView scheduler) {}
+
+  /** {@code detail} only when the probe has something to say. */
+  record SchedulerView(String discovery, String endpoint, boolean reachable, String detail) {}
+
+  record Clusters(List<ClusterView> clusters) {}
+
   @GetMapping("/api/v1/clusters")
-  Map<String, Object> clusters() {
-    List<Map<String, Object>> views = clusters.all().entrySet().stream().map(entry -> {
+  Clusters clusters() {
+    return new Clusters(clusters.all().entrySet().stream().map(entry -> {
       SchedulerProbe probe = schedulers.forCluster(entry.getKey()).probe();
-      Map<String, Object> scheduler = new LinkedHashMap<>();
-      scheduler.put("discovery", probe.discovery());
-      scheduler.put("endpoint", probe.endpoint());
-      scheduler.put("reachable", probe.reachable());
-      if (probe.detail() != null) {
-        scheduler.put("detail", probe.detail());
-      }
-      Map<String, Object> view = new LinkedHashMap<>();
-      view.put("name", entry.getKey());
-      view.put("default_environment", entry.getValue().defaultEnvironment());
-      view.put("allowed_environments", entry.getValue().allowedEnvironments());
-      view.put("heron_root", entry.getValue().heronRoot());
-      view.put("core_package_uri", entry.getValue().corePackageUri().toString());
-      view.put("scheduler", scheduler);
-      return view;
-    }).toList();
-    return Map.of("clusters", views);
+      return new ClusterView(entry.getKey(), entry.getValue().defaultEnvironment(),
+          entry.getValue().allowedEnvironments(), entry.getValue().heronRoot(),
+          entry.getValue().corePackageUri().toString(),
+          new SchedulerView(probe.discovery(), probe.endpoint(), probe.reachable(), probe.detail()));
+    }).toList());
   }
 }

@@ -1,15 +1,16 @@
 package io.heroncp.api;
 
+import io.heroncp.problems.BusyException;
 import io.heroncp.problems.ControlPlaneException;
+import io.heroncp.problems.ProblemType;
 import io.heroncp.security.RefusedAudit;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -31,7 +32,6 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 @RestControllerAdvice
 class ProblemHandler {
 
-  static final String TYPE_PREFIX = "urn:heron-controlplane:problem:";
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
   @ExceptionHandler(ControlPlaneException.class)
@@ -40,10 +40,10 @@ class ProblemHandler {
     if (e.status() == 503) {
       response.header(HttpHeaders.RETRY_AFTER, "5");
     }
-    if (e instanceof io.heroncp.problems.BusyException busy) {
+    if (e instanceof BusyException busy) {
       response.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfterSeconds()));
     }
-    if (e instanceof io.heroncp.problems.ForbiddenException) {
+    if (e.problemType() == ProblemType.FORBIDDEN) {
       String roles = org.slf4j.MDC.get("roles");
       RefusedAudit.log(request, request.getUserPrincipal() == null ? "anonymous" : request.getUserPrincipal().getName(),
           roles == null ? "[]" : roles, "FORBIDDEN", e.getMessage());
@@ -51,12 +51,12 @@ class ProblemHandler {
     if (e.status() >= 500) {
       log.warn("{} {} answered {}: {}", request.getMethod(), request.getRequestURI(), e.status(), e.getMessage());
     }
-    ProblemDetail problem = problem(e.status(), e.type(), e.title(), e.getMessage(), request);
+    ProblemDetail problem = problem(e.problemType(), e.getMessage(), request);
     if (e.field() != null) {
       problem.setProperty("field", e.field());
     }
     if (e instanceof MissingFieldsException missing) {
-      problem.setProperty("errors", Map.of("missing_parameters", missing.fields()));
+      problem.setProperty("errors", new MissingFields(missing.fields()));
     }
     return response.contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
   }
@@ -65,25 +65,22 @@ class ProblemHandler {
       MethodArgumentTypeMismatchException.class})
   ResponseEntity<ProblemDetail> malformed(Exception e, HttpServletRequest request) {
     if (e instanceof MaxUploadSizeExceededException) {
-      return body(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large",
-          "The request is larger than the service accepts; see heroncp.packages.max-upload-size", request);
+      return body(ProblemType.PAYLOAD_TOO_LARGE, "The request is larger than the service accepts; see heroncp.packages.max-upload-size", request);
     }
     String detail = e instanceof MultipartException
         ? "The multipart/form-data body cannot be parsed: " + rootMessage(e)
         : e.getMessage();
-    return body(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request", detail, request);
+    return body(ProblemType.MALFORMED_REQUEST, detail, request);
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
   ResponseEntity<ProblemDetail> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
-    return body(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type",
-        "Content-Type " + e.getContentType() + " is not accepted here; use one of " + e.getSupportedMediaTypes(), request);
+    return body(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Type " + e.getContentType() + " is not accepted here; use one of " + e.getSupportedMediaTypes(), request);
   }
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
   ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
-    ResponseEntity<ProblemDetail> response = body(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
-        "Method not allowed", e.getMethod() + " is not supported on " + request.getRequestURI(), request);
+    ResponseEntity<ProblemDetail> response = body(ProblemType.METHOD_NOT_ALLOWED, e.getMethod() + " is not supported on " + request.getRequestURI(), request);
     return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
         .header(HttpHeaders.ALLOW, String.join(", ", e.getSupportedMethods() == null ? List.of() : List.of(e.getSupportedMethods())))
         .body(response.getBody());
@@ -91,32 +88,33 @@ class ProblemHandler {
 
   @ExceptionHandler(NoResourceFoundException.class)
   ResponseEntity<ProblemDetail> noResource(NoResourceFoundException e, HttpServletRequest request) {
-    return body(HttpStatus.NOT_FOUND, "not-found", "Not found", "No endpoint at " + request.getRequestURI()
+    return body(ProblemType.NOT_FOUND, "No endpoint at " + request.getRequestURI()
         + "; see /openapi.yaml for the API", request);
   }
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
     log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), e);
-    return body(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
-        "The service failed unexpectedly; the error is logged. Nothing more is known to the client", request);
+    return body(ProblemType.INTERNAL_ERROR, "The service failed unexpectedly; the error is logged. Nothing more is known to the client", request);
   }
 
-  private static ResponseEntity<ProblemDetail> body(
-      HttpStatus status, String type, String title, String detail, HttpServletRequest request) {
-    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .body(problem(status.value(), type, title, detail, request));
+  private static ResponseEntity<ProblemDetail> body(ProblemType type, String detail, HttpServletRequest request) {
+    return ResponseEntity.status(type.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem(type, detail, request));
   }
 
-  static ProblemDetail problem(int status, String type, String title, String detail, HttpServletRequest request) {
-    ProblemDetail problem = ProblemDetail.forStatus(status);
-    problem.setType(URI.create(TYPE_PREFIX + type));
-    problem.setTitle(title);
+  static ProblemDetail problem(ProblemType type, String detail, HttpServletRequest request) {
+    ProblemDetail problem = ProblemDetail.forStatus(type.status());
+    problem.setType(type.uri());
+    problem.setTitle(type.title());
     problem.setDetail(detail);
     problem.setInstance(URI.create(request.getRequestURI()));
     problem.setProperty("message", detail);
     return problem;
   }
+
+  /** heron-apiserver's list of missing form fields. */
+  record MissingFields(@JsonProperty("missing_parameters") List<String> missingParameters) {}
 
   private static String rootMessage(Throwable e) {
     Throwable t = e;

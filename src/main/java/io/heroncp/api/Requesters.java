@@ -7,7 +7,6 @@ import io.heroncp.topology.TopologyKey;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.Locale;
-import java.util.Map;
 import org.springframework.http.ResponseEntity;
 
 /** Reads who asks and how (idempotency key, If-Match, async preference) from a request, and shapes answers. */
@@ -40,17 +39,15 @@ final class Requesters {
    * 202 with the operation's URL when it goes on in the background; otherwise 200 with the topology, the
    * operation and heron-apiserver's {@code message}.
    */
-  static ResponseEntity<Map<String, Object>> answer(OperationResult result, String message) {
+  static ResponseEntity<TopologyViews.VerbAnswer> answer(OperationResult result, String message) {
     if (result.accepted()) {
       return ResponseEntity.accepted()
           .location(URI.create("/api/v1/operations/" + result.operation().id()))
           .body(OperationViews.of(result.operation()));
     }
-    Map<String, Object> body = result.record() == null
-        ? new java.util.LinkedHashMap<>()
-        : TopologyViews.of(result.record(), null);
-    body.put("message", message);
-    body.put("operation", OperationViews.of(result.operation()));
+    TopologyViews.VerbDone body = new TopologyViews.VerbDone(
+        result.record() == null ? null : TopologyViews.of(result.record(), null), message,
+        OperationViews.of(result.operation()));
     ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
     if (result.record() != null && result.record().state() != io.heroncp.topology.TopologyState.KILLED) {
       ok.eTag("\"" + result.record().version() + "\"");

@@ -110,15 +110,13 @@ class TopologyController {
     if (record == null) {
       return ResponseEntity.ok(OperationViews.of(result.operation()));
     }
-    Map<String, Object> body = TopologyViews.of(record, null);
-    body.put("operation_id", result.operation().id());
     return ResponseEntity.created(URI.create("/api/v1/topologies/" + record.key().path()))
         .eTag(etag(record))
-        .body(body);
+        .body(new TopologyViews.Submitted(TopologyViews.of(record, null), result.operation().id()));
   }
 
   @GetMapping
-  ResponseEntity<Map<String, Object>> list(
+  ResponseEntity<TopologyViews.TopologyPage> list(
       @RequestParam(required = false) String cluster,
       @RequestParam(required = false) String role,
       @RequestParam(required = false) String environment,
@@ -136,37 +134,36 @@ class TopologyController {
     // Read before the cache, so a read that raced a reconnect is never reported fresh.
     boolean stale = !lifecycle.storeConnected();
     Page page = lifecycle.list(cluster, role, environment, wanted, pageSize, pageToken);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("topologies", page.records().stream().map(r -> TopologyViews.of(r, null)).toList());
-    body.put("next_page_token", page.nextPageToken());
-    return staleWhen(stale, ResponseEntity.ok(), body);
+    return staleWhen(stale, ResponseEntity.ok()).body(new TopologyViews.TopologyPage(
+        page.records().stream().map(r -> TopologyViews.of(r, null)).toList(), page.nextPageToken(), staleFlag(stale)));
   }
 
   @GetMapping("/{cluster}/{role}/{environment}/{name}")
-  ResponseEntity<Map<String, Object>> describe(@PathVariable String cluster, @PathVariable String role,
+  ResponseEntity<TopologyViews.Described> describe(@PathVariable String cluster, @PathVariable String role,
       @PathVariable String environment, @PathVariable String name) {
     boolean stale = !lifecycle.storeConnected();
     TopologyLifecycle.Description description = lifecycle.describe(new TopologyKey(cluster, role, environment, name));
     return staleWhen(stale, ResponseEntity.ok()
         .eTag(etag(description.record()))
-        .header(HttpHeaders.CACHE_CONTROL, "no-cache"), TopologyViews.of(description.record(), description));
+        .header(HttpHeaders.CACHE_CONTROL, "no-cache"))
+        .body(new TopologyViews.Described(TopologyViews.of(description.record(), description), staleFlag(stale)));
   }
 
   /**
    * Reads answer from the watched cache even while ZooKeeper is unreachable (records then may be outdated):
    * such answers carry {@code Warning: 110} and {@code "stale": true}, so clients can tell.
    */
-  private static ResponseEntity<Map<String, Object>> staleWhen(boolean stale, ResponseEntity.BodyBuilder response,
-      Map<String, Object> body) {
-    if (stale) {
-      response.header("Warning", STALE_WARNING);
-      body.put("stale", true);
-    }
-    return response.body(body);
+  private static ResponseEntity.BodyBuilder staleWhen(boolean stale, ResponseEntity.BodyBuilder response) {
+    return stale ? response.header("Warning", STALE_WARNING) : response;
+  }
+
+  /** {@code "stale": true} in the body while stale, absent otherwise. */
+  private static Boolean staleFlag(boolean stale) {
+    return stale ? Boolean.TRUE : null;
   }
 
   @DeleteMapping("/{cluster}/{role}/{environment}/{name}")
-  ResponseEntity<Map<String, Object>> kill(@PathVariable String cluster, @PathVariable String role,
+  ResponseEntity<TopologyViews.VerbAnswer> kill(@PathVariable String cluster, @PathVariable String role,
       @PathVariable String environment, @PathVariable String name, Requester requester,
       HttpServletRequest request) {
     OperationResult result = lifecycle.kill(Requesters.operation(requester, request,

@@ -10,9 +10,7 @@ import io.heroncp.topology.TopologyVerbs;
 import io.heroncp.topology.TopologyVerbs.UpdatePlan;
 import io.heroncp.topology.UpdateRequest;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -38,7 +36,7 @@ class TopologyVerbController {
   }
 
   @PostMapping(TOPOLOGY + "/activate")
-  ResponseEntity<Map<String, Object>> activate(@PathVariable String cluster, @PathVariable String role,
+  ResponseEntity<TopologyViews.VerbAnswer> activate(@PathVariable String cluster, @PathVariable String role,
       @PathVariable String environment, @PathVariable String name, Requester requester,
       HttpServletRequest request) {
     TopologyKey key = new TopologyKey(cluster, role, environment, name);
@@ -46,7 +44,7 @@ class TopologyVerbController {
   }
 
   @PostMapping(TOPOLOGY + "/deactivate")
-  ResponseEntity<Map<String, Object>> deactivate(@PathVariable String cluster, @PathVariable String role,
+  ResponseEntity<TopologyViews.VerbAnswer> deactivate(@PathVariable String cluster, @PathVariable String role,
       @PathVariable String environment, @PathVariable String name, Requester requester,
       HttpServletRequest request) {
     TopologyKey key = new TopologyKey(cluster, role, environment, name);
@@ -54,7 +52,7 @@ class TopologyVerbController {
   }
 
   @PostMapping(TOPOLOGY + "/restart")
-  ResponseEntity<Map<String, Object>> restart(@PathVariable String cluster, @PathVariable String role,
+  ResponseEntity<TopologyViews.VerbAnswer> restart(@PathVariable String cluster, @PathVariable String role,
       @PathVariable String environment, @PathVariable String name,
       @RequestParam(name = "container_id", required = false) String containerId, Requester requester,
       HttpServletRequest request) {
@@ -71,7 +69,7 @@ class TopologyVerbController {
   }
 
   @PostMapping(TOPOLOGY + "/update")
-  ResponseEntity<Map<String, Object>> update(@PathVariable String cluster, @PathVariable String role,
+  ResponseEntity<?> update(@PathVariable String cluster, @PathVariable String role,
       @PathVariable String environment, @PathVariable String name,
       @RequestParam(name = "component_parallelism", required = false) List<String> componentParallelism,
       @RequestParam(name = "container_number", required = false) List<String> containerNumber,
@@ -103,49 +101,39 @@ class TopologyVerbController {
   }
 
   @GetMapping(TOPOLOGY + "/history")
-  Map<String, Object> history(@PathVariable String cluster, @PathVariable String role,
+  OperationViews.History history(@PathVariable String cluster, @PathVariable String role,
       @PathVariable String environment, @PathVariable String name) {
     TopologyKey key = new TopologyKey(cluster, role, environment, name);
-    List<Map<String, Object>> views = operations.history(cluster, name).stream()
+    List<OperationViews.OperationView> views = operations.history(cluster, name).stream()
         .filter(operation -> operation.key().equals(key))
         .map(OperationViews::of)
         .toList();
     if (views.isEmpty()) {
       throw new NotFoundException("No operation was ever recorded for topology " + key);
     }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("key", key.path());
-    body.put("operations", views);
-    return body;
+    return new OperationViews.History(key.path(), views);
   }
 
   @GetMapping("/api/v1/operations/{id}")
-  Map<String, Object> operation(@PathVariable String id) {
+  OperationViews.OperationView operation(@PathVariable String id) {
     Operation operation = operations.find(id)
         .orElseThrow(() -> new NotFoundException("No operation " + id + " exists"));
     return OperationViews.of(operation);
   }
 
-  private static Map<String, Object> dryRunView(UpdatePlan plan) {
-    Map<String, Object> view = new LinkedHashMap<>();
-    view.put("name", plan.key().name());
-    view.put("cluster", plan.key().cluster());
-    view.put("role", plan.key().role());
-    view.put("environment", plan.key().environment());
-    view.put("format", plan.format());
+  private static TopologyViews.DryRunView dryRunView(UpdatePlan plan) {
+    TopologyViews.Rendering response;
     if (plan.format().equals("table")) {
       StringBuilder text = new StringBuilder();
       text.append("current packing plan:\n").append(String.join("\n", TopologyViews.packingTable(plan.current())));
       text.append("\n\nproposed packing plan:\n").append(String.join("\n", TopologyViews.packingTable(plan.proposed())));
       text.append("\n\ncalls:\n  ").append(String.join("\n  ", plan.calls()));
-      view.put("response", text.toString());
+      response = new TopologyViews.TextRendering(text.toString());
     } else {
-      Map<String, Object> response = new LinkedHashMap<>();
-      response.put("current_packing_plan", TopologyViews.packingPlan(plan.current()));
-      response.put("proposed_packing_plan", TopologyViews.packingPlan(plan.proposed()));
-      response.put("calls", plan.calls());
-      view.put("response", response);
+      response = new TopologyViews.UpdateRendering(TopologyViews.packingPlan(plan.current()),
+          TopologyViews.packingPlan(plan.proposed()), plan.calls());
     }
-    return view;
+    return new TopologyViews.DryRunView(plan.key().name(), plan.key().cluster(), plan.key().role(),
+        plan.key().environment(), plan.format(), response);
   }
 }

@@ -1,18 +1,28 @@
 package io.heroncp.api;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.heroncp.heron.ContainerPlan;
+import io.heroncp.heron.InstancePlan;
+import io.heroncp.heron.PackingPlan;
 import io.heroncp.topology.JobStatus;
 import io.heroncp.topology.TopologyLifecycle.Description;
 import io.heroncp.topology.TopologyLifecycle.DryRun;
-import io.heroncp.heron.PackingPlan;
 import io.heroncp.topology.TopologyRecord;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * JSON views of topologies. Keeps heron-apiserver's members ({@code name}, {@code cluster}, {@code role},
- * {@code environment}; {@code response} for dry runs) that Heron's CLI reads.
+ * JSON answers about topologies (schemas {@code Topology}, {@code DryRun} and {@code UpdateDryRun} of
+ * openapi.yaml). Keeps heron-apiserver's members ({@code name}, {@code cluster}, {@code role},
+ * {@code environment}; {@code response} for dry runs) that Heron's CLI reads. Null members are left out
+ * ({@code spring.jackson.default-property-inclusion}).
  */
 final class TopologyViews {
 
@@ -20,99 +30,124 @@ final class TopologyViews {
 
   private TopologyViews() {}
 
-  static Map<String, Object> of(TopologyRecord record, Description live) {
-    Map<String, Object> view = new LinkedHashMap<>();
-    view.put("name", record.key().name());
-    view.put("cluster", record.key().cluster());
-    view.put("role", record.key().role());
-    view.put("environment", record.key().environment());
-    view.put("key", record.key().path());
-    view.put("id", record.topologyId());
-    view.put("state", record.state().name());
-    view.put("initially_paused", record.initiallyPaused());
-    view.put("submitter", record.submitter());
-    view.put("submitted_at", record.submittedAt().toString());
-    view.put("updated_at", record.updatedAt().toString());
-    view.put("components", record.components().stream()
-        .map(c -> {
-          Map<String, Object> component = new LinkedHashMap<>();
-          component.put("name", c.name());
-          component.put("kind", c.kind());
-          component.put("parallelism", c.parallelism());
-          return component;
-        })
-        .toList());
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record TopologyView(String name, String cluster, String role, String environment, String key, String id,
+      String state, boolean initiallyPaused, String submitter, String submittedAt, String updatedAt,
+      List<ComponentView> components, PackingView packingPlan, AuroraView aurora,
+      @com.fasterxml.jackson.annotation.JsonProperty("package") PackageView topologyPackage,
+      String lastOperationId) {}
+
+  record ComponentView(String name, String kind, int parallelism) {}
+
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record PackingView(String id, int containers, int instances, ResourcesView perContainer) {}
+
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record ResourcesView(double cpu, long ramBytes, long diskBytes) {}
+
+  /** {@code tasks}, {@code last_failure} and {@code error} only on GET of one topology. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record AuroraView(String jobKey, int instances, Map<String, Integer> tasks, FailureView lastFailure,
+      String error) {}
+
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record FailureView(int instance, String taskId, String status, String message, String time) {}
+
+  record PackageView(String sha256, String file, long size, String uri) {}
+
+  /** GET of one topology; {@code stale} only while ZooKeeper is unreachable. */
+  record Described(@JsonUnwrapped TopologyView topology, Boolean stale) {}
+
+  /** The submit's 201. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record Submitted(@JsonUnwrapped TopologyView topology, String operationId) {}
+
+  /** A verb done: the topology (when it still has a record), heron-apiserver's message and the operation. */
+  record VerbDone(@JsonUnwrapped TopologyView topology, String message, OperationViews.OperationView operation)
+      implements VerbAnswer {}
+
+  /** What a verb answers: done (200), or the operation going on in the background (202). */
+  sealed interface VerbAnswer permits VerbDone, OperationViews.OperationView {}
+
+  /** One page of the list; {@code next_page_token} absent on the last page. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record TopologyPage(List<TopologyView> topologies, String nextPageToken, Boolean stale) {}
+
+  /** A dry run of a submit or an update: the rendering in {@code response}, text or structured by format. */
+  record DryRunView(String name, String cluster, String role, String environment, String format,
+      Rendering response) {}
+
+  sealed interface Rendering permits TextRendering, SubmitRendering, UpdateRendering {}
+
+  record TextRendering(@JsonValue String text) implements Rendering {}
+
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record SubmitRendering(List<PackedContainer> packingPlan, JsonNode jobConfiguration) implements Rendering {}
+
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record UpdateRendering(List<PackedContainer> currentPackingPlan, List<PackedContainer> proposedPackingPlan,
+      List<String> calls) implements Rendering {}
+
+  record PackedContainer(int id, ResourcesView required, ResourcesView scheduled, List<PackedInstance> instances) {}
+
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record PackedInstance(String component, int taskId, int componentIndex, double cpu, long ramBytes,
+      long diskBytes) {}
+
+  static TopologyView of(TopologyRecord record, Description live) {
     TopologyRecord.PackingSummary packing = record.packing();
-    Map<String, Object> packingView = new LinkedHashMap<>();
-    packingView.put("id", packing.id());
-    packingView.put("containers", packing.containers());
-    packingView.put("instances", packing.instances());
-    packingView.put("per_container", Map.of("cpu", packing.cpuPerContainer(), "ram_bytes",
-        packing.ramBytesPerContainer(), "disk_bytes", packing.diskBytesPerContainer()));
-    view.put("packing_plan", packingView);
-    Map<String, Object> aurora = new LinkedHashMap<>();
-    aurora.put("job_key", record.auroraJob());
-    aurora.put("instances", packing.auroraInstances());
+    AuroraView aurora = new AuroraView(record.auroraJob(), packing.auroraInstances(), null, null, null);
     if (live != null) {
-      aurora.put("tasks", live.job() == null ? null : new java.util.TreeMap<>(live.job().tasksByStatus()));
-      if (live.job() != null && live.job().lastFailure() != null) {
-        JobStatus.TaskFailure failure = live.job().lastFailure();
-        Map<String, Object> failureView = new LinkedHashMap<>();
-        failureView.put("instance", failure.instance());
-        failureView.put("task_id", failure.taskId());
-        failureView.put("status", failure.status());
-        failureView.put("message", failure.message());
-        failureView.put("time", failure.time().toString());
-        aurora.put("last_failure", failureView);
-      }
-      if (live.schedulerError() != null) {
-        aurora.put("error", live.schedulerError());
-      }
+      JobStatus job = live.job();
+      JobStatus.TaskFailure failure = job == null ? null : job.lastFailure();
+      aurora = new AuroraView(record.auroraJob(), packing.auroraInstances(),
+          job == null ? null : new TreeMap<>(job.tasksByStatus()),
+          failure == null ? null : new FailureView(failure.instance(), failure.taskId(), failure.status(),
+              failure.message(), failure.time().toString()),
+          live.schedulerError());
     }
-    view.put("aurora", aurora);
-    if (record.topologyPackage() != null) {
-      view.put("package", Map.of("sha256", record.topologyPackage().sha256(), "file", record.topologyPackage().fileName(),
-          "size", record.topologyPackage().size(), "uri", record.topologyPackage().uri().toString()));
-    }
-    view.put("last_operation_id", record.lastOperationId());
-    return view;
+    TopologyRecord.PackageRef stored = record.topologyPackage();
+    return new TopologyView(record.key().name(), record.key().cluster(), record.key().role(),
+        record.key().environment(), record.key().path(), record.topologyId(), record.state().name(),
+        record.initiallyPaused(), record.submitter(), record.submittedAt().toString(),
+        record.updatedAt().toString(),
+        record.components().stream().map(c -> new ComponentView(c.name(), c.kind(), c.parallelism())).toList(),
+        new PackingView(packing.id(), packing.containers(), packing.instances(), new ResourcesView(
+            packing.cpuPerContainer(), packing.ramBytesPerContainer(), packing.diskBytesPerContainer())),
+        aurora,
+        stored == null ? null : new PackageView(stored.sha256(), stored.fileName(), stored.size(),
+            stored.uri().toString()),
+        record.lastOperationId());
   }
 
-  static Map<String, Object> dryRun(DryRun dryRun) {
-    Map<String, Object> view = new LinkedHashMap<>();
-    view.put("name", dryRun.key().name());
-    view.put("cluster", dryRun.key().cluster());
-    view.put("role", dryRun.key().role());
-    view.put("environment", dryRun.key().environment());
-    view.put("format", dryRun.format());
-    if (dryRun.format().equals("table")) {
-      view.put("response", String.join("\n", table(dryRun)));
-    } else {
-      Map<String, Object> rendering = new LinkedHashMap<>();
-      rendering.put("packing_plan", packingPlan(dryRun.packing()));
-      rendering.put("job_configuration", JSON.readTree(dryRun.job().json()));
-      view.put("response", rendering);
-    }
-    return view;
+  static DryRunView dryRun(DryRun dryRun) {
+    Rendering response = dryRun.format().equals("table")
+        ? new TextRendering(String.join("\n", table(dryRun)))
+        : new SubmitRendering(packingPlan(dryRun.packing()), JSON.readTree(dryRun.job().json()));
+    return new DryRunView(dryRun.key().name(), dryRun.key().cluster(), dryRun.key().role(),
+        dryRun.key().environment(), dryRun.format(), response);
   }
 
-  static List<Map<String, Object>> packingPlan(PackingPlan plan) {
-    return plan.containers().stream().map(c -> {
-      Map<String, Object> container = new LinkedHashMap<>();
-      container.put("id", c.id());
-      container.put("required", Map.of("cpu", c.required().cpu(), "ram_bytes", c.required().ramBytes(),
-          "disk_bytes", c.required().diskBytes()));
-      container.put("scheduled", Map.of("cpu", c.scheduled().cpu(), "ram_bytes", c.scheduled().ramBytes(),
-          "disk_bytes", c.scheduled().diskBytes()));
-      container.put("instances", c.instances().stream().map(i -> Map.of("component", i.component(), "task_id",
-          i.taskId(), "component_index", i.componentIndex(), "cpu", i.resources().cpu(), "ram_bytes",
-          i.resources().ramBytes(), "disk_bytes", i.resources().diskBytes())).toList());
-      return container;
-    }).toList();
+  static List<PackedContainer> packingPlan(PackingPlan plan) {
+    return plan.containers().stream().map(TopologyViews::container).toList();
+  }
+
+  private static PackedContainer container(ContainerPlan c) {
+    return new PackedContainer(c.id(), resources(c.required()), resources(c.scheduled()),
+        c.instances().stream().map(TopologyViews::instance).toList());
+  }
+
+  private static PackedInstance instance(InstancePlan i) {
+    return new PackedInstance(i.component(), i.taskId(), i.componentIndex(), i.resources().cpu(),
+        i.resources().ramBytes(), i.resources().diskBytes());
+  }
+
+  private static ResourcesView resources(io.heroncp.heron.Resources r) {
+    return new ResourcesView(r.cpu(), r.ramBytes(), r.diskBytes());
   }
 
   static List<String> packingTable(PackingPlan plan) {
-    List<String> lines = new java.util.ArrayList<>();
+    List<String> lines = new ArrayList<>();
     lines.add(String.format("%-10s %-24s %-8s %-16s %6s %14s %14s", "container", "component", "task_id",
         "component_index", "cpu", "ram_bytes", "disk_bytes"));
     plan.containers().forEach(c -> c.instances().forEach(i -> lines.add(String.format(
@@ -122,7 +157,7 @@ final class TopologyViews {
   }
 
   private static List<String> table(DryRun dryRun) {
-    List<String> lines = new java.util.ArrayList<>(packingTable(dryRun.packing()));
+    List<String> lines = new ArrayList<>(packingTable(dryRun.packing()));
     lines.add("");
     lines.addAll(dryRun.job().table());
     return lines;

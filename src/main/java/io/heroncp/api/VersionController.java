@@ -1,7 +1,6 @@
 package io.heroncp.api;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -15,13 +14,15 @@ class VersionController {
   /** The Heron release whose formats (.defn, ZooKeeper state, executor flags) this service speaks. */
   static final String HERON_VERSION = "0.20.3-incubating";
 
+  /** heron-apiserver's build keys (dotted names, as Heron's CLI prints them). */
+  record Version(
+      @JsonProperty("heron.build.version") String heronBuildVersion,
+      @JsonProperty("heron.build.user") String heronBuildUser,
+      @JsonProperty("heron.controlplane.version") String controlPlaneVersion) {}
+
   @GetMapping("/api/v1/version")
-  Map<String, String> version() {
-    Map<String, String> version = new LinkedHashMap<>();
+  Version version() {
     String own = VersionController.class.getPackage().getImplementationVersion();
-    version.put("heron.build.version", HERON_VERSION);
-    version.put("heron.build.user", "heron-controlplane");
-    version.put("heron.controlplane.version", own == null ? "development" : own);
-    return version;
+    return new Version(HERON_VERSION, "heron-controlplane", own == null ? "development" : own);
   }
 }

@@ -12,21 +12,6 @@ public class ConflictException extends ControlPlaneException {
   }
 
   public ConflictException(String message, String field, Throwable cause) {
-    super(message, field, cause);
-  }
-
-  @Override
-  public int status() {
-    return 409;
-  }
-
-  @Override
-  public String type() {
-    return "conflict";
-  }
-
-  @Override
-  public String title() {
-    return "Conflict";
+    super(ProblemType.CONFLICT, message, field, cause);
   }
 }

@@ -12,21 +12,6 @@ public class DependencyFailedException extends ControlPlaneException {
   }
 
   public DependencyFailedException(String message, String field, Throwable cause) {
-    super(message, field, cause);
-  }
-
-  @Override
-  public int status() {
-    return 502;
-  }
-
-  @Override
-  public String type() {
-    return "dependency-failed";
-  }
-
-  @Override
-  public String title() {
-    return "Dependency failed";
+    super(ProblemType.DEPENDENCY_FAILED, message, field, cause);
   }
 }

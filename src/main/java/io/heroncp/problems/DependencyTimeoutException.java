@@ -12,21 +12,6 @@ public class DependencyTimeoutException extends ControlPlaneException {
   }
 
   public DependencyTimeoutException(String message, String field, Throwable cause) {
-    super(message, field, cause);
-  }
-
-  @Override
-  public int status() {
-    return 504;
-  }
-
-  @Override
-  public String type() {
-    return "dependency-timeout";
-  }
-
-  @Override
-  public String title() {
-    return "Dependency timed out";
+    super(ProblemType.DEPENDENCY_TIMEOUT, message, field, cause);
   }
 }

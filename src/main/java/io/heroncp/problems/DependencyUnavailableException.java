@@ -12,21 +12,6 @@ public class DependencyUnavailableException extends ControlPlaneException {
   }
 
   public DependencyUnavailableException(String message, String field, Throwable cause) {
-    super(message, field, cause);
-  }
-
-  @Override
-  public int status() {
-    return 503;
-  }
-
-  @Override
-  public String type() {
-    return "dependency-unavailable";
-  }
-
-  @Override
-  public String title() {
-    return "Dependency unavailable";
+    super(ProblemType.DEPENDENCY_UNAVAILABLE, message, field, cause);
   }
 }

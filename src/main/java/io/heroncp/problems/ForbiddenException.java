@@ -8,21 +8,6 @@ public class ForbiddenException extends ControlPlaneException {
   }
 
   public ForbiddenException(String message, String field) {
-    super(message, field, null);
-  }
-
-  @Override
-  public int status() {
-    return 403;
-  }
-
-  @Override
-  public String type() {
-    return "forbidden";
-  }
-
-  @Override
-  public String title() {
-    return "Forbidden";
+    super(ProblemType.FORBIDDEN, message, field, null);
   }
 }

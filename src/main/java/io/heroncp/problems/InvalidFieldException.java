@@ -12,21 +12,6 @@ public class InvalidFieldException extends ControlPlaneException {
   }
 
   public InvalidFieldException(String message, String field, Throwable cause) {
-    super(message, field, cause);
-  }
-
-  @Override
-  public int status() {
-    return 422;
-  }
-
-  @Override
-  public String type() {
-    return "invalid-field";
-  }
-
-  @Override
-  public String title() {
-    return "Invalid field";
+    super(ProblemType.INVALID_FIELD, message, field, cause);
   }
 }

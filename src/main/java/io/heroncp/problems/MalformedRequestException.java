@@ -12,21 +12,6 @@ public class MalformedRequestException extends ControlPlaneException {
   }
 
   public MalformedRequestException(String message, String field, Throwable cause) {
-    super(message, field, cause);
-  }
-
-  @Override
-  public int status() {
-    return 400;
-  }
-
-  @Override
-  public String type() {
-    return "malformed-request";
-  }
-
-  @Override
-  public String title() {
-    return "Malformed request";
+    super(ProblemType.MALFORMED_REQUEST, message, field, cause);
   }
 }

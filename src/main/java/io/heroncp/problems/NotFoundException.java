@@ -12,21 +12,6 @@ public class NotFoundException extends ControlPlaneException {
   }
 
   public NotFoundException(String message, String field, Throwable cause) {
-    super(message, field, cause);
-  }
-
-  @Override
-  public int status() {
-    return 404;
-  }
-
-  @Override
-  public String type() {
-    return "not-found";
-  }
-
-  @Override
-  public String title() {
-    return "Not found";
+    super(ProblemType.NOT_FOUND, message, field, cause);
   }
 }

@@ -12,21 +12,6 @@ public class PayloadTooLargeException extends ControlPlaneException {
   }
 
   public PayloadTooLargeException(String message, String field, Throwable cause) {
-    super(message, field, cause);
-  }
-
-  @Override
-  public int status() {
-    return 413;
-  }
-
-  @Override
-  public String type() {
-    return "payload-too-large";
-  }
-
-  @Override
-  public String title() {
-    return "Payload too large";
+    super(ProblemType.PAYLOAD_TOO_LARGE, message, field, cause);
   }
 }

@@ -4,21 +4,6 @@ package io.heroncp.problems;
 public class PreconditionFailedException extends ControlPlaneException {
 
   public PreconditionFailedException(String message) {
-    super(message, "If-Match", null);
-  }
-
-  @Override
-  public int status() {
-    return 412;
-  }
-
-  @Override
-  public String type() {
-    return "precondition-failed";
-  }
-
-  @Override
-  public String title() {
-    return "Precondition failed";
+    super(ProblemType.PRECONDITION_FAILED, message, "If-Match", null);
   }
 }

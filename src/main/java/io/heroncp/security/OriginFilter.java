@@ -1,5 +1,6 @@
 package io.heroncp.security;
 
+import io.heroncp.problems.ProblemType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -36,7 +37,7 @@ final class OriginFilter extends OncePerRequestFilter {
     }
     if (detail != null) {
       SecurityProblems.audit(request, AuroraRoles.requester(null), "FORBIDDEN_ORIGIN");
-      SecurityProblems.write(response, request, 403, "forbidden", "Forbidden", detail);
+      SecurityProblems.write(response, request, ProblemType.FORBIDDEN, detail);
       return;
     }
     chain.doFilter(request, response);

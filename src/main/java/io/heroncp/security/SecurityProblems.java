@@ -1,5 +1,6 @@
 package io.heroncp.security;
 
+import io.heroncp.problems.ProblemType;
 import io.heroncp.topology.Requester;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -25,7 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
 
-  private static final String TYPE_PREFIX = "urn:heron-controlplane:problem:";
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   @Override
@@ -44,7 +44,7 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
     }
     audit(request, null, "UNAUTHORIZED");
     response.setHeader(HttpHeaders.WWW_AUTHENTICATE, challenge);
-    write(response, request, 401, "unauthorized", "Unauthorized", detail);
+    write(response, request, ProblemType.UNAUTHORIZED, detail);
   }
 
   @Override
@@ -61,7 +61,7 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
           + (requester == null ? "" : "; its roles are " + requester.roles().stream().sorted().toList());
     }
     audit(request, requester, "FORBIDDEN");
-    write(response, request, 403, "forbidden", "Forbidden", detail);
+    write(response, request, ProblemType.FORBIDDEN, detail);
   }
 
   /** One audit line for a request refused before it reached a controller. */
@@ -74,16 +74,16 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
     return requester.admin() ? "[*]" : requester.roles().stream().sorted().toList().toString();
   }
 
-  static void write(HttpServletResponse response, HttpServletRequest request, int status, String type, String title,
-      String detail) throws IOException {
+  static void write(HttpServletResponse response, HttpServletRequest request, ProblemType type, String detail)
+      throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", TYPE_PREFIX + type);
-    body.put("title", title);
-    body.put("status", status);
+    body.put("type", type.uri().toString());
+    body.put("title", type.title());
+    body.put("status", type.status());
     body.put("detail", detail);
     body.put("instance", request.getRequestURI());
     body.put("message", detail);
-    response.setStatus(status);
+    response.setStatus(type.status());
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
     response.getWriter().write(JSON.writeValueAsString(body));

@@ -6,7 +6,7 @@ import io.heroncp.problems.DependencyTimeoutException;
 import io.heroncp.problems.BusyException;
 import io.heroncp.problems.NotFoundException;
 import io.heroncp.problems.PreconditionFailedException;
-import io.heroncp.problems.Problems;
+import io.heroncp.problems.ProblemType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -272,7 +272,7 @@ public class OperationRunner {
           + "running; retry later or follow /api/v1/operations/" + earlier.id(), 2);
     }
     if (earlier.error() != null) {
-      throw Problems.fromType(earlier.error().type(), earlier.error().detail());
+      throw ProblemType.rebuild(earlier.error().type(), earlier.error().detail());
     }
     TopologyRecord record = topologies.find(earlier.key()).orElse(null);
     return new OperationResult(earlier, record, false, true);
