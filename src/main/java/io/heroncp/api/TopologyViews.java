@@ -1,5 +1,6 @@
 package io.heroncp.api;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.heroncp.heron.ContainerPlan;
@@ -13,10 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * JSON answers about topologies (schemas {@code Topology}, {@code DryRun} and {@code UpdateDryRun} of
@@ -26,7 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class TopologyViews {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private TopologyViews() {}
 
@@ -82,7 +80,9 @@ final class TopologyViews {
   record TextRendering(@JsonValue String text) implements Rendering {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record SubmitRendering(List<PackedContainer> packingPlan, JsonNode jobConfiguration) implements Rendering {}
+  /** The job configuration is the Aurora adapter's JSON rendering, embedded as it is. */
+  record SubmitRendering(List<PackedContainer> packingPlan, @JsonRawValue String jobConfiguration)
+      implements Rendering {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record UpdateRendering(List<PackedContainer> currentPackingPlan, List<PackedContainer> proposedPackingPlan,
@@ -123,7 +123,7 @@ final class TopologyViews {
   static DryRunView dryRun(DryRun dryRun) {
     Rendering response = dryRun.format().equals("table")
         ? new TextRendering(String.join("\n", table(dryRun)))
-        : new SubmitRendering(packingPlan(dryRun.packing()), JSON.readTree(dryRun.job().json()));
+        : new SubmitRendering(packingPlan(dryRun.packing()), dryRun.job().json());
     return new DryRunView(dryRun.key().name(), dryRun.key().cluster(), dryRun.key().role(),
         dryRun.key().environment(), dryRun.format(), response);
   }

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads Aurora's client {@code clusters.json} (a JSON list of cluster objects, see Aurora's
@@ -69,7 +68,7 @@ public final class AuroraClustersFile {
   public static Map<String, Entry> parse(String content) {
     JsonNode root;
     try {
-      root = JsonMapper.builder().build().readTree(content);
+      root = AuroraJson.MAPPER.readTree(content);
     } catch (JacksonException e) {
       throw new InvalidFieldException("Aurora clusters.json is not valid JSON: " + e.getOriginalMessage(),
           "auroraClustersJson", e);

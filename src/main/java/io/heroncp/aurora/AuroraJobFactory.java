@@ -26,7 +26,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Builds the Aurora job for a topology exactly as the Aurora client would for Heron's stock {@code heron.aurora}
@@ -49,7 +48,7 @@ public class AuroraJobFactory {
   private static final Pattern PORT_REFERENCE = Pattern.compile("\\{\\{thermos\\.ports\\[([^\\]]+)\\]\\}\\}");
   private static final long MIB = 1024L * 1024;
 
-  private final ObjectMapper json = JsonMapper.builder().build();
+  private final ObjectMapper json = AuroraJson.MAPPER;
 
   /**
    * The job for this request.

@@ -11,15 +11,13 @@ import java.util.List;
 import java.util.stream.IntStream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** What a dry run shows of Aurora: the job that would be created, and the calls a scale or an update would make. */
 final class DryRunRenderer {
 
   private final String cluster;
-  private final ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  private final ObjectMapper json = AuroraJson.MAPPER;
 
   DryRunRenderer(String cluster) {
     this.cluster = cluster;
@@ -63,7 +61,7 @@ final class DryRunRenderer {
     if (executor instanceof ObjectNode executorNode && executorNode.has("data")) {
       executorNode.set("data", json.readTree(executorNode.get("data").asString()));
     }
-    return json.writeValueAsString(tree);
+    return json.writerWithDefaultPrettyPrinter().writeValueAsString(tree);
   }
 
   private List<String> table(JobConfiguration job) {

@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Finds Aurora's leader in its ZooKeeper serverset, as Aurora's own client does: among the children of the
@@ -38,7 +37,7 @@ public final class ZooKeeperSchedulerLocator implements SchedulerLocator {
   private final String connectString;
   private final String path;
   private final boolean ownsClient;
-  private final ObjectMapper json = JsonMapper.builder().build();
+  private final ObjectMapper json = AuroraJson.MAPPER;
   /** The endpoint found last, or null when it must be looked up again. */
   private final AtomicReference<URI> cached = new AtomicReference<>();
   /** Bumped by every invalidation, so a lookup that raced a change does not cache what it read. */

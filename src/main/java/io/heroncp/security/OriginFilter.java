@@ -18,9 +18,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class OriginFilter extends OncePerRequestFilter {
 
   private final Set<String> allowed;
+  private final SecurityProblems problems;
 
-  OriginFilter(List<String> allowedOrigins) {
+  OriginFilter(List<String> allowedOrigins, SecurityProblems problems) {
     this.allowed = Set.copyOf(allowedOrigins);
+    this.problems = problems;
   }
 
   @Override
@@ -37,7 +39,7 @@ final class OriginFilter extends OncePerRequestFilter {
     }
     if (detail != null) {
       SecurityProblems.audit(request, AuroraRoles.requester(null), "FORBIDDEN_ORIGIN");
-      SecurityProblems.write(response, request, ProblemType.FORBIDDEN, detail);
+      problems.write(response, request, ProblemType.FORBIDDEN, detail);
       return;
     }
     chain.doFilter(request, response);

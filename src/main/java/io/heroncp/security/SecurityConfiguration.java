@@ -28,6 +28,7 @@ import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one security filter chain. Stateless: no session, no cookie (so no CSRF token), no login page, no
@@ -42,8 +43,8 @@ class SecurityConfiguration {
 
   @Bean
   SecurityFilterChain securityFilterChain(HttpSecurity http, SecurityProperties security,
-      AuthenticationManager bearerAuthentication) throws Exception {
-    SecurityProblems problems = new SecurityProblems();
+      AuthenticationManager bearerAuthentication, JsonMapper jsonMapper) throws Exception {
+    SecurityProblems problems = new SecurityProblems(jsonMapper);
     http.csrf(AbstractHttpConfigurer::disable)
         .formLogin(AbstractHttpConfigurer::disable)
         .httpBasic(AbstractHttpConfigurer::disable)
@@ -52,7 +53,7 @@ class SecurityConfiguration {
         .anonymous(anonymous -> {})
         .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .cors(cors -> cors.configurationSource(cors(security.allowedOrigins())))
-        .addFilterAfter(new OriginFilter(security.allowedOrigins()), SecurityContextHolderFilter.class)
+        .addFilterAfter(new OriginFilter(security.allowedOrigins(), problems), SecurityContextHolderFilter.class)
         .addFilterBefore(new AuditContextFilter(), AuthorizationFilter.class)
         .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems));
     if (!security.enabled()) {

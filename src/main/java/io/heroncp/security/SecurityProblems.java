@@ -26,7 +26,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private final JsonMapper json;
+
+  /** @param json Spring Boot's mapper, so these bodies follow {@code spring.jackson.*} as every other answer does */
+  SecurityProblems(JsonMapper json) {
+    this.json = json;
+  }
 
   @Override
   public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
@@ -74,7 +79,7 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
     return requester.admin() ? "[*]" : requester.roles().stream().sorted().toList().toString();
   }
 
-  static void write(HttpServletResponse response, HttpServletRequest request, ProblemType type, String detail)
+  void write(HttpServletResponse response, HttpServletRequest request, ProblemType type, String detail)
       throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", type.uri().toString());
@@ -86,6 +91,6 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
     response.setStatus(type.status());
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-    response.getWriter().write(JSON.writeValueAsString(body));
+    response.getWriter().write(json.writeValueAsString(body));
   }
 }

@@ -1,5 +1,6 @@
 package io.heroncp.simulator;
 
+import io.heroncp.aurora.AuroraJson;
 import io.heroncp.aurora.thrift.TaskConfig;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
@@ -7,12 +8,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the Thermos configuration in a task's {@code executorConfig.data}, with the package's one JSON mapper (a
- * plain one: the simulator reads what Aurora's client wrote, not what Spring's web layer is configured for).
+ * Reads the Thermos configuration in a task's {@code executorConfig.data}, with {@link AuroraJson}'s mapper (the
+ * simulator reads what Aurora's client wrote, not what Spring's web layer is configured for).
  */
 final class ThermosExecutorData {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final JsonMapper JSON = AuroraJson.MAPPER;
 
   private ThermosExecutorData() {}
 
