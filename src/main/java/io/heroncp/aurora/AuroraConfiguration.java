@@ -36,7 +36,8 @@ class AuroraConfiguration {
       AuroraScheduler scheduler =
           AuroraScheduler.forCluster(name, cluster, clustersJson.entries().get(name), curator, serviceZooKeeper);
       schedulers.put(name, scheduler);
-      log.info("Cluster {}: Aurora scheduler by {}, Heron state under {}, Heron core package {}", name,
+      // The startup summary names the scheduler and the Heron root; the core package is for debugging.
+      log.debug("Cluster {}: Aurora scheduler by {}, Heron state under {}, Heron core package {}", name,
           scheduler.discoveryDescription(), cluster.heronRoot(), withoutCredentials(cluster.corePackageUri()));
     });
     return new AuroraSchedulers(schedulers);

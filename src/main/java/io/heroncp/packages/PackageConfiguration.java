@@ -21,7 +21,8 @@ class PackageConfiguration {
   PackageStore packageStore(PackageStoreProperties properties) {
     PackageStore store = new PackageStore(properties.directory());
     List<StoredPackage> stored = store.list();
-    log.info("Package store in {} ({} files, {} bytes, max upload {})", store.directory(), stored.size(),
+    // The startup summary names the directory and the upload limit.
+    log.debug("Package store in {} ({} files, {} bytes, max upload {})", store.directory(), stored.size(),
         stored.stream().mapToLong(StoredPackage::size).sum(), properties.maxUploadSize());
     return store;
   }

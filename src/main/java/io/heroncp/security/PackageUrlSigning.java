@@ -16,7 +16,8 @@ class PackageUrlSigning {
   PackageUrlSigner packageUrlSigner(SecurityProperties security) {
     PackageUrlSigner signer = new PackageUrlSigner(security.packageUrlSecret(), security.packageUrlPreviousSecrets(),
         security.enabled());
-    log.info("Package URLs: {}", signer.signs()
+    // The startup summary says signed or unsigned; the detail is for debugging.
+    log.debug("Package URLs: {}", signer.signs()
         ? "signed (" + security.packageUrlPreviousSecrets().size() + " previous secrets accepted), "
             + (security.enabled() ? "signature required" : "signature not checked while heroncp.security.enabled=false")
         : "unsigned, not checked (heroncp.security.package-url-secret is not set)");

@@ -18,10 +18,12 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
   private final ZooKeeperServerEmbedded server;
   private final String connectString;
+  private final Path dataDirectory;
 
-  private EmbeddedZooKeeper(ZooKeeperServerEmbedded server, String connectString) {
+  private EmbeddedZooKeeper(ZooKeeperServerEmbedded server, String connectString, Path dataDirectory) {
     this.server = server;
     this.connectString = connectString;
+    this.dataDirectory = dataDirectory;
   }
 
   /** Starts the server and waits until it accepts connections. */
@@ -53,12 +55,18 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
           + "heroncp.zookeeper.connect-string)", e);
     }
     String connectString = "127.0.0.1:" + port;
-    log.info("Embedded ZooKeeper listening on {} with data in {}", connectString, base);
-    return new EmbeddedZooKeeper(server, connectString);
+    // The startup summary names it (io.heroncp.StartupSummary).
+    log.debug("Embedded ZooKeeper listening on {} with data in {}", connectString, base);
+    return new EmbeddedZooKeeper(server, connectString, base);
   }
 
   public String connectString() {
     return connectString;
+  }
+
+  /** Where it keeps its snapshots and logs (absolute). */
+  public Path dataDirectory() {
+    return dataDirectory;
   }
 
   @Override
