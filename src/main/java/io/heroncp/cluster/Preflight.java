@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>The checks run in parallel, each bounded by a timeout. Thread-safe; the only side effect is the short-lived
  * ephemeral node (and the Heron root as a container node, when it did not exist).
  */
-public class Preflight {
+public class Preflight implements AutoCloseable {
 
   static final String CORE_PACKAGE = "core-package";
   static final String PACKAGE_ENDPOINT = "package-endpoint";
@@ -84,6 +84,12 @@ public class Preflight {
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.fetch = new UriFetchCheck(timeout);
     this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+  }
+
+  /** Stops the check threads with the bean (Spring calls it on shutdown). */
+  @Override
+  public void close() {
+    checks.shutdownNow();
   }
 
   /**

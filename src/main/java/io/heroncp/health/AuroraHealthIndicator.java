@@ -27,7 +27,7 @@ import org.springframework.boot.health.contributor.Status;
  * replica out of the load balancer, which would also stop Aurora's agents from fetching packages). Thread-safe;
  * each call probes anew and waits at most {@code timeout} per cluster.
  */
-public final class AuroraHealthIndicator implements HealthIndicator {
+public final class AuroraHealthIndicator implements HealthIndicator, AutoCloseable {
 
   private final ClusterRegistry clusters;
   private final SchedulerDirectory schedulers;
@@ -43,6 +43,12 @@ public final class AuroraHealthIndicator implements HealthIndicator {
     this.clusters = Objects.requireNonNull(clusters, "clusters");
     this.schedulers = Objects.requireNonNull(schedulers, "schedulers");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+  }
+
+  /** Stops the probe threads with the bean (Spring calls it on shutdown). */
+  @Override
+  public void close() {
+    probing.shutdownNow();
   }
 
   @Override
