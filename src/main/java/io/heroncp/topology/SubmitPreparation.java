@@ -10,7 +10,6 @@ import io.heroncp.problems.PayloadTooLargeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -67,9 +66,7 @@ final class SubmitPreparation {
       throw new InvalidFieldException("name '" + command.name() + "' does not match the definition's topology name '"
           + definition.name() + "'", "name");
     }
-    Map<String, String> config = new LinkedHashMap<>(cluster.heronConfig());
-    config.putAll(definition.config());
-    config.putAll(command.overrides());
+    Map<String, String> config = cluster.effectiveConfig(definition.config(), command.overrides());
     PackingPlan plan = packing.pack(definition, config).withHomogeneousScheduledResources();
     TopologyKey key = new TopologyKey(command.cluster(), command.role(), environment, command.name());
     return new Prepared(key, cluster, user, definition, config, plan, binaryName(command.topology()));

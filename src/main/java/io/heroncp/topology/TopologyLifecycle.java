@@ -4,13 +4,11 @@ import io.heroncp.heron.DefinitionReader;
 import io.heroncp.heron.PackingPlan;
 import io.heroncp.heron.RoundRobinPacking;
 import io.heroncp.problems.ControlPlaneException;
-import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.problems.NotFoundException;
 import io.heroncp.topology.SubmitPreparation.Prepared;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -49,10 +47,7 @@ public class TopologyLifecycle {
 
   public DryRun dryRun(SubmitCommand command) {
     Prepared prepared = preparation.prepare(command);
-    String format = command.dryRunFormat() == null ? "json" : command.dryRunFormat().toLowerCase(Locale.ROOT);
-    if (!format.equals("json") && !format.equals("table")) {
-      throw new InvalidFieldException("dry_run_format must be json or table", "dry_run_format");
-    }
+    String format = DryRunFormat.of(command.dryRunFormat());
     JobRendering job = schedulers.forCluster(prepared.key().cluster())
         .render(prepared.jobRequest(packages.placeholderUri()));
     return new DryRun(prepared.key(), prepared.packing(), job, format);

@@ -99,10 +99,7 @@ public class TopologyVerbs {
   /** Renders an update without changing anything. */
   public UpdatePlan planUpdate(TopologyKey key, UpdateRequest update) {
     validate(update);
-    String format = update.dryRunFormat() == null ? "json" : update.dryRunFormat().toLowerCase(java.util.Locale.ROOT);
-    if (!format.equals("json") && !format.equals("table")) {
-      throw new InvalidFieldException("dry_run_format must be json or table", "dry_run_format");
-    }
+    String format = DryRunFormat.of(update.dryRunFormat());
     TopologyRecord record = store.find(key).orElseThrow(() -> new io.heroncp.problems.NotFoundException(
         "Topology " + key + " does not exist"));
     if (!update.repacks()) {
@@ -147,9 +144,7 @@ public class TopologyVerbs {
     byte[] topology = store.heronTopology(HeronStateNodes.of(cluster.heronRoot(), record.key().name())).orElseThrow(() -> new DependencyFailedException(
         "Heron's topologies/" + record.key().name() + " node is missing; the topology's state is damaged, kill it"));
     TopologyDefinition definition = definitions.read(topology);
-    Map<String, String> config = new LinkedHashMap<>(cluster.heronConfig());
-    config.putAll(definition.config());
-    config.putAll(record.configOverrides());
+    Map<String, String> config = cluster.effectiveConfig(definition.config(), record.configOverrides());
     PackingPlan current = currentPlan(record);
     PackingPlan proposed = packing.repack(definition, config, current, update.parallelism(), update.containerNumber())
         .withHomogeneousScheduledResources();
