@@ -88,8 +88,9 @@ final class AuroraProblems {
       return new DependencyTimeoutException("the Aurora scheduler of cluster " + cluster + " did not answer "
           + method + " within " + readTimeout + "; the call may still take effect, check before retrying", null, e);
     }
-    return new DependencyUnavailableException("the call " + method + " to the Aurora scheduler of cluster "
-        + cluster + " at " + target + " failed: " + e, null, e);
+    // connected, so the request may have been sent and acted on before the exchange broke
+    return DependencyUnavailableException.afterSending("the call " + method + " to the Aurora scheduler of cluster "
+        + cluster + " at " + target + " failed: " + e, e);
   }
 
   /** An HTTP status other than 200 or a redirect: no leader 503, refused credentials and the rest 502. */

@@ -19,7 +19,7 @@ public enum ProblemType {
   PAYLOAD_TOO_LARGE("payload-too-large", 413, "Payload too large", PayloadTooLargeException::new),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type", null),
   INVALID_FIELD("invalid-field", 422, "Invalid field", InvalidFieldException::new),
-  INTERNAL_ERROR("internal-error", 500, "Internal error", null),
+  INTERNAL_ERROR("internal-error", 500, "Internal error", InternalErrorException::new),
   DEPENDENCY_FAILED("dependency-failed", 502, "Dependency failed", DependencyFailedException::new),
   DEPENDENCY_UNAVAILABLE("dependency-unavailable", 503, "Dependency unavailable", DependencyUnavailableException::new),
   DEPENDENCY_TIMEOUT("dependency-timeout", 504, "Dependency timed out", DependencyTimeoutException::new);

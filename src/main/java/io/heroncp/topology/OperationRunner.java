@@ -32,7 +32,8 @@ import org.slf4j.MDC;
  *       anything is sent to Aurora or the topology manager;
  *   <li>on success the topology gets the verb's target state and the operation SUCCEEDED; on failure the
  *       previous state is restored and the operation ROLLED_BACK with the problem;
- *   <li>an operation interrupted by a crash stays RUNNING: the {@link Reconciler} finishes or rolls it back.
+ *   <li>an operation interrupted by a crash, or whose work throws {@link Unfinished} (it could neither finish
+ *       nor undo), stays RUNNING: the {@link Reconciler} finishes or rolls it back.
  * </ol>
  */
 public class OperationRunner {
@@ -51,6 +52,29 @@ public class OperationRunner {
      */
     TopologyRecord perform(Operation operation, TopologyRecord current);
   }
+
+  /**
+   * Thrown by a verb's work that stopped where only the {@link Reconciler} can tell whether to finish or undo (e.g.
+   * Aurora may have acted, or the undo failed): the operation stays RUNNING and the caller gets {@link #failure()}.
+   */
+  public static final class Unfinished extends RuntimeException {
+
+    private final RuntimeException failure;
+
+    public Unfinished(RuntimeException failure) {
+      super(failure.getMessage(), failure, false, false);
+      this.failure = failure;
+    }
+
+    /** What the caller is told. */
+    public RuntimeException failure() {
+      return failure;
+    }
+  }
+
+  /** What a replay answers for a failure outside the domain errors; the exception itself is only logged. */
+  static final String INTERNAL_ERROR_DETAIL =
+      "The service failed unexpectedly; the error is logged. Nothing more is known to the client";
 
   private final TopologyRepository topologies;
   private final OperationLog operations;
@@ -126,7 +150,9 @@ public class OperationRunner {
   public interface Creation {
     /**
      * @param operation the recorded, RUNNING SUBMIT operation
-     * @return the launched record; on failure it must have undone its own writes before throwing
+     * @return the launched record
+     * @throws Unfinished when it left writes (or an Aurora job) that only the reconciler can resolve; any other
+     *     exception means it undid its own writes before throwing
      */
     TopologyRecord create(Operation operation);
   }
@@ -161,8 +187,16 @@ public class OperationRunner {
         TopologyRecord launched = creation.create(operation);
         operation = operations.complete(operation.withTargetState(launched.state()).succeeded(clock.instant()));
         return new OperationResult(operation, launched, false, false);
+      } catch (Unfinished unfinished) {
+        log.warn("Submit of {} left for the reconciler: {}", key, unfinished.getMessage());
+        throw unfinished.failure();
       } catch (ControlPlaneException failure) {
         operation = completeQuietly(operation.rolledBack(clock.instant(), failure.type(), failure.getMessage()), failure);
+        throw failure;
+      } catch (RuntimeException failure) {  // its writes are undone too: end it, so a retry is not answered 409
+        log.error("Submit of {} failed unexpectedly; its writes were undone", key, failure);
+        operation = completeQuietly(operation.rolledBack(clock.instant(), ProblemType.INTERNAL_ERROR.suffix(),
+            INTERNAL_ERROR_DETAIL), failure);
         throw failure;
       }
     } finally {
@@ -175,7 +209,7 @@ public class OperationRunner {
     hooks.afterIntentRecorded(operation);
   }
 
-  private Operation completeQuietly(Operation ended, ControlPlaneException failure) {
+  private Operation completeQuietly(Operation ended, RuntimeException failure) {
     try {
       return operations.complete(ended);
     } catch (RuntimeException e) {
@@ -235,6 +269,9 @@ public class OperationRunner {
         }
         operation = operations.complete(operation.succeeded(clock.instant()));
         return new OperationResult(operation, result, false, false);
+      } catch (Unfinished unfinished) {
+        log.warn("{} of {} left for the reconciler: {}", verb, key, unfinished.getMessage());
+        throw unfinished.failure();
       } catch (ControlPlaneException failure) {
         operation = rollBack(operation, previous, failure);
         throw failure;

@@ -6,6 +6,10 @@ import io.heroncp.heron.HeronStateCodec;
 import io.heroncp.heron.HeronStateNodes;
 import io.heroncp.heron.SchedulerLocation;
 import io.heroncp.heron.TopologyDefinition;
+import io.heroncp.problems.BusyException;
+import io.heroncp.problems.ConflictException;
+import io.heroncp.problems.DependencyUnavailableException;
+import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.problems.PayloadTooLargeException;
 import io.heroncp.topology.SubmitPreparation.Prepared;
 import java.io.IOException;
@@ -22,9 +26,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The steps of a submit and their undo: store the package, record the intent and Heron's state in one
- * ZooKeeper transaction, create the Aurora job, record the launch. A failure undoes every earlier step before it
- * is reported; a crash leaves a SUBMITTING record that the reconciler finishes ({@link #completeLaunch}) or
- * removes ({@link #removeState}). Kill's last steps live here too, as they undo the same writes.
+ * ZooKeeper transaction, create the Aurora job, record the launch. A failure undoes every earlier step (the Aurora
+ * job too when the create may have taken effect) before it is reported. A crash, a failed undo or a failure after
+ * the job was created leaves a SUBMITTING record that the reconciler finishes ({@link #completeLaunch}) or removes
+ * ({@link #removeState}), and the operation RUNNING ({@link OperationRunner.Unfinished}). Kill's last steps live
+ * here too, as they undo the same writes.
  */
 final class SubmitSaga {
 
@@ -74,7 +80,13 @@ final class SubmitSaga {
       rollback(intent, launchFailure);
       throw launchFailure;
     }
-    return completeLaunch(intent, operation.id(), prepared.config().get("heron.scheduler.job.link.template"));
+    try {
+      return completeLaunch(intent, operation.id(), prepared.config().get("heron.scheduler.job.link.template"));
+    } catch (RuntimeException recordFailure) {
+      // The job runs: the submit is past undoing cheaply; the reconciler completes a SUBMITTING record whose job exists.
+      log.error("Job of {} created but its launch could not be recorded; the reconciler will", key, recordFailure);
+      throw new OperationRunner.Unfinished(recordFailure);
+    }
   }
 
   /**
@@ -166,15 +178,43 @@ final class SubmitSaga {
     return connection == null || connection.isBlank() ? serviceZooKeeper : connection;
   }
 
+  /**
+   * Undoes a failed createJob: Aurora's job first when the failure leaves open whether it was created (only a job of
+   * this topology id is killed), then the ZooKeeper state. When the undo fails, the intent stays for the reconciler.
+   */
   private void rollback(TopologyRecord intent, RuntimeException cause) {
+    TopologyKey key = intent.key();
     try {
+      if (mayHaveCreated(cause)) {
+        TopologyScheduler scheduler = schedulers.forCluster(key.cluster());
+        if (scheduler.status(key, intent.topologyId(), intent.packing().auroraInstances()).exists()) {
+          scheduler.killJob(key);
+          log.warn("Launch of {} failed after Aurora created the job; the job was killed", key);
+        }
+      }
       removeState(intent);
-      log.warn("Launch of {} failed; its ZooKeeper state was rolled back: {}", intent.key(), cause.getMessage());
+      log.warn("Launch of {} failed; its ZooKeeper state was rolled back: {}", key, cause.getMessage());
     } catch (RuntimeException rollbackFailure) {
       cause.addSuppressed(rollbackFailure);
       log.error("Launch of {} failed and its rollback failed too; the record stays SUBMITTING for the reconciler",
-          intent.key(), rollbackFailure);
+          key, rollbackFailure);
+      throw new OperationRunner.Unfinished(cause);
     }
+  }
+
+  /**
+   * Whether Aurora may have created the job although createJob failed. Refusals (422, 409, busy) and a call that
+   * never reached Aurora did not; a timeout, a broken exchange or an unreadable answer may have.
+   */
+  static boolean mayHaveCreated(RuntimeException failure) {
+    if (failure instanceof InvalidFieldException || failure instanceof ConflictException
+        || failure instanceof BusyException) {
+      return false;
+    }
+    if (failure instanceof DependencyUnavailableException unavailable) {
+      return unavailable.mayHaveTakenEffect();
+    }
+    return true;
   }
 
   private void deletePackageIfUnreferenced(TopologyRecord.PackageRef ref) {

@@ -187,8 +187,9 @@ public class TopologyVerbs {
 
   /**
    * As Heron's update on Aurora: deactivate (if running), add containers, write the new packing plan, remove
-   * containers, reactivate. When the per-container size changes, a job update replaces the instances. A
-   * failure after the deactivation reactivates before it is reported, so the topology is not left paused.
+   * containers, reactivate. When the per-container size changes, a job update replaces the instances. A failure
+   * after the plan was written puts Aurora and the plan back ({@link #undoRepack}); a failure after the deactivation
+   * reactivates before it is reported, so the topology is not left paused.
    */
   private TopologyRecord applyRepack(Operation operation, TopologyRecord record, Repack repack) {
     TopologyKey key = record.key();
@@ -199,14 +200,14 @@ public class TopologyVerbs {
     if (running) {
       topologyManager.deactivate(root, key.name(), record.topologyId());
     }
+    TopologyRecord repacked = null;
     try {
       if (repack.resourcesChange()) {
-        scheduler.updateJob(new JobRequest(key, record.submitter(), repack.definition(), repack.proposed(),
-            record.topologyPackage().uri(), record.topologyBinaryFile(), repack.config()), updateTimeout);
+        scheduler.updateJob(jobRequest(record, repack, repack.proposed()), updateTimeout);
       } else if (to > repack.current().containerCount() + 1) {
         scheduler.scaleTo(key, to);
       }
-      TopologyRecord repacked = store.updateWithPackingPlan(
+      repacked = store.updateWithPackingPlan(
           record.withPacking(components(record, repack.proposed()), TopologyRecord.PackingSummary.of(repack.proposed())),
           HeronStateNodes.of(root, key.name()), HeronStateCodec.encodePackingPlan(repack.proposed()));
       if (!repack.resourcesChange() && to < repack.current().containerCount() + 1) {
@@ -217,6 +218,7 @@ public class TopologyVerbs {
       }
       return repacked;
     } catch (ControlPlaneException failure) {
+      RuntimeException reported = repacked == null ? failure : undoRepack(record, repacked, repack, failure);
       if (running) {
         try {
           topologyManager.activate(root, key.name(), record.topologyId());
@@ -225,8 +227,47 @@ public class TopologyVerbs {
           log.warn("Update of {} failed and the topology could not be reactivated: {}", key, reactivation.getMessage());
         }
       }
-      throw failure;
+      throw reported;
     }
+  }
+
+  /**
+   * Puts Aurora and the packing plan back as they were before a repack whose plan was written, mirroring the
+   * repack's order (grow Aurora before the plan, shrink it after). Returns what to report: the failure, or, when the
+   * undo fails too, {@link OperationRunner.Unfinished} so the reconciler makes Aurora match the plan in ZooKeeper.
+   */
+  private RuntimeException undoRepack(TopologyRecord before, TopologyRecord repacked, Repack repack,
+      ControlPlaneException failure) {
+    TopologyKey key = before.key();
+    TopologyScheduler scheduler = schedulers.forCluster(key.cluster());
+    int from = repack.current().containerCount() + 1;
+    int to = repack.proposed().containerCount() + 1;
+    boolean growBack = from > to;
+    try {
+      if (repack.resourcesChange()) {
+        scheduler.updateJob(jobRequest(before, repack, repack.current()), updateTimeout);
+      } else if (growBack) {
+        scheduler.scaleTo(key, from);
+      }
+      store.updateWithPackingPlan(repacked.withPacking(before.components(), before.packing()),
+          HeronStateNodes.of(heronRoot(before), key.name()), HeronStateCodec.encodePackingPlan(repack.current()));
+      if (!repack.resourcesChange() && from < to) {
+        scheduler.scaleTo(key, from);
+      }
+      log.warn("Update of {} failed after its packing plan was written; plan and Aurora were put back: {}", key,
+          failure.getMessage());
+      return failure;
+    } catch (RuntimeException undoFailure) {
+      failure.addSuppressed(undoFailure);
+      log.error("Update of {} failed and could not be undone; the reconciler will bring Aurora in line with the "
+          + "packing plan in ZooKeeper", key, undoFailure);
+      return new OperationRunner.Unfinished(failure);
+    }
+  }
+
+  private static JobRequest jobRequest(TopologyRecord record, Repack repack, PackingPlan plan) {
+    return new JobRequest(record.key(), record.submitter(), repack.definition(), plan, record.topologyPackage().uri(),
+        record.topologyBinaryFile(), repack.config());
   }
 
   private static List<TopologyRecord.ComponentSummary> components(TopologyRecord record, PackingPlan plan) {

@@ -105,6 +105,21 @@ class AuroraProblemsTest {
   }
 
   @Test
+  void aBrokenExchangeMayHaveTakenEffectAFailedConnectDidNot() {
+    Duration read = Duration.ofSeconds(5);
+
+    assertThat(problems.ofTransport("createJob", TARGET, read, new IOException("reset")))
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.type(DependencyUnavailableException.class))
+        .returns(true, DependencyUnavailableException::mayHaveTakenEffect);
+    assertThat(problems.ofTransport("createJob", TARGET, read, new ConnectException("refused")))
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.type(DependencyUnavailableException.class))
+        .returns(false, DependencyUnavailableException::mayHaveTakenEffect);
+    assertThat(problems.ofHttp("createJob", TARGET, 503, new byte[0]))
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.type(DependencyUnavailableException.class))
+        .returns(false, DependencyUnavailableException::mayHaveTakenEffect);
+  }
+
+  @Test
   void httpStatusesMapToNoLeaderBadCredentialsOrAShortenedBody() {
     byte[] none = new byte[0];
 

@@ -10,11 +10,11 @@ import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.problems.DependencyTimeoutException;
 import io.heroncp.problems.DependencyUnavailableException;
+import io.heroncp.problems.InternalErrorException;
 import io.heroncp.problems.InvalidFieldException;
 import java.io.UncheckedIOException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -135,8 +135,6 @@ class SubmitSagaTest {
   }
 
   @Test
-  @Disabled("bug: a createJob that times out after Aurora created the job is rolled back in ZooKeeper only;"
-      + " the Aurora job keeps running without a record, fetching a deleted package")
   void aCreateJobTimeoutAfterTheJobWasCreatedLeavesNoOrphanJob() {
     core.scheduler.faults.failNextAfterEffect("createJob", new DependencyTimeoutException("Aurora did not answer"));
 
@@ -147,9 +145,6 @@ class SubmitSagaTest {
   }
 
   @Test
-  @Disabled("bug: when the final record write (completeLaunch) fails, the operation is ROLLED_BACK but nothing is:"
-      + " the record stays SUBMITTING with a live Aurora job, kill is refused from SUBMITTING and the reconciler"
-      + " skips ended operations, so the name is stuck")
   void aFailedFinalRecordWriteLeavesNothingHalfWritten() {
     core.topologies.faults.failNext("completeLaunch", new DependencyUnavailableException("ZooKeeper is gone"));
 
@@ -167,8 +162,6 @@ class SubmitSagaTest {
   }
 
   @Test
-  @Disabled("bug: when the launch fails and its rollback fails too, the log says the SUBMITTING record is left for"
-      + " the reconciler, but the operation is completed ROLLED_BACK, so the reconciler never looks at it")
   void aSubmittingRecordLeftByAFailedRollbackIsRemovedByTheReconciler() {
     core.scheduler.faults.failNext("createJob", new DependencyUnavailableException("Aurora is unreachable"));
     core.topologies.faults.failNext("delete", new DependencyUnavailableException("ZooKeeper is gone"));
@@ -182,20 +175,93 @@ class SubmitSagaTest {
   }
 
   @Test
-  void aFailureOutsideTheDomainErrorsLeavesTheSubmitRunningForTheReconciler() {
+  void aFailureOutsideTheDomainErrorsBeforeAuroraEndsTheSubmitAsAnInternalError() {
     core.packages.faults.failNext("build", new UncheckedIOException("disk full", new java.io.IOException("ENOSPC")));
 
-    assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(UncheckedIOException.class);
+    assertThatThrownBy(() -> core.submit("words", "key-1")).isInstanceOf(UncheckedIOException.class);
+
+    Operation submit = core.operations.only(Operation.Verb.SUBMIT);
+    assertThat(submit.outcome()).isEqualTo(Operation.Outcome.ROLLED_BACK);
+    assertThat(submit.error().type()).isEqualTo("internal-error");
+    assertThat(submit.error().detail()).doesNotContain("disk full");
+    assertThat(core.locks.isHeld(key("words"))).isFalse();
+    assertNothingLeft("words");
+    assertThat(core.scheduler.calls()).isEmpty();
+    // the retry gets the first answer instead of 409 "still running"
+    assertThatThrownBy(() -> core.submit("words", "key-1")).isInstanceOf(InternalErrorException.class)
+        .extracting(e -> ((ControlPlaneException) e).status()).isEqualTo(500);
+  }
+
+  @Test
+  void anUnexpectedCreateJobFailureAfterTheJobWasCreatedKillsTheJob() {
+    core.scheduler.faults.failNextAfterEffect("createJob", new IllegalStateException("unreadable answer"));
+
+    assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(IllegalStateException.class);
+
+    assertNothingLeft("words");
+    assertThat(core.scheduler.hasJob(key("words"))).isFalse();
+    assertThat(core.scheduler.calls()).containsExactly("createJob local/alice/devel/words",
+        "killJob local/alice/devel/words");
+    assertThat(core.operations.only(Operation.Verb.SUBMIT).error().type()).isEqualTo("internal-error");
+  }
+
+  @Test
+  void aCreateJobBrokenAfterSendingThatTookEffectKillsTheJob() {
+    core.scheduler.faults.failNextAfterEffect("createJob",
+        DependencyUnavailableException.afterSending("connection reset", null));
+
+    assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(DependencyUnavailableException.class);
+
+    assertNothingLeft("words");
+    assertThat(core.scheduler.hasJob(key("words"))).isFalse();
+    assertRolledBack("dependency-unavailable", "connection reset");
+  }
+
+  @Test
+  void aCreateJobRefusedAsAnotherTopologysJobNeverKillsThatJob() {
+    core.scheduler.putJob(key("words"), "words-of-someone-else", 2);
+
+    assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(ConflictException.class);
+
+    assertNothingLeft("words");
+    assertThat(core.scheduler.hasJob(key("words"))).isTrue();
+    assertThat(core.scheduler.calls()).containsExactly("createJob local/alice/devel/words");
+  }
+
+  @Test
+  void aTimedOutCreateWhoseJobCannotBeCheckedIsLeftForTheReconcilerWhichFinishesIt() {
+    core.scheduler.faults.failNextAfterEffect("createJob", new DependencyTimeoutException("Aurora did not answer"));
+    core.scheduler.faults.failNext("status", new DependencyUnavailableException("Aurora is unreachable"));
+
+    assertThatThrownBy(() -> core.submit("words", "key-1")).isInstanceOf(DependencyTimeoutException.class);
+    assertThat(core.record("words").state()).isEqualTo(TopologyState.SUBMITTING);
     assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome()).isEqualTo(Operation.Outcome.RUNNING);
     assertThat(core.locks.isHeld(key("words"))).isFalse();
+    assertThatThrownBy(() -> core.submit("words", "key-1")).isInstanceOf(BusyException.class);
 
     core.timePasses();
     core.reconciler.reconcileOnce();
 
-    Operation submit = core.operations.only(Operation.Verb.SUBMIT);
-    assertThat(submit.outcome()).isEqualTo(Operation.Outcome.ROLLED_BACK);
-    assertThat(submit.error().type()).isEqualTo("interrupted");
-    assertNothingLeft("words");
+    // the job was created: the reconciler finishes the submit, and the retry learns so
+    assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
+    assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome()).isEqualTo(Operation.Outcome.SUCCEEDED);
+    assertThat(core.submit("words", "key-1").replayed()).isTrue();
+  }
+
+  @Test
+  void aFailedFinalRecordWriteIsFinishedByTheReconcilerNotReportedUndone() {
+    core.topologies.faults.failNext("completeLaunch", new DependencyUnavailableException("ZooKeeper is gone"));
+
+    assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(DependencyUnavailableException.class);
+    assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome()).isEqualTo(Operation.Outcome.RUNNING);
+    assertThat(core.scheduler.hasJob(key("words"))).isTrue();
+
+    core.timePasses();
+    core.reconciler.reconcileOnce();
+
+    assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
+    assertThat(core.heronNodes("words")).contains(heron.schedulerLocation("words"));
+    assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome()).isEqualTo(Operation.Outcome.SUCCEEDED);
   }
 
   @Test

@@ -10,7 +10,6 @@ import io.heroncp.problems.InvalidFieldException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Kill, restart, update, activate and deactivate when the scheduler or topology manager fails midway. */
@@ -214,8 +213,6 @@ class VerbFailurePathsTest {
   }
 
   @Test
-  @Disabled("bug: a scale-down whose container removal fails after the new packing plan was written ends"
-      + " ROLLED_BACK, but the plan and the record keep the new (smaller) packing while Aurora keeps the old instances")
   void aScaleDownTheSchedulerFailsAfterThePlanWasWrittenIsNotReportedAsUndone() {
     core.running("words", 2, 2);
     core.scheduler.faults.failNext("scaleTo", new DependencyUnavailableException("Aurora is unreachable"));
@@ -231,6 +228,65 @@ class VerbFailurePathsTest {
     } else {
       assertThat(core.scheduler.instances(key("words"))).isEqualTo(core.packingPlan("words").containerCount() + 1);
     }
+  }
+
+  @Test
+  void aScaleDownTheSchedulerFailsAfterThePlanWasWrittenPutsAuroraAndThePlanBack() {
+    TopologyRecord before = core.running("words", 2, 2);
+    core.scheduler.faults.failNextAfterEffect("scaleTo", new DependencyTimeoutException("Aurora did not answer"));
+
+    assertThatThrownBy(() -> core.verbs.update(core.request("words"),
+        new UpdateRequest(Map.of("sentence", 1), null, List.of(), false, null)))
+        .isInstanceOf(DependencyTimeoutException.class);
+
+    assertThat(core.scheduler.calls()).containsExactly("scaleTo 2 local/alice/devel/words",
+        "scaleTo 3 local/alice/devel/words");
+    assertThat(core.scheduler.instances(key("words"))).isEqualTo(3);
+    assertThat(core.packingPlan("words").containerCount()).isEqualTo(2);
+    assertThat(core.record("words").packing()).isEqualTo(before.packing());
+    assertThat(core.record("words").components()).isEqualTo(before.components());
+    assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
+    assertThat(core.topologyManager.calls()).containsExactly("deactivate words", "activate words");
+    assertOutcome(Operation.Verb.UPDATE, Operation.Outcome.ROLLED_BACK, "dependency-timeout");
+  }
+
+  @Test
+  void aScaleUpWhoseReactivationFailsPutsAuroraAndThePlanBack() {
+    TopologyRecord before = core.running("words");
+    core.topologyManager.faults.failNext("activate", new DependencyUnavailableException("topology manager is gone"));
+
+    assertThatThrownBy(() -> core.verbs.update(core.request("words"),
+        new UpdateRequest(Map.of("sentence", 2), null, List.of(), false, null)))
+        .isInstanceOf(DependencyUnavailableException.class);
+
+    assertThat(core.scheduler.calls()).containsExactly("scaleTo 3 local/alice/devel/words",
+        "scaleTo 2 local/alice/devel/words");
+    assertThat(core.scheduler.instances(key("words"))).isEqualTo(2);
+    assertThat(core.packingPlan("words").containerCount()).isEqualTo(1);
+    assertThat(core.record("words").packing()).isEqualTo(before.packing());
+    assertOutcome(Operation.Verb.UPDATE, Operation.Outcome.ROLLED_BACK, "dependency-unavailable");
+  }
+
+  @Test
+  void aScaleDownThatCannotBeUndoneIsLeftForTheReconcilerWhichMakesAuroraMatchThePlan() {
+    core.running("words", 2, 2);
+    core.scheduler.faults.failNext("scaleTo", new DependencyUnavailableException("Aurora is unreachable"));
+    core.scheduler.faults.failNext("scaleTo", new DependencyUnavailableException("Aurora is unreachable"));
+
+    assertThatThrownBy(() -> core.verbs.update(core.request("words"),
+        new UpdateRequest(Map.of("sentence", 1), null, List.of(), false, null)))
+        .isInstanceOf(DependencyUnavailableException.class);
+    Operation update = core.operations.history(CoreFixture.CLUSTER, "words").get(0);
+    assertThat(update.outcome()).isEqualTo(Operation.Outcome.RUNNING);
+    assertThat(core.topologyManager.runtimeState(CoreFixture.HERON_ROOT, "words")).isEqualTo("RUNNING");
+
+    core.timePasses();
+    core.reconciler.reconcileOnce();
+
+    assertThat(core.scheduler.instances(key("words"))).isEqualTo(core.packingPlan("words").containerCount() + 1);
+    assertThat(core.record("words").packing().containers()).isEqualTo(core.packingPlan("words").containerCount());
+    assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
+    assertOutcome(Operation.Verb.UPDATE, Operation.Outcome.FAILED, "interrupted");
   }
 
   private void assertOutcome(Operation.Verb verb, Operation.Outcome outcome, String problemType) {
