@@ -1,5 +1,6 @@
 package io.heroncp.api;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.heroncp.problems.BusyException;
 import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.problems.ProblemType;
@@ -7,7 +8,6 @@ import io.heroncp.security.RefusedAudit;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.List;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -25,9 +25,10 @@ import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
- * The one place that turns errors into RFC 9457 {@code application/problem+json}. Every body also has a
- * {@code message} member, which Heron's CLI prints, and {@code field} when one request field is at fault.
- * Unexpected errors answer 500 with an opaque detail; the stack trace stays in the log.
+ * The one place that turns errors into RFC 9457 {@code application/problem+json}. Every body also
+ * has a {@code message} member, which Heron's CLI prints, and {@code field} when one request field
+ * is at fault. Unexpected errors answer 500 with an opaque detail; the stack trace stays in the
+ * log.
  */
 @RestControllerAdvice
 class ProblemHandler {
@@ -45,11 +46,20 @@ class ProblemHandler {
     }
     if (e.problemType() == ProblemType.FORBIDDEN) {
       String roles = org.slf4j.MDC.get("roles");
-      RefusedAudit.log(request, request.getUserPrincipal() == null ? "anonymous" : request.getUserPrincipal().getName(),
-          roles == null ? "[]" : roles, "FORBIDDEN", e.getMessage());
+      RefusedAudit.log(
+          request,
+          request.getUserPrincipal() == null ? "anonymous" : request.getUserPrincipal().getName(),
+          roles == null ? "[]" : roles,
+          "FORBIDDEN",
+          e.getMessage());
     }
     if (e.status() >= 500) {
-      log.warn("{} {} answered {}: {}", request.getMethod(), request.getRequestURI(), e.status(), e.getMessage());
+      log.warn(
+          "{} {} answered {}: {}",
+          request.getMethod(),
+          request.getRequestURI(),
+          e.status(),
+          e.getMessage());
     }
     ProblemDetail problem = problem(e.problemType(), e.getMessage(), request);
     if (e.field() != null) {
@@ -61,45 +71,76 @@ class ProblemHandler {
     return response.contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
   }
 
-  @ExceptionHandler({MultipartException.class, MissingServletRequestParameterException.class,
-      MethodArgumentTypeMismatchException.class})
+  @ExceptionHandler({
+    MultipartException.class,
+    MissingServletRequestParameterException.class,
+    MethodArgumentTypeMismatchException.class
+  })
   ResponseEntity<ProblemDetail> malformed(Exception e, HttpServletRequest request) {
     if (e instanceof MaxUploadSizeExceededException) {
-      return body(ProblemType.PAYLOAD_TOO_LARGE, "The request is larger than the service accepts; see heroncp.packages.max-upload-size", request);
+      return body(
+          ProblemType.PAYLOAD_TOO_LARGE,
+          "The request is larger than the service accepts; see heroncp.packages.max-upload-size",
+          request);
     }
-    String detail = e instanceof MultipartException
-        ? "The multipart/form-data body cannot be parsed: " + rootMessage(e)
-        : e.getMessage();
+    String detail =
+        e instanceof MultipartException
+            ? "The multipart/form-data body cannot be parsed: " + rootMessage(e)
+            : e.getMessage();
     return body(ProblemType.MALFORMED_REQUEST, detail, request);
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-  ResponseEntity<ProblemDetail> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
-    return body(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Type " + e.getContentType() + " is not accepted here; use one of " + e.getSupportedMediaTypes(), request);
+  ResponseEntity<ProblemDetail> mediaType(
+      HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
+    return body(
+        ProblemType.UNSUPPORTED_MEDIA_TYPE,
+        "Content-Type "
+            + e.getContentType()
+            + " is not accepted here; use one of "
+            + e.getSupportedMediaTypes(),
+        request);
   }
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-  ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
-    ResponseEntity<ProblemDetail> response = body(ProblemType.METHOD_NOT_ALLOWED, e.getMethod() + " is not supported on " + request.getRequestURI(), request);
-    return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
-        .header(HttpHeaders.ALLOW, String.join(", ", e.getSupportedMethods() == null ? List.of() : List.of(e.getSupportedMethods())))
+  ResponseEntity<ProblemDetail> method(
+      HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> response =
+        body(
+            ProblemType.METHOD_NOT_ALLOWED,
+            e.getMethod() + " is not supported on " + request.getRequestURI(),
+            request);
+    return ResponseEntity.status(response.getStatusCode())
+        .headers(response.getHeaders())
+        .header(
+            HttpHeaders.ALLOW,
+            String.join(
+                ", ",
+                e.getSupportedMethods() == null ? List.of() : List.of(e.getSupportedMethods())))
         .body(response.getBody());
   }
 
   @ExceptionHandler(NoResourceFoundException.class)
   ResponseEntity<ProblemDetail> noResource(NoResourceFoundException e, HttpServletRequest request) {
-    return body(ProblemType.NOT_FOUND, "No endpoint at " + request.getRequestURI()
-        + "; see /openapi.yaml for the API", request);
+    return body(
+        ProblemType.NOT_FOUND,
+        "No endpoint at " + request.getRequestURI() + "; see /openapi.yaml for the API",
+        request);
   }
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
     log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), e);
-    return body(ProblemType.INTERNAL_ERROR, "The service failed unexpectedly; the error is logged. Nothing more is known to the client", request);
+    return body(
+        ProblemType.INTERNAL_ERROR,
+        "The service failed unexpectedly; the error is logged. Nothing more is known to the client",
+        request);
   }
 
-  private static ResponseEntity<ProblemDetail> body(ProblemType type, String detail, HttpServletRequest request) {
-    return ResponseEntity.status(type.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+  private static ResponseEntity<ProblemDetail> body(
+      ProblemType type, String detail, HttpServletRequest request) {
+    return ResponseEntity.status(type.status())
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .body(problem(type, detail, request));
   }
 

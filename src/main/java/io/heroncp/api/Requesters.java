@@ -9,14 +9,18 @@ import java.net.URI;
 import java.util.Locale;
 import org.springframework.http.ResponseEntity;
 
-/** Reads who asks and how (idempotency key, If-Match, async preference) from a request, and shapes answers. */
+/**
+ * Reads who asks and how (idempotency key, If-Match, async preference) from a request, and shapes
+ * answers.
+ */
 final class Requesters {
 
   private Requesters() {}
 
   /**
-   * The name recorded as the requester: the principal when security is on (a {@code user} field naming someone
-   * else is 403 unless the principal is admin), else the {@code user} form field or {@code anonymous}.
+   * The name recorded as the requester: the principal when security is on (a {@code user} field
+   * naming someone else is 403 unless the principal is admin), else the {@code user} form field or
+   * {@code anonymous}.
    */
   static String of(Requester requester, HttpServletRequest request, String verb) {
     requester.submitUser(request.getParameter("user"), verb);
@@ -28,16 +32,22 @@ final class Requesters {
     return request.getMethod() + "\n" + request.getRequestURI();
   }
 
-  static OperationRequest operation(Requester requester, HttpServletRequest request, TopologyKey key, String verb) {
+  static OperationRequest operation(
+      Requester requester, HttpServletRequest request, TopologyKey key, String verb) {
     String prefer = request.getHeader("Prefer");
     boolean async = prefer != null && prefer.toLowerCase(Locale.ROOT).contains("respond-async");
-    return new OperationRequest(key, of(requester, request, verb), blankToNull(request.getHeader("Idempotency-Key")), scope(request),
-        blankToNull(request.getHeader("If-Match")), async);
+    return new OperationRequest(
+        key,
+        of(requester, request, verb),
+        blankToNull(request.getHeader("Idempotency-Key")),
+        scope(request),
+        blankToNull(request.getHeader("If-Match")),
+        async);
   }
 
   /**
-   * 202 with the operation's URL when it goes on in the background; otherwise 200 with the topology, the
-   * operation and heron-apiserver's {@code message}.
+   * 202 with the operation's URL when it goes on in the background; otherwise 200 with the
+   * topology, the operation and heron-apiserver's {@code message}.
    */
   static ResponseEntity<TopologyViews.VerbAnswer> answer(OperationResult result, String message) {
     if (result.accepted()) {
@@ -45,11 +55,14 @@ final class Requesters {
           .location(URI.create("/api/v1/operations/" + result.operation().id()))
           .body(OperationViews.of(result.operation()));
     }
-    TopologyViews.VerbDone body = new TopologyViews.VerbDone(
-        result.record() == null ? null : TopologyViews.of(result.record(), null), message,
-        OperationViews.of(result.operation()));
+    TopologyViews.VerbDone body =
+        new TopologyViews.VerbDone(
+            result.record() == null ? null : TopologyViews.of(result.record(), null),
+            message,
+            OperationViews.of(result.operation()));
     ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
-    if (result.record() != null && result.record().state() != io.heroncp.topology.TopologyState.KILLED) {
+    if (result.record() != null
+        && result.record().state() != io.heroncp.topology.TopologyState.KILLED) {
       ok.eTag("\"" + result.record().version() + "\"");
     }
     if (result.replayed()) {

@@ -1,5 +1,9 @@
 package io.heroncp.api;
 
+import io.heroncp.problems.InvalidFieldException;
+import io.heroncp.problems.MalformedRequestException;
+import io.heroncp.topology.OperationResult;
+import io.heroncp.topology.Requester;
 import io.heroncp.topology.SubmitCommand;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyLifecycle;
@@ -7,12 +11,8 @@ import io.heroncp.topology.TopologyLifecycle.DryRun;
 import io.heroncp.topology.TopologyLifecycle.Page;
 import io.heroncp.topology.TopologyRecord;
 import io.heroncp.topology.TopologyState;
-import io.heroncp.topology.OperationResult;
-import io.heroncp.topology.Requester;
 import io.heroncp.topology.Upload;
 import jakarta.servlet.http.HttpServletRequest;
-import io.heroncp.problems.InvalidFieldException;
-import io.heroncp.problems.MalformedRequestException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,8 +27,8 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
@@ -42,10 +42,24 @@ import org.springframework.web.multipart.MultipartHttpServletRequest;
 class TopologyController {
 
   /** Form fields that are not config overrides. */
-  private static final Set<String> RESERVED = Set.of("name", "cluster", "role", "environment", "user", "definition",
-      "topology", "dry_run", "dry_run_format", "verbose", "verbose_gc");
+  private static final Set<String> RESERVED =
+      Set.of(
+          "name",
+          "cluster",
+          "role",
+          "environment",
+          "user",
+          "definition",
+          "topology",
+          "dry_run",
+          "dry_run_format",
+          "verbose",
+          "verbose_gc");
 
-  /** RFC 9111 section 5.5's code 110 (obsoleted there, still understood by HTTP clients and proxies). */
+  /**
+   * RFC 9111 section 5.5's code 110 (obsoleted there, still understood by HTTP clients and
+   * proxies).
+   */
   static final String STALE_WARNING = "110 - \"Response is Stale\"";
 
   private final TopologyLifecycle lifecycle;
@@ -55,11 +69,17 @@ class TopologyController {
   }
 
   @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-  ResponseEntity<?> submit(MultipartHttpServletRequest request, Requester requester,
+  ResponseEntity<?> submit(
+      MultipartHttpServletRequest request,
+      Requester requester,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-    if (request.getMultiFileMap().isEmpty() && request.getParameterMap().isEmpty() && request.getContentLengthLong() != 0) {
-      throw new MalformedRequestException("The multipart/form-data body has no parts: check that the body uses the "
-          + "boundary named in the Content-Type header", null);
+    if (request.getMultiFileMap().isEmpty()
+        && request.getParameterMap().isEmpty()
+        && request.getContentLengthLong() != 0) {
+      throw new MalformedRequestException(
+          "The multipart/form-data body has no parts: check that the body uses the "
+              + "boundary named in the Content-Type header",
+          null);
     }
     List<String> missing = new ArrayList<>();
     for (String field : List.of("name", "cluster", "role")) {
@@ -80,32 +100,39 @@ class TopologyController {
       throw new MissingFieldsException(missing);
     }
     Map<String, String> overrides = new LinkedHashMap<>();
-    request.getParameterMap().forEach((key, values) -> {
-      if (!RESERVED.contains(key) && values.length > 0) {
-        overrides.put(key, values[values.length - 1]);
-      }
-    });
+    request
+        .getParameterMap()
+        .forEach(
+            (key, values) -> {
+              if (!RESERVED.contains(key) && values.length > 0) {
+                overrides.put(key, values[values.length - 1]);
+              }
+            });
     // Before anything is stored or sent: the role, then who the job runs as (403 otherwise).
-    requester.requireMayActAs(request.getParameter("cluster"), request.getParameter("role"), "submit");
+    requester.requireMayActAs(
+        request.getParameter("cluster"), request.getParameter("role"), "submit");
     String user = requester.jobOwner(blankToNull(request.getParameter("user")));
-    boolean dryRun = request.getParameter("dry_run") != null && !"false".equalsIgnoreCase(request.getParameter("dry_run"));
-    SubmitCommand command = new SubmitCommand(
-        request.getParameter("name"),
-        request.getParameter("cluster"),
-        request.getParameter("role"),
-        blankToNull(request.getParameter("environment")),
-        user,
-        upload(definition),
-        upload(topology),
-        dryRun,
-        request.getParameter("dry_run_format"),
-        overrides);
+    boolean dryRun =
+        request.getParameter("dry_run") != null
+            && !"false".equalsIgnoreCase(request.getParameter("dry_run"));
+    SubmitCommand command =
+        new SubmitCommand(
+            request.getParameter("name"),
+            request.getParameter("cluster"),
+            request.getParameter("role"),
+            blankToNull(request.getParameter("environment")),
+            user,
+            upload(definition),
+            upload(topology),
+            dryRun,
+            request.getParameter("dry_run_format"),
+            overrides);
     if (dryRun) {
       DryRun rendering = lifecycle.dryRun(command);
       return ResponseEntity.ok(TopologyViews.dryRun(rendering));
     }
-    OperationResult result = lifecycle.submit(command, requester.name(), idempotencyKey,
-        Requesters.scope(request));
+    OperationResult result =
+        lifecycle.submit(command, requester.name(), idempotencyKey, Requesters.scope(request));
     TopologyRecord record = result.record();
     if (record == null) {
       return ResponseEntity.ok(OperationViews.of(result.operation()));
@@ -128,32 +155,47 @@ class TopologyController {
       try {
         wanted = TopologyState.valueOf(state.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new InvalidFieldException("state must be one of " + List.of(TopologyState.values()), "state");
+        throw new InvalidFieldException(
+            "state must be one of " + List.of(TopologyState.values()), "state");
       }
     }
     // Read before the cache, so a read that raced a reconnect is never reported fresh.
     boolean stale = !lifecycle.storeConnected();
     Page page = lifecycle.list(cluster, role, environment, wanted, pageSize, pageToken);
-    return staleWhen(stale, ResponseEntity.ok()).body(new TopologyViews.TopologyPage(
-        page.records().stream().map(r -> TopologyViews.of(r, null)).toList(), page.nextPageToken(), staleFlag(stale)));
+    return staleWhen(stale, ResponseEntity.ok())
+        .body(
+            new TopologyViews.TopologyPage(
+                page.records().stream().map(r -> TopologyViews.of(r, null)).toList(),
+                page.nextPageToken(),
+                staleFlag(stale)));
   }
 
   @GetMapping("/{cluster}/{role}/{environment}/{name}")
-  ResponseEntity<TopologyViews.Described> describe(@PathVariable String cluster, @PathVariable String role,
-      @PathVariable String environment, @PathVariable String name) {
+  ResponseEntity<TopologyViews.Described> describe(
+      @PathVariable String cluster,
+      @PathVariable String role,
+      @PathVariable String environment,
+      @PathVariable String name) {
     boolean stale = !lifecycle.storeConnected();
-    TopologyLifecycle.Description description = lifecycle.describe(new TopologyKey(cluster, role, environment, name));
-    return staleWhen(stale, ResponseEntity.ok()
-        .eTag(etag(description.record()))
-        .header(HttpHeaders.CACHE_CONTROL, "no-cache"))
-        .body(new TopologyViews.Described(TopologyViews.of(description.record(), description), staleFlag(stale)));
+    TopologyLifecycle.Description description =
+        lifecycle.describe(new TopologyKey(cluster, role, environment, name));
+    return staleWhen(
+            stale,
+            ResponseEntity.ok()
+                .eTag(etag(description.record()))
+                .header(HttpHeaders.CACHE_CONTROL, "no-cache"))
+        .body(
+            new TopologyViews.Described(
+                TopologyViews.of(description.record(), description), staleFlag(stale)));
   }
 
   /**
-   * Reads answer from the watched cache even while ZooKeeper is unreachable (records then may be outdated):
-   * such answers carry {@code Warning: 110} and {@code "stale": true}, so clients can tell.
+   * Reads answer from the watched cache even while ZooKeeper is unreachable (records then may be
+   * outdated): such answers carry {@code Warning: 110} and {@code "stale": true}, so clients can
+   * tell.
    */
-  private static ResponseEntity.BodyBuilder staleWhen(boolean stale, ResponseEntity.BodyBuilder response) {
+  private static ResponseEntity.BodyBuilder staleWhen(
+      boolean stale, ResponseEntity.BodyBuilder response) {
     return stale ? response.header("Warning", STALE_WARNING) : response;
   }
 
@@ -163,11 +205,17 @@ class TopologyController {
   }
 
   @DeleteMapping("/{cluster}/{role}/{environment}/{name}")
-  ResponseEntity<TopologyViews.VerbAnswer> kill(@PathVariable String cluster, @PathVariable String role,
-      @PathVariable String environment, @PathVariable String name, Requester requester,
+  ResponseEntity<TopologyViews.VerbAnswer> kill(
+      @PathVariable String cluster,
+      @PathVariable String role,
+      @PathVariable String environment,
+      @PathVariable String name,
+      Requester requester,
       HttpServletRequest request) {
-    OperationResult result = lifecycle.kill(Requesters.operation(requester, request,
-        new TopologyKey(cluster, role, environment, name), "kill"));
+    OperationResult result =
+        lifecycle.kill(
+            Requesters.operation(
+                requester, request, new TopologyKey(cluster, role, environment, name), "kill"));
     return Requesters.answer(result, name + " killed");
   }
 

@@ -19,8 +19,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The runtime verbs on heron-apiserver's paths (so Heron's CLI can drive them), each topology's history and
- * single operations.
+ * The runtime verbs on heron-apiserver's paths (so Heron's CLI can drive them), each topology's
+ * history and single operations.
  */
 @RestController
 class TopologyVerbController {
@@ -36,25 +36,41 @@ class TopologyVerbController {
   }
 
   @PostMapping(TOPOLOGY + "/activate")
-  ResponseEntity<TopologyViews.VerbAnswer> activate(@PathVariable String cluster, @PathVariable String role,
-      @PathVariable String environment, @PathVariable String name, Requester requester,
+  ResponseEntity<TopologyViews.VerbAnswer> activate(
+      @PathVariable String cluster,
+      @PathVariable String role,
+      @PathVariable String environment,
+      @PathVariable String name,
+      Requester requester,
       HttpServletRequest request) {
     TopologyKey key = new TopologyKey(cluster, role, environment, name);
-    return Requesters.answer(verbs.activate(Requesters.operation(requester, request, key, "activate")), name + " activated");
+    return Requesters.answer(
+        verbs.activate(Requesters.operation(requester, request, key, "activate")),
+        name + " activated");
   }
 
   @PostMapping(TOPOLOGY + "/deactivate")
-  ResponseEntity<TopologyViews.VerbAnswer> deactivate(@PathVariable String cluster, @PathVariable String role,
-      @PathVariable String environment, @PathVariable String name, Requester requester,
+  ResponseEntity<TopologyViews.VerbAnswer> deactivate(
+      @PathVariable String cluster,
+      @PathVariable String role,
+      @PathVariable String environment,
+      @PathVariable String name,
+      Requester requester,
       HttpServletRequest request) {
     TopologyKey key = new TopologyKey(cluster, role, environment, name);
-    return Requesters.answer(verbs.deactivate(Requesters.operation(requester, request, key, "deactivate")), name + " deactivated");
+    return Requesters.answer(
+        verbs.deactivate(Requesters.operation(requester, request, key, "deactivate")),
+        name + " deactivated");
   }
 
   @PostMapping(TOPOLOGY + "/restart")
-  ResponseEntity<TopologyViews.VerbAnswer> restart(@PathVariable String cluster, @PathVariable String role,
-      @PathVariable String environment, @PathVariable String name,
-      @RequestParam(name = "container_id", required = false) String containerId, Requester requester,
+  ResponseEntity<TopologyViews.VerbAnswer> restart(
+      @PathVariable String cluster,
+      @PathVariable String role,
+      @PathVariable String environment,
+      @PathVariable String name,
+      @RequestParam(name = "container_id", required = false) String containerId,
+      Requester requester,
       HttpServletRequest request) {
     TopologyKey key = new TopologyKey(cluster, role, environment, name);
     Integer container = null;
@@ -62,52 +78,71 @@ class TopologyVerbController {
       try {
         container = Integer.valueOf(containerId.trim());
       } catch (NumberFormatException e) {
-        throw new InvalidFieldException("container_id must be an integer (-1 for all containers)", "container_id");
+        throw new InvalidFieldException(
+            "container_id must be an integer (-1 for all containers)", "container_id");
       }
     }
-    return Requesters.answer(verbs.restart(Requesters.operation(requester, request, key, "restart"), container), name + " restarted");
+    return Requesters.answer(
+        verbs.restart(Requesters.operation(requester, request, key, "restart"), container),
+        name + " restarted");
   }
 
   @PostMapping(TOPOLOGY + "/update")
-  ResponseEntity<?> update(@PathVariable String cluster, @PathVariable String role,
-      @PathVariable String environment, @PathVariable String name,
-      @RequestParam(name = "component_parallelism", required = false) List<String> componentParallelism,
+  ResponseEntity<?> update(
+      @PathVariable String cluster,
+      @PathVariable String role,
+      @PathVariable String environment,
+      @PathVariable String name,
+      @RequestParam(name = "component_parallelism", required = false)
+          List<String> componentParallelism,
       @RequestParam(name = "container_number", required = false) List<String> containerNumber,
       @RequestParam(name = "runtime_config", required = false) List<String> runtimeConfig,
       @RequestParam(name = "dry_run", required = false) String dryRun,
       @RequestParam(name = "dry_run_format", required = false) String dryRunFormat,
-      Requester requester, HttpServletRequest request) {
+      Requester requester,
+      HttpServletRequest request) {
     TopologyKey key = new TopologyKey(cluster, role, environment, name);
     Integer containers = null;
     if (containerNumber != null && !containerNumber.isEmpty()) {
       if (containerNumber.stream().distinct().count() > 1) {
-        throw new InvalidFieldException("container_number was given more than once with different values: "
-            + containerNumber, "container_number");
+        throw new InvalidFieldException(
+            "container_number was given more than once with different values: " + containerNumber,
+            "container_number");
       }
       if (!containerNumber.get(0).trim().matches("^\\d+$")) {
-        throw new InvalidFieldException("container_number must be a whole number", "container_number");
+        throw new InvalidFieldException(
+            "container_number must be a whole number", "container_number");
       }
       containers = Integer.valueOf(containerNumber.get(0).trim());
     }
-    UpdateRequest update = new UpdateRequest(
-        TopologyVerbs.parseParallelism(componentParallelism == null ? List.of() : componentParallelism),
-        containers,
-        TopologyVerbs.parseRuntimeConfig(runtimeConfig == null ? List.of() : runtimeConfig),
-        dryRun != null && !"false".equalsIgnoreCase(dryRun), dryRunFormat);
+    UpdateRequest update =
+        new UpdateRequest(
+            TopologyVerbs.parseParallelism(
+                componentParallelism == null ? List.of() : componentParallelism),
+            containers,
+            TopologyVerbs.parseRuntimeConfig(runtimeConfig == null ? List.of() : runtimeConfig),
+            dryRun != null && !"false".equalsIgnoreCase(dryRun),
+            dryRunFormat);
     if (update.dryRun()) {
       return ResponseEntity.ok(dryRunView(verbs.planUpdate(key, update)));
     }
-    return Requesters.answer(verbs.update(Requesters.operation(requester, request, key, "update"), update), name + " updated");
+    return Requesters.answer(
+        verbs.update(Requesters.operation(requester, request, key, "update"), update),
+        name + " updated");
   }
 
   @GetMapping(TOPOLOGY + "/history")
-  OperationViews.History history(@PathVariable String cluster, @PathVariable String role,
-      @PathVariable String environment, @PathVariable String name) {
+  OperationViews.History history(
+      @PathVariable String cluster,
+      @PathVariable String role,
+      @PathVariable String environment,
+      @PathVariable String name) {
     TopologyKey key = new TopologyKey(cluster, role, environment, name);
-    List<OperationViews.OperationView> views = operations.history(cluster, name).stream()
-        .filter(operation -> operation.key().equals(key))
-        .map(OperationViews::of)
-        .toList();
+    List<OperationViews.OperationView> views =
+        operations.history(cluster, name).stream()
+            .filter(operation -> operation.key().equals(key))
+            .map(OperationViews::of)
+            .toList();
     if (views.isEmpty()) {
       throw new NotFoundException("No operation was ever recorded for topology " + key);
     }
@@ -116,8 +151,10 @@ class TopologyVerbController {
 
   @GetMapping("/api/v1/operations/{id}")
   OperationViews.OperationView operation(@PathVariable String id) {
-    Operation operation = operations.find(id)
-        .orElseThrow(() -> new NotFoundException("No operation " + id + " exists"));
+    Operation operation =
+        operations
+            .find(id)
+            .orElseThrow(() -> new NotFoundException("No operation " + id + " exists"));
     return OperationViews.of(operation);
   }
 
@@ -125,15 +162,25 @@ class TopologyVerbController {
     TopologyViews.Rendering response;
     if (plan.format().equals("table")) {
       StringBuilder text = new StringBuilder();
-      text.append("current packing plan:\n").append(String.join("\n", TopologyViews.packingTable(plan.current())));
-      text.append("\n\nproposed packing plan:\n").append(String.join("\n", TopologyViews.packingTable(plan.proposed())));
+      text.append("current packing plan:\n")
+          .append(String.join("\n", TopologyViews.packingTable(plan.current())));
+      text.append("\n\nproposed packing plan:\n")
+          .append(String.join("\n", TopologyViews.packingTable(plan.proposed())));
       text.append("\n\ncalls:\n  ").append(String.join("\n  ", plan.calls()));
       response = new TopologyViews.TextRendering(text.toString());
     } else {
-      response = new TopologyViews.UpdateRendering(TopologyViews.packingPlan(plan.current()),
-          TopologyViews.packingPlan(plan.proposed()), plan.calls());
+      response =
+          new TopologyViews.UpdateRendering(
+              TopologyViews.packingPlan(plan.current()),
+              TopologyViews.packingPlan(plan.proposed()),
+              plan.calls());
     }
-    return new TopologyViews.DryRunView(plan.key().name(), plan.key().cluster(), plan.key().role(),
-        plan.key().environment(), plan.format(), response);
+    return new TopologyViews.DryRunView(
+        plan.key().name(),
+        plan.key().cluster(),
+        plan.key().role(),
+        plan.key().environment(),
+        plan.format(),
+        response);
   }
 }

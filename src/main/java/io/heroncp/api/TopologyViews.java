@@ -18,20 +18,31 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
 /**
- * JSON answers about topologies (schemas {@code Topology}, {@code DryRun} and {@code UpdateDryRun} of
- * openapi.yaml). Keeps heron-apiserver's members ({@code name}, {@code cluster}, {@code role},
- * {@code environment}; {@code response} for dry runs) that Heron's CLI reads. Null members are left out
- * ({@code spring.jackson.default-property-inclusion}).
+ * JSON answers about topologies (schemas {@code Topology}, {@code DryRun} and {@code UpdateDryRun}
+ * of openapi.yaml). Keeps heron-apiserver's members ({@code name}, {@code cluster}, {@code role},
+ * {@code environment}; {@code response} for dry runs) that Heron's CLI reads. Null members are left
+ * out ({@code spring.jackson.default-property-inclusion}).
  */
 final class TopologyViews {
-
 
   private TopologyViews() {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record TopologyView(String name, String cluster, String role, String environment, String key, String id,
-      String state, boolean initiallyPaused, String submitter, String submittedAt, String updatedAt,
-      List<ComponentView> components, PackingView packingPlan, AuroraView aurora,
+  record TopologyView(
+      String name,
+      String cluster,
+      String role,
+      String environment,
+      String key,
+      String id,
+      String state,
+      boolean initiallyPaused,
+      String submitter,
+      String submittedAt,
+      String updatedAt,
+      List<ComponentView> components,
+      PackingView packingPlan,
+      AuroraView aurora,
       @com.fasterxml.jackson.annotation.JsonProperty("package") PackageView topologyPackage,
       String lastOperationId) {}
 
@@ -45,7 +56,11 @@ final class TopologyViews {
 
   /** {@code tasks}, {@code last_failure} and {@code error} only on GET of one topology. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record AuroraView(String jobKey, int instances, Map<String, Integer> tasks, FailureView lastFailure,
+  record AuroraView(
+      String jobKey,
+      int instances,
+      Map<String, Integer> tasks,
+      FailureView lastFailure,
       String error) {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -60,8 +75,12 @@ final class TopologyViews {
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record Submitted(@JsonUnwrapped TopologyView topology, String operationId) {}
 
-  /** A verb done: the topology (when it still has a record), heron-apiserver's message and the operation. */
-  record VerbDone(@JsonUnwrapped TopologyView topology, String message, OperationViews.OperationView operation)
+  /**
+   * A verb done: the topology (when it still has a record), heron-apiserver's message and the
+   * operation.
+   */
+  record VerbDone(
+      @JsonUnwrapped TopologyView topology, String message, OperationViews.OperationView operation)
       implements VerbAnswer {}
 
   /** What a verb answers: done (200), or the operation going on in the background (202). */
@@ -71,8 +90,16 @@ final class TopologyViews {
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record TopologyPage(List<TopologyView> topologies, String nextPageToken, Boolean stale) {}
 
-  /** A dry run of a submit or an update: the rendering in {@code response}, text or structured by format. */
-  record DryRunView(String name, String cluster, String role, String environment, String format,
+  /**
+   * A dry run of a submit or an update: the rendering in {@code response}, text or structured by
+   * format.
+   */
+  record DryRunView(
+      String name,
+      String cluster,
+      String role,
+      String environment,
+      String format,
       Rendering response) {}
 
   sealed interface Rendering permits TextRendering, SubmitRendering, UpdateRendering {}
@@ -85,47 +112,90 @@ final class TopologyViews {
       implements Rendering {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record UpdateRendering(List<PackedContainer> currentPackingPlan, List<PackedContainer> proposedPackingPlan,
-      List<String> calls) implements Rendering {}
+  record UpdateRendering(
+      List<PackedContainer> currentPackingPlan,
+      List<PackedContainer> proposedPackingPlan,
+      List<String> calls)
+      implements Rendering {}
 
-  record PackedContainer(int id, ResourcesView required, ResourcesView scheduled, List<PackedInstance> instances) {}
+  record PackedContainer(
+      int id, ResourcesView required, ResourcesView scheduled, List<PackedInstance> instances) {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record PackedInstance(String component, int taskId, int componentIndex, double cpu, long ramBytes,
+  record PackedInstance(
+      String component,
+      int taskId,
+      int componentIndex,
+      double cpu,
+      long ramBytes,
       long diskBytes) {}
 
   static TopologyView of(TopologyRecord record, Description live) {
     TopologyRecord.PackingSummary packing = record.packing();
-    AuroraView aurora = new AuroraView(record.auroraJob(), packing.auroraInstances(), null, null, null);
+    AuroraView aurora =
+        new AuroraView(record.auroraJob(), packing.auroraInstances(), null, null, null);
     if (live != null) {
       JobStatus job = live.job();
       JobStatus.TaskFailure failure = job == null ? null : job.lastFailure();
-      aurora = new AuroraView(record.auroraJob(), packing.auroraInstances(),
-          job == null ? null : new TreeMap<>(job.tasksByStatus()),
-          failure == null ? null : new FailureView(failure.instance(), failure.taskId(), failure.status(),
-              failure.message(), failure.time().toString()),
-          live.schedulerError());
+      aurora =
+          new AuroraView(
+              record.auroraJob(),
+              packing.auroraInstances(),
+              job == null ? null : new TreeMap<>(job.tasksByStatus()),
+              failure == null
+                  ? null
+                  : new FailureView(
+                      failure.instance(),
+                      failure.taskId(),
+                      failure.status(),
+                      failure.message(),
+                      failure.time().toString()),
+              live.schedulerError());
     }
     TopologyRecord.PackageRef stored = record.topologyPackage();
-    return new TopologyView(record.key().name(), record.key().cluster(), record.key().role(),
-        record.key().environment(), record.key().path(), record.topologyId(), record.state().name(),
-        record.initiallyPaused(), record.submitter(), record.submittedAt().toString(),
+    return new TopologyView(
+        record.key().name(),
+        record.key().cluster(),
+        record.key().role(),
+        record.key().environment(),
+        record.key().path(),
+        record.topologyId(),
+        record.state().name(),
+        record.initiallyPaused(),
+        record.submitter(),
+        record.submittedAt().toString(),
         record.updatedAt().toString(),
-        record.components().stream().map(c -> new ComponentView(c.name(), c.kind(), c.parallelism())).toList(),
-        new PackingView(packing.id(), packing.containers(), packing.instances(), new ResourcesView(
-            packing.cpuPerContainer(), packing.ramBytesPerContainer(), packing.diskBytesPerContainer())),
+        record.components().stream()
+            .map(c -> new ComponentView(c.name(), c.kind(), c.parallelism()))
+            .toList(),
+        new PackingView(
+            packing.id(),
+            packing.containers(),
+            packing.instances(),
+            new ResourcesView(
+                packing.cpuPerContainer(),
+                packing.ramBytesPerContainer(),
+                packing.diskBytesPerContainer())),
         aurora,
-        stored == null ? null : new PackageView(stored.sha256(), stored.fileName(), stored.size(),
-            stored.uri().toString()),
+        stored == null
+            ? null
+            : new PackageView(
+                stored.sha256(), stored.fileName(), stored.size(), stored.uri().toString()),
         record.lastOperationId());
   }
 
   static DryRunView dryRun(DryRun dryRun) {
-    Rendering response = dryRun.format().equals("table")
-        ? new TextRendering(String.join("\n", table(dryRun)))
-        : new SubmitRendering(packingPlan(dryRun.packing()), dryRun.job().json());
-    return new DryRunView(dryRun.key().name(), dryRun.key().cluster(), dryRun.key().role(),
-        dryRun.key().environment(), dryRun.format(), response);
+    Rendering response =
+        dryRun.format().equals("table")
+            ? new TextRendering(String.join("\n", table(dryRun)))
+            : new SubmitRendering(packingPlan(dryRun.packing()), dryRun.job().json());
+    return new DryRunView(
+        dryRun.key().name(),
+        dryRun.key().cluster(),
+        dryRun.key().role(),
+        dryRun.key().environment(),
+        dryRun.format(),
+        response);
   }
 
   static List<PackedContainer> packingPlan(PackingPlan plan) {
@@ -133,13 +203,21 @@ final class TopologyViews {
   }
 
   private static PackedContainer container(ContainerPlan c) {
-    return new PackedContainer(c.id(), resources(c.required()), resources(c.scheduled()),
+    return new PackedContainer(
+        c.id(),
+        resources(c.required()),
+        resources(c.scheduled()),
         c.instances().stream().map(TopologyViews::instance).toList());
   }
 
   private static PackedInstance instance(InstancePlan i) {
-    return new PackedInstance(i.component(), i.taskId(), i.componentIndex(), i.resources().cpu(),
-        i.resources().ramBytes(), i.resources().diskBytes());
+    return new PackedInstance(
+        i.component(),
+        i.taskId(),
+        i.componentIndex(),
+        i.resources().cpu(),
+        i.resources().ramBytes(),
+        i.resources().diskBytes());
   }
 
   private static ResourcesView resources(io.heroncp.heron.Resources r) {
@@ -148,11 +226,32 @@ final class TopologyViews {
 
   static List<String> packingTable(PackingPlan plan) {
     List<String> lines = new ArrayList<>();
-    lines.add(String.format("%-10s %-24s %-8s %-16s %6s %14s %14s", "container", "component", "task_id",
-        "component_index", "cpu", "ram_bytes", "disk_bytes"));
-    plan.containers().forEach(c -> c.instances().forEach(i -> lines.add(String.format(
-        "%-10d %-24s %-8d %-16d %6.2f %14d %14d", c.id(), i.component(), i.taskId(), i.componentIndex(),
-        i.resources().cpu(), i.resources().ramBytes(), i.resources().diskBytes()))));
+    lines.add(
+        String.format(
+            "%-10s %-24s %-8s %-16s %6s %14s %14s",
+            "container",
+            "component",
+            "task_id",
+            "component_index",
+            "cpu",
+            "ram_bytes",
+            "disk_bytes"));
+    plan.containers()
+        .forEach(
+            c ->
+                c.instances()
+                    .forEach(
+                        i ->
+                            lines.add(
+                                String.format(
+                                    "%-10d %-24s %-8d %-16d %6.2f %14d %14d",
+                                    c.id(),
+                                    i.component(),
+                                    i.taskId(),
+                                    i.componentIndex(),
+                                    i.resources().cpu(),
+                                    i.resources().ramBytes(),
+                                    i.resources().diskBytes()))));
     return lines;
   }
 

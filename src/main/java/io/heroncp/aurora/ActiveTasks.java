@@ -11,7 +11,10 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
-/** A job's active tasks (Aurora's ACTIVE_STATES, KILLING and RESTARTING included), read fresh on every call. */
+/**
+ * A job's active tasks (Aurora's ACTIVE_STATES, KILLING and RESTARTING included), read fresh on
+ * every call.
+ */
 final class ActiveTasks {
 
   private final AuroraThriftClient client;
@@ -22,7 +25,9 @@ final class ActiveTasks {
 
   List<ScheduledTask> of(JobKey job) {
     return client.getTasksWithoutConfigs(
-        new TaskQuery().setJobKeys(Set.of(job)).setStatuses(EnumSet.copyOf(aurora_apiConstants.ACTIVE_STATES)));
+        new TaskQuery()
+            .setJobKeys(Set.of(job))
+            .setStatuses(EnumSet.copyOf(aurora_apiConstants.ACTIVE_STATES)));
   }
 
   /** The ids of the job's active instances. */
@@ -35,11 +40,16 @@ final class ActiveTasks {
   }
 
   /**
-   * Whether these active tasks are this topology's job at work: some, all with its id, none being killed (a job
-   * Aurora is killing belongs to an earlier topology of the name, even with the same id).
+   * Whether these active tasks are this topology's job at work: some, all with its id, none being
+   * killed (a job Aurora is killing belongs to an earlier topology of the name, even with the same
+   * id).
    */
   static boolean runTopology(List<ScheduledTask> active, String topologyId) {
-    return !active.isEmpty() && active.stream().allMatch(task -> topologyId.equals(JobKeys.topologyIdOf(task))
-        && task.getStatus() != ScheduleStatus.KILLING);
+    return !active.isEmpty()
+        && active.stream()
+            .allMatch(
+                task ->
+                    topologyId.equals(JobKeys.topologyIdOf(task))
+                        && task.getStatus() != ScheduleStatus.KILLING);
   }
 }

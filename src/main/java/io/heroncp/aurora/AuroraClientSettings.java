@@ -41,18 +41,42 @@ public record AuroraClientSettings(
 
   /** The cluster's configured settings, with 3 redirects and 3 attempts starting at 500 ms. */
   public static AuroraClientSettings of(String cluster, ClusterProperties.Scheduler scheduler) {
-    return new AuroraClientSettings(cluster, scheduler.protocol(), scheduler.connectTimeout(), scheduler.readTimeout(),
-        scheduler.username(), scheduler.password(), 3, 3, Duration.ofMillis(500));
+    return new AuroraClientSettings(
+        cluster,
+        scheduler.protocol(),
+        scheduler.connectTimeout(),
+        scheduler.readTimeout(),
+        scheduler.username(),
+        scheduler.password(),
+        3,
+        3,
+        Duration.ofMillis(500));
   }
 
   public AuroraClientSettings withRetries(int transientAttempts, Duration transientBackoff) {
-    return new AuroraClientSettings(cluster, protocol, connectTimeout, readTimeout, username, password, maxRedirects,
-        transientAttempts, transientBackoff);
+    return new AuroraClientSettings(
+        cluster,
+        protocol,
+        connectTimeout,
+        readTimeout,
+        username,
+        password,
+        maxRedirects,
+        transientAttempts,
+        transientBackoff);
   }
 
   public AuroraClientSettings withCredentials(String username, String password) {
-    return new AuroraClientSettings(cluster, protocol, connectTimeout, readTimeout, username, password, maxRedirects,
-        transientAttempts, transientBackoff);
+    return new AuroraClientSettings(
+        cluster,
+        protocol,
+        connectTimeout,
+        readTimeout,
+        username,
+        password,
+        maxRedirects,
+        transientAttempts,
+        transientBackoff);
   }
 
   boolean hasCredentials() {
@@ -61,9 +85,24 @@ public record AuroraClientSettings(
 
   @Override
   public String toString() {
-    return "AuroraClientSettings[cluster=" + cluster + ", protocol=" + protocol + ", connectTimeout=" + connectTimeout
-        + ", readTimeout=" + readTimeout + ", username=" + username + ", password=" + (password == null ? "none" : "****")
-        + ", maxRedirects=" + maxRedirects + ", transientAttempts=" + transientAttempts + ", transientBackoff="
-        + transientBackoff + "]";
+    return "AuroraClientSettings[cluster="
+        + cluster
+        + ", protocol="
+        + protocol
+        + ", connectTimeout="
+        + connectTimeout
+        + ", readTimeout="
+        + readTimeout
+        + ", username="
+        + username
+        + ", password="
+        + (password == null ? "none" : "****")
+        + ", maxRedirects="
+        + maxRedirects
+        + ", transientAttempts="
+        + transientAttempts
+        + ", transientBackoff="
+        + transientBackoff
+        + "]";
   }
 }

@@ -19,27 +19,40 @@ class AuroraConfiguration {
 
   @Bean
   AuroraClusters auroraClusters(ClustersProperties properties) {
-    return new AuroraClusters(properties.auroraClustersJson() == null
-        ? Map.of() : AuroraClustersFile.read(properties.auroraClustersJson()));
+    return new AuroraClusters(
+        properties.auroraClustersJson() == null
+            ? Map.of()
+            : AuroraClustersFile.read(properties.auroraClustersJson()));
   }
 
   @Bean
   ClusterRegistry clusterRegistry(ClustersProperties properties, AuroraClusters clustersJson) {
-    return new ClusterRegistry(properties.clusters(), clustersJson.entries().keySet()).requireConfigDirectories();
+    return new ClusterRegistry(properties.clusters(), clustersJson.entries().keySet())
+        .requireConfigDirectories();
   }
 
   @Bean(destroyMethod = "close")
-  AuroraSchedulers auroraSchedulers(ClusterRegistry clusters, AuroraClusters clustersJson, CuratorFramework curator) {
+  AuroraSchedulers auroraSchedulers(
+      ClusterRegistry clusters, AuroraClusters clustersJson, CuratorFramework curator) {
     String serviceZooKeeper = curator.getZookeeperClient().getCurrentConnectionString();
     Map<String, AuroraScheduler> schedulers = new LinkedHashMap<>();
-    clusters.all().forEach((name, cluster) -> {
-      AuroraScheduler scheduler =
-          AuroraScheduler.forCluster(name, cluster, clustersJson.entries().get(name), curator, serviceZooKeeper);
-      schedulers.put(name, scheduler);
-      // The startup summary names the scheduler and the Heron root; the core package is for debugging.
-      log.debug("Cluster {}: Aurora scheduler by {}, Heron state under {}, Heron core package {}", name,
-          scheduler.discoveryDescription(), cluster.heronRoot(), withoutCredentials(cluster.corePackageUri()));
-    });
+    clusters
+        .all()
+        .forEach(
+            (name, cluster) -> {
+              AuroraScheduler scheduler =
+                  AuroraScheduler.forCluster(
+                      name, cluster, clustersJson.entries().get(name), curator, serviceZooKeeper);
+              schedulers.put(name, scheduler);
+              // The startup summary names the scheduler and the Heron root; the core package is for
+              // debugging.
+              log.debug(
+                  "Cluster {}: Aurora scheduler by {}, Heron state under {}, Heron core package {}",
+                  name,
+                  scheduler.discoveryDescription(),
+                  cluster.heronRoot(),
+                  withoutCredentials(cluster.corePackageUri()));
+            });
     return new AuroraSchedulers(schedulers);
   }
 
@@ -49,8 +62,10 @@ class AuroraConfiguration {
       return "none";
     }
     try {
-      String bare = new java.net.URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null)
-          .toString();
+      String bare =
+          new java.net.URI(
+                  uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null)
+              .toString();
       return uri.getRawQuery() == null ? bare : bare + "?…";
     } catch (java.net.URISyntaxException e) {
       return uri.getScheme() + ":…";
@@ -61,7 +76,8 @@ class AuroraConfiguration {
   record AuroraClusters(Map<String, AuroraClustersFile.Entry> entries) {}
 
   /** The schedulers by cluster; closes their own ZooKeeper clients on shutdown. */
-  record AuroraSchedulers(Map<String, AuroraScheduler> byCluster) implements SchedulerDirectory, AutoCloseable {
+  record AuroraSchedulers(Map<String, AuroraScheduler> byCluster)
+      implements SchedulerDirectory, AutoCloseable {
 
     @Override
     public AuroraScheduler forCluster(String cluster) {

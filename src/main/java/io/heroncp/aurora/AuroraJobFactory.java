@@ -28,24 +28,29 @@ import java.util.regex.PatternSyntaxException;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Builds the Aurora job for a topology exactly as the Aurora client would for Heron's stock {@code heron.aurora}
- * template: one service job, instance 0 for the topology manager plus one instance per Heron container, every
- * instance sized like the largest container, and the Thermos task (fetch core, fetch topology, run
- * {@code heron-executor}, write the profiler port) as {@code ExecutorConfig.data}.
+ * Builds the Aurora job for a topology exactly as the Aurora client would for Heron's stock {@code
+ * heron.aurora} template: one service job, instance 0 for the topology manager plus one instance
+ * per Heron container, every instance sized like the largest container, and the Thermos task (fetch
+ * core, fetch topology, run {@code heron-executor}, write the profiler port) as {@code
+ * ExecutorConfig.data}.
  *
- * <p>Validates before returning, because Aurora accepts a broken job and only its tasks fail on the agents:
- * identifiers, the cluster's allowed environments, and that every Thermos port reference has a {@code namedPort}.
- * Stateless and thread-safe.
+ * <p>Validates before returning, because Aurora accepts a broken job and only its tasks fail on the
+ * agents: identifiers, the cluster's allowed environments, and that every Thermos port reference
+ * has a {@code namedPort}. Stateless and thread-safe.
  */
 public class AuroraJobFactory {
 
-  /** Metadata key on the TaskConfig carrying the Heron topology id (lets a retried create recognise its job). */
+  /**
+   * Metadata key on the TaskConfig carrying the Heron topology id (lets a retried create recognise
+   * its job).
+   */
   public static final String TOPOLOGY_ID_METADATA = "heron.topology.id";
 
   static final String TASK_NAME = "setup_and_run";
   static final int MAX_TASK_FAILURES = 1;
   private static final Pattern IDENTIFIER = Pattern.compile("^[\\w\\-\\.]+$");
-  private static final Pattern PORT_REFERENCE = Pattern.compile("\\{\\{thermos\\.ports\\[([^\\]]+)\\]\\}\\}");
+  private static final Pattern PORT_REFERENCE =
+      Pattern.compile("\\{\\{thermos\\.ports\\[([^\\]]+)\\]\\}\\}");
   private static final long MIB = 1024L * 1024;
 
   private final ObjectMapper json = AuroraJson.MAPPER;
@@ -54,12 +59,15 @@ public class AuroraJobFactory {
    * The job for this request.
    *
    * @param request what to run
-   * @param cluster the cluster's settings (allowed environments, Heron state root, core package URI)
+   * @param cluster the cluster's settings (allowed environments, Heron state root, core package
+   *     URI)
    * @param stateManagerConnection the ZooKeeper connect string Heron's processes in Aurora use
    * @throws InvalidFieldException an identifier or the environment is not acceptable to Aurora
-   * @throws IllegalStateException the built job references a Thermos port without a {@code namedPort} (a bug)
+   * @throws IllegalStateException the built job references a Thermos port without a {@code
+   *     namedPort} (a bug)
    */
-  public JobConfiguration create(JobRequest request, ClusterProperties cluster, String stateManagerConnection) {
+  public JobConfiguration create(
+      JobRequest request, ClusterProperties cluster, String stateManagerConnection) {
     TopologyKey key = request.key();
     checkIdentifier("role", key.role());
     checkIdentifier("environment", key.environment());
@@ -67,7 +75,8 @@ public class AuroraJobFactory {
     checkIdentifier("user", request.submitUser());
     checkEnvironment(key.environment(), cluster.allowedEnvironments());
 
-    String command = HeronExecutorCommand.commandLine(request, stateManagerConnection, cluster.heronRoot());
+    String command =
+        HeronExecutorCommand.commandLine(request, stateManagerConnection, cluster.heronRoot());
     Resources size = request.packing().maxScheduledResources();
     String data = thermosData(request, cluster, command, size);
 
@@ -93,7 +102,8 @@ public class AuroraJobFactory {
     task.setTaskLinks(new HashMap<>());
     task.setContainer(Container.mesos(new MesosContainer()));
     task.setExecutorConfig(new ExecutorConfig(auroraExecutorName(), data));
-    task.setMetadata(new LinkedHashSet<>(List.of(new Metadata(TOPOLOGY_ID_METADATA, request.topology().id()))));
+    task.setMetadata(
+        new LinkedHashSet<>(List.of(new Metadata(TOPOLOGY_ID_METADATA, request.topology().id()))));
 
     JobConfiguration job = new JobConfiguration();
     job.setKey(jobKey.deepCopy());
@@ -105,15 +115,18 @@ public class AuroraJobFactory {
     return job;
   }
 
-  /** Aurora tier: {@code preferred} (not preemptible, production, quota-checked) for prod, else {@code preemptible}. */
+  /**
+   * Aurora tier: {@code preferred} (not preemptible, production, quota-checked) for prod, else
+   * {@code preemptible}.
+   */
   public static String tier(String environment) {
     return "prod".equals(environment) ? "preferred" : "preemptible";
   }
 
   /**
-   * Checks that every {@code {{thermos.ports[x]}}} in the job's executor data has a {@code namedPort x} in
-   * {@code TaskConfig.resources}; Aurora would accept the job and the task would fail with "Task requires unbound
-   * port" on the agent.
+   * Checks that every {@code {{thermos.ports[x]}}} in the job's executor data has a {@code
+   * namedPort x} in {@code TaskConfig.resources}; Aurora would accept the job and the task would
+   * fail with "Task requires unbound port" on the agent.
    *
    * @throws IllegalStateException naming the missing ports
    */
@@ -124,10 +137,12 @@ public class AuroraJobFactory {
         named.add(resource.getNamedPort());
       }
     }
-    Set<String> missing = new LinkedHashSet<>(portsReferenced(job.getTaskConfig().getExecutorConfig().getData()));
+    Set<String> missing =
+        new LinkedHashSet<>(portsReferenced(job.getTaskConfig().getExecutorConfig().getData()));
     missing.removeAll(named);
     if (!missing.isEmpty()) {
-      throw new IllegalStateException("executor data references ports without a namedPort resource: " + missing);
+      throw new IllegalStateException(
+          "executor data references ports without a namedPort resource: " + missing);
     }
   }
 
@@ -141,13 +156,19 @@ public class AuroraJobFactory {
     return ports;
   }
 
-  private String thermosData(JobRequest request, ClusterProperties cluster, String command, Resources size) {
+  private String thermosData(
+      JobRequest request, ClusterProperties cluster, String command, Resources size) {
     TopologyKey key = request.key();
-    List<Map<String, Object>> processes = List.of(
-        process("fetch_heron_system", fetch(cluster.corePackageUri().toString(), "heron-core.tar.gz")),
-        process("fetch_user_package", fetch(request.topologyPackageUri().toString(), "topology.tar.gz")),
-        process("launch_heron_executor", command),
-        process("discover_profiler_port", "echo {{thermos.ports[yourkit]}} > yourkit.port"));
+    List<Map<String, Object>> processes =
+        List.of(
+            process(
+                "fetch_heron_system",
+                fetch(cluster.corePackageUri().toString(), "heron-core.tar.gz")),
+            process(
+                "fetch_user_package",
+                fetch(request.topologyPackageUri().toString(), "topology.tar.gz")),
+            process("launch_heron_executor", command),
+            process("discover_profiler_port", "echo {{thermos.ports[yourkit]}} > yourkit.port"));
     List<String> order = new ArrayList<>();
     processes.forEach(p -> order.add((String) p.get("name")));
 
@@ -207,7 +228,8 @@ public class AuroraJobFactory {
     job.put("max_task_failures", MAX_TASK_FAILURES);
     job.put("cron_collision_policy", "KILL_EXISTING");
     job.put("enable_hooks", false);
-    job.put("metadata", List.of(Map.of("key", TOPOLOGY_ID_METADATA, "value", request.topology().id())));
+    job.put(
+        "metadata", List.of(Map.of("key", TOPOLOGY_ID_METADATA, "value", request.topology().id())));
     job.put("tier", tier(key.environment()));
     job.put("announce", announce);
     job.put("health_check_config", healthCheck);
@@ -245,12 +267,17 @@ public class AuroraJobFactory {
   private static void checkIdentifier(String field, String value) {
     if (value == null || !IDENTIFIER.matcher(value).matches()) {
       throw new InvalidFieldException(
-          "Aurora accepts only letters, digits, '_', '-' and '.' in the " + field + " (pattern ^[\\w\\-\\.]+$), got '"
-              + value + "'; choose another " + field,
+          "Aurora accepts only letters, digits, '_', '-' and '.' in the "
+              + field
+              + " (pattern ^[\\w\\-\\.]+$), got '"
+              + value
+              + "'; choose another "
+              + field,
           field);
     }
     if (value.length() > 255) {
-      throw new InvalidFieldException("the " + field + " must be at most 255 characters for Aurora", field);
+      throw new InvalidFieldException(
+          "the " + field + " must be at most 255 characters for Aurora", field);
     }
   }
 
@@ -259,11 +286,15 @@ public class AuroraJobFactory {
     try {
       matches = Pattern.compile(allowed).matcher(environment).matches();
     } catch (PatternSyntaxException e) {
-      throw new IllegalStateException("heroncp.clusters.<c>.allowed-environments is not a regex: " + allowed, e);
+      throw new IllegalStateException(
+          "heroncp.clusters.<c>.allowed-environments is not a regex: " + allowed, e);
     }
     if (!matches) {
       throw new InvalidFieldException(
-          "environment '" + environment + "' is not allowed by this cluster's Aurora scheduler (pattern " + allowed
+          "environment '"
+              + environment
+              + "' is not allowed by this cluster's Aurora scheduler (pattern "
+              + allowed
               + "); use a matching environment such as devel or prod",
           "environment");
     }

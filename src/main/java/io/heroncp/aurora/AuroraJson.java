@@ -3,9 +3,9 @@ package io.heroncp.aurora;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The JSON of Aurora's own formats (Thermos executor data, clusters.json, scheduler announcements in
- * ZooKeeper). Fixed on purpose and apart from Spring Boot's mapper: {@code spring.jackson.*} shapes the REST
- * answers and must never change what Aurora's executors or clients read.
+ * The JSON of Aurora's own formats (Thermos executor data, clusters.json, scheduler announcements
+ * in ZooKeeper). Fixed on purpose and apart from Spring Boot's mapper: {@code spring.jackson.*}
+ * shapes the REST answers and must never change what Aurora's executors or clients read.
  */
 public final class AuroraJson {
 

@@ -18,8 +18,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Aurora's answers and transport failures as the service's problems, for one cluster: the one place that decides
- * which status a failure gets and what its message tells the caller to do next.
+ * Aurora's answers and transport failures as the service's problems, for one cluster: the one place
+ * that decides which status a failure gets and what its message tells the caller to do next.
  */
 final class AuroraProblems {
 
@@ -29,16 +29,39 @@ final class AuroraProblems {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
   }
 
-  /** Aurora's non-OK answers in general: a rejected request 422, an update in progress 409, denied 502. */
+  /**
+   * Aurora's non-OK answers in general: a rejected request 422, an update in progress 409, denied
+   * 502.
+   */
   RuntimeException of(AuroraResponseException e) {
     return switch (e.code()) {
-      case INVALID_REQUEST -> new InvalidFieldException(
-          "Aurora rejected " + e.method() + ": " + e.details() + "; fix the request and try again", null, e);
-      case JOB_UPDATING_ERROR -> new ConflictException(
-          "an update of this job is in progress at Aurora (" + e.details() + "); wait for it or abort it", null, e);
-      case AUTH_FAILED -> new DependencyFailedException("the Aurora scheduler of cluster " + cluster
-          + " denied the permission (" + e.details() + "); grant heroncp.clusters." + cluster
-          + ".scheduler.username the thrift.AuroraSchedulerManager permission for this role", null, e);
+      case INVALID_REQUEST ->
+          new InvalidFieldException(
+              "Aurora rejected "
+                  + e.method()
+                  + ": "
+                  + e.details()
+                  + "; fix the request and try again",
+              null,
+              e);
+      case JOB_UPDATING_ERROR ->
+          new ConflictException(
+              "an update of this job is in progress at Aurora ("
+                  + e.details()
+                  + "); wait for it or abort it",
+              null,
+              e);
+      case AUTH_FAILED ->
+          new DependencyFailedException(
+              "the Aurora scheduler of cluster "
+                  + cluster
+                  + " denied the permission ("
+                  + e.details()
+                  + "); grant heroncp.clusters."
+                  + cluster
+                  + ".scheduler.username the thrift.AuroraSchedulerManager permission for this role",
+              null,
+              e);
       default -> e;
     };
   }
@@ -50,15 +73,28 @@ final class AuroraProblems {
 
   /** A restartShards answer: an instance that is not active is the caller's conflict. */
   RuntimeException ofRestart(JobKey job, Set<Integer> instances, AuroraResponseException e) {
-    if (e.code() == ResponseCode.INVALID_REQUEST && e.details().contains("Not all requested shards are active")) {
-      return new ConflictException("Aurora refused to restart instances " + instances + " of job " + cluster + "/"
-          + JobKeys.path(job) + ": " + e.details() + " Restart only instances the job status shows as active.",
-          "instances", e);
+    if (e.code() == ResponseCode.INVALID_REQUEST
+        && e.details().contains("Not all requested shards are active")) {
+      return new ConflictException(
+          "Aurora refused to restart instances "
+              + instances
+              + " of job "
+              + cluster
+              + "/"
+              + JobKeys.path(job)
+              + ": "
+              + e.details()
+              + " Restart only instances the job status shows as active.",
+          "instances",
+          e);
     }
     return of(e);
   }
 
-  /** An addInstances answer (or of a call made to add them): no active instance 0 is the caller's conflict. */
+  /**
+   * An addInstances answer (or of a call made to add them): no active instance 0 is the caller's
+   * conflict.
+   */
   RuntimeException ofAdd(JobKey job, AuroraResponseException e) {
     if (e.code() == ResponseCode.INVALID_REQUEST && e.details().contains("No active task found")) {
       return noTemplate(job, e);
@@ -67,47 +103,111 @@ final class AuroraProblems {
   }
 
   ConflictException noTemplate(JobKey job, Throwable cause) {
-    return new ConflictException("instance 0 of Aurora job " + cluster + "/" + JobKeys.path(job)
-        + " is not active, so there is no task config to clone new instances from; restart instance 0 or "
-        + "update the job, then retry", null, cause);
+    return new ConflictException(
+        "instance 0 of Aurora job "
+            + cluster
+            + "/"
+            + JobKeys.path(job)
+            + " is not active, so there is no task config to clone new instances from; restart instance 0 or "
+            + "update the job, then retry",
+        null,
+        cause);
   }
 
   /** ERROR_TRANSIENT every time a call was tried. */
   DependencyUnavailableException stillTransient(String method, int attempts, String details) {
-    return new DependencyUnavailableException("the Aurora scheduler of cluster " + cluster + " answered " + method
-        + " with ERROR_TRANSIENT " + attempts + " times (" + details + "); retry later");
+    return new DependencyUnavailableException(
+        "the Aurora scheduler of cluster "
+            + cluster
+            + " answered "
+            + method
+            + " with ERROR_TRANSIENT "
+            + attempts
+            + " times ("
+            + details
+            + "); retry later");
   }
 
-  /** An HTTP exchange that failed before an answer: no connection 503, a timeout 504 (the call may have worked). */
+  /**
+   * An HTTP exchange that failed before an answer: no connection 503, a timeout 504 (the call may
+   * have worked).
+   */
   RuntimeException ofTransport(String method, URI target, Duration readTimeout, IOException e) {
     if (e instanceof HttpConnectTimeoutException || e instanceof ConnectException) {
-      return new DependencyUnavailableException("cannot connect to the Aurora scheduler of cluster "
-          + cluster + " at " + target + " (" + e + "); check that it runs and is reachable", null, e);
+      return new DependencyUnavailableException(
+          "cannot connect to the Aurora scheduler of cluster "
+              + cluster
+              + " at "
+              + target
+              + " ("
+              + e
+              + "); check that it runs and is reachable",
+          null,
+          e);
     }
     if (e instanceof HttpTimeoutException) {
-      return new DependencyTimeoutException("the Aurora scheduler of cluster " + cluster + " did not answer "
-          + method + " within " + readTimeout + "; the call may still take effect, check before retrying", null, e);
+      return new DependencyTimeoutException(
+          "the Aurora scheduler of cluster "
+              + cluster
+              + " did not answer "
+              + method
+              + " within "
+              + readTimeout
+              + "; the call may still take effect, check before retrying",
+          null,
+          e);
     }
     // connected, so the request may have been sent and acted on before the exchange broke
-    return DependencyUnavailableException.afterSending("the call " + method + " to the Aurora scheduler of cluster "
-        + cluster + " at " + target + " failed: " + e, e);
+    return DependencyUnavailableException.afterSending(
+        "the call "
+            + method
+            + " to the Aurora scheduler of cluster "
+            + cluster
+            + " at "
+            + target
+            + " failed: "
+            + e,
+        e);
   }
 
-  /** An HTTP status other than 200 or a redirect: no leader 503, refused credentials and the rest 502. */
+  /**
+   * An HTTP status other than 200 or a redirect: no leader 503, refused credentials and the rest
+   * 502.
+   */
   RuntimeException ofHttp(String method, URI target, int status, byte[] body) {
     if (status == 503) {
-      return new DependencyUnavailableException("the Aurora scheduler at " + target
-          + " knows no leader (HTTP 503); retry when cluster " + cluster + " has elected one");
+      return new DependencyUnavailableException(
+          "the Aurora scheduler at "
+              + target
+              + " knows no leader (HTTP 503); retry when cluster "
+              + cluster
+              + " has elected one");
     }
     if (status == 401 || status == 403) {
-      return new DependencyFailedException("the Aurora scheduler of cluster " + cluster + " refused the credentials"
-          + " for " + method + " (HTTP " + status + "); check heroncp.clusters." + cluster + ".scheduler.username/password");
+      return new DependencyFailedException(
+          "the Aurora scheduler of cluster "
+              + cluster
+              + " refused the credentials"
+              + " for "
+              + method
+              + " (HTTP "
+              + status
+              + "); check heroncp.clusters."
+              + cluster
+              + ".scheduler.username/password");
     }
     String text = new String(body, StandardCharsets.UTF_8);
     if (text.length() > 200) {
       text = text.substring(0, 200) + "...";
     }
-    return new DependencyFailedException("the Aurora scheduler at " + target + " answered " + method + " with HTTP "
-        + status + ": " + text.strip());
+    return new DependencyFailedException(
+        "the Aurora scheduler at "
+            + target
+            + " answered "
+            + method
+            + " with HTTP "
+            + status
+            + ": "
+            + text.strip());
   }
 }

@@ -2,8 +2,8 @@ package io.heroncp.aurora;
 
 import io.heroncp.aurora.thrift.JobConfiguration;
 import io.heroncp.cluster.ClusterProperties;
-import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.heron.Resources;
+import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.topology.JobRendering;
 import io.heroncp.topology.JobRequest;
 import io.heroncp.topology.JobStatus;
@@ -18,10 +18,11 @@ import java.util.Set;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
- * The {@link TopologyScheduler} of one Aurora cluster: builds the job with {@link AuroraJobFactory} and hands each
- * call to the class that owns it ({@link JobLauncher}, {@link InstanceOperations}, {@link JobUpdater},
- * {@link JobStatusReader}, {@link DryRunRenderer}), all over one {@link AuroraThriftClient}. Thread-safe;
- * {@link #close()} releases a ZooKeeper client the scheduler's locator may own.
+ * The {@link TopologyScheduler} of one Aurora cluster: builds the job with {@link AuroraJobFactory}
+ * and hands each call to the class that owns it ({@link JobLauncher}, {@link InstanceOperations},
+ * {@link JobUpdater}, {@link JobStatusReader}, {@link DryRunRenderer}), all over one {@link
+ * AuroraThriftClient}. Thread-safe; {@link #close()} releases a ZooKeeper client the scheduler's
+ * locator may own.
  */
 public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
 
@@ -45,24 +46,49 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
    * @param client the Thrift client for this cluster's scheduler
    * @param factory builds the jobs
    */
-  public AuroraScheduler(String cluster, ClusterProperties properties, String stateManagerConnection,
-      AuroraThriftClient client, AuroraJobFactory factory) {
+  public AuroraScheduler(
+      String cluster,
+      ClusterProperties properties,
+      String stateManagerConnection,
+      AuroraThriftClient client,
+      AuroraJobFactory factory) {
     this(cluster, properties, stateManagerConnection, client, factory, AuroraUpdatePolicy.DEFAULT);
   }
 
-  /** As {@link #AuroraScheduler(String, ClusterProperties, String, AuroraThriftClient, AuroraJobFactory)}, with
-   * how job updates run. */
-  public AuroraScheduler(String cluster, ClusterProperties properties, String stateManagerConnection,
-      AuroraThriftClient client, AuroraJobFactory factory, AuroraUpdatePolicy updatePolicy) {
-    this(cluster, properties, stateManagerConnection, client, factory, updatePolicy, JobLauncher.DYING_JOB_WAIT);
+  /**
+   * As {@link #AuroraScheduler(String, ClusterProperties, String, AuroraThriftClient,
+   * AuroraJobFactory)}, with how job updates run.
+   */
+  public AuroraScheduler(
+      String cluster,
+      ClusterProperties properties,
+      String stateManagerConnection,
+      AuroraThriftClient client,
+      AuroraJobFactory factory,
+      AuroraUpdatePolicy updatePolicy) {
+    this(
+        cluster,
+        properties,
+        stateManagerConnection,
+        client,
+        factory,
+        updatePolicy,
+        JobLauncher.DYING_JOB_WAIT);
   }
 
   /** As the public constructors, with how long a submit waits for a dying job of the same name. */
-  AuroraScheduler(String cluster, ClusterProperties properties, String stateManagerConnection,
-      AuroraThriftClient client, AuroraJobFactory factory, AuroraUpdatePolicy updatePolicy, Duration dyingJobWait) {
+  AuroraScheduler(
+      String cluster,
+      ClusterProperties properties,
+      String stateManagerConnection,
+      AuroraThriftClient client,
+      AuroraJobFactory factory,
+      AuroraUpdatePolicy updatePolicy,
+      Duration dyingJobWait) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.properties = Objects.requireNonNull(properties, "properties");
-    this.stateManagerConnection = Objects.requireNonNull(stateManagerConnection, "stateManagerConnection");
+    this.stateManagerConnection =
+        Objects.requireNonNull(stateManagerConnection, "stateManagerConnection");
     this.client = Objects.requireNonNull(client, "client");
     this.factory = Objects.requireNonNull(factory, "factory");
     AuroraProblems problems = new AuroraProblems(cluster);
@@ -80,28 +106,41 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
    *
    * @param cluster the cluster name
    * @param properties {@code heroncp.clusters.<cluster>}
-   * @param clustersJson the cluster's entry in Aurora's clusters.json, or null; used only when the properties set
-   *     neither {@code scheduler.url} nor {@code scheduler.zookeeper}
-   * @param serviceCurator the service's started Curator client (reused when Aurora's serverset lives in the same
-   *     ZooKeeper), or null
-   * @param serviceConnectString the service's ZooKeeper connect string ({@code heroncp.zookeeper.connect-string})
+   * @param clustersJson the cluster's entry in Aurora's clusters.json, or null; used only when the
+   *     properties set neither {@code scheduler.url} nor {@code scheduler.zookeeper}
+   * @param serviceCurator the service's started Curator client (reused when Aurora's serverset
+   *     lives in the same ZooKeeper), or null
+   * @param serviceConnectString the service's ZooKeeper connect string ({@code
+   *     heroncp.zookeeper.connect-string})
    * @throws IllegalArgumentException no discovery is configured for the cluster
    */
-  public static AuroraScheduler forCluster(String cluster, ClusterProperties properties,
-      AuroraClustersFile.Entry clustersJson, CuratorFramework serviceCurator, String serviceConnectString) {
+  public static AuroraScheduler forCluster(
+      String cluster,
+      ClusterProperties properties,
+      AuroraClustersFile.Entry clustersJson,
+      CuratorFramework serviceCurator,
+      String serviceConnectString) {
     SchedulerDiscovery discovery = SchedulerDiscovery.of(properties.scheduler());
     if (discovery == null && clustersJson != null) {
       discovery = clustersJson.discovery();
     }
     if (discovery == null) {
-      throw new IllegalArgumentException("cluster " + cluster + " has no Aurora scheduler: set heroncp.clusters."
-          + cluster + ".scheduler.url or .scheduler.zookeeper, or list it in the Aurora clusters.json");
+      throw new IllegalArgumentException(
+          "cluster "
+              + cluster
+              + " has no Aurora scheduler: set heroncp.clusters."
+              + cluster
+              + ".scheduler.url or .scheduler.zookeeper, or list it in the Aurora clusters.json");
     }
     Duration connectTimeout = properties.scheduler().connectTimeout();
-    SchedulerLocator locator = discovery.locator(serviceCurator, serviceConnectString, connectTimeout);
-    String heronZk = properties.stateManagerConnection() == null || properties.stateManagerConnection().isBlank()
-        ? serviceConnectString : properties.stateManagerConnection();
-    AuroraThriftClient client = new AuroraThriftClient(locator, AuroraClientSettings.of(cluster, properties.scheduler()));
+    SchedulerLocator locator =
+        discovery.locator(serviceCurator, serviceConnectString, connectTimeout);
+    String heronZk =
+        properties.stateManagerConnection() == null || properties.stateManagerConnection().isBlank()
+            ? serviceConnectString
+            : properties.stateManagerConnection();
+    AuroraThriftClient client =
+        new AuroraThriftClient(locator, AuroraClientSettings.of(cluster, properties.scheduler()));
     return new AuroraScheduler(cluster, properties, heronZk, client, new AuroraJobFactory());
   }
 
@@ -120,7 +159,9 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
     return dryRun.render(job(request));
   }
 
-  /** {@inheritDoc} See {@link JobLauncher}: a job Aurora is still killing is waited for, then 409. */
+  /**
+   * {@inheritDoc} See {@link JobLauncher}: a job Aurora is still killing is waited for, then 409.
+   */
   @Override
   public void createJob(JobRequest request) {
     launcher.launch(request.key(), job(request), request.topology().id());
@@ -198,8 +239,14 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
   @Override
   public void checkEnvironment(String environment) {
     if (!allowedEnvironments.matcher(environment).matches()) {
-      throw new InvalidFieldException("environment '" + environment + "' is not allowed in cluster " + cluster
-          + ": it must match " + properties.allowedEnvironments(), "environment");
+      throw new InvalidFieldException(
+          "environment '"
+              + environment
+              + "' is not allowed in cluster "
+              + cluster
+              + ": it must match "
+              + properties.allowedEnvironments(),
+          "environment");
     }
   }
 
@@ -212,7 +259,8 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
       client.getRoleSummary();
       return new SchedulerProbe(discovery, endpoint.toString(), true, null);
     } catch (RuntimeException e) {
-      return new SchedulerProbe(discovery, endpoint == null ? null : endpoint.toString(), false, e.getMessage());
+      return new SchedulerProbe(
+          discovery, endpoint == null ? null : endpoint.toString(), false, e.getMessage());
     }
   }
 

@@ -46,14 +46,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.retry.RetryPolicy;
 
 /**
- * Aurora's Thrift API over HTTP ({@code POST <scheduler>/api}) for one cluster. Each call serialises the generated
- * client's request into memory, POSTs it with the protocol's media type as {@code Content-Type} and {@code Accept},
- * follows 307 redirects from a standby itself (the JDK client would not re-POST), and decodes the reply.
+ * Aurora's Thrift API over HTTP ({@code POST <scheduler>/api}) for one cluster. Each call
+ * serialises the generated client's request into memory, POSTs it with the protocol's media type as
+ * {@code Content-Type} and {@code Accept}, follows 307 redirects from a standby itself (the JDK
+ * client would not re-POST), and decodes the reply.
  *
- * <p>Errors: no leader (HTTP 503), no connection or discovery failure → {@link DependencyUnavailableException};
- * the exchange timed out → {@link DependencyTimeoutException} (the call may have taken effect); HTTP 401 and other
- * HTTP errors → {@link DependencyFailedException}; a non-OK response code → {@link AuroraResponseException}, except
- * ERROR_TRANSIENT, which is retried a bounded number of times with backoff and then answers 503.
+ * <p>Errors: no leader (HTTP 503), no connection or discovery failure → {@link
+ * DependencyUnavailableException}; the exchange timed out → {@link DependencyTimeoutException} (the
+ * call may have taken effect); HTTP 401 and other HTTP errors → {@link DependencyFailedException};
+ * a non-OK response code → {@link AuroraResponseException}, except ERROR_TRANSIENT, which is
+ * retried a bounded number of times with backoff and then answers 503.
  *
  * <p>Thread-safe: every call builds its own Thrift client and buffers; the HTTP client is shared.
  */
@@ -75,15 +77,20 @@ public class AuroraThriftClient {
     this.locator = locator;
     this.settings = settings;
     this.problems = new AuroraProblems(settings.cluster());
-    this.transientRetry = BoundedRetry.attempts(settings.transientAttempts(), settings.transientBackoff());
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(settings.connectTimeout())
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    this.transientRetry =
+        BoundedRetry.attempts(settings.transientAttempts(), settings.transientBackoff());
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(settings.connectTimeout())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
-  /** Reports every exchange from now on to {@code observer} (e.g. metrics); replaces the previous one. */
+  /**
+   * Reports every exchange from now on to {@code observer} (e.g. metrics); replaces the previous
+   * one.
+   */
   public void observeCalls(AuroraCallObserver observer) {
     this.observer = observer == null ? AuroraCallObserver.NONE : observer;
   }
@@ -93,30 +100,46 @@ public class AuroraThriftClient {
     return locator;
   }
 
-  /** Creates a job; OK carries no result. Not retried on transport errors: a timeout may have created it. */
+  /**
+   * Creates a job; OK carries no result. Not retried on transport errors: a timeout may have
+   * created it.
+   */
   public Response createJob(JobConfiguration job) {
-    return call("createJob", c -> c.send_createJob(job), AuroraSchedulerManager.Client::recv_createJob);
+    return call(
+        "createJob", c -> c.send_createJob(job), AuroraSchedulerManager.Client::recv_createJob);
   }
 
   /**
    * Kills the given instances of a job.
    *
-   * @param instances the instance ids; must not be null or empty, because Aurora kills the whole job then
+   * @param instances the instance ids; must not be null or empty, because Aurora kills the whole
+   *     job then
    * @throws IllegalArgumentException for a null or empty set
    */
   public Response killTasks(JobKey job, Set<Integer> instances, String message) {
     if (instances == null || instances.isEmpty()) {
       throw new IllegalArgumentException(
-          "killTasks needs explicit instance ids: Aurora kills every instance of " + job + " for a null or empty set");
+          "killTasks needs explicit instance ids: Aurora kills every instance of "
+              + job
+              + " for a null or empty set");
     }
     Set<Integer> ids = new TreeSet<>(instances);
-    return call("killTasks", c -> c.send_killTasks(job, ids, message), AuroraSchedulerManager.Client::recv_killTasks);
+    return call(
+        "killTasks",
+        c -> c.send_killTasks(job, ids, message),
+        AuroraSchedulerManager.Client::recv_killTasks);
   }
 
-  /** Tasks matching the query, without {@code executorConfig.data}. Terminal tasks too unless statuses are set. */
+  /**
+   * Tasks matching the query, without {@code executorConfig.data}. Terminal tasks too unless
+   * statuses are set.
+   */
   public List<ScheduledTask> getTasksWithoutConfigs(TaskQuery query) {
-    Response response = call("getTasksWithoutConfigs", c -> c.send_getTasksWithoutConfigs(query),
-        AuroraSchedulerManager.Client::recv_getTasksWithoutConfigs);
+    Response response =
+        call(
+            "getTasksWithoutConfigs",
+            c -> c.send_getTasksWithoutConfigs(query),
+            AuroraSchedulerManager.Client::recv_getTasksWithoutConfigs);
     if (response.getResult() == null || !response.getResult().isSetScheduleStatusResult()) {
       return List.of();
     }
@@ -126,8 +149,11 @@ public class AuroraThriftClient {
 
   /** Job summaries of a role (null = all roles). */
   public Set<JobSummary> getJobSummary(String role) {
-    Response response = call("getJobSummary", c -> c.send_getJobSummary(role),
-        AuroraSchedulerManager.Client::recv_getJobSummary);
+    Response response =
+        call(
+            "getJobSummary",
+            c -> c.send_getJobSummary(role),
+            AuroraSchedulerManager.Client::recv_getJobSummary);
     if (response.getResult() == null || !response.getResult().isSetJobSummaryResult()) {
       return Set.of();
     }
@@ -137,8 +163,11 @@ public class AuroraThriftClient {
 
   /** Roles with jobs; a cheap read-only call, used to probe the scheduler. */
   public Set<RoleSummary> getRoleSummary() {
-    Response response = call("getRoleSummary", AuroraSchedulerManager.Client::send_getRoleSummary,
-        AuroraSchedulerManager.Client::recv_getRoleSummary);
+    Response response =
+        call(
+            "getRoleSummary",
+            AuroraSchedulerManager.Client::send_getRoleSummary,
+            AuroraSchedulerManager.Client::recv_getRoleSummary);
     if (response.getResult() == null || !response.getResult().isSetRoleSummaryResult()) {
       return Set.of();
     }
@@ -152,13 +181,20 @@ public class AuroraThriftClient {
       throw new IllegalArgumentException("restartShards needs at least one instance id");
     }
     Set<Integer> ids = new TreeSet<>(instances);
-    return call("restartShards", c -> c.send_restartShards(job, ids),
+    return call(
+        "restartShards",
+        c -> c.send_restartShards(job, ids),
         AuroraSchedulerManager.Client::recv_restartShards);
   }
 
-  /** Adds {@code count} instances cloned from the active instance {@code template}; ids are max(active)+1…. */
+  /**
+   * Adds {@code count} instances cloned from the active instance {@code template}; ids are
+   * max(active)+1….
+   */
   public Response addInstances(InstanceKey template, int count) {
-    return call("addInstances", c -> c.send_addInstances(template, count),
+    return call(
+        "addInstances",
+        c -> c.send_addInstances(template, count),
         AuroraSchedulerManager.Client::recv_addInstances);
   }
 
@@ -169,8 +205,11 @@ public class AuroraThriftClient {
    * @return the update's key and summary, or null when Aurora found the job unchanged
    */
   public StartJobUpdateResult startJobUpdate(JobUpdateRequest request, String message) {
-    Response response = call("startJobUpdate", c -> c.send_startJobUpdate(request, message),
-        AuroraSchedulerManager.Client::recv_startJobUpdate);
+    Response response =
+        call(
+            "startJobUpdate",
+            c -> c.send_startJobUpdate(request, message),
+            AuroraSchedulerManager.Client::recv_startJobUpdate);
     if (response.getResult() == null || !response.getResult().isSetStartJobUpdateResult()) {
       return null;
     }
@@ -179,19 +218,29 @@ public class AuroraThriftClient {
 
   /** Update summaries matching the query, newest-modified first. */
   public List<JobUpdateSummary> getJobUpdateSummaries(JobUpdateQuery query) {
-    Response response = call("getJobUpdateSummaries", c -> c.send_getJobUpdateSummaries(query),
-        AuroraSchedulerManager.Client::recv_getJobUpdateSummaries);
+    Response response =
+        call(
+            "getJobUpdateSummaries",
+            c -> c.send_getJobUpdateSummaries(query),
+            AuroraSchedulerManager.Client::recv_getJobUpdateSummaries);
     if (response.getResult() == null || !response.getResult().isSetGetJobUpdateSummariesResult()) {
       return List.of();
     }
-    List<JobUpdateSummary> summaries = response.getResult().getGetJobUpdateSummariesResult().getUpdateSummaries();
+    List<JobUpdateSummary> summaries =
+        response.getResult().getGetJobUpdateSummariesResult().getUpdateSummaries();
     return summaries == null ? List.of() : summaries;
   }
 
-  /** Pulses a coordinated update. Aurora answers FINISHED (not an error) for unknown or finished updates. */
+  /**
+   * Pulses a coordinated update. Aurora answers FINISHED (not an error) for unknown or finished
+   * updates.
+   */
   public JobUpdatePulseStatus pulseJobUpdate(JobUpdateKey key) {
-    Response response = call("pulseJobUpdate", c -> c.send_pulseJobUpdate(key),
-        AuroraSchedulerManager.Client::recv_pulseJobUpdate);
+    Response response =
+        call(
+            "pulseJobUpdate",
+            c -> c.send_pulseJobUpdate(key),
+            AuroraSchedulerManager.Client::recv_pulseJobUpdate);
     if (response.getResult() == null || !response.getResult().isSetPulseJobUpdateResult()) {
       return JobUpdatePulseStatus.FINISHED;
     }
@@ -200,7 +249,9 @@ public class AuroraThriftClient {
 
   /** Aborts an update permanently. */
   public Response abortJobUpdate(JobUpdateKey key, String message) {
-    return call("abortJobUpdate", c -> c.send_abortJobUpdate(key, message),
+    return call(
+        "abortJobUpdate",
+        c -> c.send_abortJobUpdate(key, message),
         AuroraSchedulerManager.Client::recv_abortJobUpdate);
   }
 
@@ -216,23 +267,33 @@ public class AuroraThriftClient {
     Response receive(AuroraSchedulerManager.Client client) throws TException;
   }
 
-  /** One call, retrying ERROR_TRANSIENT with the settings' attempts and doubling backoff; returns only OK. */
+  /**
+   * One call, retrying ERROR_TRANSIENT with the settings' attempts and doubling backoff; returns
+   * only OK.
+   */
   Response call(String method, Sender sender, Receiver receiver) {
     AtomicInteger attempt = new AtomicInteger();
     try {
-      return BoundedRetry.run(transientRetry, "to retry an Aurora call", () -> {
-        Response response = exchange(method, sender, receiver);
-        ResponseCode code = response.getResponseCode();
-        if (code == ResponseCode.OK) {
-          return response;
-        }
-        if (code != ResponseCode.ERROR_TRANSIENT) {
-          throw new AuroraResponseException(method, code, details(response), response);
-        }
-        log.warn("Aurora answered {} with ERROR_TRANSIENT (attempt {} of {}): {}", method, attempt.incrementAndGet(),
-            settings.transientAttempts(), details(response));
-        throw new TransientAnswer(response);
-      });
+      return BoundedRetry.run(
+          transientRetry,
+          "to retry an Aurora call",
+          () -> {
+            Response response = exchange(method, sender, receiver);
+            ResponseCode code = response.getResponseCode();
+            if (code == ResponseCode.OK) {
+              return response;
+            }
+            if (code != ResponseCode.ERROR_TRANSIENT) {
+              throw new AuroraResponseException(method, code, details(response), response);
+            }
+            log.warn(
+                "Aurora answered {} with ERROR_TRANSIENT (attempt {} of {}): {}",
+                method,
+                attempt.incrementAndGet(),
+                settings.transientAttempts(),
+                details(response));
+            throw new TransientAnswer(response);
+          });
     } catch (TransientAnswer last) {
       throw problems.stillTransient(method, settings.transientAttempts(), details(last.response));
     }
@@ -271,15 +332,24 @@ public class AuroraThriftClient {
     try {
       TMemoryBuffer out = new TMemoryBuffer(1024);
       TMemoryInputTransport in = new TMemoryInputTransport();
-      AuroraSchedulerManager.Client client = new AuroraSchedulerManager.Client(protocol(in), protocol(out));
+      AuroraSchedulerManager.Client client =
+          new AuroraSchedulerManager.Client(protocol(in), protocol(out));
       sender.send(client);
       byte[] reply = post(method, Arrays.copyOf(out.getArray(), out.length()));
       in.reset(reply);
       return receiver.receive(client);
     } catch (TException e) {
-      throw new DependencyFailedException("the Aurora scheduler of cluster " + settings.cluster()
-          + " sent a reply to " + method + " that is not a valid Thrift " + settings.protocol() + " response: "
-          + e.getMessage(), null, e);
+      throw new DependencyFailedException(
+          "the Aurora scheduler of cluster "
+              + settings.cluster()
+              + " sent a reply to "
+              + method
+              + " that is not a valid Thrift "
+              + settings.protocol()
+              + " response: "
+              + e.getMessage(),
+          null,
+          e);
     }
   }
 
@@ -287,14 +357,16 @@ public class AuroraThriftClient {
     URI target = api(locator.locate());
     String mediaType = settings.protocol() == Protocol.BINARY ? BINARY : JSON;
     for (int redirects = 0; ; redirects++) {
-      HttpRequest.Builder request = HttpRequest.newBuilder(target)
-          .timeout(settings.readTimeout())
-          .header("Content-Type", mediaType)
-          .header("Accept", mediaType)
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(target)
+              .timeout(settings.readTimeout())
+              .header("Content-Type", mediaType)
+              .header("Accept", mediaType)
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body));
       if (settings.hasCredentials()) {
         String token = settings.username() + ":" + settings.password();
-        request.header("Authorization",
+        request.header(
+            "Authorization",
             "Basic " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)));
       }
       log.debug("Aurora {} -> POST {}", method, target);
@@ -306,13 +378,22 @@ public class AuroraThriftClient {
       if (status == 307 || status == 308) {
         String location = response.headers().firstValue("Location").orElse(null);
         if (location == null) {
-          throw new DependencyFailedException("the Aurora scheduler at " + target + " redirected " + method
-              + " without a Location header");
+          throw new DependencyFailedException(
+              "the Aurora scheduler at "
+                  + target
+                  + " redirected "
+                  + method
+                  + " without a Location header");
         }
         if (redirects >= settings.maxRedirects()) {
-          throw new DependencyUnavailableException("the Aurora scheduler of cluster " + settings.cluster()
-              + " redirected " + method + " more than " + settings.maxRedirects()
-              + " times; the leader may be changing, retry later");
+          throw new DependencyUnavailableException(
+              "the Aurora scheduler of cluster "
+                  + settings.cluster()
+                  + " redirected "
+                  + method
+                  + " more than "
+                  + settings.maxRedirects()
+                  + " times; the leader may be changing, retry later");
         }
         URI next = target.resolve(location);
         log.debug("Aurora {} redirected from {} to {}", method, target, next);
@@ -330,12 +411,15 @@ public class AuroraThriftClient {
       throw problems.ofTransport(method, target, settings.readTimeout(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DependencyUnavailableException("interrupted while calling the Aurora scheduler", null, e);
+      throw new DependencyUnavailableException(
+          "interrupted while calling the Aurora scheduler", null, e);
     }
   }
 
   private TProtocol protocol(TTransport transport) {
-    return settings.protocol() == Protocol.BINARY ? new TBinaryProtocol(transport) : new TJSONProtocol(transport);
+    return settings.protocol() == Protocol.BINARY
+        ? new TBinaryProtocol(transport)
+        : new TJSONProtocol(transport);
   }
 
   private static URI api(URI base) {
@@ -347,7 +431,8 @@ public class AuroraThriftClient {
     if (response == null || response.getDetails() == null || response.getDetails().isEmpty()) {
       return "(no details)";
     }
-    return response.getDetails().stream().map(ResponseDetail::getMessage).collect(Collectors.joining("; "));
+    return response.getDetails().stream()
+        .map(ResponseDetail::getMessage)
+        .collect(Collectors.joining("; "));
   }
-
 }

@@ -6,9 +6,10 @@ import java.util.Objects;
 /**
  * How {@link JobUpdater#update} runs an Aurora job update.
  *
- * @param minRunning Aurora's {@code minWaitInInstanceRunningMs}: how long a new task must stay RUNNING before
- *     Aurora counts its instance as updated. Short, because Heron's executor reports its processes' health
- *     through the topology manager, not through Aurora; it only has to catch an executor that dies at once.
+ * @param minRunning Aurora's {@code minWaitInInstanceRunningMs}: how long a new task must stay
+ *     RUNNING before Aurora counts its instance as updated. Short, because Heron's executor reports
+ *     its processes' health through the topology manager, not through Aurora; it only has to catch
+ *     an executor that dies at once.
  * @param firstPoll the first wait between two status polls of the update
  * @param maxPoll the longest wait between two polls (the wait doubles up to it)
  */
@@ -23,10 +24,12 @@ public record AuroraUpdatePolicy(Duration minRunning, Duration firstPoll, Durati
     Objects.requireNonNull(firstPoll, "firstPoll");
     Objects.requireNonNull(maxPoll, "maxPoll");
     if (minRunning.isNegative() || minRunning.toMillis() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("minRunning must be between 0 and " + Integer.MAX_VALUE + " ms");
+      throw new IllegalArgumentException(
+          "minRunning must be between 0 and " + Integer.MAX_VALUE + " ms");
     }
     if (firstPoll.toMillis() <= 0 || maxPoll.compareTo(firstPoll) < 0) {
-      throw new IllegalArgumentException("firstPoll must be positive and maxPoll at least firstPoll");
+      throw new IllegalArgumentException(
+          "firstPoll must be positive and maxPoll at least firstPoll");
     }
   }
 }

@@ -11,14 +11,18 @@ import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * The retries and bounded waits of the Aurora adapter, run by Spring's {@link RetryTemplate}. An attempt asks for
- * another one by throwing {@link Again}; any other exception ends the retries at once and is thrown as it is.
+ * The retries and bounded waits of the Aurora adapter, run by Spring's {@link RetryTemplate}. An
+ * attempt asks for another one by throwing {@link Again}; any other exception ends the retries at
+ * once and is thrown as it is.
  */
 final class BoundedRetry {
 
   private BoundedRetry() {}
 
-  /** Thrown by an attempt that should be tried again; the one of the last attempt is thrown when time or tries run out. */
+  /**
+   * Thrown by an attempt that should be tried again; the one of the last attempt is thrown when
+   * time or tries run out.
+   */
   static class Again extends RuntimeException {
 
     Again(String message, Throwable cause) {
@@ -26,18 +30,27 @@ final class BoundedRetry {
     }
   }
 
-  /** At most {@code attempts} tries in all; the first wait is {@code firstWait}, doubling per retry without limit. */
+  /**
+   * At most {@code attempts} tries in all; the first wait is {@code firstWait}, doubling per retry
+   * without limit.
+   */
   static RetryPolicy attempts(int attempts, Duration firstWait) {
-    return RetryPolicy.builder().maxRetries(attempts - 1L).delay(firstWait).multiplier(2)
-        .predicate(Again.class::isInstance).build();
+    return RetryPolicy.builder()
+        .maxRetries(attempts - 1L)
+        .delay(firstWait)
+        .multiplier(2)
+        .predicate(Again.class::isInstance)
+        .build();
   }
 
   /**
-   * Tries again while {@code System.nanoTime()} is before {@code deadline}; the waits start at {@code firstWait} and
-   * double up to {@code maxWait}. With {@code capAtDeadline} no wait ends after the deadline (and none starts with
-   * less than a millisecond left); without it the last wait may.
+   * Tries again while {@code System.nanoTime()} is before {@code deadline}; the waits start at
+   * {@code firstWait} and double up to {@code maxWait}. With {@code capAtDeadline} no wait ends
+   * after the deadline (and none starts with less than a millisecond left); without it the last
+   * wait may.
    */
-  static RetryPolicy until(long deadline, Duration firstWait, Duration maxWait, boolean capAtDeadline) {
+  static RetryPolicy until(
+      long deadline, Duration firstWait, Duration maxWait, boolean capAtDeadline) {
     ExponentialBackOff doubling = new ExponentialBackOff(firstWait.toMillis(), 2);
     doubling.setMaxInterval(maxWait.toMillis());
     BackOff backOff = capAtDeadline ? () -> cappedAt(deadline, doubling.start()) : doubling;
@@ -62,8 +75,8 @@ final class BoundedRetry {
   }
 
   /**
-   * Runs {@code attempt} under {@code policy}: its first result, or the exception of the last attempt (an
-   * {@link Again} when the policy gave up).
+   * Runs {@code attempt} under {@code policy}: its first result, or the exception of the last
+   * attempt (an {@link Again} when the policy gave up).
    *
    * @param waitingFor what the waits are for, for the message of an interruption
    * @throws DependencyUnavailableException the thread was interrupted during a wait
@@ -73,7 +86,8 @@ final class BoundedRetry {
       return new RetryTemplate(policy).execute(attempt::get);
     } catch (RetryException e) {
       if (Thread.currentThread().isInterrupted()) {
-        throw new DependencyUnavailableException("interrupted while waiting " + waitingFor, null, e);
+        throw new DependencyUnavailableException(
+            "interrupted while waiting " + waitingFor, null, e);
       }
       if (e.getCause() instanceof RuntimeException last) {
         throw last;

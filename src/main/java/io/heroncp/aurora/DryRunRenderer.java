@@ -13,7 +13,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** What a dry run shows of Aurora: the job that would be created, and the calls a scale or an update would make. */
+/**
+ * What a dry run shows of Aurora: the job that would be created, and the calls a scale or an update
+ * would make.
+ */
 final class DryRunRenderer {
 
   private final String cluster;
@@ -27,21 +30,36 @@ final class DryRunRenderer {
     return new JobRendering(renderJson(job), table(job));
   }
 
-  /** The calls of a job update to {@code instanceCount} instances of this size, and the wait for it. */
+  /**
+   * The calls of a job update to {@code instanceCount} instances of this size, and the wait for it.
+   */
   List<String> updateCalls(TopologyKey key, int instanceCount, Resources perInstance) {
     String job = job(key);
-    return List.of(String.format("aurora: startJobUpdate(%s, instanceCount=%d, numCpus=%s, ramMb=%d, diskMb=%d)",
-        job, instanceCount, perInstance.cpu(), mb(perInstance.ramBytes()), mb(perInstance.diskBytes())),
+    return List.of(
+        String.format(
+            "aurora: startJobUpdate(%s, instanceCount=%d, numCpus=%s, ramMb=%d, diskMb=%d)",
+            job,
+            instanceCount,
+            perInstance.cpu(),
+            mb(perInstance.ramBytes()),
+            mb(perInstance.diskBytes())),
         "aurora: getJobUpdateSummaries(" + job + ") until ROLLED_FORWARD");
   }
 
-  /** The calls that take a job from {@code from} to {@code to} instances: an add, a kill, or none. */
+  /**
+   * The calls that take a job from {@code from} to {@code to} instances: an add, a kill, or none.
+   */
   List<String> scaleCalls(TopologyKey key, int from, int to) {
     if (to > from) {
       return List.of("aurora: addInstances(InstanceKey(" + job(key) + ", 0), " + (to - from) + ")");
     }
     if (to < from) {
-      return List.of("aurora: killTasks(" + job(key) + ", " + IntStream.range(to, from).boxed().toList() + ")");
+      return List.of(
+          "aurora: killTasks("
+              + job(key)
+              + ", "
+              + IntStream.range(to, from).boxed().toList()
+              + ")");
     }
     return List.of();
   }
@@ -84,8 +102,12 @@ final class DryRunRenderer {
     List<String> lines = new ArrayList<>();
     lines.add("job:        " + cluster + "/" + JobKeys.path(job.getKey()));
     lines.add("owner:      " + job.getOwner().getUser());
-    lines.add("instances:  " + job.getInstanceCount() + " (topology manager + " + (job.getInstanceCount() - 1)
-        + " containers)");
+    lines.add(
+        "instances:  "
+            + job.getInstanceCount()
+            + " (topology manager + "
+            + (job.getInstanceCount() - 1)
+            + " containers)");
     lines.add("tier:       " + task.getTier());
     lines.add("per instance: cpu " + cpu + ", ram " + ram + " MB, disk " + disk + " MB");
     lines.add("ports:      " + String.join(", ", ports));

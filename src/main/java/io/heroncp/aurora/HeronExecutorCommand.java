@@ -12,22 +12,36 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The {@code heron-executor} command line of Heron's {@code heron.aurora} template: the per-container port flags
- * with Thermos port references, then every topology-wide flag of Heron's {@code SchedulerUtils.addExecutorTopologyArgs}
- * in Heron's order, with cluster-mode (sandbox) paths. Pure function of its inputs; thread-safe.
+ * The {@code heron-executor} command line of Heron's {@code heron.aurora} template: the
+ * per-container port flags with Thermos port references, then every topology-wide flag of Heron's
+ * {@code SchedulerUtils.addExecutorTopologyArgs} in Heron's order, with cluster-mode (sandbox)
+ * paths. Pure function of its inputs; thread-safe.
  *
- * <p>The result still holds the Thermos references {@code {{mesos.instance}}} and {@code {{thermos.ports[x]}}}; the
- * executor binds them per instance on the agent.
+ * <p>The result still holds the Thermos references {@code {{mesos.instance}}} and {@code
+ * {{thermos.ports[x]}}}; the executor binds them per instance on the agent.
  */
 public final class HeronExecutorCommand {
 
-  /** Config key for the JVM home inside the sandbox (Heron's {@code heron.directory.sandbox.java.home}). */
+  /**
+   * Config key for the JVM home inside the sandbox (Heron's {@code
+   * heron.directory.sandbox.java.home}).
+   */
   public static final String JAVA_HOME_KEY = "heron.directory.sandbox.java.home";
 
-  /** Thermos port names the command uses, in the template's order; each must be a {@code namedPort}. */
-  public static final List<String> PORT_NAMES = List.of(
-      "port1", "port2", "port3", "http", "port4", "scheduler",
-      "metricscachemgr_serverport", "metricscachemgr_statsport", "ckptmgr_port");
+  /**
+   * Thermos port names the command uses, in the template's order; each must be a {@code namedPort}.
+   */
+  public static final List<String> PORT_NAMES =
+      List.of(
+          "port1",
+          "port2",
+          "port3",
+          "http",
+          "port4",
+          "scheduler",
+          "metricscachemgr_serverport",
+          "metricscachemgr_statsport",
+          "ckptmgr_port");
 
   static final String CORE = "./heron-core";
   static final String CONF = "./heron-conf";
@@ -44,7 +58,8 @@ public final class HeronExecutorCommand {
    * @param stateManagerConnection the ZooKeeper connect string Heron's processes use
    * @param stateManagerRoot Heron's state root in that ZooKeeper
    */
-  public static String commandLine(JobRequest request, String stateManagerConnection, String stateManagerRoot) {
+  public static String commandLine(
+      JobRequest request, String stateManagerConnection, String stateManagerRoot) {
     List<String> parts = new ArrayList<>();
     parts.add(EXECUTOR_BINARY);
     parts.add("--shard={{mesos.instance}}");
@@ -61,7 +76,9 @@ public final class HeronExecutorCommand {
     return String.join(" ", parts);
   }
 
-  /** Heron's topology-wide executor flags ({@code TOPOLOGY_ARGUMENTS}), each {@code --flag=value}. */
+  /**
+   * Heron's topology-wide executor flags ({@code TOPOLOGY_ARGUMENTS}), each {@code --flag=value}.
+   */
   public static List<String> topologyArguments(
       JobRequest request, String stateManagerConnection, String stateManagerRoot) {
     TopologyDefinition topology = request.topology();
@@ -77,12 +94,20 @@ public final class HeronExecutorCommand {
     args.add(flag("tmanager-binary", CORE + "/bin/heron-tmanager"));
     args.add(flag("stmgr-binary", CORE + "/bin/heron-stmgr"));
     args.add(flag("metrics-manager-classpath", CORE + "/lib/metricsmgr/*"));
-    args.add(flag("instance-jvm-opts", encodeJavaOpts(setting(request, "topology.worker.childopts", ""))));
-    args.add(flag("classpath", classpath(binary, setting(request, "topology.additional.classpath", ""))));
+    args.add(
+        flag(
+            "instance-jvm-opts",
+            encodeJavaOpts(setting(request, "topology.worker.childopts", ""))));
+    args.add(
+        flag(
+            "classpath", classpath(binary, setting(request, "topology.additional.classpath", ""))));
     args.add(flag("heron-internals-config-file", CONF + "/heron_internals.yaml"));
     args.add(flag("override-config-file", CONF + "/override.yaml"));
     args.add(flag("component-ram-map", componentRamMap(request.packing())));
-    args.add(flag("component-jvm-opts", encodeJavaOpts(setting(request, "topology.component.jvmopts", ""))));
+    args.add(
+        flag(
+            "component-jvm-opts",
+            encodeJavaOpts(setting(request, "topology.component.jvmopts", ""))));
     args.add(flag("pkg-type", packageType(binary)));
     args.add(flag("topology-binary-file", binary));
     args.add(flag("heron-java-home", config.getOrDefault(JAVA_HOME_KEY, "${JAVA_HOME}")));
@@ -92,19 +117,32 @@ public final class HeronExecutorCommand {
     args.add(flag("environment", request.key().environment()));
     args.add(flag("instance-classpath", CORE + "/lib/instance/*"));
     args.add(flag("metrics-sinks-config-file", CONF + "/metrics_sinks.yaml"));
-    args.add(flag("scheduler-classpath",
-        CORE + "/lib/scheduler/*:" + CORE + "/lib/packing/*:" + CORE + "/lib/statemgr/*"));
+    args.add(
+        flag(
+            "scheduler-classpath",
+            CORE + "/lib/scheduler/*:" + CORE + "/lib/packing/*:" + CORE + "/lib/statemgr/*"));
     args.add(flag("python-instance-binary", CORE + "/bin/heron-python-instance"));
     args.add(flag("cpp-instance-binary", CORE + "/bin/heron-cpp-instance"));
     args.add(flag("metricscache-manager-classpath", CORE + "/lib/metricscachemgr/*"));
-    args.add(flag("metricscache-manager-mode", config.getOrDefault("heron.topology.metricscachemgr.mode", "disabled")));
+    args.add(
+        flag(
+            "metricscache-manager-mode",
+            config.getOrDefault("heron.topology.metricscachemgr.mode", "disabled")));
     args.add(flag("is-stateful", Boolean.toString(isStateful(request))));
-    args.add(flag("checkpoint-manager-classpath",
-        CORE + "/lib/ckptmgr/*:" + CORE + "/lib/statefulstorage/*:"
-            + config.getOrDefault("heron.statefulstorage.classpath", "")));
+    args.add(
+        flag(
+            "checkpoint-manager-classpath",
+            CORE
+                + "/lib/ckptmgr/*:"
+                + CORE
+                + "/lib/statefulstorage/*:"
+                + config.getOrDefault("heron.statefulstorage.classpath", "")));
     args.add(flag("stateful-config-file", CONF + "/stateful.yaml"));
     args.add(flag("checkpoint-manager-ram", Long.toString(checkpointManagerRam(request))));
-    args.add(flag("health-manager-mode", config.getOrDefault("heron.topology.healthmgr.mode", "disabled")));
+    args.add(
+        flag(
+            "health-manager-mode",
+            config.getOrDefault("heron.topology.healthmgr.mode", "disabled")));
     args.add(flag("health-manager-classpath", CORE + "/lib/healthmgr/*"));
     if (Boolean.parseBoolean(config.getOrDefault("heron.config.verbose_gc", "false"))) {
       args.add("--verbose-gc");
@@ -133,7 +171,10 @@ public final class HeronExecutorCommand {
     throw new IllegalArgumentException("unknown topology binary type: " + binaryFile);
   }
 
-  /** Heron's {@code TopologyUtils.makeClassPath}: the jar itself, or {@code libs/*:<name>.jar} for a tar. */
+  /**
+   * Heron's {@code TopologyUtils.makeClassPath}: the jar itself, or {@code libs/*:<name>.jar} for a
+   * tar.
+   */
   static String classpath(String binaryFile, String additional) {
     String classpath;
     if (binaryFile.endsWith(".jar")) {
@@ -152,8 +193,8 @@ public final class HeronExecutorCommand {
   }
 
   /**
-   * Heron's {@code SchedulerUtils.encodeJavaOpts}: base64, {@code =} written as {@code (61)} (Aurora's command
-   * line handling mangles {@code =}), in double quotes.
+   * Heron's {@code SchedulerUtils.encodeJavaOpts}: base64, {@code =} written as {@code (61)}
+   * (Aurora's command line handling mangles {@code =}), in double quotes.
    */
   static String encodeJavaOpts(String javaOpts) {
     String base64 = Base64.getEncoder().encodeToString(javaOpts.getBytes(StandardCharsets.UTF_8));
@@ -176,7 +217,10 @@ public final class HeronExecutorCommand {
     }
   }
 
-  /** The topology's own config wins over the effective request config, as Heron reads these from the topology. */
+  /**
+   * The topology's own config wins over the effective request config, as Heron reads these from the
+   * topology.
+   */
   private static String setting(JobRequest request, String key, String fallback) {
     String fromTopology = request.topology().config().get(key);
     if (fromTopology != null) {

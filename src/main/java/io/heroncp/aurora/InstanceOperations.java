@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kill, restart, add and scale the instances of a running job, as Heron's {@code aurora job kill/restart/add} do.
- * Every call returns once Aurora accepted it; the tasks then change state on their own.
+ * Kill, restart, add and scale the instances of a running job, as Heron's {@code aurora job
+ * kill/restart/add} do. Every call returns once Aurora accepted it; the tasks then change state on
+ * their own.
  */
 final class InstanceOperations {
 
@@ -26,7 +27,8 @@ final class InstanceOperations {
   private final ActiveTasks tasks;
   private final AuroraProblems problems;
 
-  InstanceOperations(String cluster, AuroraThriftClient client, ActiveTasks tasks, AuroraProblems problems) {
+  InstanceOperations(
+      String cluster, AuroraThriftClient client, ActiveTasks tasks, AuroraProblems problems) {
     this.cluster = cluster;
     this.client = client;
     this.tasks = tasks;
@@ -50,13 +52,13 @@ final class InstanceOperations {
   }
 
   /**
-   * One {@code restartShards} call with every id, as Heron's {@code aurora job restart --batch-size MAX} does (the
-   * tasks then go RESTARTING, KILLED, and a new task per instance is scheduled). Not idempotent in effect: a retry
-   * restarts the instances again.
+   * One {@code restartShards} call with every id, as Heron's {@code aurora job restart --batch-size
+   * MAX} does (the tasks then go RESTARTING, KILLED, and a new task per instance is scheduled). Not
+   * idempotent in effect: a retry restarts the instances again.
    *
    * @throws IllegalArgumentException the set is null, empty or holds a negative id
-   * @throws ConflictException an instance is not active (Aurora's "Not all requested shards are active."), or a
-   *     job update is in progress
+   * @throws ConflictException an instance is not active (Aurora's "Not all requested shards are
+   *     active."), or a job update is in progress
    */
   void restart(TopologyKey key, Set<Integer> instances) {
     Set<Integer> ids = checkedInstances(instances, "restart");
@@ -71,20 +73,22 @@ final class InstanceOperations {
 
   /**
    * As Heron's {@code aurora job add <jobkey>/0 <count>}: reads the active instances, then one
-   * {@code addInstances(InstanceKey(job, 0), count)}; Aurora numbers the new instances from the highest active id
-   * plus one (they start PENDING).
+   * {@code addInstances(InstanceKey(job, 0), count)}; Aurora numbers the new instances from the
+   * highest active id plus one (they start PENDING).
    *
-   * <p><b>Not idempotent</b>: each call adds {@code count} more instances, and a call that failed with a timeout
-   * may have added them. To make a job have a given number of instances safely, retry included, use
-   * {@link #scaleTo}.
+   * <p><b>Not idempotent</b>: each call adds {@code count} more instances, and a call that failed
+   * with a timeout may have added them. To make a job have a given number of instances safely,
+   * retry included, use {@link #scaleTo}.
    *
    * @return the new ids, {@code max(active)+1 … max(active)+count}
    * @throws IllegalArgumentException count is not positive
-   * @throws ConflictException instance 0 (the template) is not active, or a job update is in progress
+   * @throws ConflictException instance 0 (the template) is not active, or a job update is in
+   *     progress
    */
   List<Integer> addInstances(TopologyKey key, int count) {
     if (count <= 0) {
-      throw new IllegalArgumentException("the number of instances to add must be positive, got " + count);
+      throw new IllegalArgumentException(
+          "the number of instances to add must be positive, got " + count);
     }
     JobKey job = JobKeys.of(key);
     try {
@@ -101,29 +105,38 @@ final class InstanceOperations {
     int first = active.last() + 1;
     client.addInstances(new InstanceKey(job, 0), count);
     List<Integer> added = IntStream.range(first, first + count).boxed().toList();
-    log.info("Aurora accepted {} new instances {} of {}/{}, cloned from instance 0", count, added, cluster,
+    log.info(
+        "Aurora accepted {} new instances {} of {}/{}, cloned from instance 0",
+        count,
+        added,
+        cluster,
         JobKeys.path(job));
     return added;
   }
 
   /**
-   * Makes the job have exactly the instances {@code 0 … instanceCount-1}: kills the active instances with an id
-   * of {@code instanceCount} or more, then, if the active ids are {@code 0 … m} with {@code m + 1 < instanceCount},
-   * adds {@code instanceCount - m - 1} instances cloned from instance 0 (Aurora numbers them {@code m+1 …}).
+   * Makes the job have exactly the instances {@code 0 … instanceCount-1}: kills the active
+   * instances with an id of {@code instanceCount} or more, then, if the active ids are {@code 0 …
+   * m} with {@code m + 1 < instanceCount}, adds {@code instanceCount - m - 1} instances cloned from
+   * instance 0 (Aurora numbers them {@code m+1 …}).
    *
-   * <p>Idempotent and safe to retry after any failure, a timeout included: it compares with Aurora's active
-   * instances every time, so an earlier attempt that did take effect makes it a no-op. Not safe against a
-   * concurrent change of the same job (the caller serialises operations on a topology).
+   * <p>Idempotent and safe to retry after any failure, a timeout included: it compares with
+   * Aurora's active instances every time, so an earlier attempt that did take effect makes it a
+   * no-op. Not safe against a concurrent change of the same job (the caller serialises operations
+   * on a topology).
    *
    * @param instanceCount the wanted number of instances (topology manager + containers), at least 1
    * @throws IllegalArgumentException instanceCount &lt; 1 (kill the job instead)
-   * @throws ConflictException instance 0 is not active, an id below the highest active one is missing (Aurora
-   *     can only add instances after the highest one; an update recreates it), or a job update is in progress
+   * @throws ConflictException instance 0 is not active, an id below the highest active one is
+   *     missing (Aurora can only add instances after the highest one; an update recreates it), or a
+   *     job update is in progress
    */
   void scaleTo(TopologyKey key, int instanceCount) {
     if (instanceCount < 1) {
-      throw new IllegalArgumentException("a job needs at least one instance, got " + instanceCount
-          + "; kill the job to remove every instance");
+      throw new IllegalArgumentException(
+          "a job needs at least one instance, got "
+              + instanceCount
+              + "; kill the job to remove every instance");
     }
     JobKey job = JobKeys.of(key);
     try {
@@ -131,7 +144,11 @@ final class InstanceOperations {
       SortedSet<Integer> surplus = new TreeSet<>(active.tailSet(instanceCount));
       if (!surplus.isEmpty()) {
         client.killTasks(job, surplus, KILL_MESSAGE);
-        log.info("Aurora accepted the kill of {} instances {} (scaling to {})", key, surplus, instanceCount);
+        log.info(
+            "Aurora accepted the kill of {} instances {} (scaling to {})",
+            key,
+            surplus,
+            instanceCount);
       }
       SortedSet<Integer> kept = active.headSet(instanceCount);
       if (kept.size() == instanceCount) {
@@ -147,9 +164,16 @@ final class InstanceOperations {
         if (missing.contains(0)) {
           throw problems.noTemplate(job, null);
         }
-        throw new ConflictException("instances " + missing + " of Aurora job " + cluster + "/" + JobKeys.path(job)
-            + " are not active while higher ones are; Aurora adds instances only after the highest active one. "
-            + "Update the job (which recreates missing instances) or kill and resubmit the topology", null);
+        throw new ConflictException(
+            "instances "
+                + missing
+                + " of Aurora job "
+                + cluster
+                + "/"
+                + JobKeys.path(job)
+                + " are not active while higher ones are; Aurora adds instances only after the highest active one. "
+                + "Update the job (which recreates missing instances) or kill and resubmit the topology",
+            null);
       }
       add(job, kept, instanceCount - kept.size());
     } catch (AuroraResponseException e) {
@@ -158,9 +182,9 @@ final class InstanceOperations {
   }
 
   /**
-   * Reads the active instances and sends one {@code killTasks} with those of {@code instances} that are active;
-   * ids that are not active are skipped, and when none is, nothing is sent. Never sends an empty set (which Aurora
-   * reads as the whole job).
+   * Reads the active instances and sends one {@code killTasks} with those of {@code instances} that
+   * are active; ids that are not active are skipped, and when none is, nothing is sent. Never sends
+   * an empty set (which Aurora reads as the whole job).
    *
    * @throws IllegalArgumentException the set is null, empty or holds a negative id
    * @throws ConflictException a job update is in progress
@@ -184,7 +208,8 @@ final class InstanceOperations {
 
   private static Set<Integer> checkedInstances(Set<Integer> instances, String verb) {
     if (instances == null || instances.isEmpty()) {
-      throw new IllegalArgumentException("name the instances to " + verb + "; an empty set would mean the whole job");
+      throw new IllegalArgumentException(
+          "name the instances to " + verb + "; an empty set would mean the whole job");
     }
     for (Integer id : instances) {
       if (id == null || id < 0) {

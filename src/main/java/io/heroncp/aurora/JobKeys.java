@@ -20,7 +20,10 @@ final class JobKeys {
     return key.getRole() + "/" + key.getEnvironment() + "/" + key.getName();
   }
 
-  /** The {@code heron.topology.id} metadata of the task's config, or null (a job not made by this service). */
+  /**
+   * The {@code heron.topology.id} metadata of the task's config, or null (a job not made by this
+   * service).
+   */
   static String topologyIdOf(ScheduledTask task) {
     TaskConfig config = task.getAssignedTask() == null ? null : task.getAssignedTask().getTask();
     if (config == null || config.getMetadata() == null) {

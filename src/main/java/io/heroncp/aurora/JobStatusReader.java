@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** A job's live status from its tasks: counts by status of each instance's newest task, and the last failure. */
+/**
+ * A job's live status from its tasks: counts by status of each instance's newest task, and the last
+ * failure.
+ */
 final class JobStatusReader {
 
   private final AuroraThriftClient client;
@@ -26,9 +29,9 @@ final class JobStatusReader {
   }
 
   /**
-   * Tasks of instances {@code >= instances}, and tasks whose {@code heron.topology.id} metadata names another
-   * topology (an earlier one of the same name), are left out; tasks without that metadata (jobs not made by this
-   * service) count.
+   * Tasks of instances {@code >= instances}, and tasks whose {@code heron.topology.id} metadata
+   * names another topology (an earlier one of the same name), are left out; tasks without that
+   * metadata (jobs not made by this service) count.
    *
    * @param topologyId the topology's id, or null to count every task
    */
@@ -39,16 +42,22 @@ final class JobStatusReader {
     } catch (AuroraResponseException e) {
       throw problems.of(e);
     }
-    tasks = tasks.stream().filter(task -> {
-      if (task.getAssignedTask().getInstanceId() >= instances) {
-        return false;
-      }
-      String id = topologyId == null ? null : JobKeys.topologyIdOf(task);
-      return id == null || id.equals(topologyId);
-    }).toList();
+    tasks =
+        tasks.stream()
+            .filter(
+                task -> {
+                  if (task.getAssignedTask().getInstanceId() >= instances) {
+                    return false;
+                  }
+                  String id = topologyId == null ? null : JobKeys.topologyIdOf(task);
+                  return id == null || id.equals(topologyId);
+                })
+            .toList();
     Map<Integer, ScheduledTask> newest = new HashMap<>();
     for (ScheduledTask task : tasks) {
-      newest.merge(task.getAssignedTask().getInstanceId(), task,
+      newest.merge(
+          task.getAssignedTask().getInstanceId(),
+          task,
           (a, b) -> createdAt(b) > createdAt(a) ? b : a);
     }
     Map<String, Integer> counts = new TreeMap<>();
@@ -68,18 +77,28 @@ final class JobStatusReader {
         continue;
       }
       List<TaskEvent> events = task.getTaskEvents() == null ? List.of() : task.getTaskEvents();
-      TaskEvent event = events.stream().filter(e -> e.getStatus() == task.getStatus())
-          .reduce((first, second) -> second).orElse(null);
+      TaskEvent event =
+          events.stream()
+              .filter(e -> e.getStatus() == task.getStatus())
+              .reduce((first, second) -> second)
+              .orElse(null);
       long time = event == null ? 0 : event.getTimestamp();
       if (last == null || time > last.time().toEpochMilli()) {
-        last = new JobStatus.TaskFailure(task.getAssignedTask().getInstanceId(), task.getAssignedTask().getTaskId(),
-            task.getStatus().name(), event == null ? null : event.getMessage(), Instant.ofEpochMilli(time));
+        last =
+            new JobStatus.TaskFailure(
+                task.getAssignedTask().getInstanceId(),
+                task.getAssignedTask().getTaskId(),
+                task.getStatus().name(),
+                event == null ? null : event.getMessage(),
+                Instant.ofEpochMilli(time));
       }
     }
     return last;
   }
 
-  /** When the task was created: its first event, as Aurora's own client orders an instance's tasks. */
+  /**
+   * When the task was created: its first event, as Aurora's own client orders an instance's tasks.
+   */
   private static long createdAt(ScheduledTask task) {
     List<TaskEvent> events = task.getTaskEvents();
     return events == null || events.isEmpty() ? Long.MIN_VALUE : events.get(0).getTimestamp();

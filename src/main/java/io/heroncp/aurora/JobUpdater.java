@@ -33,13 +33,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rolls a job to a new task config and instance count with an Aurora job update: start it (recognising a retry of
- * the same update), poll it until it leaves Aurora's active update states, abort it at the deadline.
+ * Rolls a job to a new task config and instance count with an Aurora job update: start it
+ * (recognising a retry of the same update), poll it until it leaves Aurora's active update states,
+ * abort it at the deadline.
  */
 final class JobUpdater {
 
-  /** The metadata key Aurora's own client tags its updates with, so a retried start is recognised. */
+  /**
+   * The metadata key Aurora's own client tags its updates with, so a retried start is recognised.
+   */
   static final String UPDATE_ID_METADATA = "org.apache.aurora.client.update_id";
+
   private static final String UPDATE_MESSAGE = "Updated by the Heron control plane";
   private static final Logger log = LoggerFactory.getLogger(JobUpdater.class);
 
@@ -49,7 +53,11 @@ final class JobUpdater {
   private final AuroraProblems problems;
   private final AuroraUpdatePolicy policy;
 
-  JobUpdater(String cluster, AuroraThriftClient client, ActiveTasks tasks, AuroraProblems problems,
+  JobUpdater(
+      String cluster,
+      AuroraThriftClient client,
+      ActiveTasks tasks,
+      AuroraProblems problems,
       AuroraUpdatePolicy policy) {
     this.cluster = cluster;
     this.client = client;
@@ -59,24 +67,26 @@ final class JobUpdater {
   }
 
   /**
-   * One {@code startJobUpdate} with the job's task config and instance count, all instances in one group (queue
-   * strategy, group size = every instance): a Heron topology does not process while any of its containers is being
-   * replaced, so rolling one container at a time only makes the outage longer. No failure is tolerated
-   * ({@code maxPerInstanceFailures} and {@code maxFailedInstances} 0), and Aurora rolls back on failure;
-   * {@code minWaitInInstanceRunningMs} comes from the {@link AuroraUpdatePolicy}. Then polls
-   * {@code getJobUpdateSummaries} with a doubling wait until the update leaves Aurora's active update states.
+   * One {@code startJobUpdate} with the job's task config and instance count, all instances in one
+   * group (queue strategy, group size = every instance): a Heron topology does not process while
+   * any of its containers is being replaced, so rolling one container at a time only makes the
+   * outage longer. No failure is tolerated ({@code maxPerInstanceFailures} and {@code
+   * maxFailedInstances} 0), and Aurora rolls back on failure; {@code minWaitInInstanceRunningMs}
+   * comes from the {@link AuroraUpdatePolicy}. Then polls {@code getJobUpdateSummaries} with a
+   * doubling wait until the update leaves Aurora's active update states.
    *
-   * <p>The update carries {@value #UPDATE_ID_METADATA} = a UUID derived from the task config and instance count.
-   * So when Aurora answers that an update is already active and it is one with the same id (a retry of this call,
-   * or of a start that timed out), this call follows that update instead of failing. "Job is unchanged by
-   * proposed update." returns at once, unless an active update with the same id is still running (Aurora compares
-   * with the tasks only), which is then followed.
+   * <p>The update carries {@value #UPDATE_ID_METADATA} = a UUID derived from the task config and
+   * instance count. So when Aurora answers that an update is already active and it is one with the
+   * same id (a retry of this call, or of a start that timed out), this call follows that update
+   * instead of failing. "Job is unchanged by proposed update." returns at once, unless an active
+   * update with the same id is still running (Aurora compares with the tasks only), which is then
+   * followed.
    *
    * @param job the job as the factory builds it for the wanted state
    * @throws ConflictException the job has no active instance, or another update is in progress
    * @throws DependencyFailedException the update ended ROLLED_BACK, ABORTED, ERROR or FAILED
-   * @throws DependencyTimeoutException it did not finish within {@code timeout}; it has been aborted (instances
-   *     may run a mix of the old and new configuration)
+   * @throws DependencyTimeoutException it did not finish within {@code timeout}; it has been
+   *     aborted (instances may run a mix of the old and new configuration)
    */
   void update(JobConfiguration job, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -84,33 +94,44 @@ final class JobUpdater {
     try {
       SortedSet<Integer> active = tasks.instanceIds(jobKey);
       int groupSize = Math.max(job.getInstanceCount(), active.isEmpty() ? 0 : active.last() + 1);
-      JobUpdateRequest update = new JobUpdateRequest()
-          .setTaskConfig(job.getTaskConfig())
-          .setInstanceCount(job.getInstanceCount())
-          .setSettings(new JobUpdateSettings()
-              .setUpdateGroupSize(groupSize)
-              .setMaxPerInstanceFailures(0)
-              .setMaxFailedInstances(0)
-              .setMinWaitInInstanceRunningMs((int) policy.minRunning().toMillis())
-              .setRollbackOnFailure(true)
-              .setWaitForBatchCompletion(false)
-              .setUpdateStrategy(JobUpdateStrategy.queueStrategy(new QueueJobUpdateStrategy(groupSize))));
+      JobUpdateRequest update =
+          new JobUpdateRequest()
+              .setTaskConfig(job.getTaskConfig())
+              .setInstanceCount(job.getInstanceCount())
+              .setSettings(
+                  new JobUpdateSettings()
+                      .setUpdateGroupSize(groupSize)
+                      .setMaxPerInstanceFailures(0)
+                      .setMaxFailedInstances(0)
+                      .setMinWaitInInstanceRunningMs((int) policy.minRunning().toMillis())
+                      .setRollbackOnFailure(true)
+                      .setWaitForBatchCompletion(false)
+                      .setUpdateStrategy(
+                          JobUpdateStrategy.queueStrategy(new QueueJobUpdateStrategy(groupSize))));
       String updateId = updateId(update);
       update.setMetadata(Set.of(new Metadata(UPDATE_ID_METADATA, updateId)));
       if (active.isEmpty()) {
-        // Our own update replaces every instance at once, so a retry can see no active task between a kill and
+        // Our own update replaces every instance at once, so a retry can see no active task between
+        // a kill and
         // its replacement: follow that update rather than refuse.
         JobUpdateKey ours = activeUpdateWithId(jobKey, updateId);
         if (ours == null) {
-          throw new ConflictException("Aurora job " + cluster + "/" + JobKeys.path(jobKey)
-              + " has no active instance, so there is nothing to update; submit the topology instead", null);
+          throw new ConflictException(
+              "Aurora job "
+                  + cluster
+                  + "/"
+                  + JobKeys.path(jobKey)
+                  + " has no active instance, so there is nothing to update; submit the topology instead",
+              null);
         }
         await(jobKey, ours, deadline, timeout);
         return;
       }
       JobUpdateKey updateKey = start(jobKey, update, updateId);
       if (updateKey == null) {
-        log.info("Aurora job {}/{} is unchanged by the proposed update; nothing to do", cluster,
+        log.info(
+            "Aurora job {}/{} is unchanged by the proposed update; nothing to do",
+            cluster,
             JobKeys.path(jobKey));
         return;
       }
@@ -120,11 +141,15 @@ final class JobUpdater {
     }
   }
 
-  /** A name-based UUID of the update's task config and instance count (before the metadata is set). */
+  /**
+   * A name-based UUID of the update's task config and instance count (before the metadata is set).
+   */
   private static String updateId(JobUpdateRequest update) {
     try {
-      byte[] task = new TSerializer(new TBinaryProtocol.Factory()).serialize(update.getTaskConfig());
-      byte[] bytes = ByteBuffer.allocate(task.length + 4).put(task).putInt(update.getInstanceCount()).array();
+      byte[] task =
+          new TSerializer(new TBinaryProtocol.Factory()).serialize(update.getTaskConfig());
+      byte[] bytes =
+          ByteBuffer.allocate(task.length + 4).put(task).putInt(update.getInstanceCount()).array();
       return UUID.nameUUIDFromBytes(bytes).toString();
     } catch (TException e) {
       throw new IllegalStateException("cannot serialize a task config", e);
@@ -137,7 +162,9 @@ final class JobUpdater {
       return startOnce(job, update, updateId);
     } catch (DependencyTimeoutException e) {
       // The start may have reached Aurora; our update id makes the second attempt recognise it.
-      log.warn("startJobUpdate for {}/{} timed out; trying once more with the same update id", cluster,
+      log.warn(
+          "startJobUpdate for {}/{} timed out; trying once more with the same update id",
+          cluster,
           JobKeys.path(job));
       return startOnce(job, update, updateId);
     }
@@ -147,41 +174,72 @@ final class JobUpdater {
     try {
       StartJobUpdateResult started = client.startJobUpdate(update, UPDATE_MESSAGE);
       if (started == null) {
-        // Aurora compares with the active tasks only: our own update may have replaced them all and still be
+        // Aurora compares with the active tasks only: our own update may have replaced them all and
+        // still be
         // waiting for them to run long enough. Then follow it rather than report success early.
         return activeUpdateWithId(job, updateId);
       }
-      log.info("Aurora started update {} of {}/{} to {} instances", started.getKey().getId(), cluster,
-          JobKeys.path(job), update.getInstanceCount());
+      log.info(
+          "Aurora started update {} of {}/{} to {} instances",
+          started.getKey().getId(),
+          cluster,
+          JobKeys.path(job),
+          update.getInstanceCount());
       return started.getKey();
     } catch (AuroraResponseException e) {
-      StartJobUpdateResult existing = e.response() != null && e.response().getResult() != null
-          && e.response().getResult().isSetStartJobUpdateResult()
-          ? e.response().getResult().getStartJobUpdateResult() : null;
-      if (e.code() != ResponseCode.INVALID_REQUEST || existing == null || existing.getKey() == null) {
+      StartJobUpdateResult existing =
+          e.response() != null
+                  && e.response().getResult() != null
+                  && e.response().getResult().isSetStartJobUpdateResult()
+              ? e.response().getResult().getStartJobUpdateResult()
+              : null;
+      if (e.code() != ResponseCode.INVALID_REQUEST
+          || existing == null
+          || existing.getKey() == null) {
         throw e;
       }
       if (carriesUpdateId(existing.getUpdateSummary(), updateId)) {
-        log.info("update {} of {}/{} is this same update, already started; following it",
-            existing.getKey().getId(), cluster, JobKeys.path(job));
+        log.info(
+            "update {} of {}/{} is this same update, already started; following it",
+            existing.getKey().getId(),
+            cluster,
+            JobKeys.path(job));
         return existing.getKey();
       }
-      String status = existing.getUpdateSummary() == null || existing.getUpdateSummary().getState() == null
-          ? "unknown" : existing.getUpdateSummary().getState().getStatus().name();
-      throw new ConflictException("an Aurora job update is already in progress for job " + cluster + "/"
-          + JobKeys.path(job) + " (update " + existing.getKey().getId() + ", " + status
-          + "); wait for it to finish or abort it, then retry", null, e);
+      String status =
+          existing.getUpdateSummary() == null || existing.getUpdateSummary().getState() == null
+              ? "unknown"
+              : existing.getUpdateSummary().getState().getStatus().name();
+      throw new ConflictException(
+          "an Aurora job update is already in progress for job "
+              + cluster
+              + "/"
+              + JobKeys.path(job)
+              + " (update "
+              + existing.getKey().getId()
+              + ", "
+              + status
+              + "); wait for it to finish or abort it, then retry",
+          null,
+          e);
     }
   }
 
   /** The key of the job's active update carrying this update id, or null. */
   private JobUpdateKey activeUpdateWithId(JobKey job, String updateId) {
-    List<JobUpdateSummary> active = client.getJobUpdateSummaries(new JobUpdateQuery().setJobKey(job)
-        .setUpdateStatuses(EnumSet.copyOf(aurora_apiConstants.ACTIVE_JOB_UPDATE_STATES)));
+    List<JobUpdateSummary> active =
+        client.getJobUpdateSummaries(
+            new JobUpdateQuery()
+                .setJobKey(job)
+                .setUpdateStatuses(EnumSet.copyOf(aurora_apiConstants.ACTIVE_JOB_UPDATE_STATES)));
     for (JobUpdateSummary summary : active) {
       if (carriesUpdateId(summary, updateId)) {
-        log.info("the job is already as requested but update {} of {}/{}, this same update, is still active; "
-            + "following it", summary.getKey().getId(), cluster, JobKeys.path(job));
+        log.info(
+            "the job is already as requested but update {} of {}/{}, this same update, is still active; "
+                + "following it",
+            summary.getKey().getId(),
+            cluster,
+            JobKeys.path(job));
         return summary.getKey();
       }
     }
@@ -197,20 +255,24 @@ final class JobUpdater {
   }
 
   /**
-   * Polls until the update is no longer active, waiting from the policy's first poll doubling to its longest, never
-   * past the deadline; aborts it at the deadline.
+   * Polls until the update is no longer active, waiting from the policy's first poll doubling to
+   * its longest, never past the deadline; aborts it at the deadline.
    */
   private void await(JobKey job, JobUpdateKey update, long deadline, Duration timeout) {
     JobUpdateStatus status;
     try {
-      status = BoundedRetry.run(BoundedRetry.until(deadline, policy.firstPoll(), policy.maxPoll(), true),
-          "for an Aurora job update", () -> {
-            JobUpdateStatus polled = pollStatus(update);
-            if (polled == null || aurora_apiConstants.ACTIVE_JOB_UPDATE_STATES.contains(polled)) {
-              throw new BoundedRetry.Again("update " + update.getId() + " still active", null);
-            }
-            return polled;
-          });
+      status =
+          BoundedRetry.run(
+              BoundedRetry.until(deadline, policy.firstPoll(), policy.maxPoll(), true),
+              "for an Aurora job update",
+              () -> {
+                JobUpdateStatus polled = pollStatus(update);
+                if (polled == null
+                    || aurora_apiConstants.ACTIVE_JOB_UPDATE_STATES.contains(polled)) {
+                  throw new BoundedRetry.Again("update " + update.getId() + " still active", null);
+                }
+                return polled;
+              });
     } catch (BoundedRetry.Again stillActive) {
       abortAfterTimeout(job, update, timeout);
       return;
@@ -218,41 +280,71 @@ final class JobUpdater {
     finished(job, update, status);
   }
 
-  /** The update's status, or null when Aurora could not be asked this time (the deadline still applies). */
+  /**
+   * The update's status, or null when Aurora could not be asked this time (the deadline still
+   * applies).
+   */
   private JobUpdateStatus pollStatus(JobUpdateKey update) {
     List<JobUpdateSummary> summaries;
     try {
       summaries = client.getJobUpdateSummaries(new JobUpdateQuery().setKey(update));
     } catch (DependencyUnavailableException | DependencyTimeoutException e) {
-      log.warn("cannot read the status of Aurora update {} now: {}", update.getId(), e.getMessage());
+      log.warn(
+          "cannot read the status of Aurora update {} now: {}", update.getId(), e.getMessage());
       return null;
     }
     if (summaries.isEmpty() || summaries.get(0).getState() == null) {
-      throw new DependencyFailedException("the Aurora scheduler of cluster " + cluster + " no longer knows update "
-          + update.getId() + " of job " + JobKeys.path(update.getJob()) + "; check the job and retry the update");
+      throw new DependencyFailedException(
+          "the Aurora scheduler of cluster "
+              + cluster
+              + " no longer knows update "
+              + update.getId()
+              + " of job "
+              + JobKeys.path(update.getJob())
+              + "; check the job and retry the update");
     }
     return summaries.get(0).getState().getStatus();
   }
 
   private void finished(JobKey job, JobUpdateKey update, JobUpdateStatus status) {
     if (status == JobUpdateStatus.ROLLED_FORWARD) {
-      log.info("Aurora update {} of {}/{} rolled forward", update.getId(), cluster, JobKeys.path(job));
+      log.info(
+          "Aurora update {} of {}/{} rolled forward", update.getId(), cluster, JobKeys.path(job));
       return;
     }
-    String why = switch (status) {
-      case ROLLED_BACK -> "a new task failed and Aurora rolled the job back to its previous configuration;"
-          + " check the new tasks' logs";
-      case ABORTED -> "someone aborted it";
-      default -> "Aurora gave up on it";
-    };
-    throw new DependencyFailedException("the Aurora job update " + update.getId() + " of " + cluster + "/"
-        + JobKeys.path(job) + " ended " + status + ": " + why + "; fix the cause and retry the update");
+    String why =
+        switch (status) {
+          case ROLLED_BACK ->
+              "a new task failed and Aurora rolled the job back to its previous configuration;"
+                  + " check the new tasks' logs";
+          case ABORTED -> "someone aborted it";
+          default -> "Aurora gave up on it";
+        };
+    throw new DependencyFailedException(
+        "the Aurora job update "
+            + update.getId()
+            + " of "
+            + cluster
+            + "/"
+            + JobKeys.path(job)
+            + " ended "
+            + status
+            + ": "
+            + why
+            + "; fix the cause and retry the update");
   }
 
   private void abortAfterTimeout(JobKey job, JobUpdateKey update, Duration timeout) {
     String message = "Aborted by the Heron control plane: not finished within " + timeout;
-    String what = "the Aurora job update " + update.getId() + " of " + cluster + "/" + JobKeys.path(job)
-        + " did not finish within " + timeout;
+    String what =
+        "the Aurora job update "
+            + update.getId()
+            + " of "
+            + cluster
+            + "/"
+            + JobKeys.path(job)
+            + " did not finish within "
+            + timeout;
     try {
       client.abortJobUpdate(update, message);
     } catch (AuroraResponseException e) {
@@ -262,15 +354,31 @@ final class JobUpdater {
         finished(job, update, status);
         return;
       }
-      throw new DependencyTimeoutException(what + " and could not be aborted (" + e.details()
-          + "); abort it with the Aurora client, then retry", null, e);
+      throw new DependencyTimeoutException(
+          what
+              + " and could not be aborted ("
+              + e.details()
+              + "); abort it with the Aurora client, then retry",
+          null,
+          e);
     } catch (DependencyUnavailableException | DependencyTimeoutException e) {
-      throw new DependencyTimeoutException(what + " and the scheduler could not be reached to abort it ("
-          + e.getMessage() + "); abort it with the Aurora client, then retry", null, e);
+      throw new DependencyTimeoutException(
+          what
+              + " and the scheduler could not be reached to abort it ("
+              + e.getMessage()
+              + "); abort it with the Aurora client, then retry",
+          null,
+          e);
     }
-    log.warn("Aurora update {} of {}/{} did not finish within {}; aborted", update.getId(), cluster,
-        JobKeys.path(job), timeout);
-    throw new DependencyTimeoutException(what + " and was aborted, so its instances may run a mix of"
-        + " the old and new configuration; retry the update with a longer timeout");
+    log.warn(
+        "Aurora update {} of {}/{} did not finish within {}; aborted",
+        update.getId(),
+        cluster,
+        JobKeys.path(job),
+        timeout);
+    throw new DependencyTimeoutException(
+        what
+            + " and was aborted, so its instances may run a mix of"
+            + " the old and new configuration; retry the update with a longer timeout");
   }
 }

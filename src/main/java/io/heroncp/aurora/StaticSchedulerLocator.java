@@ -3,7 +3,9 @@ package io.heroncp.aurora;
 import java.net.URI;
 import java.util.Objects;
 
-/** A scheduler at a fixed base URL (a single scheduler, or a load balancer in front of the leader). */
+/**
+ * A scheduler at a fixed base URL (a single scheduler, or a load balancer in front of the leader).
+ */
 public record StaticSchedulerLocator(URI url) implements SchedulerLocator {
 
   public StaticSchedulerLocator {

@@ -16,8 +16,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A generated Thrift struct as a readable JSON tree keyed by IDL field names: booleans as booleans, enums by name,
- * and the fields the wire would carry (set fields, plus non-optional ones that have a value). Thread-safe.
+ * A generated Thrift struct as a readable JSON tree keyed by IDL field names: booleans as booleans,
+ * enums by name, and the fields the wire would carry (set fields, plus non-optional ones that have
+ * a value). Thread-safe.
  */
 final class ThriftJson {
 
@@ -72,7 +73,8 @@ final class ThriftJson {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static ObjectNode struct(TBase struct) {
     ObjectNode object = NODES.objectNode();
-    Map<? extends TFieldIdEnum, FieldMetaData> fields = FieldMetaData.getStructMetaDataMap(struct.getClass());
+    Map<? extends TFieldIdEnum, FieldMetaData> fields =
+        FieldMetaData.getStructMetaDataMap(struct.getClass());
     boolean union = struct instanceof TUnion;
     for (Map.Entry<? extends TFieldIdEnum, FieldMetaData> field : fields.entrySet()) {
       TFieldIdEnum id = field.getKey();

@@ -1,19 +1,18 @@
 package io.heroncp.aurora;
 
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.curator.framework.state.ConnectionStateListener;
-import org.apache.zookeeper.Watcher;
-
 import io.heroncp.problems.DependencyUnavailableException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -21,12 +20,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Finds Aurora's leader in its ZooKeeper serverset, as Aurora's own client does: among the children of the
- * serverset path only {@code member_*} nodes count (the leader-election lock nodes live there too), exactly one is
- * expected, and its Gson {@code ServiceInstance} JSON gives the endpoint: {@code additionalEndpoints.https}, else
- * {@code additionalEndpoints.http}, else {@code serviceEndpoint}. The endpoint is cached and watched: ZooKeeper is
- * read again (two reads) only after the serverset or the member changed or the connection state changed, so a leader
- * change is seen within the watch's latency and an Aurora call costs no ZooKeeper read. Thread-safe.
+ * Finds Aurora's leader in its ZooKeeper serverset, as Aurora's own client does: among the children
+ * of the serverset path only {@code member_*} nodes count (the leader-election lock nodes live
+ * there too), exactly one is expected, and its Gson {@code ServiceInstance} JSON gives the
+ * endpoint: {@code additionalEndpoints.https}, else {@code additionalEndpoints.http}, else {@code
+ * serviceEndpoint}. The endpoint is cached and watched: ZooKeeper is read again (two reads) only
+ * after the serverset or the member changed or the connection state changed, so a leader change is
+ * seen within the watch's latency and an Aurora call costs no ZooKeeper read. Thread-safe.
  */
 public final class ZooKeeperSchedulerLocator implements SchedulerLocator {
 
@@ -38,16 +38,21 @@ public final class ZooKeeperSchedulerLocator implements SchedulerLocator {
   private final String path;
   private final boolean ownsClient;
   private final ObjectMapper json = AuroraJson.MAPPER;
+
   /** The endpoint found last, or null when it must be looked up again. */
   private final AtomicReference<URI> cached = new AtomicReference<>();
+
   /** Bumped by every invalidation, so a lookup that raced a change does not cache what it read. */
   private final AtomicLong generation = new AtomicLong();
+
   /** One watcher instance: ZooKeeper keeps one registration per path however often it is set. */
   private final Watcher invalidator = event -> invalidate();
+
   private final ConnectionStateListener connectionListener = (client, state) -> invalidate();
 
   /**
-   * Uses a client the caller owns and closes (e.g. the service's own, when Aurora shares its ZooKeeper).
+   * Uses a client the caller owns and closes (e.g. the service's own, when Aurora shares its
+   * ZooKeeper).
    *
    * @param connectString for messages only
    */
@@ -55,7 +60,8 @@ public final class ZooKeeperSchedulerLocator implements SchedulerLocator {
     this(curator, connectString, path, false);
   }
 
-  private ZooKeeperSchedulerLocator(CuratorFramework curator, String connectString, String path, boolean ownsClient) {
+  private ZooKeeperSchedulerLocator(
+      CuratorFramework curator, String connectString, String path, boolean ownsClient) {
     this.curator = curator;
     this.connectString = connectString;
     this.path = path;
@@ -69,14 +75,16 @@ public final class ZooKeeperSchedulerLocator implements SchedulerLocator {
   }
 
   /** Starts its own Curator client for {@code connectString}; {@link #close()} closes it. */
-  public static ZooKeeperSchedulerLocator connect(String connectString, String path, Duration connectTimeout) {
+  public static ZooKeeperSchedulerLocator connect(
+      String connectString, String path, Duration connectTimeout) {
     int timeoutMs = (int) Math.max(1000, connectTimeout.toMillis());
-    CuratorFramework client = CuratorFrameworkFactory.builder()
-        .connectString(connectString)
-        .connectionTimeoutMs(timeoutMs)
-        .sessionTimeoutMs(Math.max(30_000, timeoutMs * 2))
-        .retryPolicy(new ExponentialBackoffRetry(200, 2))
-        .build();
+    CuratorFramework client =
+        CuratorFrameworkFactory.builder()
+            .connectString(connectString)
+            .connectionTimeoutMs(timeoutMs)
+            .sessionTimeoutMs(Math.max(30_000, timeoutMs * 2))
+            .retryPolicy(new ExponentialBackoffRetry(200, 2))
+            .build();
     client.start();
     return new ZooKeeperSchedulerLocator(client, connectString, path, true);
   }
@@ -91,23 +99,34 @@ public final class ZooKeeperSchedulerLocator implements SchedulerLocator {
     List<String> members;
     byte[] data;
     try {
-      members = curator.getChildren().usingWatcher(invalidator).forPath(path).stream()
-          .filter(c -> c.startsWith(MEMBER_PREFIX)).sorted().toList();
+      members =
+          curator.getChildren().usingWatcher(invalidator).forPath(path).stream()
+              .filter(c -> c.startsWith(MEMBER_PREFIX))
+              .sorted()
+              .toList();
       if (members.size() != 1) {
         throw new DependencyUnavailableException(
-            (members.isEmpty() ? "no Aurora scheduler leader is announced" : "more than one Aurora scheduler is announced "
-                + members) + " under " + description() + "; check that the scheduler is up and the serverset path is right");
+            (members.isEmpty()
+                    ? "no Aurora scheduler leader is announced"
+                    : "more than one Aurora scheduler is announced " + members)
+                + " under "
+                + description()
+                + "; check that the scheduler is up and the serverset path is right");
       }
       data = curator.getData().usingWatcher(invalidator).forPath(path + "/" + members.get(0));
     } catch (DependencyUnavailableException e) {
       throw e;
     } catch (KeeperException.NoNodeException e) {
       throw new DependencyUnavailableException(
-          "no Aurora scheduler leader is announced: " + description() + " does not exist; check the serverset path",
-          null, e);
+          "no Aurora scheduler leader is announced: "
+              + description()
+              + " does not exist; check the serverset path",
+          null,
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DependencyUnavailableException("interrupted while looking up the Aurora scheduler", null, e);
+      throw new DependencyUnavailableException(
+          "interrupted while looking up the Aurora scheduler", null, e);
     } catch (Exception e) {
       throw new DependencyUnavailableException(
           "cannot read the Aurora scheduler serverset at " + description() + ": " + e, null, e);
@@ -135,8 +154,12 @@ public final class ZooKeeperSchedulerLocator implements SchedulerLocator {
       }
     } catch (JacksonException | IllegalArgumentException e) {
       throw new DependencyUnavailableException(
-          "the Aurora serverset member under " + description() + " is not a ServiceInstance JSON: " + e.getMessage(),
-          null, e);
+          "the Aurora serverset member under "
+              + description()
+              + " is not a ServiceInstance JSON: "
+              + e.getMessage(),
+          null,
+          e);
     }
     throw new DependencyUnavailableException(
         "the Aurora serverset member under " + description() + " names no endpoint");

@@ -12,18 +12,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * One Heron cluster (= one Aurora cluster, same name), under {@code heroncp.clusters.<name>.*}.
  *
- * @param defaultEnvironment environment used when a submit leaves it out (heron-apiserver's {@code default} is
- *     not a valid Aurora environment)
- * @param allowedEnvironments the scheduler's {@code -allowed_job_environments} pattern; checked before any
- *     call so a bad environment answers 422
- * @param heronRoot the Heron state root in ZooKeeper for this cluster ({@code heron.statemgr.root.path})
- * @param stateManagerConnection the ZooKeeper connect string Heron's processes in Aurora use; empty = the
- *     service's own {@code heroncp.zookeeper.connect-string}
- * @param corePackageUri where Aurora's agents fetch the Heron core package ({@code heron.package.core.uri})
- * @param heronConfigDirectory the Heron cluster config directory packed into each topology package as
- *     {@code heron-conf/}; empty = the built-in defaults
- * @param heronConfig Heron config keys for this cluster (packing defaults, executor settings), overridden by
- *     the topology's own config and by submit overrides
+ * @param defaultEnvironment environment used when a submit leaves it out (heron-apiserver's {@code
+ *     default} is not a valid Aurora environment)
+ * @param allowedEnvironments the scheduler's {@code -allowed_job_environments} pattern; checked
+ *     before any call so a bad environment answers 422
+ * @param heronRoot the Heron state root in ZooKeeper for this cluster ({@code
+ *     heron.statemgr.root.path})
+ * @param stateManagerConnection the ZooKeeper connect string Heron's processes in Aurora use; empty
+ *     = the service's own {@code heroncp.zookeeper.connect-string}
+ * @param corePackageUri where Aurora's agents fetch the Heron core package ({@code
+ *     heron.package.core.uri})
+ * @param heronConfigDirectory the Heron cluster config directory packed into each topology package
+ *     as {@code heron-conf/}; empty = the built-in defaults
+ * @param heronConfig Heron config keys for this cluster (packing defaults, executor settings),
+ *     overridden by the topology's own config and by submit overrides
  * @param scheduler how to reach the Aurora scheduler
  */
 public record ClusterProperties(
@@ -31,16 +33,18 @@ public record ClusterProperties(
     @NotBlank @DefaultValue("^(prod|devel|test|staging\\d*)$") String allowedEnvironments,
     @NotBlank @DefaultValue("/heron") String heronRoot,
     String stateManagerConnection,
-    @NotNull(message = "set heroncp.clusters.<name>.core-package-uri to where Aurora's agents can fetch heron-core.tar.gz")
+    @NotNull(
+            message =
+                "set heroncp.clusters.<name>.core-package-uri to where Aurora's agents can fetch heron-core.tar.gz")
         URI corePackageUri,
     Path heronConfigDirectory,
     @DefaultValue Map<String, String> heronConfig,
     @Valid @NotNull @DefaultValue Scheduler scheduler) {
 
   /**
-   * How the service finds and talks to the cluster's Aurora scheduler: a static {@code url}, or ZooKeeper
-   * serverset discovery ({@code zookeeper} + {@code zookeeper-path}, as {@code zk}/{@code scheduler_zk_path}
-   * in Aurora's clusters.json). Exactly one of the two.
+   * How the service finds and talks to the cluster's Aurora scheduler: a static {@code url}, or
+   * ZooKeeper serverset discovery ({@code zookeeper} + {@code zookeeper-path}, as {@code zk}/{@code
+   * scheduler_zk_path} in Aurora's clusters.json). Exactly one of the two.
    *
    * @param url the scheduler's base URL; the Thrift endpoint is {@code <url>/api}
    * @param zookeeper the ZooKeeper ensemble Aurora announces its leader in
@@ -68,9 +72,19 @@ public record ClusterProperties(
 
     @Override
     public String toString() {
-      return "Scheduler[url=" + url + ", zookeeper=" + zookeeper + ", zookeeperPath=" + zookeeperPath
-          + ", username=" + username + ", password=" + (password == null ? "none" : "****")
-          + ", protocol=" + protocol + "]";
+      return "Scheduler[url="
+          + url
+          + ", zookeeper="
+          + zookeeper
+          + ", zookeeperPath="
+          + zookeeperPath
+          + ", username="
+          + username
+          + ", password="
+          + (password == null ? "none" : "****")
+          + ", protocol="
+          + protocol
+          + "]";
     }
   }
 }

@@ -12,9 +12,16 @@ import org.springframework.context.annotation.Configuration;
 class PreflightConfiguration {
 
   @Bean
-  Preflight preflight(ClusterRegistry clusterRegistry, SchedulerDirectory schedulers, CuratorFramework curatorFramework,
+  Preflight preflight(
+      ClusterRegistry clusterRegistry,
+      SchedulerDirectory schedulers,
+      CuratorFramework curatorFramework,
       TopologyPackageBuilder topologyPackageBuilder) {
-    return new Preflight(clusterRegistry, schedulers, curatorFramework, topologyPackageBuilder::placeholderUri,
+    return new Preflight(
+        clusterRegistry,
+        schedulers,
+        curatorFramework,
+        topologyPackageBuilder::placeholderUri,
         Duration.ofSeconds(10));
   }
 }

@@ -24,11 +24,12 @@ public record PreflightReport(String cluster, boolean ok, List<Check> checks) {
   /**
    * One check.
    *
-   * @param name what was checked: {@code core-package}, {@code package-endpoint}, {@code scheduler},
-   *     {@code heron-root}
+   * @param name what was checked: {@code core-package}, {@code package-endpoint}, {@code
+   *     scheduler}, {@code heron-root}
    * @param ok whether it passed
    * @param durationMs how long it took
    * @param detail what was found, or why it failed and what to fix
    */
-  public record Check(String name, boolean ok, @JsonProperty("duration_ms") long durationMs, String detail) {}
+  public record Check(
+      String name, boolean ok, @JsonProperty("duration_ms") long durationMs, String detail) {}
 }

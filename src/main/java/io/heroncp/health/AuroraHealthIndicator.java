@@ -18,28 +18,36 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * The Aurora scheduler of every configured cluster, probed in parallel (discovery, then a cheap read-only call
- * to the leader). Details hold one entry per cluster: {@code status} (UP/DOWN), {@code discovery},
- * {@code endpoint}, and {@code reason} when DOWN.
+ * The Aurora scheduler of every configured cluster, probed in parallel (discovery, then a cheap
+ * read-only call to the leader). Details hold one entry per cluster: {@code status} (UP/DOWN),
+ * {@code discovery}, {@code endpoint}, and {@code reason} when DOWN.
  *
- * <p>The indicator itself is DOWN only when no cluster answers: one unreachable cluster does not stop the others
- * from being served. It is deliberately not part of the readiness group (a scheduler outage must not take every
- * replica out of the load balancer, which would also stop Aurora's agents from fetching packages). Thread-safe;
- * each call probes anew and waits at most {@code timeout} per cluster.
+ * <p>The indicator itself is DOWN only when no cluster answers: one unreachable cluster does not
+ * stop the others from being served. It is deliberately not part of the readiness group (a
+ * scheduler outage must not take every replica out of the load balancer, which would also stop
+ * Aurora's agents from fetching packages). Thread-safe; each call probes anew and waits at most
+ * {@code timeout} per cluster.
  */
 public final class AuroraHealthIndicator implements HealthIndicator, AutoCloseable {
 
   private final ClusterRegistry clusters;
   private final SchedulerDirectory schedulers;
   private final Duration timeout;
-  /** Probes block on the network: own daemon threads, not the common pool (one thread on a 2-core host). */
-  private final ExecutorService probing = Executors.newCachedThreadPool(task -> {
-    Thread thread = new Thread(task, "aurora-health-probe");
-    thread.setDaemon(true);
-    return thread;
-  });
 
-  public AuroraHealthIndicator(ClusterRegistry clusters, SchedulerDirectory schedulers, Duration timeout) {
+  /**
+   * Probes block on the network: own daemon threads, not the common pool (one thread on a 2-core
+   * host).
+   */
+  private final ExecutorService probing =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "aurora-health-probe");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  public AuroraHealthIndicator(
+      ClusterRegistry clusters, SchedulerDirectory schedulers, Duration timeout) {
     this.clusters = Objects.requireNonNull(clusters, "clusters");
     this.schedulers = Objects.requireNonNull(schedulers, "schedulers");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -55,7 +63,9 @@ public final class AuroraHealthIndicator implements HealthIndicator, AutoCloseab
   public Health health() {
     Map<String, CompletableFuture<SchedulerProbe>> probes = new LinkedHashMap<>();
     for (String cluster : clusters.all().keySet()) {
-      probes.put(cluster, CompletableFuture.supplyAsync(() -> schedulers.forCluster(cluster).probe(), probing));
+      probes.put(
+          cluster,
+          CompletableFuture.supplyAsync(() -> schedulers.forCluster(cluster).probe(), probing));
     }
     Map<String, Map<String, Object>> details = new LinkedHashMap<>();
     int up = 0;

@@ -6,10 +6,10 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 
 /**
- * The container image's {@code HEALTHCHECK}: GETs a URL (default the local liveness probe on {@code SERVER_PORT}, else
- * 8080) and exits 0 on HTTP 200,
- * 1 otherwise. Uses only {@code java.base}, because a minimal JRE image has neither curl nor wget:
- * {@code java -cp /app/BOOT-INF/classes io.heroncp.health.ContainerHealthCheck [url]}.
+ * The container image's {@code HEALTHCHECK}: GETs a URL (default the local liveness probe on {@code
+ * SERVER_PORT}, else 8080) and exits 0 on HTTP 200, 1 otherwise. Uses only {@code java.base},
+ * because a minimal JRE image has neither curl nor wget: {@code java -cp /app/BOOT-INF/classes
+ * io.heroncp.health.ContainerHealthCheck [url]}.
  */
 public final class ContainerHealthCheck {
 
@@ -18,6 +18,7 @@ public final class ContainerHealthCheck {
     String port = serverPort == null || serverPort.isBlank() ? "8080" : serverPort.strip();
     return "http://127.0.0.1:" + port + "/actuator/health/liveness";
   }
+
   private static final int TIMEOUT_MILLIS = 3_000;
 
   private ContainerHealthCheck() {}
@@ -26,7 +27,8 @@ public final class ContainerHealthCheck {
     String url = args.length > 0 ? args[0] : defaultUrl(System.getenv("SERVER_PORT"));
     int status = status(url);
     if (status != 200) {
-      System.err.println("health check " + url + ": " + (status < 0 ? "no answer" : "HTTP " + status));
+      System.err.println(
+          "health check " + url + ": " + (status < 0 ? "no answer" : "HTTP " + status));
     }
     System.exit(status == 200 ? 0 : 1);
   }
@@ -38,7 +40,8 @@ public final class ContainerHealthCheck {
       connection.setConnectTimeout(TIMEOUT_MILLIS);
       connection.setReadTimeout(TIMEOUT_MILLIS);
       int status = connection.getResponseCode();
-      try (InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+      try (InputStream body =
+          status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
         // Drained so the connection closes cleanly; the body is not needed.
         if (body != null) {
           body.transferTo(OutputStreamSink.INSTANCE);

@@ -11,10 +11,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The service's health indicators. Contributor names (as they appear under {@code /actuator/health} and in the
- * health groups of application.yaml) are the bean names without {@code HealthIndicator}: {@code zookeeper},
- * {@code aurora}, {@code packageStore}. Each can be switched off with
- * {@code management.health.<name>.enabled=false}.
+ * The service's health indicators. Contributor names (as they appear under {@code /actuator/health}
+ * and in the health groups of application.yaml) are the bean names without {@code HealthIndicator}:
+ * {@code zookeeper}, {@code aurora}, {@code packageStore}. Each can be switched off with {@code
+ * management.health.<name>.enabled=false}.
  */
 @Configuration(proxyBeanMethods = false)
 class HealthConfiguration {
@@ -30,14 +30,15 @@ class HealthConfiguration {
 
   @Bean
   @ConditionalOnEnabledHealthIndicator("aurora")
-  AuroraHealthIndicator auroraHealthIndicator(ClusterRegistry clusterRegistry, SchedulerDirectory schedulers) {
+  AuroraHealthIndicator auroraHealthIndicator(
+      ClusterRegistry clusterRegistry, SchedulerDirectory schedulers) {
     return new AuroraHealthIndicator(clusterRegistry, schedulers, AURORA_PROBE_TIMEOUT);
   }
 
   @Bean
   @ConditionalOnEnabledHealthIndicator("packageStore")
-  PackageStoreHealthIndicator packageStoreHealthIndicator(PackageStore packageStore,
-      PackageStoreProperties properties) {
+  PackageStoreHealthIndicator packageStoreHealthIndicator(
+      PackageStore packageStore, PackageStoreProperties properties) {
     return new PackageStoreHealthIndicator(packageStore, properties.maxUploadSize());
   }
 }

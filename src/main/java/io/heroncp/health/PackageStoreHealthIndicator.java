@@ -7,11 +7,13 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The package store: UP when its directory is writable and has room for at least one upload of the maximum
- * size ({@code heroncp.packages.max-upload-size}); otherwise a submit would fail, so the replica is not ready.
- * Does not list the store (that grows with the number of packages). Thread-safe.
+ * The package store: UP when its directory is writable and has room for at least one upload of the
+ * maximum size ({@code heroncp.packages.max-upload-size}); otherwise a submit would fail, so the
+ * replica is not ready. Does not list the store (that grows with the number of packages).
+ * Thread-safe.
  *
- * <p>Details: {@code directory}, {@code writable}, {@code free_bytes} (-1 if unknown), {@code required_free_bytes}.
+ * <p>Details: {@code directory}, {@code writable}, {@code free_bytes} (-1 if unknown), {@code
+ * required_free_bytes}.
  */
 public final class PackageStoreHealthIndicator implements HealthIndicator {
 
@@ -33,15 +35,24 @@ public final class PackageStoreHealthIndicator implements HealthIndicator {
     long free = store.freeBytes();
     Health.Builder health;
     if (!writable) {
-      health = Health.down().withDetail("reason", "the directory does not exist or is not writable by this process;"
-          + " check heroncp.packages.directory and the volume mounted there");
+      health =
+          Health.down()
+              .withDetail(
+                  "reason",
+                  "the directory does not exist or is not writable by this process;"
+                      + " check heroncp.packages.directory and the volume mounted there");
     } else if (free >= 0 && free < requiredFreeBytes) {
-      health = Health.down().withDetail("reason", "less free space than one upload of heroncp.packages.max-upload-size;"
-          + " free space or remove unused packages");
+      health =
+          Health.down()
+              .withDetail(
+                  "reason",
+                  "less free space than one upload of heroncp.packages.max-upload-size;"
+                      + " free space or remove unused packages");
     } else {
       health = Health.up();
     }
-    return health.withDetail("directory", store.directory().toString())
+    return health
+        .withDetail("directory", store.directory().toString())
         .withDetail("writable", writable)
         .withDetail("free_bytes", free)
         .withDetail("required_free_bytes", requiredFreeBytes)

@@ -8,8 +8,9 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * ZooKeeper as the service sees it: UP while the Curator client holds a connected session. Reads only the
- * client's own state (no request to the ensemble), so it is cheap and never blocks. Thread-safe.
+ * ZooKeeper as the service sees it: UP while the Curator client holds a connected session. Reads
+ * only the client's own state (no request to the ensemble), so it is cheap and never blocks.
+ * Thread-safe.
  *
  * <p>Details: {@code connect_string}, {@code state} (Curator's client state), {@code connected},
  * {@code session_id} (hex, as ZooKeeper's own logs print it; absent when there is no session).
@@ -27,15 +28,18 @@ public final class ZooKeeperHealthIndicator implements HealthIndicator {
     boolean started = client.getState() == CuratorFrameworkState.STARTED;
     boolean connected = started && client.getZookeeperClient().isConnected();
     Health.Builder health = connected ? Health.up() : Health.down();
-    health.withDetail("connect_string", client.getZookeeperClient().getCurrentConnectionString())
+    health
+        .withDetail("connect_string", client.getZookeeperClient().getCurrentConnectionString())
         .withDetail("state", client.getState().name())
         .withDetail("connected", connected);
     if (connected) {
       sessionId().ifPresent(id -> health.withDetail("session_id", id));
     } else {
-      health.withDetail("reason", started
-          ? "no connected ZooKeeper session; the client keeps reconnecting, mutations answer 503 meanwhile"
-          : "the ZooKeeper client is not started");
+      health.withDetail(
+          "reason",
+          started
+              ? "no connected ZooKeeper session; the client keeps reconnecting, mutations answer 503 meanwhile"
+              : "the ZooKeeper client is not started");
     }
     return health.build();
   }
@@ -44,9 +48,12 @@ public final class ZooKeeperHealthIndicator implements HealthIndicator {
     try {
       ZooKeeper zooKeeper = client.getZookeeperClient().getZooKeeper();
       long id = zooKeeper.getSessionId();
-      return id == 0 ? java.util.Optional.empty() : java.util.Optional.of("0x" + Long.toHexString(id));
+      return id == 0
+          ? java.util.Optional.empty()
+          : java.util.Optional.of("0x" + Long.toHexString(id));
     } catch (Exception e) {
-      // Only the connection state is essential; the id is a convenience for matching ZooKeeper's server logs.
+      // Only the connection state is essential; the id is a convenience for matching ZooKeeper's
+      // server logs.
       return java.util.Optional.empty();
     }
   }

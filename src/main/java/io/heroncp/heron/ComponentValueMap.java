@@ -6,9 +6,10 @@ import java.util.Set;
 
 /**
  * Parses Heron's per-component config maps ({@code topology.component.rammap}, {@code .cpumap},
- * {@code .diskmap}), written {@code comp1:value,comp2:value}, with the rules of Heron's
- * {@code TopologyUtils.getComponentConfigMap}: empty tokens are skipped, every token must be exactly
- * {@code name:value}, and every name must be a component of the topology. Values are returned unparsed.
+ * {@code .diskmap}), written {@code comp1:value,comp2:value}, with the rules of Heron's {@code
+ * TopologyUtils.getComponentConfigMap}: empty tokens are skipped, every token must be exactly
+ * {@code name:value}, and every name must be a component of the topology. Values are returned
+ * unparsed.
  */
 final class ComponentValueMap {
 
@@ -33,7 +34,11 @@ final class ComponentValueMap {
       }
       if (!components.contains(nameAndValue[0])) {
         throw new IllegalArgumentException(
-            "Invalid component in " + key + ": '" + nameAndValue[0] + "' not found; components are "
+            "Invalid component in "
+                + key
+                + ": '"
+                + nameAndValue[0]
+                + "' not found; components are "
                 + components);
       }
       values.put(nameAndValue[0], nameAndValue[1]);
@@ -41,33 +46,53 @@ final class ComponentValueMap {
     return values;
   }
 
-  /** {@link #parse} with every value read as a byte count ({@code Long.parseLong}, as Heron does). */
+  /**
+   * {@link #parse} with every value read as a byte count ({@code Long.parseLong}, as Heron does).
+   */
   static Map<String, Long> parseBytes(String key, String value, Set<String> components) {
     Map<String, Long> bytes = new LinkedHashMap<>();
-    parse(key, value, components).forEach((name, amount) -> {
-      try {
-        bytes.put(name, Long.parseLong(amount));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "Malformed component config " + key + ": '" + amount + "' for '" + name
-                + "' is not a whole number of bytes", e);
-      }
-    });
+    parse(key, value, components)
+        .forEach(
+            (name, amount) -> {
+              try {
+                bytes.put(name, Long.parseLong(amount));
+              } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                    "Malformed component config "
+                        + key
+                        + ": '"
+                        + amount
+                        + "' for '"
+                        + name
+                        + "' is not a whole number of bytes",
+                    e);
+              }
+            });
     return bytes;
   }
 
-  /** {@link #parse} with every value read as CPU cores ({@code Double.parseDouble}, as Heron does). */
+  /**
+   * {@link #parse} with every value read as CPU cores ({@code Double.parseDouble}, as Heron does).
+   */
   static Map<String, Double> parseCores(String key, String value, Set<String> components) {
     Map<String, Double> cores = new LinkedHashMap<>();
-    parse(key, value, components).forEach((name, amount) -> {
-      try {
-        cores.put(name, Double.parseDouble(amount));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "Malformed component config " + key + ": '" + amount + "' for '" + name
-                + "' is not a number of cores", e);
-      }
-    });
+    parse(key, value, components)
+        .forEach(
+            (name, amount) -> {
+              try {
+                cores.put(name, Double.parseDouble(amount));
+              } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                    "Malformed component config "
+                        + key
+                        + ": '"
+                        + amount
+                        + "' for '"
+                        + name
+                        + "' is not a number of cores",
+                    e);
+              }
+            });
     return cores;
   }
 }

@@ -16,9 +16,9 @@ import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads an uploaded Heron topology definition ({@code .defn}: the bytes of a protobuf
- * {@code heron.proto.api.Topology}) and checks it with the rules of Heron's
- * {@code TopologyUtils.verifyTopology}. Stateless and thread-safe.
+ * Reads an uploaded Heron topology definition ({@code .defn}: the bytes of a protobuf {@code
+ * heron.proto.api.Topology}) and checks it with the rules of Heron's {@code
+ * TopologyUtils.verifyTopology}. Stateless and thread-safe.
  */
 @Component
 public class DefinitionReader {
@@ -29,10 +29,12 @@ public class DefinitionReader {
   /**
    * Parses and verifies a definition.
    *
-   * @throws MalformedRequestException (field {@code definition}) if the bytes are not a complete Topology
-   * @throws InvalidFieldException (field {@code definition}) if the topology breaks one of Heron's rules:
-   *     empty name, name with {@code .} or {@code /}, a bolt input naming a stream no component outputs, an
-   *     unparseable {@code topology.component.rammap}, or a component without a whole-number parallelism
+   * @throws MalformedRequestException (field {@code definition}) if the bytes are not a complete
+   *     Topology
+   * @throws InvalidFieldException (field {@code definition}) if the topology breaks one of Heron's
+   *     rules: empty name, name with {@code .} or {@code /}, a bolt input naming a stream no
+   *     component outputs, an unparseable {@code topology.component.rammap}, or a component without
+   *     a whole-number parallelism
    */
   public TopologyDefinition read(byte[] bytes) {
     TopologyAPI.Topology topology = parse(bytes);
@@ -60,9 +62,9 @@ public class DefinitionReader {
   }
 
   /**
-   * The topology as Heron stores it in {@code topologies/<name>}: a copy with every spout's and bolt's
-   * {@code comp.serialized_object} cleared (Heron's {@code LaunchRunner.trimTopology}); class names,
-   * specs and configs stay.
+   * The topology as Heron stores it in {@code topologies/<name>}: a copy with every spout's and
+   * bolt's {@code comp.serialized_object} cleared (Heron's {@code LaunchRunner.trimTopology});
+   * class names, specs and configs stay.
    */
   static TopologyAPI.Topology trim(TopologyAPI.Topology topology) {
     TopologyAPI.Topology.Builder builder = topology.toBuilder();
@@ -81,11 +83,13 @@ public class DefinitionReader {
           "The definition is empty; upload the <name>.defn file the topology's main wrote", FIELD);
     }
     try {
-      // parseFrom also rejects messages that lack required fields (id, name, state, component configs).
+      // parseFrom also rejects messages that lack required fields (id, name, state, component
+      // configs).
       return TopologyAPI.Topology.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
       throw new MalformedRequestException(
-          "The definition is not a Heron topology definition (" + e.getMessage()
+          "The definition is not a Heron topology definition ("
+              + e.getMessage()
               + "); upload the <name>.defn file that HeronSubmitter wrote",
           FIELD,
           e);
@@ -100,14 +104,17 @@ public class DefinitionReader {
     }
     if (name.contains(".") || name.contains("/")) {
       throw new InvalidFieldException(
-          "Invalid topology name '" + name + "': a topology name must not contain '.' or '/'", FIELD);
+          "Invalid topology name '" + name + "': a topology name must not contain '.' or '/'",
+          FIELD);
     }
     Set<String> components = componentParallelism(topology).keySet();
-    String ramMap = stringValues(topology.getTopologyConfig()).get(HeronConfigKeys.COMPONENT_RAM_MAP);
+    String ramMap =
+        stringValues(topology.getTopologyConfig()).get(HeronConfigKeys.COMPONENT_RAM_MAP);
     try {
       ComponentValueMap.parseBytes(HeronConfigKeys.COMPONENT_RAM_MAP, ramMap, components);
     } catch (IllegalArgumentException e) {
-      throw new InvalidFieldException(e.getMessage() + "; fix the topology's component RAM map", FIELD, e);
+      throw new InvalidFieldException(
+          e.getMessage() + "; fix the topology's component RAM map", FIELD, e);
     }
     Set<String> outputs = new LinkedHashSet<>();
     for (TopologyAPI.Spout spout : topology.getSpoutsList()) {
@@ -121,19 +128,29 @@ public class DefinitionReader {
         String key = streamKey(input.getStream());
         if (!outputs.contains(key)) {
           throw new InvalidFieldException(
-              "Invalid input stream " + key + " of bolt '" + bolt.getComp().getName()
-                  + "': no component outputs it; existing streams are " + outputs,
+              "Invalid input stream "
+                  + key
+                  + " of bolt '"
+                  + bolt.getComp().getName()
+                  + "': no component outputs it; existing streams are "
+                  + outputs,
               FIELD);
         }
       }
     }
   }
 
-  /** Component name to parallelism, spouts then bolts, as Heron's {@code getComponentParallelism}. */
+  /**
+   * Component name to parallelism, spouts then bolts, as Heron's {@code getComponentParallelism}.
+   */
   private static Map<String, Integer> componentParallelism(TopologyAPI.Topology topology) {
     Map<String, Integer> parallelism = new LinkedHashMap<>();
-    topology.getSpoutsList().forEach(s -> parallelism.put(s.getComp().getName(), parallelism(s.getComp())));
-    topology.getBoltsList().forEach(b -> parallelism.put(b.getComp().getName(), parallelism(b.getComp())));
+    topology
+        .getSpoutsList()
+        .forEach(s -> parallelism.put(s.getComp().getName(), parallelism(s.getComp())));
+    topology
+        .getBoltsList()
+        .forEach(b -> parallelism.put(b.getComp().getName(), parallelism(b.getComp())));
     return parallelism;
   }
 
@@ -141,7 +158,10 @@ public class DefinitionReader {
     String value = stringValues(component.getConfig()).get(HeronConfigKeys.COMPONENT_PARALLELISM);
     if (value == null) {
       throw new InvalidFieldException(
-          "Component '" + component.getName() + "' has no " + HeronConfigKeys.COMPONENT_PARALLELISM
+          "Component '"
+              + component.getName()
+              + "' has no "
+              + HeronConfigKeys.COMPONENT_PARALLELISM
               + "; build the topology with heron-api's TopologyBuilder",
           FIELD);
     }
@@ -153,8 +173,13 @@ public class DefinitionReader {
       return parallelism;
     } catch (NumberFormatException e) {
       throw new InvalidFieldException(
-          "Component '" + component.getName() + "' has " + HeronConfigKeys.COMPONENT_PARALLELISM + "='"
-              + value + "', which is not a whole number >= 0",
+          "Component '"
+              + component.getName()
+              + "' has "
+              + HeronConfigKeys.COMPONENT_PARALLELISM
+              + "='"
+              + value
+              + "', which is not a whole number >= 0",
           FIELD,
           e);
     }
@@ -166,7 +191,10 @@ public class DefinitionReader {
         component.getName(), kind, parallelism(component), stringValues(component.getConfig()));
   }
 
-  /** The config's key/values that carry a plain string {@code value} (Java-serialized values are skipped). */
+  /**
+   * The config's key/values that carry a plain string {@code value} (Java-serialized values are
+   * skipped).
+   */
   private static Map<String, String> stringValues(TopologyAPI.Config config) {
     Map<String, String> values = new LinkedHashMap<>();
     for (TopologyAPI.Config.KeyValue kv : config.getKvsList()) {

@@ -3,8 +3,8 @@ package io.heroncp.heron;
 import java.time.Instant;
 
 /**
- * Heron's execution state ({@code executionstate/<name>}, protobuf {@code heron.proto.system.ExecutionState}),
- * written once at submission.
+ * Heron's execution state ({@code executionstate/<name>}, protobuf {@code
+ * heron.proto.system.ExecutionState}), written once at submission.
  *
  * @param submissionTimeSeconds seconds since the epoch, as Heron's {@code LaunchRunner} writes it
  *     ({@code currentTimeMillis() / 1000}); 0 if the node had none
@@ -21,9 +21,9 @@ public record ExecutionState(
     Release release) {
 
   /**
-   * Heron's {@code HeronReleaseState}: {@code release_username} is the build user ({@code heron.build.user}),
-   * {@code release_tag} is always empty in Heron, {@code release_version} the build version
-   * ({@code heron.build.version}).
+   * Heron's {@code HeronReleaseState}: {@code release_username} is the build user ({@code
+   * heron.build.user}), {@code release_tag} is always empty in Heron, {@code release_version} the
+   * build version ({@code heron.build.version}).
    */
   public record Release(String username, String tag, String version) {}
 
@@ -37,7 +37,13 @@ public record ExecutionState(
       Instant submittedAt,
       Release release) {
     return new ExecutionState(
-        definition.name(), definition.id(), submittedAt.getEpochSecond(), submissionUser, cluster, environ,
-        role, release);
+        definition.name(),
+        definition.id(),
+        submittedAt.getEpochSecond(),
+        submissionUser,
+        cluster,
+        environ,
+        role,
+        release);
   }
 }

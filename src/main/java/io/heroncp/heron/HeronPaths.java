@@ -3,8 +3,8 @@ package io.heroncp.heron;
 import java.util.List;
 
 /**
- * The ZooKeeper node paths Heron (0.20.3 and later) uses under its state root
- * ({@code heron.statemgr.root.path}). Each node is named after the topology.
+ * The ZooKeeper node paths Heron (0.20.3 and later) uses under its state root ({@code
+ * heron.statemgr.root.path}). Each node is named after the topology.
  *
  * @param root absolute root path without a trailing slash, e.g. {@code /heron}
  */
@@ -14,13 +14,22 @@ public record HeronPaths(String root) {
   public static final String UPDATE_TOPOLOGY_LOCK = "updateTopology";
 
   /** The directories Heron's {@code initTree} creates under the root. */
-  public static final List<String> DIRECTORIES = List.of(
-      "topologies", "packingplans", "pplans", "executionstate", "tmanagers", "schedulers",
-      "metricscaches", "statefulcheckpoints", "locks");
+  public static final List<String> DIRECTORIES =
+      List.of(
+          "topologies",
+          "packingplans",
+          "pplans",
+          "executionstate",
+          "tmanagers",
+          "schedulers",
+          "metricscaches",
+          "statefulcheckpoints",
+          "locks");
 
   public HeronPaths {
     if (root == null || !root.startsWith("/")) {
-      throw new IllegalArgumentException("Heron's state root must be an absolute path, got: " + root);
+      throw new IllegalArgumentException(
+          "Heron's state root must be an absolute path, got: " + root);
     }
     root = root.length() > 1 && root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
   }
@@ -76,10 +85,10 @@ public record HeronPaths(String root) {
   }
 
   /**
-   * The nodes a kill removes, in Heron's order ({@code RuntimeManagerRunner.cleanState}): TManager location,
-   * metrics cache location, packing plan, physical plan, scheduler location, update lock (with its
-   * children), execution state, and the topology last because it marks existence. A missing node counts as
-   * removed; {@code statefulcheckpoints} is left alone, as in Heron.
+   * The nodes a kill removes, in Heron's order ({@code RuntimeManagerRunner.cleanState}): TManager
+   * location, metrics cache location, packing plan, physical plan, scheduler location, update lock
+   * (with its children), execution state, and the topology last because it marks existence. A
+   * missing node counts as removed; {@code statefulcheckpoints} is left alone, as in Heron.
    */
   public List<String> killCleanupOrder(String name) {
     return List.of(

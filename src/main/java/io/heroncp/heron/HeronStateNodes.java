@@ -3,8 +3,8 @@ package io.heroncp.heron;
 import java.util.List;
 
 /**
- * Heron's state nodes of one topology under a cluster's Heron root ({@link HeronPaths}), with the payloads
- * the service writes at submit (Heron's protobuf encoding).
+ * Heron's state nodes of one topology under a cluster's Heron root ({@link HeronPaths}), with the
+ * payloads the service writes at submit (Heron's protobuf encoding).
  *
  * @param paths the cluster's Heron root
  * @param name the topology name
@@ -12,7 +12,8 @@ import java.util.List;
  * @param packingPlan {@code heron.proto.system.PackingPlan}
  * @param executionState {@code heron.proto.system.ExecutionState}
  */
-public record HeronStateNodes(HeronPaths paths, String name, byte[] topology, byte[] packingPlan, byte[] executionState) {
+public record HeronStateNodes(
+    HeronPaths paths, String name, byte[] topology, byte[] packingPlan, byte[] executionState) {
 
   /** Nodes addressed for reading or removal only. */
   public static HeronStateNodes of(String root, String name) {
@@ -21,7 +22,10 @@ public record HeronStateNodes(HeronPaths paths, String name, byte[] topology, by
 
   /** The directories a submit writes into; created (as Heron's initTree does) when missing. */
   public List<String> submitDirectories() {
-    return List.of(parent(paths.topology(name)), parent(paths.packingPlan(name)), parent(paths.executionState(name)),
+    return List.of(
+        parent(paths.topology(name)),
+        parent(paths.packingPlan(name)),
+        parent(paths.executionState(name)),
         parent(paths.schedulerLocation(name)));
   }
 

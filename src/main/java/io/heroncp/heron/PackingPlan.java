@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Heron's packing plan: which instance runs in which container, with resources. Container ids start at 1;
- * container 0 (the topology manager) is not part of the plan, as in Heron.
+ * Heron's packing plan: which instance runs in which container, with resources. Container ids start
+ * at 1; container 0 (the topology manager) is not part of the plan, as in Heron.
  */
 public record PackingPlan(String id, List<ContainerPlan> containers) {
 
@@ -20,23 +20,26 @@ public record PackingPlan(String id, List<ContainerPlan> containers) {
     return containers.stream().map(ContainerPlan::required).reduce(Resources.ZERO, Resources::max);
   }
 
-  /** Number of Heron containers (topology.stmgrs); the Aurora job has one more instance for container 0. */
+  /**
+   * Number of Heron containers (topology.stmgrs); the Aurora job has one more instance for
+   * container 0.
+   */
   public int containerCount() {
     return containers.size();
   }
 
   /**
-   * The component-wise maximum of every container's scheduled resources (Heron's
-   * {@code getMaxContainerResources}, which prefers scheduled over required).
+   * The component-wise maximum of every container's scheduled resources (Heron's {@code
+   * getMaxContainerResources}, which prefers scheduled over required).
    */
   public Resources maxScheduledResources() {
     return containers.stream().map(ContainerPlan::scheduled).reduce(Resources.ZERO, Resources::max);
   }
 
   /**
-   * A copy in which every container's {@code scheduled} is the component-wise maximum over all containers,
-   * as Heron's {@code cloneWithHomogeneousScheduledResource} does before an Aurora job is created (every
-   * Aurora instance of a job gets the same size). Idempotent.
+   * A copy in which every container's {@code scheduled} is the component-wise maximum over all
+   * containers, as Heron's {@code cloneWithHomogeneousScheduledResource} does before an Aurora job
+   * is created (every Aurora instance of a job gets the same size). Idempotent.
    */
   public PackingPlan withHomogeneousScheduledResources() {
     Resources max = maxScheduledResources();
@@ -48,9 +51,10 @@ public record PackingPlan(String id, List<ContainerPlan> containers) {
   }
 
   /**
-   * Component name to RAM bytes per instance, in first-seen order (Heron's {@code --component-ram-map}).
-   * When instances of one component differ (round-robin packing can give them different shares), the
-   * smallest wins, as in Heron's {@code getComponentRamDistribution}, so no container is overcommitted.
+   * Component name to RAM bytes per instance, in first-seen order (Heron's {@code
+   * --component-ram-map}). When instances of one component differ (round-robin packing can give
+   * them different shares), the smallest wins, as in Heron's {@code getComponentRamDistribution},
+   * so no container is overcommitted.
    */
   public Map<String, Long> componentRamMap() {
     Map<String, Long> ram = new LinkedHashMap<>();

@@ -12,6 +12,8 @@ public record Resources(double cpu, long ramBytes, long diskBytes) {
   /** Component-wise maximum. */
   public Resources max(Resources other) {
     return new Resources(
-        Math.max(cpu, other.cpu), Math.max(ramBytes, other.ramBytes), Math.max(diskBytes, other.diskBytes));
+        Math.max(cpu, other.cpu),
+        Math.max(ramBytes, other.ramBytes),
+        Math.max(diskBytes, other.diskBytes));
   }
 }

@@ -10,10 +10,11 @@ import java.util.Map;
  * @param name the topology name
  * @param components spouts then bolts, in definition order
  * @param config the topology-level config key/values that are plain strings
- * @param initiallyPaused whether the definition's state is PAUSED (heron-cli {@code --deploy-deactivated})
+ * @param initiallyPaused whether the definition's state is PAUSED (heron-cli {@code
+ *     --deploy-deactivated})
  * @param bytes the definition exactly as uploaded
- * @param trimmedBytes the definition with serialized spout/bolt objects removed, as Heron stores it in
- *     {@code topologies/<name>}
+ * @param trimmedBytes the definition with serialized spout/bolt objects removed, as Heron stores it
+ *     in {@code topologies/<name>}
  */
 public record TopologyDefinition(
     String id,

@@ -20,23 +20,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The service's own metrics, all named {@code heroncp.*} (Prometheus: {@code heroncp_*}); README "Metrics" lists
- * them. Timers publish histograms so dashboards can compute quantiles across replicas.
+ * The service's own metrics, all named {@code heroncp.*} (Prometheus: {@code heroncp_*}); README
+ * "Metrics" lists them. Timers publish histograms so dashboards can compute quantiles across
+ * replicas.
  *
  * <ul>
- *   <li>{@value #OPERATIONS} timer, tags {@code verb}, {@code cluster}, {@code outcome}, {@code problem}: lifecycle
- *       operations ({@link #recordOperation});
- *   <li>{@value #AURORA_CALLS} timer, tags {@code cluster}, {@code method}, {@code response_code}: every Thrift
- *       exchange with an Aurora scheduler ({@link #recordAuroraCall});
- *   <li>{@value #ZOOKEEPER_OPERATIONS} timer, tag {@code kind} ({@link #timeZooKeeper}, {@link #recordZooKeeper});
+ *   <li>{@value #OPERATIONS} timer, tags {@code verb}, {@code cluster}, {@code outcome}, {@code
+ *       problem}: lifecycle operations ({@link #recordOperation});
+ *   <li>{@value #AURORA_CALLS} timer, tags {@code cluster}, {@code method}, {@code response_code}:
+ *       every Thrift exchange with an Aurora scheduler ({@link #recordAuroraCall});
+ *   <li>{@value #ZOOKEEPER_OPERATIONS} timer, tag {@code kind} ({@link #timeZooKeeper}, {@link
+ *       #recordZooKeeper});
  *   <li>{@value #TOPOLOGIES} gauge, tags {@code cluster}, {@code state}; {@value #PACKAGES_BYTES},
  *       {@value #PACKAGES_STORED} and {@value #PACKAGES_FREE} gauges ({@link #registerGauges});
  *   <li>{@value #RECONCILER_RUNS} and {@value #RECONCILER_REPAIRS} counters.
  * </ul>
  *
- * <p>Thread-safe. An operation's {@code outcome} is how it ended ({@code succeeded}, {@code failed},
- * {@code rolled_back}) and {@code problem} the problem type of a failure ({@code dependency-unavailable},
- * {@code conflict}, ...; {@code none} on success), so the number of series stays small.
+ * <p>Thread-safe. An operation's {@code outcome} is how it ended ({@code succeeded}, {@code
+ * failed}, {@code rolled_back}) and {@code problem} the problem type of a failure ({@code
+ * dependency-unavailable}, {@code conflict}, ...; {@code none} on success), so the number of series
+ * stays small.
  */
 public class ControlPlaneMetrics {
 
@@ -60,31 +63,60 @@ public class ControlPlaneMetrics {
 
   public ControlPlaneMetrics(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
-    this.reconcilerRuns = Counter.builder(RECONCILER_RUNS)
-        .description("Reconciliation passes run (on the leader)").register(registry);
-    this.reconcilerRepairs = Counter.builder(RECONCILER_REPAIRS)
-        .description("Differences between the records, Heron's state and Aurora that a reconciliation repaired")
-        .register(registry);
+    this.reconcilerRuns =
+        Counter.builder(RECONCILER_RUNS)
+            .description("Reconciliation passes run (on the leader)")
+            .register(registry);
+    this.reconcilerRepairs =
+        Counter.builder(RECONCILER_REPAIRS)
+            .description(
+                "Differences between the records, Heron's state and Aurora that a reconciliation repaired")
+            .register(registry);
   }
 
   /**
-   * Records a lifecycle operation ({@code verb}: submit, kill, activate, ...) that took {@code duration}.
+   * Records a lifecycle operation ({@code verb}: submit, kill, activate, ...) that took {@code
+   * duration}.
    *
    * @param outcome how it ended: succeeded, failed or rolled_back
    * @param problem the problem type of a failure, or null on success (tagged {@code none})
    */
-  public void recordOperation(String verb, String cluster, String outcome, String problem, Duration duration) {
-    timer(OPERATIONS, "Lifecycle operations, by verb, cluster, outcome and problem type", "verb", verb, "cluster",
-        cluster, "outcome", outcome, "problem", problem == null ? "none" : problem).record(duration);
+  public void recordOperation(
+      String verb, String cluster, String outcome, String problem, Duration duration) {
+    timer(
+            OPERATIONS,
+            "Lifecycle operations, by verb, cluster, outcome and problem type",
+            "verb",
+            verb,
+            "cluster",
+            cluster,
+            "outcome",
+            outcome,
+            "problem",
+            problem == null ? "none" : problem)
+        .record(duration);
   }
 
-  /** Records one Thrift exchange with an Aurora scheduler; fits {@code aurora.AuroraCallObserver}. */
-  public void recordAuroraCall(String cluster, String method, String responseCode, long durationNanos) {
-    timer(AURORA_CALLS, "Thrift calls to Aurora schedulers, by cluster, method and Aurora response code",
-        "cluster", cluster, "method", method, "response_code", responseCode).record(Duration.ofNanos(durationNanos));
+  /**
+   * Records one Thrift exchange with an Aurora scheduler; fits {@code aurora.AuroraCallObserver}.
+   */
+  public void recordAuroraCall(
+      String cluster, String method, String responseCode, long durationNanos) {
+    timer(
+            AURORA_CALLS,
+            "Thrift calls to Aurora schedulers, by cluster, method and Aurora response code",
+            "cluster",
+            cluster,
+            "method",
+            method,
+            "response_code",
+            responseCode)
+        .record(Duration.ofNanos(durationNanos));
   }
 
-  /** Runs a ZooKeeper operation ({@code kind}: e.g. create-submission, list, delete) and times it. */
+  /**
+   * Runs a ZooKeeper operation ({@code kind}: e.g. create-submission, list, delete) and times it.
+   */
   public <T> T timeZooKeeper(String kind, Supplier<T> operation) {
     long start = System.nanoTime();
     try {
@@ -96,7 +128,8 @@ public class ControlPlaneMetrics {
 
   /** Records a ZooKeeper operation that took {@code duration}. */
   public void recordZooKeeper(String kind, Duration duration) {
-    timer(ZOOKEEPER_OPERATIONS, "ZooKeeper operations of the service, by kind", "kind", kind).record(duration);
+    timer(ZOOKEEPER_OPERATIONS, "ZooKeeper operations of the service, by kind", "kind", kind)
+        .record(duration);
   }
 
   /** Counts one reconciliation pass. */
@@ -112,40 +145,56 @@ public class ControlPlaneMetrics {
   }
 
   /**
-   * Registers the gauges: {@value #TOPOLOGIES} for every configured cluster and every state (0 when none), and the
-   * package store's size, file count and free space. The topology records and the package list are read at most
-   * once per {@code refresh}, whatever the number of gauges or scrapes. A gauge whose source fails reads NaN.
+   * Registers the gauges: {@value #TOPOLOGIES} for every configured cluster and every state (0 when
+   * none), and the package store's size, file count and free space. The topology records and the
+   * package list are read at most once per {@code refresh}, whatever the number of gauges or
+   * scrapes. A gauge whose source fails reads NaN.
    *
    * @param clusters the configured cluster names
    * @param topologies the service's topology records (e.g. {@code TopologyStore::list})
    * @param packages the package store
    * @param refresh how long one reading is reused
    */
-  public void registerGauges(Set<String> clusters, Supplier<List<TopologyRecord>> topologies, PackageStore packages,
+  public void registerGauges(
+      Set<String> clusters,
+      Supplier<List<TopologyRecord>> topologies,
+      PackageStore packages,
       Duration refresh) {
     RefreshingValue<Map<String, Map<TopologyState, Integer>>> counts =
         new RefreshingValue<>(() -> countByClusterAndState(topologies.get()), refresh);
     for (String cluster : clusters) {
       for (TopologyState state : TopologyState.values()) {
-        Gauge.builder(TOPOLOGIES, () -> read(() -> counts.get().getOrDefault(cluster, Map.of()).getOrDefault(state, 0)))
+        Gauge.builder(
+                TOPOLOGIES,
+                () ->
+                    read(() -> counts.get().getOrDefault(cluster, Map.of()).getOrDefault(state, 0)))
             .description("Topologies the service records, by cluster and state")
             .tags("cluster", cluster, "state", state.name())
             .register(registry);
       }
     }
     RefreshingValue<List<StoredPackage>> stored = new RefreshingValue<>(packages::list, refresh);
-    Gauge.builder(PACKAGES_BYTES, () -> read(() -> stored.get().stream().mapToLong(StoredPackage::size).sum()))
-        .description("Bytes of all files in the package store").baseUnit("bytes").register(registry);
+    Gauge.builder(
+            PACKAGES_BYTES,
+            () -> read(() -> stored.get().stream().mapToLong(StoredPackage::size).sum()))
+        .description("Bytes of all files in the package store")
+        .baseUnit("bytes")
+        .register(registry);
     Gauge.builder(PACKAGES_STORED, () -> read(() -> stored.get().size()))
-        .description("Files in the package store").register(registry);
+        .description("Files in the package store")
+        .register(registry);
     Gauge.builder(PACKAGES_FREE, () -> read(packages::freeBytes))
-        .description("Usable bytes left on the package store's file system").baseUnit("bytes").register(registry);
+        .description("Usable bytes left on the package store's file system")
+        .baseUnit("bytes")
+        .register(registry);
   }
 
-  private static Map<String, Map<TopologyState, Integer>> countByClusterAndState(List<TopologyRecord> records) {
+  private static Map<String, Map<TopologyState, Integer>> countByClusterAndState(
+      List<TopologyRecord> records) {
     Map<String, Map<TopologyState, Integer>> counts = new HashMap<>();
     for (TopologyRecord record : records) {
-      counts.computeIfAbsent(record.key().cluster(), c -> new EnumMap<>(TopologyState.class))
+      counts
+          .computeIfAbsent(record.key().cluster(), c -> new EnumMap<>(TopologyState.class))
           .merge(record.state(), 1, Integer::sum);
     }
     return counts;
@@ -161,7 +210,9 @@ public class ControlPlaneMetrics {
   }
 
   private Timer timer(String name, String description, String... tags) {
-    return Timer.builder(name).description(description).tags(tags)
+    return Timer.builder(name)
+        .description(description)
+        .tags(tags)
         .publishPercentileHistogram()
         .minimumExpectedValue(MIN_EXPECTED)
         .maximumExpectedValue(MAX_EXPECTED)

@@ -3,12 +3,12 @@ package io.heroncp.metrics;
 import io.heroncp.aurora.AuroraScheduler;
 import io.heroncp.cluster.ClusterRegistry;
 import io.heroncp.packages.PackageStore;
+import io.heroncp.topology.OperationRunner;
+import io.heroncp.topology.Reconciler;
 import io.heroncp.topology.SchedulerDirectory;
 import io.heroncp.topology.TopologyScheduler;
 import io.heroncp.zookeeper.TopologyStore;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.heroncp.topology.OperationRunner;
-import io.heroncp.topology.Reconciler;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +19,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The {@code controlPlaneMetrics} bean with its gauges registered, and {@code auroraCallMetrics}, which times every
- * Aurora scheduler's Thrift exchanges once all singletons exist.
+ * The {@code controlPlaneMetrics} bean with its gauges registered, and {@code auroraCallMetrics},
+ * which times every Aurora scheduler's Thrift exchanges once all singletons exist.
  */
 @Configuration(proxyBeanMethods = false)
 class MetricsConfiguration {
@@ -29,19 +29,27 @@ class MetricsConfiguration {
   static final Duration GAUGE_REFRESH = Duration.ofSeconds(5);
 
   @Bean
-  ControlPlaneMetrics controlPlaneMetrics(MeterRegistry meterRegistry, ClusterRegistry clusterRegistry,
-      TopologyStore topologyStore, PackageStore packageStore) {
+  ControlPlaneMetrics controlPlaneMetrics(
+      MeterRegistry meterRegistry,
+      ClusterRegistry clusterRegistry,
+      TopologyStore topologyStore,
+      PackageStore packageStore) {
     ControlPlaneMetrics metrics = new ControlPlaneMetrics(meterRegistry);
-    metrics.registerGauges(clusterRegistry.all().keySet(), topologyStore::list, packageStore, GAUGE_REFRESH);
+    metrics.registerGauges(
+        clusterRegistry.all().keySet(), topologyStore::list, packageStore, GAUGE_REFRESH);
     return metrics;
   }
 
   /** Times every lifecycle operation by verb, cluster, outcome and problem type. */
   @Bean
   OperationRunner.OperationListener operationMetrics(ControlPlaneMetrics metrics) {
-    return (operation, nanos) -> metrics.recordOperation(operation.verb().name().toLowerCase(Locale.ROOT),
-        operation.key().cluster(), operation.outcome().name().toLowerCase(Locale.ROOT),
-        operation.error() == null ? null : operation.error().type(), Duration.ofNanos(nanos));
+    return (operation, nanos) ->
+        metrics.recordOperation(
+            operation.verb().name().toLowerCase(Locale.ROOT),
+            operation.key().cluster(),
+            operation.outcome().name().toLowerCase(Locale.ROOT),
+            operation.error() == null ? null : operation.error().type(),
+            Duration.ofNanos(nanos));
   }
 
   /** Counts the reconciler's runs and repairs. */
@@ -61,32 +69,45 @@ class MetricsConfiguration {
   }
 
   /**
-   * Times every ZooKeeper operation by kind through Curator's tracer, which Curator calls for each operation it
-   * performs (e.g. {@code GetDataBuilderImpl-Foreground}, {@code CuratorMultiTransactionImpl-Foreground}).
+   * Times every ZooKeeper operation by kind through Curator's tracer, which Curator calls for each
+   * operation it performs (e.g. {@code GetDataBuilderImpl-Foreground}, {@code
+   * CuratorMultiTransactionImpl-Foreground}).
    */
   @Bean
-  SmartInitializingSingleton zooKeeperMetrics(ControlPlaneMetrics metrics, CuratorFramework curator) {
-    return () -> curator.getZookeeperClient().setTracerDriver(new TracerDriver() {
-      @Override
-      public void addTrace(String name, long time, TimeUnit unit) {
-        metrics.recordZooKeeper(name, Duration.ofNanos(unit.toNanos(time)));
-      }
+  SmartInitializingSingleton zooKeeperMetrics(
+      ControlPlaneMetrics metrics, CuratorFramework curator) {
+    return () ->
+        curator
+            .getZookeeperClient()
+            .setTracerDriver(
+                new TracerDriver() {
+                  @Override
+                  public void addTrace(String name, long time, TimeUnit unit) {
+                    metrics.recordZooKeeper(name, Duration.ofNanos(unit.toNanos(time)));
+                  }
 
-      @Override
-      public void addCount(String name, int increment) {
-        // counts (e.g. connection losses) are not timers
-      }
-    });
+                  @Override
+                  public void addCount(String name, int increment) {
+                    // counts (e.g. connection losses) are not timers
+                  }
+                });
   }
 
   @Bean
-  SmartInitializingSingleton auroraCallMetrics(ControlPlaneMetrics controlPlaneMetrics, ClusterRegistry clusterRegistry,
+  SmartInitializingSingleton auroraCallMetrics(
+      ControlPlaneMetrics controlPlaneMetrics,
+      ClusterRegistry clusterRegistry,
       SchedulerDirectory schedulers) {
-    return () -> clusterRegistry.all().keySet().forEach(cluster -> {
-      TopologyScheduler scheduler = schedulers.forCluster(cluster);
-      if (scheduler instanceof AuroraScheduler aurora) {
-        aurora.observeCalls(controlPlaneMetrics::recordAuroraCall);
-      }
-    });
+    return () ->
+        clusterRegistry
+            .all()
+            .keySet()
+            .forEach(
+                cluster -> {
+                  TopologyScheduler scheduler = schedulers.forCluster(cluster);
+                  if (scheduler instanceof AuroraScheduler aurora) {
+                    aurora.observeCalls(controlPlaneMetrics::recordAuroraCall);
+                  }
+                });
   }
 }

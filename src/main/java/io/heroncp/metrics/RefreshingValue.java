@@ -6,8 +6,8 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * A value computed at most once per {@code maxAge}, so that several gauges read from one listing per scrape instead
- * of one each. Thread-safe; a failed computation is not cached and is rethrown.
+ * A value computed at most once per {@code maxAge}, so that several gauges read from one listing
+ * per scrape instead of one each. Thread-safe; a failed computation is not cached and is rethrown.
  */
 final class RefreshingValue<T> {
 

@@ -16,15 +16,17 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Serves stored packages to Aurora's agents: {@code GET} and {@code HEAD /api/v1/packages/{sha256}/{file}}.
+ * Serves stored packages to Aurora's agents: {@code GET} and {@code HEAD
+ * /api/v1/packages/{sha256}/{file}}.
  *
- * <p>Content never changes under a digest, so responses carry {@code ETag: "<sha256>"} and a one-year immutable
- * {@code Cache-Control}; {@code If-None-Match} answers 304 and {@code Range} requests are honoured (Spring's
- * resource handling). An unknown or invalid digest or file name answers 404 without touching the file system
- * outside the store.
+ * <p>Content never changes under a digest, so responses carry {@code ETag: "<sha256>"} and a
+ * one-year immutable {@code Cache-Control}; {@code If-None-Match} answers 304 and {@code Range}
+ * requests are honoured (Spring's resource handling). An unknown or invalid digest or file name
+ * answers 404 without touching the file system outside the store.
  *
- * <p>With {@code heroncp.security.enabled=true} a request must carry the URI's {@code sig} ({@link PackageUrlSigner});
- * without one, or with a wrong one, it answers 403 before the store is looked at.
+ * <p>With {@code heroncp.security.enabled=true} a request must carry the URI's {@code sig} ({@link
+ * PackageUrlSigner}); without one, or with a wrong one, it answers 403 before the store is looked
+ * at.
  */
 @RestController
 class PackageController {
@@ -41,40 +43,60 @@ class PackageController {
   }
 
   @GetMapping(PATH)
-  ResponseEntity<Resource> download(@PathVariable String sha256, @PathVariable String file,
+  ResponseEntity<Resource> download(
+      @PathVariable String sha256,
+      @PathVariable String file,
       @RequestParam(name = PackageUrlSigner.PARAMETER, required = false) String sig) {
     checkSignature(sha256, file, sig);
     StoredPackage stored = find(sha256, file);
     return headers(stored).body(new FileSystemResource(stored.path()));
   }
 
-  /** Same headers as GET, without opening the file (a GET mapping would read it only to discard it). */
+  /**
+   * Same headers as GET, without opening the file (a GET mapping would read it only to discard it).
+   */
   @RequestMapping(path = PATH, method = RequestMethod.HEAD)
-  ResponseEntity<Void> head(@PathVariable String sha256, @PathVariable String file,
+  ResponseEntity<Void> head(
+      @PathVariable String sha256,
+      @PathVariable String file,
       @RequestParam(name = PackageUrlSigner.PARAMETER, required = false) String sig) {
     checkSignature(sha256, file, sig);
     return headers(find(sha256, file)).build();
   }
 
-  /** Before the store is looked at: without a valid signature, nothing tells whether a package exists. */
+  /**
+   * Before the store is looked at: without a valid signature, nothing tells whether a package
+   * exists.
+   */
   private void checkSignature(String sha256, String file, String sig) {
     if (!signer.required()) {
       return;
     }
     if (sig == null || sig.isEmpty()) {
-      throw new ForbiddenException("The package URL is a signed capability and this request has no sig"
-          + " parameter; use the package URI exactly as the topology's record gives it.", PackageUrlSigner.PARAMETER);
+      throw new ForbiddenException(
+          "The package URL is a signed capability and this request has no sig"
+              + " parameter; use the package URI exactly as the topology's record gives it.",
+          PackageUrlSigner.PARAMETER);
     }
     if (!signer.verify(sha256, file, sig)) {
-      throw new ForbiddenException("The package URL is a signed capability and its sig is invalid for this"
-          + " digest and file; use the package URI exactly as the topology's record gives it.",
+      throw new ForbiddenException(
+          "The package URL is a signed capability and its sig is invalid for this"
+              + " digest and file; use the package URI exactly as the topology's record gives it.",
           PackageUrlSigner.PARAMETER);
     }
   }
 
   private StoredPackage find(String sha256, String file) {
-    return store.find(sha256, file).orElseThrow(() -> new NotFoundException("No package " + file
-        + " with digest " + sha256 + " is stored here; submit the topology again to rebuild it."));
+    return store
+        .find(sha256, file)
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "No package "
+                        + file
+                        + " with digest "
+                        + sha256
+                        + " is stored here; submit the topology again to rebuild it."));
   }
 
   private static ResponseEntity.BodyBuilder headers(StoredPackage stored) {
@@ -86,6 +108,8 @@ class PackageController {
   }
 
   static MediaType mediaTypeOf(String fileName) {
-    return fileName.endsWith(".gz") || fileName.endsWith(".tgz") ? GZIP : MediaType.APPLICATION_OCTET_STREAM;
+    return fileName.endsWith(".gz") || fileName.endsWith(".tgz")
+        ? GZIP
+        : MediaType.APPLICATION_OCTET_STREAM;
   }
 }

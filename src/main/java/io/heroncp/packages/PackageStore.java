@@ -32,24 +32,29 @@ import org.slf4j.LoggerFactory;
 import org.springframework.util.unit.DataSize;
 
 /**
- * A content-addressed file store on local disk: every file lives at {@code <directory>/<sha256>/<fileName>},
- * where {@code sha256} is the digest of its bytes. Aurora's agents fetch topology packages from here over HTTP
- * ({@link PackageController}), so a stored file never changes: same digest, same bytes.
+ * A content-addressed file store on local disk: every file lives at {@code
+ * <directory>/<sha256>/<fileName>}, where {@code sha256} is the digest of its bytes. Aurora's
+ * agents fetch topology packages from here over HTTP ({@link PackageController}), so a stored file
+ * never changes: same digest, same bytes.
  *
  * <p>Guarantees:
  *
  * <ul>
- *   <li>Streaming: uploads are written to a temporary file in the store directory while they are hashed; the
- *       content is never held in memory as a whole.
- *   <li>Atomic publication: a file appears under its final name only once complete (atomic rename within the
- *       directory); readers never see partial files. A failed or rejected store leaves no file behind.
- *   <li>Idempotent: storing content that is already stored under the same name returns the existing file.
- *   <li>Thread-safe: all methods may be called concurrently; concurrent stores of the same content both succeed
- *       and return the same {@link StoredPackage}. Publication and {@link #delete} of one digest are serialized
- *       within this JVM. Several processes sharing the directory get atomic renames but no such serialization of
- *       a delete against a concurrent store of the same digest.
- *   <li>Confined: names are validated (digest {@code ^[0-9a-f]{64}$}, file name {@code ^[A-Za-z0-9._-]+$},
- *       not {@code .} or {@code ..}) before any path is built, so no call touches a path outside the directory.
+ *   <li>Streaming: uploads are written to a temporary file in the store directory while they are
+ *       hashed; the content is never held in memory as a whole.
+ *   <li>Atomic publication: a file appears under its final name only once complete (atomic rename
+ *       within the directory); readers never see partial files. A failed or rejected store leaves
+ *       no file behind.
+ *   <li>Idempotent: storing content that is already stored under the same name returns the existing
+ *       file.
+ *   <li>Thread-safe: all methods may be called concurrently; concurrent stores of the same content
+ *       both succeed and return the same {@link StoredPackage}. Publication and {@link #delete} of
+ *       one digest are serialized within this JVM. Several processes sharing the directory get
+ *       atomic renames but no such serialization of a delete against a concurrent store of the same
+ *       digest.
+ *   <li>Confined: names are validated (digest {@code ^[0-9a-f]{64}$}, file name {@code
+ *       ^[A-Za-z0-9._-]+$}, not {@code .} or {@code ..}) before any path is built, so no call
+ *       touches a path outside the directory.
  * </ul>
  */
 public final class PackageStore {
@@ -60,16 +65,23 @@ public final class PackageStore {
   private static final Pattern FILE_NAME = Pattern.compile("^[A-Za-z0-9._-]+$");
   private static final String TEMP_PREFIX = ".incoming-";
   private static final String TEMP_SUFFIX = ".tmp";
-  /** Temp files older than this are left over from a crash (no upload takes this long) and are removed. */
+
+  /**
+   * Temp files older than this are left over from a crash (no upload takes this long) and are
+   * removed.
+   */
   private static final Duration STALE_TEMP_AGE = Duration.ofHours(6);
+
   private static final int BUFFER_SIZE = 64 * 1024;
 
   private final Path directory;
+
   /** Lock stripes serializing publish and delete per digest. */
   private final Object[] stripes = new Object[64];
 
   /**
-   * Opens (creating if needed) the store in {@code directory} and removes temp files left over from a crash.
+   * Opens (creating if needed) the store in {@code directory} and removes temp files left over from
+   * a crash.
    *
    * @throws UncheckedIOException if the directory cannot be created
    */
@@ -82,7 +94,8 @@ public final class PackageStore {
     try {
       Files.createDirectories(this.directory);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the package store directory " + this.directory, e);
+      throw new UncheckedIOException(
+          "cannot create the package store directory " + this.directory, e);
     }
     removeStaleTempFiles();
   }
@@ -97,7 +110,10 @@ public final class PackageStore {
     return sha256 != null && SHA256.matcher(sha256).matches();
   }
 
-  /** True when {@code fileName} is a plain file name: {@code ^[A-Za-z0-9._-]+$}, not {@code .} or {@code ..}. */
+  /**
+   * True when {@code fileName} is a plain file name: {@code ^[A-Za-z0-9._-]+$}, not {@code .} or
+   * {@code ..}.
+   */
   public static boolean isPlainFileName(String fileName) {
     return fileName != null
         && fileName.length() <= 255
@@ -107,43 +123,54 @@ public final class PackageStore {
   }
 
   /**
-   * Streams {@code in} into the store under {@code fileName}, hashing while writing. Reads {@code in} to its end
-   * but does not close it.
+   * Streams {@code in} into the store under {@code fileName}, hashing while writing. Reads {@code
+   * in} to its end but does not close it.
    *
-   * @param maxBytes the largest accepted size; as soon as more bytes were read the upload is abandoned
-   * @throws InvalidFieldException (field {@code topology}) if {@code fileName} is not a plain file name
-   * @throws PayloadTooLargeException (field {@code topology}) if {@code in} holds more than {@code maxBytes};
-   *     nothing is left on disk
-   * @throws UncheckedIOException if reading {@code in} or writing the disk fails; nothing is left on disk
+   * @param maxBytes the largest accepted size; as soon as more bytes were read the upload is
+   *     abandoned
+   * @throws InvalidFieldException (field {@code topology}) if {@code fileName} is not a plain file
+   *     name
+   * @throws PayloadTooLargeException (field {@code topology}) if {@code in} holds more than {@code
+   *     maxBytes}; nothing is left on disk
+   * @throws UncheckedIOException if reading {@code in} or writing the disk fails; nothing is left
+   *     on disk
    */
   public StoredPackage store(InputStream in, String fileName, long maxBytes) {
     Objects.requireNonNull(in, "in");
-    return write(fileName, out -> {
-      byte[] buffer = new byte[BUFFER_SIZE];
-      long total = 0;
-      int n;
-      while ((n = in.read(buffer)) != -1) {
-        total += n;
-        if (total > maxBytes) {
-          throw new PayloadTooLargeException("The topology file is larger than the limit of "
-              + describeSize(maxBytes) + "; upload a smaller file or raise heroncp.packages.max-upload-size.",
-              "topology");
-        }
-        out.write(buffer, 0, n);
-      }
-    });
+    return write(
+        fileName,
+        out -> {
+          byte[] buffer = new byte[BUFFER_SIZE];
+          long total = 0;
+          int n;
+          while ((n = in.read(buffer)) != -1) {
+            total += n;
+            if (total > maxBytes) {
+              throw new PayloadTooLargeException(
+                  "The topology file is larger than the limit of "
+                      + describeSize(maxBytes)
+                      + "; upload a smaller file or raise heroncp.packages.max-upload-size.",
+                  "topology");
+            }
+            out.write(buffer, 0, n);
+          }
+        });
   }
 
   /**
-   * Stores whatever {@code writer} writes under {@code fileName}, hashing while writing. Same guarantees as
-   * {@link #store(InputStream, String, long)}; used to store generated files (the topology package) without a
-   * second copy. An exception thrown by {@code writer} propagates (IOExceptions wrapped) and leaves nothing on
-   * disk.
+   * Stores whatever {@code writer} writes under {@code fileName}, hashing while writing. Same
+   * guarantees as {@link #store(InputStream, String, long)}; used to store generated files (the
+   * topology package) without a second copy. An exception thrown by {@code writer} propagates
+   * (IOExceptions wrapped) and leaves nothing on disk.
    */
   public StoredPackage write(String fileName, ContentWriter writer) {
     if (!isPlainFileName(fileName)) {
-      throw new InvalidFieldException("The file name '" + fileName + "' is not a plain file name; use only"
-          + " letters, digits, '.', '_' and '-' (no directories).", "topology");
+      throw new InvalidFieldException(
+          "The file name '"
+              + fileName
+              + "' is not a plain file name; use only"
+              + " letters, digits, '.', '_' and '-' (no directories).",
+          "topology");
     }
     Objects.requireNonNull(writer, "writer");
     Path temp = null;
@@ -152,7 +179,8 @@ public final class PackageStore {
       MessageDigest digest = sha256Digest();
       long size;
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-          HashingOutputStream out = new HashingOutputStream(Channels.newOutputStream(channel), digest)) {
+          HashingOutputStream out =
+              new HashingOutputStream(Channels.newOutputStream(channel), digest)) {
         writer.writeTo(out);
         out.flush();
         // Durable before it becomes visible under its final name.
@@ -162,7 +190,8 @@ public final class PackageStore {
       String sha256 = HexFormat.of().formatHex(digest.digest());
       return publish(temp, sha256, fileName, size);
     } catch (IOException e) {
-      throw new UncheckedIOException("storing " + fileName + " in " + directory + " failed: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "storing " + fileName + " in " + directory + " failed: " + e.getMessage(), e);
     } finally {
       if (temp != null) {
         deleteQuietly(temp);
@@ -170,7 +199,8 @@ public final class PackageStore {
     }
   }
 
-  private StoredPackage publish(Path temp, String sha256, String fileName, long size) throws IOException {
+  private StoredPackage publish(Path temp, String sha256, String fileName, long size)
+      throws IOException {
     Path digestDirectory = directory.resolve(sha256);
     Path target = digestDirectory.resolve(fileName);
     synchronized (stripe(sha256)) {
@@ -180,7 +210,8 @@ public final class PackageStore {
         return new StoredPackage(sha256, fileName, size, target);
       }
       try {
-        // Same directory, so a rename: atomic, and replaces a file another process published meanwhile
+        // Same directory, so a rename: atomic, and replaces a file another process published
+        // meanwhile
         // (same digest, same bytes) on POSIX file systems.
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException e) {
@@ -193,8 +224,8 @@ public final class PackageStore {
   }
 
   /**
-   * The stored file {@code <sha256>/<fileName>}, if present. Invalid digests or names yield empty without
-   * touching the file system.
+   * The stored file {@code <sha256>/<fileName>}, if present. Invalid digests or names yield empty
+   * without touching the file system.
    */
   public Optional<StoredPackage> find(String sha256, String fileName) {
     if (!isSha256(sha256) || !isPlainFileName(fileName)) {
@@ -216,7 +247,8 @@ public final class PackageStore {
   /**
    * Removes every file stored under {@code sha256} and its directory. Idempotent.
    *
-   * @return true if something was removed; false if nothing was stored under it or the digest is invalid
+   * @return true if something was removed; false if nothing was stored under it or the digest is
+   *     invalid
    */
   public boolean delete(String sha256) {
     if (!isSha256(sha256)) {
@@ -233,7 +265,8 @@ public final class PackageStore {
         }
         Files.deleteIfExists(digestDirectory);
       } catch (IOException e) {
-        throw new UncheckedIOException("deleting " + digestDirectory + " failed: " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "deleting " + digestDirectory + " failed: " + e.getMessage(), e);
       }
     }
     log.info("Deleted package {}", sha256);
@@ -241,8 +274,8 @@ public final class PackageStore {
   }
 
   /**
-   * Every stored file, sorted by digest then name. Reads the directory each call (cost grows with the number of
-   * packages); a snapshot, not isolated from concurrent stores and deletes.
+   * Every stored file, sorted by digest then name. Reads the directory each call (cost grows with
+   * the number of packages); a snapshot, not isolated from concurrent stores and deletes.
    */
   public List<StoredPackage> list() {
     List<StoredPackage> result = new ArrayList<>();
@@ -311,7 +344,8 @@ public final class PackageStore {
 
   private void removeStaleTempFiles() {
     Instant staleBefore = Instant.now().minus(STALE_TEMP_AGE);
-    try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
+    try (DirectoryStream<Path> temps =
+        Files.newDirectoryStream(directory, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
       for (Path temp : temps) {
         if (Files.getLastModifiedTime(temp).toInstant().isBefore(staleBefore)) {
           log.info("Removing temp file {} left over from an interrupted upload", temp);
@@ -368,7 +402,10 @@ public final class PackageStore {
       count += len;
     }
 
-    /** Flushes only: the file's channel is closed by its owner, even if a writer closes this stream early. */
+    /**
+     * Flushes only: the file's channel is closed by its owner, even if a writer closes this stream
+     * early.
+     */
     @Override
     public void close() throws IOException {
       flush();

@@ -11,20 +11,24 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signs and verifies package URLs: Aurora's agents fetch a topology's package without any user token, so the URI
- * handed to Aurora is a capability, {@code <base>/api/v1/packages/<sha256>/<file>?sig=<hex>}, where {@code sig} is
- * the lowercase hex HMAC-SHA256 of the UTF-8 bytes of {@code "<sha256>/<file>"} keyed with the current secret.
+ * Signs and verifies package URLs: Aurora's agents fetch a topology's package without any user
+ * token, so the URI handed to Aurora is a capability, {@code
+ * <base>/api/v1/packages/<sha256>/<file>?sig=<hex>}, where {@code sig} is the lowercase hex
+ * HMAC-SHA256 of the UTF-8 bytes of {@code "<sha256>/<file>"} keyed with the current secret.
  *
- * <p>A signature never expires (Aurora reschedules tasks months after the submit). Verification accepts the current
- * secret and every previous one, so a rotated secret keeps the records signed before it working. Comparison is in
- * constant time. Immutable and thread-safe; the secrets appear in no message and not in {@link #toString()}.
+ * <p>A signature never expires (Aurora reschedules tasks months after the submit). Verification
+ * accepts the current secret and every previous one, so a rotated secret keeps the records signed
+ * before it working. Comparison is in constant time. Immutable and thread-safe; the secrets appear
+ * in no message and not in {@link #toString()}.
  */
 public final class PackageUrlSigner {
 
   /** The query parameter carrying the signature. */
   public static final String PARAMETER = "sig";
+
   /** The shortest secret accepted ({@code openssl rand -hex 32} gives 64 characters). */
   static final int MIN_SECRET_LENGTH = 32;
+
   private static final String ALGORITHM = "HmacSHA256";
 
   private final SecretKeySpec current;
@@ -32,24 +36,27 @@ public final class PackageUrlSigner {
   private final boolean required;
 
   /**
-   * @param secret the current secret ({@code heroncp.security.package-url-secret}); {@code null} or blank = URIs
-   *     are not signed
-   * @param previousSecrets older secrets still accepted for verification
-   *     ({@code heroncp.security.package-url-previous-secrets}); may be {@code null}
-   * @param required whether downloads must carry a valid signature ({@code heroncp.security.enabled})
-   * @throws IllegalArgumentException if a secret is shorter than 32 characters, a previous secret is set without a
-   *     current one, or signatures are required without a secret
+   * @param secret the current secret ({@code heroncp.security.package-url-secret}); {@code null} or
+   *     blank = URIs are not signed
+   * @param previousSecrets older secrets still accepted for verification ({@code
+   *     heroncp.security.package-url-previous-secrets}); may be {@code null}
+   * @param required whether downloads must carry a valid signature ({@code
+   *     heroncp.security.enabled})
+   * @throws IllegalArgumentException if a secret is shorter than 32 characters, a previous secret
+   *     is set without a current one, or signatures are required without a secret
    */
   public PackageUrlSigner(String secret, List<String> previousSecrets, boolean required) {
     List<String> previous = previousSecrets == null ? List.of() : previousSecrets;
     boolean signs = secret != null && !secret.isBlank();
     if (!signs && !previous.isEmpty()) {
-      throw new IllegalArgumentException("heroncp.security.package-url-previous-secrets is set but"
-          + " heroncp.security.package-url-secret is not; set the current secret too");
+      throw new IllegalArgumentException(
+          "heroncp.security.package-url-previous-secrets is set but"
+              + " heroncp.security.package-url-secret is not; set the current secret too");
     }
     if (!signs && required) {
-      throw new IllegalArgumentException("heroncp.security.enabled=true needs heroncp.security.package-url-secret"
-          + " (Aurora's agents fetch packages through signed URLs); set it, e.g. from `openssl rand -hex 32`");
+      throw new IllegalArgumentException(
+          "heroncp.security.enabled=true needs heroncp.security.package-url-secret"
+              + " (Aurora's agents fetch packages through signed URLs); set it, e.g. from `openssl rand -hex 32`");
     }
     this.required = required;
     this.current = signs ? key(secret, "heroncp.security.package-url-secret") : null;
@@ -70,8 +77,11 @@ public final class PackageUrlSigner {
 
   private static SecretKeySpec key(String secret, String setting) {
     if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
-      throw new IllegalArgumentException(setting + " must be at least " + MIN_SECRET_LENGTH
-          + " characters; make one with `openssl rand -hex 32`");
+      throw new IllegalArgumentException(
+          setting
+              + " must be at least "
+              + MIN_SECRET_LENGTH
+              + " characters; make one with `openssl rand -hex 32`");
     }
     return new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
   }
@@ -99,8 +109,9 @@ public final class PackageUrlSigner {
   }
 
   /**
-   * Whether {@code sig} is the signature of {@code "<sha256>/<file>"} under the current or a previous secret.
-   * False for a {@code null}, malformed or foreign signature, and when no secret is configured.
+   * Whether {@code sig} is the signature of {@code "<sha256>/<file>"} under the current or a
+   * previous secret. False for a {@code null}, malformed or foreign signature, and when no secret
+   * is configured.
    */
   public boolean verify(String sha256, String file, String sig) {
     if (sig == null || sha256 == null || file == null || accepted.isEmpty()) {
@@ -114,7 +125,8 @@ public final class PackageUrlSigner {
     }
     boolean valid = false;
     for (SecretKeySpec key : accepted) {
-      // Every key is tried, whatever matched, so the time taken does not tell which secret signed it.
+      // Every key is tried, whatever matched, so the time taken does not tell which secret signed
+      // it.
       valid |= MessageDigest.isEqual(mac(key, sha256, file), given);
     }
     return valid;
@@ -132,7 +144,12 @@ public final class PackageUrlSigner {
 
   @Override
   public String toString() {
-    return "PackageUrlSigner[signs=" + signs() + ", acceptedSecrets=" + accepted.size() + ", required=" + required
+    return "PackageUrlSigner[signs="
+        + signs()
+        + ", acceptedSecrets="
+        + accepted.size()
+        + ", required="
+        + required
         + "]";
   }
 }

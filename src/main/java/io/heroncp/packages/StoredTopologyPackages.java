@@ -27,7 +27,8 @@ class StoredTopologyPackages implements TopologyPackages {
   public TopologyRecord.PackageRef build(TopologyPackageRequest request) {
     TopologyPackage built = builder.build(request);
     StoredPackage stored = built.stored();
-    return new TopologyRecord.PackageRef(stored.sha256(), stored.fileName(), stored.size(), built.uri());
+    return new TopologyRecord.PackageRef(
+        stored.sha256(), stored.fileName(), stored.size(), built.uri());
   }
 
   @Override

@@ -17,9 +17,9 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipParameters;
 
 /**
- * Writes reproducible {@code .tar.gz} archives: entries in name order, a fixed mtime (1980-01-01, as reproducible
- * builds use), owner 0 without names, modes 0644/0755, and a gzip header without time or name, so identical
- * entries give byte-identical archives. Stateless and thread-safe.
+ * Writes reproducible {@code .tar.gz} archives: entries in name order, a fixed mtime (1980-01-01,
+ * as reproducible builds use), owner 0 without names, modes 0644/0755, and a gzip header without
+ * time or name, so identical entries give byte-identical archives. Stateless and thread-safe.
  */
 public final class TarGz {
 
@@ -31,7 +31,8 @@ public final class TarGz {
 
   /**
    * Writes {@code entries} (name → content; a directory's name ends in {@code /} and its content is
-   * {@link Source#DIRECTORY}) to {@code out} and finishes the gzip stream without closing {@code out}.
+   * {@link Source#DIRECTORY}) to {@code out} and finishes the gzip stream without closing {@code
+   * out}.
    */
   public static void write(SortedMap<String, Source> entries, OutputStream out) throws IOException {
     GzipParameters gzip = new GzipParameters();

@@ -1,16 +1,17 @@
 package io.heroncp.problems;
 
 /**
- * Base of the service's domain errors. Each subclass stands for one {@link ProblemType} (type URI, HTTP status,
- * title); {@code api.ProblemHandler} maps them in one place. The message is the problem's {@code detail} and
- * must tell the caller what to do next.
+ * Base of the service's domain errors. Each subclass stands for one {@link ProblemType} (type URI,
+ * HTTP status, title); {@code api.ProblemHandler} maps them in one place. The message is the
+ * problem's {@code detail} and must tell the caller what to do next.
  */
 public abstract class ControlPlaneException extends RuntimeException {
 
   private final ProblemType problemType;
   private final String field;
 
-  protected ControlPlaneException(ProblemType problemType, String message, String field, Throwable cause) {
+  protected ControlPlaneException(
+      ProblemType problemType, String message, String field, Throwable cause) {
     super(message, cause);
     this.problemType = problemType;
     this.field = field;

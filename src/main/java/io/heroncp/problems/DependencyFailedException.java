@@ -1,6 +1,9 @@
 package io.heroncp.problems;
 
-/** A dependency answered with an error the service cannot recover from, e.g. Aurora's ERROR response (502). */
+/**
+ * A dependency answered with an error the service cannot recover from, e.g. Aurora's ERROR response
+ * (502).
+ */
 public class DependencyFailedException extends ControlPlaneException {
 
   public DependencyFailedException(String message) {

@@ -1,8 +1,9 @@
 package io.heroncp.problems;
 
 /**
- * ZooKeeper or an Aurora scheduler cannot be reached now; retry later (503). Unless {@link #mayHaveTakenEffect()},
- * the call was not taken up (no connection, no leader, a transient refusal).
+ * ZooKeeper or an Aurora scheduler cannot be reached now; retry later (503). Unless {@link
+ * #mayHaveTakenEffect()}, the call was not taken up (no connection, no leader, a transient
+ * refusal).
  */
 public class DependencyUnavailableException extends ControlPlaneException {
 
@@ -20,7 +21,8 @@ public class DependencyUnavailableException extends ControlPlaneException {
     this(message, field, cause, false);
   }
 
-  private DependencyUnavailableException(String message, String field, Throwable cause, boolean mayHaveTakenEffect) {
+  private DependencyUnavailableException(
+      String message, String field, Throwable cause, boolean mayHaveTakenEffect) {
     super(ProblemType.DEPENDENCY_UNAVAILABLE, message, field, cause);
     this.mayHaveTakenEffect = mayHaveTakenEffect;
   }
@@ -30,7 +32,10 @@ public class DependencyUnavailableException extends ControlPlaneException {
     return new DependencyUnavailableException(message, null, cause, true);
   }
 
-  /** Whether the request may have reached the dependency and taken effect although no answer came back. */
+  /**
+   * Whether the request may have reached the dependency and taken effect although no answer came
+   * back.
+   */
   public boolean mayHaveTakenEffect() {
     return mayHaveTakenEffect;
   }

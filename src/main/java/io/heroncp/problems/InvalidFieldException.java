@@ -1,6 +1,9 @@
 package io.heroncp.problems;
 
-/** The request is well formed but a field breaks a rule: missing, unknown cluster, bad identifier (422). */
+/**
+ * The request is well formed but a field breaks a rule: missing, unknown cluster, bad identifier
+ * (422).
+ */
 public class InvalidFieldException extends ControlPlaneException {
 
   public InvalidFieldException(String message) {

@@ -1,6 +1,9 @@
 package io.heroncp.problems;
 
-/** The request cannot be parsed: an unreadable multipart body, or a file that is not what its field says (400). */
+/**
+ * The request cannot be parsed: an unreadable multipart body, or a file that is not what its field
+ * says (400).
+ */
 public class MalformedRequestException extends ControlPlaneException {
 
   public MalformedRequestException(String message) {

@@ -6,13 +6,17 @@ import java.util.Set;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.GrantedAuthority;
 
-/** An authenticated API token: its principal, its Aurora roles (as authorities) and its clusters. Holds no token. */
+/**
+ * An authenticated API token: its principal, its Aurora roles (as authorities) and its clusters.
+ * Holds no token.
+ */
 final class ApiTokenAuthentication extends AbstractAuthenticationToken {
 
   private final String principal;
   private final Set<String> clusters;
 
-  ApiTokenAuthentication(String principal, Collection<? extends GrantedAuthority> authorities, List<String> clusters) {
+  ApiTokenAuthentication(
+      String principal, Collection<? extends GrantedAuthority> authorities, List<String> clusters) {
     super(authorities);
     this.principal = principal;
     this.clusters = Set.copyOf(clusters);

@@ -9,9 +9,9 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 
 /**
- * Checks an opaque bearer against the configured API tokens' SHA-256 hashes. Every hash is compared (constant
- * time, no early exit), so the time taken says nothing about which or how many bytes matched. The token itself
- * is neither kept nor logged.
+ * Checks an opaque bearer against the configured API tokens' SHA-256 hashes. Every hash is compared
+ * (constant time, no early exit), so the time taken says nothing about which or how many bytes
+ * matched. The token itself is neither kept nor logged.
  */
 final class ApiTokenAuthenticator {
 
@@ -20,9 +20,14 @@ final class ApiTokenAuthenticator {
   private final List<Entry> entries;
 
   ApiTokenAuthenticator(SecurityProperties properties) {
-    this.entries = properties.tokens().values().stream()
-        .map(token -> new Entry(HexFormat.of().parseHex(token.sha256().toLowerCase(java.util.Locale.ROOT)), token))
-        .toList();
+    this.entries =
+        properties.tokens().values().stream()
+            .map(
+                token ->
+                    new Entry(
+                        HexFormat.of().parseHex(token.sha256().toLowerCase(java.util.Locale.ROOT)),
+                        token))
+            .toList();
   }
 
   Authentication authenticate(String bearer) {
@@ -34,10 +39,12 @@ final class ApiTokenAuthenticator {
       }
     }
     if (found == null) {
-      throw new InvalidBearerTokenException("The bearer token is not a known API token (nor a JWT)");
+      throw new InvalidBearerTokenException(
+          "The bearer token is not a known API token (nor a JWT)");
     }
     SecurityProperties.Token token = found.token();
-    return new ApiTokenAuthentication(token.principal(), AuroraRoles.authorities(token.roles()), token.clusters());
+    return new ApiTokenAuthentication(
+        token.principal(), AuroraRoles.authorities(token.roles()), token.clusters());
   }
 
   static byte[] sha256(String value) {

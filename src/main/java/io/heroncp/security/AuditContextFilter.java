@@ -11,15 +11,17 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Puts the caller's remote address and Aurora roles in the MDC ({@code remote}, {@code roles}) for the operation's
- * audit line (see {@code OperationRunner}).
+ * Puts the caller's remote address and Aurora roles in the MDC ({@code remote}, {@code roles}) for
+ * the operation's audit line (see {@code OperationRunner}).
  */
 final class AuditContextFilter extends OncePerRequestFilter {
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    Requester requester = AuroraRoles.requester(SecurityContextHolder.getContext().getAuthentication());
+    Requester requester =
+        AuroraRoles.requester(SecurityContextHolder.getContext().getAuthentication());
     MDC.put("remote", request.getRemoteAddr());
     MDC.put("roles", requester == null ? "[]" : SecurityProblems.rolesOf(requester));
     try {

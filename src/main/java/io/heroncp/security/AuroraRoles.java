@@ -11,8 +11,8 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
- * Aurora roles as Spring Security authorities ({@code AURORA_ROLE_alice}); role {@code *} (admin) also gets
- * {@code ROLE_ADMIN}, which the actuator rules and the health details check.
+ * Aurora roles as Spring Security authorities ({@code AURORA_ROLE_alice}); role {@code *} (admin)
+ * also gets {@code ROLE_ADMIN}, which the actuator rules and the health details check.
  */
 final class AuroraRoles {
 
@@ -45,14 +45,19 @@ final class AuroraRoles {
 
   /** The requester an authenticated caller is; {@code null} for none or an anonymous one. */
   static Requester requester(Authentication authentication) {
-    if (authentication == null || !authentication.isAuthenticated()
+    if (authentication == null
+        || !authentication.isAuthenticated()
         || !(authentication instanceof ApiTokenAuthentication
-            || authentication instanceof org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken)) {
+            || authentication
+                instanceof
+                org.springframework.security.oauth2.server.resource.authentication
+                    .JwtAuthenticationToken)) {
       return null;
     }
     Set<String> roles = roles(authentication);
     boolean admin = roles.remove(SecurityProperties.ALL_ROLES);
-    Set<String> clusters = authentication instanceof ApiTokenAuthentication token ? token.clusters() : Set.of();
+    Set<String> clusters =
+        authentication instanceof ApiTokenAuthentication token ? token.clusters() : Set.of();
     return new Requester(authentication.getName(), roles, admin, clusters, true);
   }
 }

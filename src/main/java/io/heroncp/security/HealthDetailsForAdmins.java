@@ -6,9 +6,10 @@ import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointProperties;
 
 /**
- * With {@code heroncp.security.enabled=true}, health details and components (ZooKeeper connect string, package
- * directory, Aurora endpoints) are shown to admins only, whatever {@code management.endpoint.health.show-details}
- * says: the embedded default's {@code always} must not leak them once the service is secured.
+ * With {@code heroncp.security.enabled=true}, health details and components (ZooKeeper connect
+ * string, package directory, Aurora endpoints) are shown to admins only, whatever {@code
+ * management.endpoint.health.show-details} says: the embedded default's {@code always} must not
+ * leak them once the service is secured.
  */
 final class HealthDetailsForAdmins implements BeanPostProcessor {
 
@@ -18,10 +19,14 @@ final class HealthDetailsForAdmins implements BeanPostProcessor {
       health.setShowDetails(Show.WHEN_AUTHORIZED);
       health.setShowComponents(Show.WHEN_AUTHORIZED);
       health.setRoles(Set.of(AuroraRoles.ADMIN));
-      health.getGroup().values().forEach(group -> {
-        group.setShowDetails(null);
-        group.setShowComponents(null);
-      });
+      health
+          .getGroup()
+          .values()
+          .forEach(
+              group -> {
+                group.setShowDetails(null);
+                group.setShowComponents(null);
+              });
     }
     return bean;
   }

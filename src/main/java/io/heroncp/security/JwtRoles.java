@@ -9,8 +9,9 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 
 /**
- * A JWT's Aurora roles: the list claim {@code heroncp.security.jwt.roles-claim}; with a role prefix only values
- * carrying it count, the prefix stripped ({@code aurora-alice} → {@code alice}). A missing claim is no roles.
+ * A JWT's Aurora roles: the list claim {@code heroncp.security.jwt.roles-claim}; with a role prefix
+ * only values carrying it count, the prefix stripped ({@code aurora-alice} → {@code alice}). A
+ * missing claim is no roles.
  */
 final class JwtRoles implements Converter<Jwt, Collection<GrantedAuthority>> {
 
@@ -28,7 +29,10 @@ final class JwtRoles implements Converter<Jwt, Collection<GrantedAuthority>> {
   }
 
   List<String> roles(Jwt jwt) {
-    List<String> values = jwt.hasClaim(settings.rolesClaim()) ? jwt.getClaimAsStringList(settings.rolesClaim()) : null;
+    List<String> values =
+        jwt.hasClaim(settings.rolesClaim())
+            ? jwt.getClaimAsStringList(settings.rolesClaim())
+            : null;
     List<String> roles = new ArrayList<>();
     String prefix = settings.rolePrefix();
     for (String value : values == null ? List.<String>of() : values) {

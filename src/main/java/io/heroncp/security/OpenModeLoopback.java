@@ -12,9 +12,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Keeps the open mode ({@code heroncp.security.enabled=false}) on loopback: without a {@code server.address} the
- * service binds 127.0.0.1, and one WARN line says the API is open and where it listens. An explicit
- * {@code server.address} always wins; with security on nothing changes. Runs after the config files are loaded.
+ * Keeps the open mode ({@code heroncp.security.enabled=false}) on loopback: without a {@code
+ * server.address} the service binds 127.0.0.1, and one WARN line says the API is open and where it
+ * listens. An explicit {@code server.address} always wins; with security on nothing changes. Runs
+ * after the config files are loaded.
  */
 public class OpenModeLoopback implements EnvironmentPostProcessor, Ordered {
 
@@ -28,22 +29,33 @@ public class OpenModeLoopback implements EnvironmentPostProcessor, Ordered {
   }
 
   @Override
-  public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+  public void postProcessEnvironment(
+      ConfigurableEnvironment environment, SpringApplication application) {
     if (environment.getProperty("heroncp.security.enabled", Boolean.class, false)) {
       return;
     }
     String address = environment.getProperty("server.address");
     if (address == null || address.isBlank()) {
       // Last: below every config file, environment variable and command-line argument.
-      environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE, Map.of("server.address", LOOPBACK)));
-      log.warn("Security is off (heroncp.security.enabled=false): the API is open to every caller and listens on "
-          + "loopback only (" + LOOPBACK + "); set heroncp.security.enabled=true before serving beyond this host");
+      environment
+          .getPropertySources()
+          .addLast(new MapPropertySource(PROPERTY_SOURCE, Map.of("server.address", LOOPBACK)));
+      log.warn(
+          "Security is off (heroncp.security.enabled=false): the API is open to every caller and listens on "
+              + "loopback only ("
+              + LOOPBACK
+              + "); set heroncp.security.enabled=true before serving beyond this host");
     } else if (isLoopback(address)) {
-      log.warn("Security is off (heroncp.security.enabled=false): the API is open to every caller and listens on "
-          + "loopback only (" + address + ")");
+      log.warn(
+          "Security is off (heroncp.security.enabled=false): the API is open to every caller and listens on "
+              + "loopback only ("
+              + address
+              + ")");
     } else {
-      log.warn("Security is off (heroncp.security.enabled=false) and server.address=" + address
-          + ": the open API is reachable from the network; set heroncp.security.enabled=true");
+      log.warn(
+          "Security is off (heroncp.security.enabled=false) and server.address="
+              + address
+              + ": the open API is reachable from the network; set heroncp.security.enabled=true");
     }
   }
 

@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The audit line of a request refused before any operation ran: the fields of the operation's own line (principal,
- * roles, remote address, verb, topology key, operation id, outcome), with {@code operation=none}.
+ * The audit line of a request refused before any operation ran: the fields of the operation's own
+ * line (principal, roles, remote address, verb, topology key, operation id, outcome), with {@code
+ * operation=none}.
  */
 public final class RefusedAudit {
 
@@ -19,7 +20,8 @@ public final class RefusedAudit {
 
   private RefusedAudit() {}
 
-  public static void log(HttpServletRequest request, String principal, String roles, String outcome, String detail) {
+  public static void log(
+      HttpServletRequest request, String principal, String roles, String outcome, String detail) {
     String method = request.getMethod().toLowerCase(Locale.ROOT);
     String verb = method;
     String topology = "-";
@@ -27,16 +29,30 @@ public final class RefusedAudit {
     if (path.matches()) {
       topology = path.group(1) + "/" + path.group(2) + "/" + path.group(3) + "/" + path.group(4);
       verb = path.group(5) != null ? path.group(5) : method.equals("delete") ? "kill" : method;
-    } else if (method.equals("post") && request.getRequestURI().replaceAll("/$", "").equals("/api/v1/topologies")) {
+    } else if (method.equals("post")
+        && request.getRequestURI().replaceAll("/$", "").equals("/api/v1/topologies")) {
       verb = "submit";
       // The form's fields, when the multipart body was already read (a refusal by the controller).
       if (request.getParameter("name") != null) {
-        topology = part(request, "cluster") + "/" + part(request, "role") + "/" + part(request, "environment") + "/"
-            + part(request, "name");
+        topology =
+            part(request, "cluster")
+                + "/"
+                + part(request, "role")
+                + "/"
+                + part(request, "environment")
+                + "/"
+                + part(request, "name");
       }
     }
-    AUDIT.info("refused principal={} roles={} remote={} verb={} topology={} operation=none outcome={} path={}{}",
-        principal, roles, request.getRemoteAddr(), verb, topology, outcome, request.getRequestURI(),
+    AUDIT.info(
+        "refused principal={} roles={} remote={} verb={} topology={} operation=none outcome={} path={}{}",
+        principal,
+        roles,
+        request.getRemoteAddr(),
+        verb,
+        topology,
+        outcome,
+        request.getRequestURI(),
         detail == null ? "" : " detail=" + detail);
   }
 

@@ -9,8 +9,9 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
 /**
- * Gives controllers a {@link Requester} parameter: the authenticated principal when security is on (anonymous
- * reads get an unprivileged anonymous one), else the open mode's requester named by the {@code user} field.
+ * Gives controllers a {@link Requester} parameter: the authenticated principal when security is on
+ * (anonymous reads get an unprivileged anonymous one), else the open mode's requester named by the
+ * {@code user} field.
  */
 final class RequesterArgumentResolver implements HandlerMethodArgumentResolver {
 
@@ -26,13 +27,18 @@ final class RequesterArgumentResolver implements HandlerMethodArgumentResolver {
   }
 
   @Override
-  public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer container, NativeWebRequest request,
+  public Object resolveArgument(
+      MethodParameter parameter,
+      ModelAndViewContainer container,
+      NativeWebRequest request,
       WebDataBinderFactory binders) {
     if (!enabled) {
       return Requester.open(request.getParameter("user"));
     }
-    Requester requester = AuroraRoles.requester(SecurityContextHolder.getContext().getAuthentication());
-    return requester != null ? requester
+    Requester requester =
+        AuroraRoles.requester(SecurityContextHolder.getContext().getAuthentication());
+    return requester != null
+        ? requester
         : new Requester(Requester.ANONYMOUS, java.util.Set.of(), false, java.util.Set.of(), true);
   }
 }

@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationManagerResolver;
@@ -31,9 +31,9 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The one security filter chain. Stateless: no session, no cookie (so no CSRF token), no login page, no
- * redirect. With {@code heroncp.security.enabled=false} every request is let through (the open local mode); the
- * Origin check applies in both modes.
+ * The one security filter chain. Stateless: no session, no cookie (so no CSRF token), no login
+ * page, no redirect. With {@code heroncp.security.enabled=false} every request is let through (the
+ * open local mode); the Origin check applies in both modes.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -42,8 +42,12 @@ class SecurityConfiguration {
   private static final String TOPOLOGY = "/api/v1/topologies/{cluster}/{role}/{environment}/{name}";
 
   @Bean
-  SecurityFilterChain securityFilterChain(HttpSecurity http, SecurityProperties security,
-      AuthenticationManager bearerAuthentication, JsonMapper jsonMapper) throws Exception {
+  SecurityFilterChain securityFilterChain(
+      HttpSecurity http,
+      SecurityProperties security,
+      AuthenticationManager bearerAuthentication,
+      JsonMapper jsonMapper)
+      throws Exception {
     SecurityProblems problems = new SecurityProblems(jsonMapper);
     http.csrf(AbstractHttpConfigurer::disable)
         .formLogin(AbstractHttpConfigurer::disable)
@@ -51,62 +55,78 @@ class SecurityConfiguration {
         .logout(AbstractHttpConfigurer::disable)
         .requestCache(AbstractHttpConfigurer::disable)
         .anonymous(anonymous -> {})
-        .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .sessionManagement(
+            sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .cors(cors -> cors.configurationSource(cors(security.allowedOrigins())))
-        .addFilterAfter(new OriginFilter(security.allowedOrigins(), problems), SecurityContextHolderFilter.class)
+        .addFilterAfter(
+            new OriginFilter(security.allowedOrigins(), problems),
+            SecurityContextHolderFilter.class)
         .addFilterBefore(new AuditContextFilter(), AuthorizationFilter.class)
-        .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems));
+        .exceptionHandling(
+            errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems));
     if (!security.enabled()) {
       http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
       return http.build();
     }
     AuthenticationManagerResolver<HttpServletRequest> resolver = request -> bearerAuthentication;
-    http.oauth2ResourceServer(resource -> resource
-        .authenticationManagerResolver(resolver)
-        .authenticationEntryPoint(problems)
-        .accessDeniedHandler(problems));
+    http.oauth2ResourceServer(
+        resource ->
+            resource
+                .authenticationManagerResolver(resolver)
+                .authenticationEntryPoint(problems)
+                .accessDeniedHandler(problems));
     boolean anyoneReads = security.readAccess() == SecurityProperties.ReadAccess.ANYONE;
     TopologyRoleAuthorization byRole = new TopologyRoleAuthorization();
-    http.authorizeHttpRequests(requests -> {
-      // Aurora's agents cannot carry a token: the packages controller checks the signed URL instead.
-      requests.requestMatchers("/api/v1/packages/**").permitAll();
-      requests.requestMatchers("/actuator/health", "/actuator/health/**").permitAll();
-      if (security.metricsOpen()) {
-        requests.requestMatchers("/actuator/prometheus").permitAll();
-      } else {
-        requests.requestMatchers("/actuator/prometheus").authenticated();
-      }
-      requests.requestMatchers("/actuator/**").hasRole(AuroraRoles.ADMIN);
-      requests.requestMatchers(HttpMethod.DELETE, TOPOLOGY).access(byRole);
-      requests.requestMatchers(HttpMethod.POST, TOPOLOGY + "/{verb}").access(byRole);
-      // Submit: the role is a form field, checked by the controller before the lifecycle runs.
-      requests.requestMatchers(HttpMethod.POST, "/api/v1/topologies").authenticated();
-      requests.requestMatchers(HttpMethod.POST, "/api/v1/clusters/{cluster}/preflight").hasRole(AuroraRoles.ADMIN);
-      if (anyoneReads) {
-        requests.requestMatchers(HttpMethod.GET, "/**").permitAll();
-        requests.requestMatchers(HttpMethod.HEAD, "/**").permitAll();
-      }
-      requests.anyRequest().authenticated();
-    });
+    http.authorizeHttpRequests(
+        requests -> {
+          // Aurora's agents cannot carry a token: the packages controller checks the signed URL
+          // instead.
+          requests.requestMatchers("/api/v1/packages/**").permitAll();
+          requests.requestMatchers("/actuator/health", "/actuator/health/**").permitAll();
+          if (security.metricsOpen()) {
+            requests.requestMatchers("/actuator/prometheus").permitAll();
+          } else {
+            requests.requestMatchers("/actuator/prometheus").authenticated();
+          }
+          requests.requestMatchers("/actuator/**").hasRole(AuroraRoles.ADMIN);
+          requests.requestMatchers(HttpMethod.DELETE, TOPOLOGY).access(byRole);
+          requests.requestMatchers(HttpMethod.POST, TOPOLOGY + "/{verb}").access(byRole);
+          // Submit: the role is a form field, checked by the controller before the lifecycle runs.
+          requests.requestMatchers(HttpMethod.POST, "/api/v1/topologies").authenticated();
+          requests
+              .requestMatchers(HttpMethod.POST, "/api/v1/clusters/{cluster}/preflight")
+              .hasRole(AuroraRoles.ADMIN);
+          if (anyoneReads) {
+            requests.requestMatchers(HttpMethod.GET, "/**").permitAll();
+            requests.requestMatchers(HttpMethod.HEAD, "/**").permitAll();
+          }
+          requests.anyRequest().authenticated();
+        });
     return http.build();
   }
 
   /**
-   * Both kinds of bearer at once: a JWT (three dot-separated parts) goes to Spring's JWT provider (the decoder of
-   * {@code spring.security.oauth2.resourceserver.jwt.*}), anything else is checked as an API token. Also replaces
-   * Boot's generated default user, so no password is printed.
+   * Both kinds of bearer at once: a JWT (three dot-separated parts) goes to Spring's JWT provider
+   * (the decoder of {@code spring.security.oauth2.resourceserver.jwt.*}), anything else is checked
+   * as an API token. Also replaces Boot's generated default user, so no password is printed.
    */
   @Bean
-  AuthenticationManager bearerAuthentication(SecurityProperties security, ObjectProvider<JwtDecoder> decoders) {
+  AuthenticationManager bearerAuthentication(
+      SecurityProperties security, ObjectProvider<JwtDecoder> decoders) {
     ApiTokenAuthenticator tokens = new ApiTokenAuthenticator(security);
     JwtDecoder decoder = decoders.getIfAvailable();
-    JwtAuthenticationProvider jwts = decoder == null ? null : new JwtAuthenticationProvider(decoder);
+    JwtAuthenticationProvider jwts =
+        decoder == null ? null : new JwtAuthenticationProvider(decoder);
     if (jwts != null) {
       jwts.setJwtAuthenticationConverter(JwtRoles.converter(security.jwt()));
     }
     if (security.enabled()) {
-      log.info("Security is on: {} API token(s), JWTs {}", security.tokens().size(),
-          jwts == null ? "refused (no spring.security.oauth2.resourceserver.jwt.issuer-uri or jwk-set-uri)" : "accepted");
+      log.info(
+          "Security is on: {} API token(s), JWTs {}",
+          security.tokens().size(),
+          jwts == null
+              ? "refused (no spring.security.oauth2.resourceserver.jwt.issuer-uri or jwk-set-uri)"
+              : "accepted");
     }
     return authentication -> {
       if (!(authentication instanceof BearerTokenAuthenticationToken bearer)) {
@@ -124,7 +144,10 @@ class SecurityConfiguration {
     };
   }
 
-  /** Health details for admins only once secured (a post-processor: it must see the bound properties). */
+  /**
+   * Health details for admins only once secured (a post-processor: it must see the bound
+   * properties).
+   */
   @Bean
   static BeanPostProcessor healthDetailsForAdmins(Environment environment) {
     boolean enabled = environment.getProperty("heroncp.security.enabled", Boolean.class, false);
@@ -147,9 +170,10 @@ class SecurityConfiguration {
       CorsConfiguration configuration = new CorsConfiguration();
       configuration.setAllowedOrigins(allowedOrigins);
       configuration.setAllowedMethods(List.of("GET", "HEAD", "POST", "DELETE", "OPTIONS"));
-      configuration.setAllowedHeaders(List.of("Authorization", "Content-Type", "If-Match", "Idempotency-Key",
-          "Prefer"));
-      configuration.setExposedHeaders(List.of("ETag", "Location", "Retry-After", "Warning", "Idempotent-Replayed"));
+      configuration.setAllowedHeaders(
+          List.of("Authorization", "Content-Type", "If-Match", "Idempotency-Key", "Prefer"));
+      configuration.setExposedHeaders(
+          List.of("ETag", "Location", "Retry-After", "Warning", "Idempotent-Replayed"));
       configuration.setAllowCredentials(false);
       source.registerCorsConfiguration("/**", configuration);
     }

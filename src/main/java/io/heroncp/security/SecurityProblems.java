@@ -22,30 +22,42 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The security chain's answers: 401 (with {@code WWW-Authenticate: Bearer}, RFC 6750) and 403, both
- * {@code application/problem+json} in the shape of {@code api.ProblemHandler}, each with one audit line.
+ * {@code application/problem+json} in the shape of {@code api.ProblemHandler}, each with one audit
+ * line.
  */
 final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
 
   private final JsonMapper json;
 
-  /** @param json Spring Boot's mapper, so these bodies follow {@code spring.jackson.*} as every other answer does */
+  /**
+   * @param json Spring Boot's mapper, so these bodies follow {@code spring.jackson.*} as every
+   *     other answer does
+   */
   SecurityProblems(JsonMapper json) {
     this.json = json;
   }
 
   @Override
-  public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+  public void commence(
+      HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
       throws IOException {
     String challenge = "Bearer realm=\"heron-controlplane\"";
-    String detail = "This endpoint needs credentials: send 'Authorization: Bearer <token>' with an API token or a "
-        + "JWT from the organisation's identity provider (heron-cli: set HERON_TOKEN)";
-    if (e instanceof OAuth2AuthenticationException oauth && request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
-      String description = oauth.getError().getDescription() == null ? "The bearer token was refused"
-          : oauth.getError().getDescription();
+    String detail =
+        "This endpoint needs credentials: send 'Authorization: Bearer <token>' with an API token or a "
+            + "JWT from the organisation's identity provider (heron-cli: set HERON_TOKEN)";
+    if (e instanceof OAuth2AuthenticationException oauth
+        && request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
+      String description =
+          oauth.getError().getDescription() == null
+              ? "The bearer token was refused"
+              : oauth.getError().getDescription();
       description = description.replace('"', '\'').replace('\\', '/');
       challenge += ", error=\"invalid_token\", error_description=\"" + description + "\"";
-      detail = "The bearer token was refused: " + description + "; send a valid API token or an unexpired JWT "
-          + "of the configured issuer and audience";
+      detail =
+          "The bearer token was refused: "
+              + description
+              + "; send a valid API token or an unexpired JWT "
+              + "of the configured issuer and audience";
     }
     audit(request, null, "UNAUTHORIZED");
     response.setHeader(HttpHeaders.WWW_AUTHENTICATE, challenge);
@@ -53,17 +65,27 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
   }
 
   @Override
-  public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+  public void handle(
+      HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
       throws IOException {
     Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
     Requester requester = AuroraRoles.requester(authentication);
     String detail;
-    if (e instanceof AuthorizationDeniedException denied && denied.getAuthorizationResult() instanceof RoleDecision decision) {
+    if (e instanceof AuthorizationDeniedException denied
+        && denied.getAuthorizationResult() instanceof RoleDecision decision) {
       detail = decision.message();
     } else {
       String name = authentication == null ? Requester.ANONYMOUS : authentication.getName();
-      detail = name + " may not " + request.getMethod() + " " + request.getRequestURI() + ": it needs role * (admin)"
-          + (requester == null ? "" : "; its roles are " + requester.roles().stream().sorted().toList());
+      detail =
+          name
+              + " may not "
+              + request.getMethod()
+              + " "
+              + request.getRequestURI()
+              + ": it needs role * (admin)"
+              + (requester == null
+                  ? ""
+                  : "; its roles are " + requester.roles().stream().sorted().toList());
     }
     audit(request, requester, "FORBIDDEN");
     write(response, request, ProblemType.FORBIDDEN, detail);
@@ -71,15 +93,20 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
 
   /** One audit line for a request refused before it reached a controller. */
   static void audit(HttpServletRequest request, Requester requester, String outcome) {
-    RefusedAudit.log(request, requester == null ? Requester.ANONYMOUS : requester.name(),
-        requester == null ? "[]" : rolesOf(requester), outcome, null);
+    RefusedAudit.log(
+        request,
+        requester == null ? Requester.ANONYMOUS : requester.name(),
+        requester == null ? "[]" : rolesOf(requester),
+        outcome,
+        null);
   }
 
   static String rolesOf(Requester requester) {
     return requester.admin() ? "[*]" : requester.roles().stream().sorted().toList().toString();
   }
 
-  void write(HttpServletResponse response, HttpServletRequest request, ProblemType type, String detail)
+  void write(
+      HttpServletResponse response, HttpServletRequest request, ProblemType type, String detail)
       throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", type.uri().toString());

@@ -12,16 +12,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Who may call the service ({@code heroncp.security.*}). Off by default (the open local mode); the JWT decoder
- * itself is Spring Boot's {@code spring.security.oauth2.resourceserver.jwt.*}.
+ * Who may call the service ({@code heroncp.security.*}). Off by default (the open local mode); the
+ * JWT decoder itself is Spring Boot's {@code spring.security.oauth2.resourceserver.jwt.*}.
  *
- * @param enabled whether callers must authenticate (Bearer API token or JWT) and are authorized by Aurora role
+ * @param enabled whether callers must authenticate (Bearer API token or JWT) and are authorized by
+ *     Aurora role
  * @param tokens API tokens by id: the token's SHA-256 (never the token), its principal and roles
  * @param jwt how a JWT's claims map to the principal and its Aurora roles
  * @param readAccess who may read topologies, history, operations and clusters
  * @param metricsOpen whether {@code /actuator/prometheus} answers without credentials
- * @param allowedOrigins browser origins ({@code Origin} header) allowed to call; every other origin is 403
- * @param packageUrlSecret the HMAC key signing package URLs for Aurora's agents; required when enabled
+ * @param allowedOrigins browser origins ({@code Origin} header) allowed to call; every other origin
+ *     is 403
+ * @param packageUrlSecret the HMAC key signing package URLs for Aurora's agents; required when
+ *     enabled
  * @param packageUrlPreviousSecrets earlier secrets still accepted when verifying (rotation)
  */
 @Validated
@@ -48,8 +51,13 @@ public record SecurityProperties(
    * @param clusters the clusters it may act in; empty = all
    */
   public record Token(
-      @NotNull @Pattern(regexp = "^[0-9a-fA-F]{64}$", message = "must be the 64 hex digits of the token's SHA-256 "
-          + "(printf %s \"$TOKEN\" | sha256sum)") String sha256,
+      @NotNull
+          @Pattern(
+              regexp = "^[0-9a-fA-F]{64}$",
+              message =
+                  "must be the 64 hex digits of the token's SHA-256 "
+                      + "(printf %s \"$TOKEN\" | sha256sum)")
+          String sha256,
       @NotBlank String principal,
       @NotNull @DefaultValue List<String> roles,
       @NotNull @DefaultValue List<String> clusters) {}
@@ -57,23 +65,31 @@ public record SecurityProperties(
   /**
    * @param principalClaim the claim naming the principal
    * @param rolesClaim the list claim holding the Aurora roles ({@code *} = admin)
-   * @param rolePrefix when set, only values with this prefix count, the prefix stripped ({@code aurora-alice})
+   * @param rolePrefix when set, only values with this prefix count, the prefix stripped ({@code
+   *     aurora-alice})
    */
   public record Jwt(
       @NotBlank @DefaultValue("sub") String principalClaim,
       @NotBlank @DefaultValue("aurora_roles") String rolesClaim,
       String rolePrefix) {}
 
-  public enum ReadAccess { AUTHENTICATED, ANYONE }
+  public enum ReadAccess {
+    AUTHENTICATED,
+    ANYONE
+  }
 
-  @AssertTrue(message = "heroncp.security.package-url-secret must be set (at least 32 characters) when "
-      + "heroncp.security.enabled is true: it signs the package URLs handed to Aurora (e.g. openssl rand -hex 32)")
+  @AssertTrue(
+      message =
+          "heroncp.security.package-url-secret must be set (at least 32 characters) when "
+              + "heroncp.security.enabled is true: it signs the package URLs handed to Aurora (e.g. openssl rand -hex 32)")
   public boolean isPackageUrlSecretValid() {
     return !enabled || (packageUrlSecret != null && packageUrlSecret.length() >= 32);
   }
 
-  @AssertTrue(message = "heroncp.security.tokens.*.roles must not be empty: a token needs at least one Aurora role "
-      + "(or * for all)")
+  @AssertTrue(
+      message =
+          "heroncp.security.tokens.*.roles must not be empty: a token needs at least one Aurora role "
+              + "(or * for all)")
   public boolean isEveryTokenGivenRoles() {
     return tokens.values().stream().allMatch(token -> token == null || !token.roles().isEmpty());
   }

@@ -11,7 +11,10 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Aurora's {@code Response}s as the simulated scheduler answers: code, details and this cluster's server info. */
+/**
+ * Aurora's {@code Response}s as the simulated scheduler answers: code, details and this cluster's
+ * server info.
+ */
 final class AuroraResponses {
 
   private static final Logger log = LoggerFactory.getLogger(AuroraResponses.class);
@@ -42,10 +45,11 @@ final class AuroraResponses {
 
   /** A response with the code and, when not null, one detail message. */
   Response of(ResponseCode code, String message) {
-    Response response = new Response()
-        .setResponseCode(code)
-        .setServerInfo(new ServerInfo(clusterName, ""))
-        .setDetails(new ArrayList<>());
+    Response response =
+        new Response()
+            .setResponseCode(code)
+            .setServerInfo(new ServerInfo(clusterName, ""))
+            .setDetails(new ArrayList<>());
     if (message != null) {
       response.addToDetails(new ResponseDetail(message));
     }

@@ -35,17 +35,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An in-memory Apache Aurora scheduler behind the simulator's Thrift endpoint: Aurora's API with its validation,
- * response codes and messages (see {@code aurora-api.md}). Tasks move through the {@link TaskStateMachine} on the
- * {@link SimulatedAgent}; job updates roll forward in the {@link JobUpdater}. No cron jobs, quotas or admin calls.
- * Authentication is not modelled here (the HTTP layer does it), so audit users are {@code UNSECURE}, as in an
- * Aurora scheduler without authentication, and an invalid job key on a mutating call is ERROR.
+ * An in-memory Apache Aurora scheduler behind the simulator's Thrift endpoint: Aurora's API with
+ * its validation, response codes and messages (see {@code aurora-api.md}). Tasks move through the
+ * {@link TaskStateMachine} on the {@link SimulatedAgent}; job updates roll forward in the {@link
+ * JobUpdater}. No cron jobs, quotas or admin calls. Authentication is not modelled here (the HTTP
+ * layer does it), so audit users are {@code UNSECURE}, as in an Aurora scheduler without
+ * authentication, and an invalid job key on a mutating call is ERROR.
  *
- * <p>Every status a task enters is reported to the {@link TaskStatusListener}s (the topology-manager
- * stand-in follows jobs this way), on an event thread of its own, after the step that caused it.
+ * <p>Every status a task enters is reported to the {@link TaskStatusListener}s (the
+ * topology-manager stand-in follows jobs this way), on an event thread of its own, after the step
+ * that caused it.
  *
- * <p>Thread-safe: every call, timer step and update tick runs under one lock. Returned structs are copies. Call
- * {@link #close()} to stop the timer, agent and event threads.
+ * <p>Thread-safe: every call, timer step and update tick runs under one lock. Returned structs are
+ * copies. Call {@link #close()} to stop the timer, agent and event threads.
  */
 public final class AuroraSimulator implements AuroraSchedulerManager.Iface, AutoCloseable {
 
@@ -55,14 +57,16 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   static final String NO_TASKS_TO_KILL = "No tasks to kill.";
   static final String AUDIT_USER = "UNSECURE";
   private static final Logger log = LoggerFactory.getLogger(AuroraSimulator.class);
-  private static final Set<JobUpdateStatus> ACTIVE_UPDATE = aurora_apiConstants.ACTIVE_JOB_UPDATE_STATES;
+  private static final Set<JobUpdateStatus> ACTIVE_UPDATE =
+      aurora_apiConstants.ACTIVE_JOB_UPDATE_STATES;
 
   private final SimulatorProperties properties;
   private final ConfigurationValidator validator;
   private final ScheduledExecutorService timer;
   private final SimulatedAgent agent;
   private final TaskStatusNotifier notifier = new TaskStatusNotifier();
-  // Guards tasks, the state machine and the updates. Task insertion order = creation order = query order.
+  // Guards tasks, the state machine and the updates. Task insertion order = creation order = query
+  // order.
   private final Object lock = new Object();
   private final SimulatedTaskStore tasks = new SimulatedTaskStore();
   private final TaskStateMachine stateMachine;
@@ -75,17 +79,22 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     this(properties, Clock.systemUTC());
   }
 
-  /** Creates the scheduler and starts its timer thread; {@code clock} stamps task and update events. */
+  /**
+   * Creates the scheduler and starts its timer thread; {@code clock} stamps task and update events.
+   */
   public AuroraSimulator(SimulatorProperties properties, Clock clock) {
     this.properties = properties;
     this.validator = new ConfigurationValidator(properties.allowedEnvironments());
-    this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "aurora-simulator-timer");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "aurora-simulator-timer");
+              thread.setDaemon(true);
+              return thread;
+            });
     this.agent = new SimulatedAgent(properties.fetchTimeout());
-    this.stateMachine = new TaskStateMachine(lock, tasks, properties, clock, timer, agent, notifier);
+    this.stateMachine =
+        new TaskStateMachine(lock, tasks, properties, clock, timer, agent, notifier);
     this.updates = new JobUpdater(lock, tasks, stateMachine, clock);
     this.responses = new AuroraResponses(properties.clusterName());
     this.reads = new SimulatedReadOnlyScheduler(lock, tasks, updates, validator, responses);
@@ -93,8 +102,8 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   }
 
   /**
-   * Tells {@code listener} about every status change from now on (see {@link TaskStatusListener} for the
-   * threading). Adding the same listener twice makes it hear everything twice.
+   * Tells {@code listener} about every status change from now on (see {@link TaskStatusListener}
+   * for the threading). Adding the same listener twice makes it hear everything twice.
    */
   public void addTaskStatusListener(TaskStatusListener listener) {
     notifier.add(listener);
@@ -171,222 +180,273 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
 
   @Override
   public Response createJob(JobConfiguration description) {
-    return responses.call(() -> {
-      JobConfiguration job;
-      try {
-        job = validator.validateAndPopulate(description);
-      } catch (InvalidConfigurationException e) {
-        return responses.of(ResponseCode.INVALID_REQUEST, e.getMessage());
-      }
-      if (job.isSetCronSchedule()) {
-        return responses.of(ResponseCode.INVALID_REQUEST,
-            "Cron jobs may only be created/updated by calling scheduleCronJob.");
-      }
-      JobKey key = job.getKey();
-      synchronized (lock) {
-        if (updates.active(key) != null) {
-          return responses.of(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
-        }
-        if (!tasks.active(key).isEmpty()) {
-          return responses.of(ResponseCode.INVALID_REQUEST, "Job " + canonical(key) + " already exists");
-        }
-        String limitViolation = taskLimitViolation(job.getTaskConfig(), job.getInstanceCount());
-        if (limitViolation != null) {
-          return responses.of(ResponseCode.INVALID_REQUEST, limitViolation);
-        }
-        log.info("Launching {} tasks of {}", job.getInstanceCount(), canonical(key));
-        for (int instance = 0; instance < job.getInstanceCount(); instance++) {
-          stateMachine.launch(job.getTaskConfig(), instance);
-        }
-        return responses.ok(null);
-      }
-    });
+    return responses.call(
+        () -> {
+          JobConfiguration job;
+          try {
+            job = validator.validateAndPopulate(description);
+          } catch (InvalidConfigurationException e) {
+            return responses.of(ResponseCode.INVALID_REQUEST, e.getMessage());
+          }
+          if (job.isSetCronSchedule()) {
+            return responses.of(
+                ResponseCode.INVALID_REQUEST,
+                "Cron jobs may only be created/updated by calling scheduleCronJob.");
+          }
+          JobKey key = job.getKey();
+          synchronized (lock) {
+            if (updates.active(key) != null) {
+              return responses.of(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
+            }
+            if (!tasks.active(key).isEmpty()) {
+              return responses.of(
+                  ResponseCode.INVALID_REQUEST, "Job " + canonical(key) + " already exists");
+            }
+            String limitViolation = taskLimitViolation(job.getTaskConfig(), job.getInstanceCount());
+            if (limitViolation != null) {
+              return responses.of(ResponseCode.INVALID_REQUEST, limitViolation);
+            }
+            log.info("Launching {} tasks of {}", job.getInstanceCount(), canonical(key));
+            for (int instance = 0; instance < job.getInstanceCount(); instance++) {
+              stateMachine.launch(job.getTaskConfig(), instance);
+            }
+            return responses.ok(null);
+          }
+        });
   }
 
   @Override
   public Response restartShards(JobKey job, Set<Integer> shardIds) {
-    return responses.call(() -> {
-      JobKey key = assertValid(job);
-      if (shardIds == null || shardIds.isEmpty()) {
-        throw new IllegalArgumentException("Argument cannot be empty: shardIds");
-      }
-      synchronized (lock) {
-        if (updates.active(key) != null) {
-          return responses.of(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
-        }
-        List<ScheduledTask> matching = tasks.active(key).stream()
-            .filter(task -> shardIds.contains(task.getAssignedTask().getInstanceId()))
-            .collect(Collectors.toList());
-        if (matching.size() != shardIds.size()) {
-          return responses.of(ResponseCode.INVALID_REQUEST, "Not all requested shards are active.");
-        }
-        log.info("Restarting instances {} of {}", shardIds, canonical(key));
-        for (ScheduledTask task : matching) {
-          stateMachine.restart(task, "Restarted by " + AUDIT_USER);
-        }
-        return responses.ok(null);
-      }
-    });
+    return responses.call(
+        () -> {
+          JobKey key = assertValid(job);
+          if (shardIds == null || shardIds.isEmpty()) {
+            throw new IllegalArgumentException("Argument cannot be empty: shardIds");
+          }
+          synchronized (lock) {
+            if (updates.active(key) != null) {
+              return responses.of(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
+            }
+            List<ScheduledTask> matching =
+                tasks.active(key).stream()
+                    .filter(task -> shardIds.contains(task.getAssignedTask().getInstanceId()))
+                    .collect(Collectors.toList());
+            if (matching.size() != shardIds.size()) {
+              return responses.of(
+                  ResponseCode.INVALID_REQUEST, "Not all requested shards are active.");
+            }
+            log.info("Restarting instances {} of {}", shardIds, canonical(key));
+            for (ScheduledTask task : matching) {
+              stateMachine.restart(task, "Restarted by " + AUDIT_USER);
+            }
+            return responses.ok(null);
+          }
+        });
   }
 
   @Override
   public Response killTasks(JobKey job, Set<Integer> instances, String message) {
-    return responses.call(() -> {
-      JobKey key = assertValid(job);
-      synchronized (lock) {
-        if (updates.active(key) != null) {
-          return responses.of(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
-        }
-        List<ScheduledTask> matching = tasks.active(key).stream()
-            .filter(task -> instances == null || instances.isEmpty()
-                || instances.contains(task.getAssignedTask().getInstanceId()))
-            .collect(Collectors.toList());
-        String audit = "Killed by " + AUDIT_USER + (message == null ? "" : ".\nMessage: " + message);
-        boolean killed = false;
-        for (ScheduledTask task : matching) {
-          killed |= stateMachine.kill(task, audit);
-        }
-        if (!killed) {
-          return responses.of(ResponseCode.OK, NO_TASKS_TO_KILL);
-        }
-        log.info("Killing instances {} of {}", instances == null || instances.isEmpty() ? "all" : instances,
-            canonical(key));
-        return responses.ok(null);
-      }
-    });
+    return responses.call(
+        () -> {
+          JobKey key = assertValid(job);
+          synchronized (lock) {
+            if (updates.active(key) != null) {
+              return responses.of(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
+            }
+            List<ScheduledTask> matching =
+                tasks.active(key).stream()
+                    .filter(
+                        task ->
+                            instances == null
+                                || instances.isEmpty()
+                                || instances.contains(task.getAssignedTask().getInstanceId()))
+                    .collect(Collectors.toList());
+            String audit =
+                "Killed by " + AUDIT_USER + (message == null ? "" : ".\nMessage: " + message);
+            boolean killed = false;
+            for (ScheduledTask task : matching) {
+              killed |= stateMachine.kill(task, audit);
+            }
+            if (!killed) {
+              return responses.of(ResponseCode.OK, NO_TASKS_TO_KILL);
+            }
+            log.info(
+                "Killing instances {} of {}",
+                instances == null || instances.isEmpty() ? "all" : instances,
+                canonical(key));
+            return responses.ok(null);
+          }
+        });
   }
 
   @Override
   public Response addInstances(InstanceKey key, int count) {
-    return responses.call(() -> {
-      JobKey job = assertValid(key == null ? null : key.getJobKey());
-      if (count <= 0) {
-        return responses.of(ResponseCode.INVALID_REQUEST, "Instance count must be positive.");
-      }
-      synchronized (lock) {
-        if (updates.active(job) != null) {
-          return responses.of(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
-        }
-        List<ScheduledTask> active = tasks.active(job);
-        ScheduledTask template = active.stream()
-            .filter(task -> task.getAssignedTask().getInstanceId() == key.getInstanceId())
-            .findFirst()
-            .orElse(null);
-        if (template == null) {
-          return responses.of(ResponseCode.INVALID_REQUEST, "No active task found for a given instance ID.");
-        }
-        int lastId = active.stream().mapToInt(task -> task.getAssignedTask().getInstanceId()).max().orElseThrow();
-        TaskConfig config = template.getAssignedTask().getTask();
-        String limitViolation = taskLimitViolation(config, active.size() + count);
-        if (limitViolation != null) {
-          return responses.of(ResponseCode.INVALID_REQUEST, limitViolation);
-        }
-        for (int instance = lastId + 1; instance <= lastId + count; instance++) {
-          stateMachine.launch(config, instance);
-        }
-        return responses.ok(null);
-      }
-    });
+    return responses.call(
+        () -> {
+          JobKey job = assertValid(key == null ? null : key.getJobKey());
+          if (count <= 0) {
+            return responses.of(ResponseCode.INVALID_REQUEST, "Instance count must be positive.");
+          }
+          synchronized (lock) {
+            if (updates.active(job) != null) {
+              return responses.of(ResponseCode.JOB_UPDATING_ERROR, "Job is currently updating");
+            }
+            List<ScheduledTask> active = tasks.active(job);
+            ScheduledTask template =
+                active.stream()
+                    .filter(task -> task.getAssignedTask().getInstanceId() == key.getInstanceId())
+                    .findFirst()
+                    .orElse(null);
+            if (template == null) {
+              return responses.of(
+                  ResponseCode.INVALID_REQUEST, "No active task found for a given instance ID.");
+            }
+            int lastId =
+                active.stream()
+                    .mapToInt(task -> task.getAssignedTask().getInstanceId())
+                    .max()
+                    .orElseThrow();
+            TaskConfig config = template.getAssignedTask().getTask();
+            String limitViolation = taskLimitViolation(config, active.size() + count);
+            if (limitViolation != null) {
+              return responses.of(ResponseCode.INVALID_REQUEST, limitViolation);
+            }
+            for (int instance = lastId + 1; instance <= lastId + count; instance++) {
+              stateMachine.launch(config, instance);
+            }
+            return responses.ok(null);
+          }
+        });
   }
 
   @Override
   public Response startJobUpdate(JobUpdateRequest request, String message) {
-    return responses.call(() -> {
-      if (request == null || request.getTaskConfig() == null) {
-        throw new IllegalArgumentException("A job update request must have taskConfig set.");
-      }
-      if (!request.getTaskConfig().isIsService()) {
-        return responses.of(ResponseCode.INVALID_REQUEST, "Updates are not supported for non-service tasks.");
-      }
-      JobUpdateSettings settings = request.getSettings() == null
-          ? new JobUpdateSettings() : request.getSettings().deepCopy();
-      String settingsViolation = JobUpdater.backfillAndCheck(settings, request);
-      if (settingsViolation != null) {
-        return responses.of(ResponseCode.INVALID_REQUEST, settingsViolation);
-      }
-      TaskConfig desired;
-      try {
-        desired = validator.validateAndPopulate(request.getTaskConfig());
-      } catch (InvalidConfigurationException e) {
-        return responses.of(ResponseCode.INVALID_REQUEST, e.getMessage());
-      }
-      JobKey job = desired.getJob();
-      synchronized (lock) {
-        Set<Integer> scope = updates.scope(job, desired, request.getInstanceCount(), settings);
-        Set<Integer> requested = JobUpdater.instancesIn(settings.getUpdateOnlyTheseInstances());
-        Set<Integer> outOfScope = new TreeSet<>(requested);
-        outOfScope.removeAll(scope);
-        if (!outOfScope.isEmpty()) {
-          return responses.of(ResponseCode.INVALID_REQUEST,
-              "The update request attempted to update specific instances,"
-                  + " but some are irrelevant to the update and current job state: " + outOfScope);
-        }
-        if (scope.isEmpty()) {
-          return responses.of(ResponseCode.OK, "Job is unchanged by proposed update.");
-        }
-        String limitViolation = taskLimitViolation(desired, request.getInstanceCount());
-        if (limitViolation != null) {
-          return responses.of(ResponseCode.INVALID_REQUEST, limitViolation);
-        }
-        SimulatedJobUpdate existing = updates.active(job);
-        if (existing != null) {
-          Response response = responses.of(ResponseCode.INVALID_REQUEST,
-              "An active update already exists for this job, please terminate it before starting another. "
-                  + "Active updates are those in states " + ACTIVE_UPDATE);
-          response.setResult(Result.startJobUpdateResult(
-              new StartJobUpdateResult(existing.key.deepCopy()).setUpdateSummary(existing.summary())));
-          return response;
-        }
-        SimulatedJobUpdate update = updates.start(request, desired, settings, scope, message);
-        return responses.ok(Result.startJobUpdateResult(
-            new StartJobUpdateResult(update.key.deepCopy()).setUpdateSummary(update.summary())));
-      }
-    });
+    return responses.call(
+        () -> {
+          if (request == null || request.getTaskConfig() == null) {
+            throw new IllegalArgumentException("A job update request must have taskConfig set.");
+          }
+          if (!request.getTaskConfig().isIsService()) {
+            return responses.of(
+                ResponseCode.INVALID_REQUEST, "Updates are not supported for non-service tasks.");
+          }
+          JobUpdateSettings settings =
+              request.getSettings() == null
+                  ? new JobUpdateSettings()
+                  : request.getSettings().deepCopy();
+          String settingsViolation = JobUpdater.backfillAndCheck(settings, request);
+          if (settingsViolation != null) {
+            return responses.of(ResponseCode.INVALID_REQUEST, settingsViolation);
+          }
+          TaskConfig desired;
+          try {
+            desired = validator.validateAndPopulate(request.getTaskConfig());
+          } catch (InvalidConfigurationException e) {
+            return responses.of(ResponseCode.INVALID_REQUEST, e.getMessage());
+          }
+          JobKey job = desired.getJob();
+          synchronized (lock) {
+            Set<Integer> scope = updates.scope(job, desired, request.getInstanceCount(), settings);
+            Set<Integer> requested = JobUpdater.instancesIn(settings.getUpdateOnlyTheseInstances());
+            Set<Integer> outOfScope = new TreeSet<>(requested);
+            outOfScope.removeAll(scope);
+            if (!outOfScope.isEmpty()) {
+              return responses.of(
+                  ResponseCode.INVALID_REQUEST,
+                  "The update request attempted to update specific instances,"
+                      + " but some are irrelevant to the update and current job state: "
+                      + outOfScope);
+            }
+            if (scope.isEmpty()) {
+              return responses.of(ResponseCode.OK, "Job is unchanged by proposed update.");
+            }
+            String limitViolation = taskLimitViolation(desired, request.getInstanceCount());
+            if (limitViolation != null) {
+              return responses.of(ResponseCode.INVALID_REQUEST, limitViolation);
+            }
+            SimulatedJobUpdate existing = updates.active(job);
+            if (existing != null) {
+              Response response =
+                  responses.of(
+                      ResponseCode.INVALID_REQUEST,
+                      "An active update already exists for this job, please terminate it before starting another. "
+                          + "Active updates are those in states "
+                          + ACTIVE_UPDATE);
+              response.setResult(
+                  Result.startJobUpdateResult(
+                      new StartJobUpdateResult(existing.key.deepCopy())
+                          .setUpdateSummary(existing.summary())));
+              return response;
+            }
+            SimulatedJobUpdate update = updates.start(request, desired, settings, scope, message);
+            return responses.ok(
+                Result.startJobUpdateResult(
+                    new StartJobUpdateResult(update.key.deepCopy())
+                        .setUpdateSummary(update.summary())));
+          }
+        });
   }
 
   @Override
   public Response pauseJobUpdate(JobUpdateKey key, String message) {
     // Any state goes to ROLL_FORWARD_PAUSED; from a terminal state that is an illegal transition.
-    return responses.call(() -> changeUpdateStatus(key, message, (update, status) -> JobUpdateStatus.ROLL_FORWARD_PAUSED));
+    return responses.call(
+        () ->
+            changeUpdateStatus(
+                key, message, (update, status) -> JobUpdateStatus.ROLL_FORWARD_PAUSED));
   }
 
   @Override
   public Response resumeJobUpdate(JobUpdateKey key, String message) {
-    return responses.call(() -> changeUpdateStatus(key, message, (update, status) ->
-        ACTIVE_UPDATE.contains(status) && status != JobUpdateStatus.ROLL_FORWARD_PAUSED
-            ? status : updates.resumedStatus(update)));
+    return responses.call(
+        () ->
+            changeUpdateStatus(
+                key,
+                message,
+                (update, status) ->
+                    ACTIVE_UPDATE.contains(status) && status != JobUpdateStatus.ROLL_FORWARD_PAUSED
+                        ? status
+                        : updates.resumedStatus(update)));
   }
 
   @Override
   public Response abortJobUpdate(JobUpdateKey key, String message) {
-    return responses.call(() -> changeUpdateStatus(key, message, (update, status) -> JobUpdateStatus.ABORTED));
+    return responses.call(
+        () -> changeUpdateStatus(key, message, (update, status) -> JobUpdateStatus.ABORTED));
   }
 
   @Override
   public Response rollbackJobUpdate(JobUpdateKey key, String message) {
-    return responses.of(ResponseCode.ERROR,
+    return responses.of(
+        ResponseCode.ERROR,
         "rollbackJobUpdate is not supported by the Aurora simulator; abort the update and start a new one.");
   }
 
   @Override
   public Response pulseJobUpdate(JobUpdateKey key) {
-    return responses.call(() -> {
-      assertValid(key == null ? null : key.getJob());
-      if (key.getId() == null || key.getId().isBlank()) {
-        throw new IllegalArgumentException("Argument cannot be blank: key.id");
-      }
-      synchronized (lock) {
-        SimulatedJobUpdate update = updates.find(key);
-        if (update == null || !update.coordinated() || !update.isActive()) {
-          return responses.ok(Result.pulseJobUpdateResult(new PulseJobUpdateResult(JobUpdatePulseStatus.FINISHED)));
-        }
-        updates.pulse(update);
-        return responses.ok(Result.pulseJobUpdateResult(new PulseJobUpdateResult(JobUpdatePulseStatus.OK)));
-      }
-    });
+    return responses.call(
+        () -> {
+          assertValid(key == null ? null : key.getJob());
+          if (key.getId() == null || key.getId().isBlank()) {
+            throw new IllegalArgumentException("Argument cannot be blank: key.id");
+          }
+          synchronized (lock) {
+            SimulatedJobUpdate update = updates.find(key);
+            if (update == null || !update.coordinated() || !update.isActive()) {
+              return responses.ok(
+                  Result.pulseJobUpdateResult(
+                      new PulseJobUpdateResult(JobUpdatePulseStatus.FINISHED)));
+            }
+            updates.pulse(update);
+            return responses.ok(
+                Result.pulseJobUpdateResult(new PulseJobUpdateResult(JobUpdatePulseStatus.OK)));
+          }
+        });
   }
 
-  private Response changeUpdateStatus(JobUpdateKey key, String message,
+  private Response changeUpdateStatus(
+      JobUpdateKey key,
+      String message,
       BiFunction<SimulatedJobUpdate, JobUpdateStatus, JobUpdateStatus> transition) {
     assertValid(key == null ? null : key.getJob());
     synchronized (lock) {
@@ -400,7 +460,8 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
         return responses.ok(null);
       }
       if (!update.isActive()) {
-        return responses.of(ResponseCode.INVALID_REQUEST,
+        return responses.of(
+            ResponseCode.INVALID_REQUEST,
             String.format("Illegal state transition from %s to %s", from, to));
       }
       updates.changeStatus(update, to, message);
@@ -412,7 +473,8 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   // Validation
 
   private static String taskLimitViolation(TaskConfig config, int instanceCount) {
-    if (TaskStateMachine.taskId(config.getJob(), instanceCount).length() > TaskStateMachine.MAX_TASK_ID_LENGTH) {
+    if (TaskStateMachine.taskId(config.getJob(), instanceCount).length()
+        > TaskStateMachine.MAX_TASK_ID_LENGTH) {
       return "Task ID is too long, please shorten your role or job name.";
     }
     if (instanceCount < 1 || instanceCount > MAX_TASKS_PER_JOB) {
@@ -420,5 +482,4 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     }
     return null;
   }
-
 }

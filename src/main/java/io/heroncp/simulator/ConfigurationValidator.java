@@ -18,11 +18,12 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Aurora's job and task validation and defaulting ({@code ConfigurationManager.validateAndPopulate},
- * {@code TierManager}), in Aurora's order and with Aurora's messages, for the stock scheduler flags:
- * executor {@code AuroraExecutor} only, Mesos containers only, no GPUs, no fetcher URIs, no volumes, the
- * stock {@code tiers.json}. Not checked: SLA policy limits (only "SLA policy on a non-production tier"
- * is rejected, with a message of our own).
+ * Aurora's job and task validation and defaulting ({@code
+ * ConfigurationManager.validateAndPopulate}, {@code TierManager}), in Aurora's order and with
+ * Aurora's messages, for the stock scheduler flags: executor {@code AuroraExecutor} only, Mesos
+ * containers only, no GPUs, no fetcher URIs, no volumes, the stock {@code tiers.json}. Not checked:
+ * SLA policy limits (only "SLA policy on a non-production tier" is rejected, with a message of our
+ * own).
  *
  * <p>Stateless and thread-safe. Inputs are never modified: the populated configuration is a copy.
  */
@@ -43,10 +44,11 @@ final class ConfigurationValidator {
   }
 
   static final String DEFAULT_TIER = "preemptible";
-  static final Map<String, Tier> TIERS = Map.of(
-      "preferred", new Tier("preferred", false, false),
-      "preemptible", new Tier("preemptible", true, false),
-      "revocable", new Tier("revocable", true, true));
+  static final Map<String, Tier> TIERS =
+      Map.of(
+          "preferred", new Tier("preferred", false, false),
+          "preemptible", new Tier("preemptible", true, false),
+          "revocable", new Tier("revocable", true, true));
 
   private static final Pattern GOOD_IDENTIFIER =
       Pattern.compile(aurora_apiConstants.GOOD_IDENTIFIER_PATTERN);
@@ -95,8 +97,9 @@ final class ConfigurationValidator {
     }
     String environment = job.getKey().getEnvironment();
     if (!allowedEnvironments.matcher(environment).matches()) {
-      throw new InvalidConfigurationException(String.format(
-          "Job environment %s doesn't match: %s", environment, allowedEnvironmentsRegex));
+      throw new InvalidConfigurationException(
+          String.format(
+              "Job environment %s doesn't match: %s", environment, allowedEnvironmentsRegex));
     }
     if (job.isSetOwner() && !isGoodIdentifier(job.getOwner().getUser())) {
       throw new InvalidConfigurationException(
@@ -104,7 +107,8 @@ final class ConfigurationValidator {
     }
     JobConfiguration populated = job.deepCopy();
     populated.setTaskConfig(validateAndPopulate(job.getTaskConfig()));
-    if (job.getCronSchedule() != null && !job.getCronSchedule().isEmpty()
+    if (job.getCronSchedule() != null
+        && !job.getCronSchedule().isEmpty()
         && populated.getTaskConfig().isIsService()) {
       throw new InvalidConfigurationException(
           "A service task may not be run on a cron schedule: " + populated);
@@ -116,7 +120,8 @@ final class ConfigurationValidator {
   TaskConfig validateAndPopulate(TaskConfig config) throws InvalidConfigurationException {
     TaskConfig task = config.deepCopy();
     if (task.isSetTier() && !isGoodIdentifier(task.getTier())) {
-      throw new InvalidConfigurationException("Tier contains illegal characters: " + task.getTier());
+      throw new InvalidConfigurationException(
+          "Tier contains illegal characters: " + task.getTier());
     }
     String tierName = task.isSetTier() ? task.getTier() : DEFAULT_TIER;
     Tier tier = TIERS.get(tierName);
@@ -137,7 +142,9 @@ final class ConfigurationValidator {
       }
       if (!aurora_apiConstants.AURORA_EXECUTOR_NAME.equals(task.getExecutorConfig().getName())) {
         throw new InvalidConfigurationException(
-            "Configuration for executor '" + task.getExecutorConfig().getName() + "' doesn't exist.");
+            "Configuration for executor '"
+                + task.getExecutorConfig().getName()
+                + "' doesn't exist.");
       }
     }
     checkDedicatedConstraint(task);
@@ -148,7 +155,8 @@ final class ConfigurationValidator {
       }
       if (container.isSetParameters() && !container.getParameters().isEmpty()) {
         // -allow_docker_parameters defaults to false.
-        throw new InvalidConfigurationException("This scheduler is configured to disallow Docker parameters.");
+        throw new InvalidConfigurationException(
+            "This scheduler is configured to disallow Docker parameters.");
       }
       if (!task.isSetExecutorConfig()) {
         // -require_docker_use_executor defaults to true.
@@ -165,12 +173,14 @@ final class ConfigurationValidator {
     checkResources(task);
     if (task.isSetMesosFetcherUris() && !task.getMesosFetcherUris().isEmpty()) {
       // -enable_mesos_fetcher defaults to false.
-      throw new InvalidConfigurationException("Mesos Fetcher for individual jobs is disabled in this cluster.");
+      throw new InvalidConfigurationException(
+          "Mesos Fetcher for individual jobs is disabled in this cluster.");
     }
     MesosContainer mesos = task.getContainer().getMesos();
     if (mesos != null && mesos.isSetVolumes() && !mesos.getVolumes().isEmpty()) {
       // -allow_container_volumes defaults to false.
-      throw new InvalidConfigurationException("This scheduler is configured to disallow container volumes.");
+      throw new InvalidConfigurationException(
+          "This scheduler is configured to disallow container volumes.");
     }
     if (task.isSetSlaPolicy() && !tier.production()) {
       throw new InvalidConfigurationException(
@@ -184,7 +194,8 @@ final class ConfigurationValidator {
     return task;
   }
 
-  private static void checkDedicatedConstraint(TaskConfig task) throws InvalidConfigurationException {
+  private static void checkDedicatedConstraint(TaskConfig task)
+      throws InvalidConfigurationException {
     if (!task.isSetConstraints()) {
       return;
     }
@@ -197,7 +208,8 @@ final class ConfigurationValidator {
       }
       ValueConstraint value = constraint.getConstraint().getValue();
       if (value.getValues() == null || value.getValues().size() != 1) {
-        throw new InvalidConfigurationException("A dedicated constraint must have exactly one value");
+        throw new InvalidConfigurationException(
+            "A dedicated constraint must have exactly one value");
       }
       String dedicatedRole = value.getValues().iterator().next().split("/", 2)[0];
       if (!"*".equals(dedicatedRole) && !dedicatedRole.equals(task.getJob().getRole())) {
@@ -259,7 +271,8 @@ final class ConfigurationValidator {
     }
   }
 
-  private static void checkGreaterThanZero(double value, String label) throws InvalidConfigurationException {
+  private static void checkGreaterThanZero(double value, String label)
+      throws InvalidConfigurationException {
     if (!(value > 0.0)) {
       throw new InvalidConfigurationException(label + " must be greater than 0.0");
     }

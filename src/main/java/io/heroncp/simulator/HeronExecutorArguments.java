@@ -8,9 +8,10 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What a Heron job's container 0 would learn from its {@code heron-executor} command line: the topology name,
- * id and Heron state root, read from the {@code launch_heron_executor} process of the Thermos task in
- * {@code TaskConfig.executorConfig.data} (as {@link AuroraJobFactory} writes it). Pure; thread-safe.
+ * What a Heron job's container 0 would learn from its {@code heron-executor} command line: the
+ * topology name, id and Heron state root, read from the {@code launch_heron_executor} process of
+ * the Thermos task in {@code TaskConfig.executorConfig.data} (as {@link AuroraJobFactory} writes
+ * it). Pure; thread-safe.
  */
 record HeronExecutorArguments(String topologyName, String topologyId, HeronPaths paths) {
 
@@ -19,11 +20,12 @@ record HeronExecutorArguments(String topologyName, String topologyId, HeronPaths
   /**
    * The arguments of a task made by this service, or empty for any other task (no Thermos JSON, no
    * {@code launch_heron_executor} process, or a command line without {@code --topology-name=} and
-   * {@code --state-manager-root=}). The id comes from {@code --topology-id=}, else from the
-   * {@code heron.topology.id} metadata.
+   * {@code --state-manager-root=}). The id comes from {@code --topology-id=}, else from the {@code
+   * heron.topology.id} metadata.
    */
   static Optional<HeronExecutorArguments> of(TaskConfig task) {
-    String commandLine = ThermosExecutorData.of(task).map(HeronExecutorArguments::commandLine).orElse(null);
+    String commandLine =
+        ThermosExecutorData.of(task).map(HeronExecutorArguments::commandLine).orElse(null);
     if (commandLine == null) {
       return Optional.empty();
     }
@@ -31,11 +33,12 @@ record HeronExecutorArguments(String topologyName, String topologyId, HeronPaths
     String id = flag(commandLine, "--topology-id=");
     String root = flag(commandLine, "--state-manager-root=");
     if (id == null && task.getMetadata() != null) {
-      id = task.getMetadata().stream()
-          .filter(metadata -> AuroraJobFactory.TOPOLOGY_ID_METADATA.equals(metadata.getKey()))
-          .map(Metadata::getValue)
-          .findFirst()
-          .orElse(null);
+      id =
+          task.getMetadata().stream()
+              .filter(metadata -> AuroraJobFactory.TOPOLOGY_ID_METADATA.equals(metadata.getKey()))
+              .map(Metadata::getValue)
+              .findFirst()
+              .orElse(null);
     }
     if (name == null || id == null || root == null || !root.startsWith("/")) {
       return Optional.empty();

@@ -37,11 +37,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The simulator's job updates ({@link SimulatedJobUpdate}s), rolled forward with queue semantics on a timer tick:
- * {@code groupSize} instances in flight (the first group of a variable batch strategy), each done once its new task
- * has been RUNNING for {@code minWaitInInstanceRunningMs}. A coordinated update without a recent pulse waits in
- * ROLL_FORWARD_AWAITING_PULSE. There is no failure handling or rollback: an instance whose new task keeps failing
- * holds the update until it is aborted.
+ * The simulator's job updates ({@link SimulatedJobUpdate}s), rolled forward with queue semantics on
+ * a timer tick: {@code groupSize} instances in flight (the first group of a variable batch
+ * strategy), each done once its new task has been RUNNING for {@code minWaitInInstanceRunningMs}. A
+ * coordinated update without a recent pulse waits in ROLL_FORWARD_AWAITING_PULSE. There is no
+ * failure handling or rollback: an instance whose new task keeps failing holds the update until it
+ * is aborted.
  *
  * <p>Callers hold {@code lock}; the tick takes it itself.
  */
@@ -66,20 +67,24 @@ final class JobUpdater {
 
   /** Rolls the updates forward every {@link #TICK} on the given timer, until it is shut down. */
   void scheduleOn(ScheduledExecutorService timer) {
-    timer.scheduleWithFixedDelay(this::advanceAll, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        this::advanceAll, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Backfills Aurora's update strategy from the deprecated settings and checks the settings as Aurora does.
+   * Backfills Aurora's update strategy from the deprecated settings and checks the settings as
+   * Aurora does.
    *
    * @return Aurora's message for the first violation, or null when the settings are valid
    */
   static String backfillAndCheck(JobUpdateSettings settings, JobUpdateRequest request) {
     if (!settings.isSetUpdateStrategy()) {
-      settings.setUpdateStrategy(settings.isWaitForBatchCompletion()
-          ? JobUpdateStrategy.batchStrategy(
-              new BatchJobUpdateStrategy(settings.getUpdateGroupSize(), false))
-          : JobUpdateStrategy.queueStrategy(new QueueJobUpdateStrategy(settings.getUpdateGroupSize())));
+      settings.setUpdateStrategy(
+          settings.isWaitForBatchCompletion()
+              ? JobUpdateStrategy.batchStrategy(
+                  new BatchJobUpdateStrategy(settings.getUpdateGroupSize(), false))
+              : JobUpdateStrategy.queueStrategy(
+                  new QueueJobUpdateStrategy(settings.getUpdateGroupSize())));
     }
     JobUpdateStrategy strategy = settings.getUpdateStrategy();
     if (strategy.isSetVarBatchStrategy()) {
@@ -113,8 +118,11 @@ final class JobUpdater {
     return null;
   }
 
-  /** Instances the update changes: differing, missing or surplus active instances, minus exclusions. */
-  Set<Integer> scope(JobKey job, TaskConfig desired, int instanceCount, JobUpdateSettings settings) {
+  /**
+   * Instances the update changes: differing, missing or surplus active instances, minus exclusions.
+   */
+  Set<Integer> scope(
+      JobKey job, TaskConfig desired, int instanceCount, JobUpdateSettings settings) {
     Map<Integer, ScheduledTask> active = new HashMap<>();
     for (ScheduledTask task : tasks.active(job)) {
       active.put(task.getAssignedTask().getInstanceId(), task);
@@ -152,16 +160,28 @@ final class JobUpdater {
     return instances;
   }
 
-  /** Starts a checked update of {@code scope}: rolling forward, or awaiting its first pulse when coordinated. */
-  SimulatedJobUpdate start(JobUpdateRequest request, TaskConfig desired, JobUpdateSettings settings,
-      Set<Integer> scope, String message) {
+  /**
+   * Starts a checked update of {@code scope}: rolling forward, or awaiting its first pulse when
+   * coordinated.
+   */
+  SimulatedJobUpdate start(
+      JobUpdateRequest request,
+      TaskConfig desired,
+      JobUpdateSettings settings,
+      Set<Integer> scope,
+      String message) {
     JobKey job = desired.getJob();
     JobUpdateKey key = new JobUpdateKey(job.deepCopy(), UUID.randomUUID().toString());
-    SimulatedJobUpdate update = new SimulatedJobUpdate(key, request, desired, settings, scope,
-        initialState(job, scope), clock.millis());
+    SimulatedJobUpdate update =
+        new SimulatedJobUpdate(
+            key, request, desired, settings, scope, initialState(job, scope), clock.millis());
     updates.put(key.getId(), update);
-    update.changeStatus(update.coordinated()
-        ? JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE : JobUpdateStatus.ROLLING_FORWARD, message, clock.millis());
+    update.changeStatus(
+        update.coordinated()
+            ? JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE
+            : JobUpdateStatus.ROLLING_FORWARD,
+        message,
+        clock.millis());
     log.info("Started update {} of {} on instances {}", key.getId(), canonical(job), scope);
     return update;
   }
@@ -169,8 +189,13 @@ final class JobUpdater {
   /** Aurora's initial state: the configs of the active instances the update replaces or removes. */
   private Set<InstanceTaskConfig> initialState(JobKey job, Set<Integer> scope) {
     Set<InstanceTaskConfig> state = new LinkedHashSet<>();
-    tasks.activeInstancesByConfig(job, scope::contains).forEach((config, instances) ->
-        state.add(new InstanceTaskConfig(config.deepCopy(), SimulatedTaskStore.ranges(instances))));
+    tasks
+        .activeInstancesByConfig(job, scope::contains)
+        .forEach(
+            (config, instances) ->
+                state.add(
+                    new InstanceTaskConfig(
+                        config.deepCopy(), SimulatedTaskStore.ranges(instances))));
     return state;
   }
 
@@ -193,15 +218,22 @@ final class JobUpdater {
   /** The updates a query matches, most recently modified first, offset and limit applied. */
   List<SimulatedJobUpdate> query(JobUpdateQuery query) {
     JobUpdateQuery q = query == null ? new JobUpdateQuery() : query;
-    List<SimulatedJobUpdate> matching = updates.values().stream()
-        .filter(update -> q.getRole() == null || q.getRole().equals(update.key.getJob().getRole()))
-        .filter(update -> q.getKey() == null || q.getKey().equals(update.key))
-        .filter(update -> q.getJobKey() == null || q.getJobKey().equals(update.key.getJob()))
-        .filter(update -> q.getUser() == null || q.getUser().equals(AuroraSimulator.AUDIT_USER))
-        .filter(update -> q.getUpdateStatuses() == null || q.getUpdateStatuses().isEmpty()
-            || q.getUpdateStatuses().contains(update.status()))
-        .sorted(Comparator.comparingLong((SimulatedJobUpdate update) -> update.lastModifiedMs).reversed())
-        .collect(Collectors.toList());
+    List<SimulatedJobUpdate> matching =
+        updates.values().stream()
+            .filter(
+                update -> q.getRole() == null || q.getRole().equals(update.key.getJob().getRole()))
+            .filter(update -> q.getKey() == null || q.getKey().equals(update.key))
+            .filter(update -> q.getJobKey() == null || q.getJobKey().equals(update.key.getJob()))
+            .filter(update -> q.getUser() == null || q.getUser().equals(AuroraSimulator.AUDIT_USER))
+            .filter(
+                update ->
+                    q.getUpdateStatuses() == null
+                        || q.getUpdateStatuses().isEmpty()
+                        || q.getUpdateStatuses().contains(update.status()))
+            .sorted(
+                Comparator.comparingLong((SimulatedJobUpdate update) -> update.lastModifiedMs)
+                    .reversed())
+            .collect(Collectors.toList());
     int from = Math.min(Math.max(q.getOffset(), 0), matching.size());
     int to = q.getLimit() > 0 ? Math.min(from + q.getLimit(), matching.size()) : matching.size();
     return matching.subList(from, to);
@@ -209,14 +241,15 @@ final class JobUpdater {
 
   void changeStatus(SimulatedJobUpdate update, JobUpdateStatus status, String message) {
     update.changeStatus(status, message, clock.millis());
-    log.info("Update {} of {} is now {}", update.key.getId(), canonical(update.key.getJob()),
-        status);
+    log.info(
+        "Update {} of {} is now {}", update.key.getId(), canonical(update.key.getJob()), status);
   }
 
   /** Where a resumed update goes: awaiting a pulse when coordinated and its last one is too old. */
   JobUpdateStatus resumedStatus(SimulatedJobUpdate update) {
     return update.coordinated() && update.pulseExpired(clock.millis())
-        ? JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE : JobUpdateStatus.ROLLING_FORWARD;
+        ? JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE
+        : JobUpdateStatus.ROLLING_FORWARD;
   }
 
   /** Records a pulse of a coordinated update; one awaiting a pulse rolls forward again. */
@@ -232,10 +265,13 @@ final class JobUpdater {
       try {
         long now = clock.millis();
         for (SimulatedJobUpdate update : updates.values()) {
-          if (update.status() == JobUpdateStatus.ROLLING_FORWARD && update.coordinated()
+          if (update.status() == JobUpdateStatus.ROLLING_FORWARD
+              && update.coordinated()
               && update.pulseExpired(now)) {
-            update.changeStatus(JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE,
-                "Pulses from external service have timed out.", now);
+            update.changeStatus(
+                JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE,
+                "Pulses from external service have timed out.",
+                now);
           }
           if (update.status() == JobUpdateStatus.ROLLING_FORWARD) {
             advance(update, now);
@@ -282,7 +318,8 @@ final class JobUpdater {
     if (instance >= update.request.getInstanceCount()) {
       return active == null;
     }
-    if (active == null || active.getStatus() != ScheduleStatus.RUNNING
+    if (active == null
+        || active.getStatus() != ScheduleStatus.RUNNING
         || !active.getAssignedTask().getTask().equals(update.desired)) {
       return false;
     }

@@ -36,14 +36,14 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The simulated agent's fetch processes: what Thermos does for every {@code curl <uri> -o <file> && tar zxf <file>}
- * process of a task (the Heron job template's {@code fetch_heron_system} and {@code fetch_user_package}), done for
- * real from this host: download the URI ({@code http}, {@code https} or {@code file}) and read the whole archive as
- * gzip and tar. Nothing is written to disk.
+ * The simulated agent's fetch processes: what Thermos does for every {@code curl <uri> -o <file> &&
+ * tar zxf <file>} process of a task (the Heron job template's {@code fetch_heron_system} and {@code
+ * fetch_user_package}), done for real from this host: download the URI ({@code http}, {@code https}
+ * or {@code file}) and read the whole archive as gzip and tar. Nothing is written to disk.
  *
- * <p>As with {@code curl} without {@code --fail}, an HTTP error status is not itself the failure: the error page is
- * what {@code tar} then refuses. The messages follow curl's and tar's own wording, plus the URI and the status seen.
- * Thread-safe.
+ * <p>As with {@code curl} without {@code --fail}, an HTTP error status is not itself the failure:
+ * the error page is what {@code tar} then refuses. The messages follow curl's and tar's own
+ * wording, plus the URI and the status seen. Thread-safe.
  */
 final class SandboxFetcher implements AutoCloseable {
 
@@ -60,26 +60,35 @@ final class SandboxFetcher implements AutoCloseable {
       Pattern.compile("^\\s*curl\\s+(\\S+)\\s+-o\\s+(\\S+)\\s+&&\\s+tar\\s+zxf\\s+(\\S+)\\s*$");
 
   private final HttpClient http;
+
   /** Closes downloads that outlive the timeout: a blocked read cannot be interrupted otherwise. */
-  private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "aurora-simulator-fetch-watchdog");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService watchdog =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "aurora-simulator-fetch-watchdog");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private final Duration timeout;
 
-  /** @param timeout the longest one download may take, connecting and reading the whole body included */
+  /**
+   * @param timeout the longest one download may take, connecting and reading the whole body
+   *     included
+   */
   SandboxFetcher(Duration timeout) {
     this.timeout = Objects.requireNonNull(timeout, "timeout");
-    this.http = HttpClient.newBuilder()
-        .connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
   /**
-   * The fetch processes of a task's Thermos configuration ({@code executorConfig.data}), in the order of its
-   * {@code processes} list; empty when the task has none or its data is not Thermos JSON.
+   * The fetch processes of a task's Thermos configuration ({@code executorConfig.data}), in the
+   * order of its {@code processes} list; empty when the task has none or its data is not Thermos
+   * JSON.
    */
   static List<Fetch> fetches(TaskConfig task) {
     JsonNode root = ThermosExecutorData.of(task).orElse(null);
@@ -90,7 +99,8 @@ final class SandboxFetcher implements AutoCloseable {
     for (JsonNode process : root.path("task").path("processes")) {
       Matcher matcher = FETCH.matcher(process.path("cmdline").asString(""));
       if (matcher.matches() && matcher.group(2).equals(matcher.group(3))) {
-        fetches.add(new Fetch(process.path("name").asString(""), matcher.group(1), matcher.group(2)));
+        fetches.add(
+            new Fetch(process.path("name").asString(""), matcher.group(1), matcher.group(2)));
       }
     }
     return List.copyOf(fetches);
@@ -146,15 +156,23 @@ final class SandboxFetcher implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     HttpResponse<InputStream> response;
     try {
-      response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-          HttpResponse.BodyHandlers.ofInputStream());
+      response =
+          http.send(
+              HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+              HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpConnectTimeoutException e) {
-      return Optional.of("curl: (28) Connection timed out after " + timeout.toMillis() + " milliseconds: " + uri);
+      return Optional.of(
+          "curl: (28) Connection timed out after " + timeout.toMillis() + " milliseconds: " + uri);
     } catch (HttpTimeoutException e) {
-      return Optional.of("curl: (28) Operation timed out after " + timeout.toMillis() + " milliseconds: " + uri);
+      return Optional.of(
+          "curl: (28) Operation timed out after " + timeout.toMillis() + " milliseconds: " + uri);
     } catch (ConnectException e) {
-      return Optional.of("curl: (7) Failed to connect to " + uri.getHost() + " port " + port(uri)
-          + ": Connection refused");
+      return Optional.of(
+          "curl: (7) Failed to connect to "
+              + uri.getHost()
+              + " port "
+              + port(uri)
+              + ": Connection refused");
     } catch (IOException e) {
       if (e.getCause() instanceof UnknownHostException || e instanceof UnknownHostException) {
         return Optional.of("curl: (6) Could not resolve host: " + uri.getHost());
@@ -167,10 +185,14 @@ final class SandboxFetcher implements AutoCloseable {
     int status = response.statusCode();
     AtomicBoolean timedOut = new AtomicBoolean();
     try (InputStream body = response.body()) {
-      ScheduledFuture<?> cutOff = watchdog.schedule(() -> {
-        timedOut.set(true);
-        closeQuietly(body);
-      }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      ScheduledFuture<?> cutOff =
+          watchdog.schedule(
+              () -> {
+                timedOut.set(true);
+                closeQuietly(body);
+              },
+              Math.max(0, deadline - System.nanoTime()),
+              TimeUnit.NANOSECONDS);
       Optional<String> failure;
       try {
         failure = untar(body, file, uri.toString());
@@ -178,14 +200,16 @@ final class SandboxFetcher implements AutoCloseable {
         cutOff.cancel(false);
       }
       if (timedOut.get()) {
-        return Optional.of("curl: (28) Operation timed out after " + timeout.toMillis() + " milliseconds: " + uri);
+        return Optional.of(
+            "curl: (28) Operation timed out after " + timeout.toMillis() + " milliseconds: " + uri);
       }
       if (failure.isPresent() && status / 100 != 2) {
         return Optional.of(failure.get() + " (" + uri + " answered HTTP " + status + ")");
       }
       return failure;
     } catch (IOException e) {
-      return Optional.of("curl: (56) Failure when receiving data from " + uri + ": " + e.getMessage());
+      return Optional.of(
+          "curl: (56) Failure when receiving data from " + uri + ": " + e.getMessage());
     }
   }
 
@@ -212,7 +236,8 @@ final class SandboxFetcher implements AutoCloseable {
       int read = in.readNBytes(magic, 0, 2);
       in.reset();
       if (read < 2 || (magic[0] & 0xff) != 0x1f || (magic[1] & 0xff) != 0x8b) {
-        return Optional.of("tar zxf " + file + ": gzip: stdin: not in gzip format (" + uri + " is not a .tar.gz)");
+        return Optional.of(
+            "tar zxf " + file + ": gzip: stdin: not in gzip format (" + uri + " is not a .tar.gz)");
       }
       try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(in))) {
         while (tar.getNextEntry() != null) {
@@ -221,11 +246,17 @@ final class SandboxFetcher implements AutoCloseable {
       }
       return Optional.empty();
     } catch (ZipException e) {
-      return Optional.of("tar zxf " + file + ": gzip: stdin: invalid compressed data (" + e.getMessage() + ")");
+      return Optional.of(
+          "tar zxf " + file + ": gzip: stdin: invalid compressed data (" + e.getMessage() + ")");
     } catch (java.io.EOFException e) {
       return Optional.of("tar zxf " + file + ": gzip: stdin: unexpected end of file");
     } catch (IOException e) {
-      return Optional.of("tar zxf " + file + ": tar: This does not look like a tar archive (" + e.getMessage() + ")");
+      return Optional.of(
+          "tar zxf "
+              + file
+              + ": tar: This does not look like a tar archive ("
+              + e.getMessage()
+              + ")");
     }
   }
 

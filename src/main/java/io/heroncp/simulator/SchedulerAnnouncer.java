@@ -12,22 +12,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Announces the simulator as the leading Aurora scheduler in ZooKeeper, the way Aurora does (aurora-api.md
- * §1.3): it takes part in a Curator {@link LeaderSelector} on the serverset path (whose lock children,
- * {@code _c_<uuid>-lock-<seq>}, sit beside the member node, so readers must filter by {@code member_}), and
- * while leading keeps an EPHEMERAL_SEQUENTIAL node {@code <path>/member_<10-digit seq>} whose data is
- * {@code {"serviceEndpoint":{"host":H,"port":P},"additionalEndpoints":{"http":{"host":H,"port":P}},"status":"ALIVE"}}.
+ * Announces the simulator as the leading Aurora scheduler in ZooKeeper, the way Aurora does
+ * (aurora-api.md §1.3): it takes part in a Curator {@link LeaderSelector} on the serverset path
+ * (whose lock children, {@code _c_<uuid>-lock-<seq>}, sit beside the member node, so readers must
+ * filter by {@code member_}), and while leading keeps an EPHEMERAL_SEQUENTIAL node {@code
+ * <path>/member_<10-digit seq>} whose data is {@code
+ * {"serviceEndpoint":{"host":H,"port":P},"additionalEndpoints":{"http":{"host":H,"port":P}},"status":"ALIVE"}}.
  * The member node is a Curator {@link PersistentNode}, so it is re-created after a session loss.
  *
- * <p>{@link #start()} does not wait for leadership; {@link #memberPath()} tells when the node exists.
- * {@link #close()} removes the node and leaves the election. Thread-safe.
+ * <p>{@link #start()} does not wait for leadership; {@link #memberPath()} tells when the node
+ * exists. {@link #close()} removes the node and leaves the election. Thread-safe.
  */
 public final class SchedulerAnnouncer implements AutoCloseable {
 
   /** Aurora's default {@code -serverset_endpoint_name}. */
   public static final String ENDPOINT_NAME = "http";
+
   /** The prefix of member nodes, which readers filter by. */
   public static final String MEMBER_PREFIX = "member_";
+
   private static final Logger log = LoggerFactory.getLogger(SchedulerAnnouncer.class);
 
   private final CuratorFramework curator;
@@ -49,12 +52,16 @@ public final class SchedulerAnnouncer implements AutoCloseable {
     this.serversetPath = serversetPath;
     this.host = host;
     this.port = port;
-    this.selector = new LeaderSelector(curator, serversetPath, new LeaderSelectorListenerAdapter() {
-      @Override
-      public void takeLeadership(CuratorFramework client) throws Exception {
-        lead();
-      }
-    });
+    this.selector =
+        new LeaderSelector(
+            curator,
+            serversetPath,
+            new LeaderSelectorListenerAdapter() {
+              @Override
+              public void takeLeadership(CuratorFramework client) throws Exception {
+                lead();
+              }
+            });
     // Aurora's lock nodes carry the host name, not JSON.
     selector.setId(host);
     selector.autoRequeue();
@@ -63,7 +70,12 @@ public final class SchedulerAnnouncer implements AutoCloseable {
   /** The member node data, byte for byte as Aurora's Gson writes it. */
   public static String memberData(String host, int port) {
     String endpoint = "{\"host\":\"" + jsonEscape(host) + "\",\"port\":" + port + "}";
-    return "{\"serviceEndpoint\":" + endpoint + ",\"additionalEndpoints\":{\"" + ENDPOINT_NAME + "\":" + endpoint
+    return "{\"serviceEndpoint\":"
+        + endpoint
+        + ",\"additionalEndpoints\":{\""
+        + ENDPOINT_NAME
+        + "\":"
+        + endpoint
         + "},\"status\":\"ALIVE\"}";
   }
 
@@ -91,8 +103,13 @@ public final class SchedulerAnnouncer implements AutoCloseable {
   }
 
   private void lead() throws Exception {
-    PersistentNode node = new PersistentNode(curator, CreateMode.EPHEMERAL_SEQUENTIAL, false,
-        serversetPath + "/" + MEMBER_PREFIX, memberData(host, port).getBytes(StandardCharsets.UTF_8));
+    PersistentNode node =
+        new PersistentNode(
+            curator,
+            CreateMode.EPHEMERAL_SEQUENTIAL,
+            false,
+            serversetPath + "/" + MEMBER_PREFIX,
+            memberData(host, port).getBytes(StandardCharsets.UTF_8));
     member = node;
     node.start();
     try {

@@ -4,7 +4,10 @@ import io.heroncp.aurora.thrift.JobKey;
 import io.heroncp.heron.HeronPaths;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 
-/** One topology the {@link TopologyManagerStandIn} answers for. Mutable fields are guarded by the stand-in's lock. */
+/**
+ * One topology the {@link TopologyManagerStandIn} answers for. Mutable fields are guarded by the
+ * stand-in's lock.
+ */
 final class ServedTopology {
   final JobKey job;
   final String name;

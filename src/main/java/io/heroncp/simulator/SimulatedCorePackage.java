@@ -14,24 +14,30 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The Heron core package of the simulated cluster, served by {@link SimulatorHttpServer} at {@link #PATH}: what the
- * local cluster's {@code core-package-uri} points at, so that the simulated agent's {@code fetch_heron_system}
- * process and the cluster's preflight have a real archive to download.
+ * The Heron core package of the simulated cluster, served by {@link SimulatorHttpServer} at {@link
+ * #PATH}: what the local cluster's {@code core-package-uri} points at, so that the simulated
+ * agent's {@code fetch_heron_system} process and the cluster's preflight have a real archive to
+ * download.
  *
  * <p>The simulator runs no Heron process (its agent stands in for {@code heron-executor}, and
  * {@link TopologyManagerStandIn} for the topology manager), so the archive carries no binaries: a
- * {@code heron-core/} directory with Heron's {@code release.yaml} (version {@value #VERSION}) and a README that says
- * what this is and what a real Aurora cluster needs instead. Written by {@link TarGz}, so the bytes are the same on
- * every start and its digest is stable.
+ * {@code heron-core/} directory with Heron's {@code release.yaml} (version {@value #VERSION}) and a
+ * README that says what this is and what a real Aurora cluster needs instead. Written by {@link
+ * TarGz}, so the bytes are the same on every start and its digest is stable.
  */
 public final class SimulatedCorePackage {
 
   /** The path the simulator serves it under. */
   public static final String PATH = "/packages/heron-core.tar.gz";
-  /** The {@code heron.build.version} in its {@code release.yaml}: marks a simulated core wherever it shows up. */
+
+  /**
+   * The {@code heron.build.version} in its {@code release.yaml}: marks a simulated core wherever it
+   * shows up.
+   */
   public static final String VERSION = "simulated";
 
-  private static final String RELEASE_YAML = """
+  private static final String RELEASE_YAML =
+      """
       heron.build.version : %s
       heron.build.time : 1970-01-01T00:00:00Z
       heron.build.timestamp : 0
@@ -39,9 +45,11 @@ public final class SimulatedCorePackage {
       heron.build.user : heron-controlplane
       heron.build.git.revision : none
       heron.build.git.status : Clean
-      """.formatted(VERSION);
+      """
+          .formatted(VERSION);
 
-  private static final String README = """
+  private static final String README =
+      """
       The Heron core package of the Heron Control Plane's Aurora simulator.
 
       The simulator's agent downloads and unpacks this archive for every task, as Aurora's
@@ -90,7 +98,8 @@ public final class SimulatedCorePackage {
     SortedMap<String, Source> entries = new TreeMap<>();
     entries.put("heron-core/", Source.DIRECTORY);
     entries.put("heron-core/README", new Source.Bytes(README.getBytes(StandardCharsets.UTF_8)));
-    entries.put("heron-core/release.yaml", new Source.Bytes(RELEASE_YAML.getBytes(StandardCharsets.UTF_8)));
+    entries.put(
+        "heron-core/release.yaml", new Source.Bytes(RELEASE_YAML.getBytes(StandardCharsets.UTF_8)));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       TarGz.write(entries, out);

@@ -30,7 +30,8 @@ import java.util.TreeSet;
  */
 final class SimulatedJobUpdate {
 
-  private static final Set<JobUpdateStatus> ACTIVE_UPDATE = aurora_apiConstants.ACTIVE_JOB_UPDATE_STATES;
+  private static final Set<JobUpdateStatus> ACTIVE_UPDATE =
+      aurora_apiConstants.ACTIVE_JOB_UPDATE_STATES;
   private static final String AUDIT_USER = AuroraSimulator.AUDIT_USER;
 
   final JobUpdateKey key;
@@ -48,8 +49,14 @@ final class SimulatedJobUpdate {
   final List<JobUpdateEvent> events = new ArrayList<>();
   final List<JobInstanceUpdateEvent> instanceEvents = new ArrayList<>();
 
-  SimulatedJobUpdate(JobUpdateKey key, JobUpdateRequest request, TaskConfig desired,
-      JobUpdateSettings settings, Set<Integer> scope, Set<InstanceTaskConfig> initialState, long now) {
+  SimulatedJobUpdate(
+      JobUpdateKey key,
+      JobUpdateRequest request,
+      TaskConfig desired,
+      JobUpdateSettings settings,
+      Set<Integer> scope,
+      Set<InstanceTaskConfig> initialState,
+      long now) {
     this.key = key;
     this.request = request.deepCopy();
     this.desired = desired;
@@ -72,7 +79,9 @@ final class SimulatedJobUpdate {
   }
 
   JobUpdateStatus status() {
-    return events.isEmpty() ? JobUpdateStatus.ROLLING_FORWARD : events.get(events.size() - 1).getStatus();
+    return events.isEmpty()
+        ? JobUpdateStatus.ROLLING_FORWARD
+        : events.get(events.size() - 1).getStatus();
   }
 
   boolean isActive() {
@@ -94,10 +103,11 @@ final class SimulatedJobUpdate {
   }
 
   JobUpdateSummary summary() {
-    JobUpdateSummary summary = new JobUpdateSummary()
-        .setKey(key.deepCopy())
-        .setUser(AUDIT_USER)
-        .setState(new JobUpdateState(status(), createdMs, lastModifiedMs));
+    JobUpdateSummary summary =
+        new JobUpdateSummary()
+            .setKey(key.deepCopy())
+            .setUser(AUDIT_USER)
+            .setState(new JobUpdateState(status(), createdMs, lastModifiedMs));
     if (request.isSetMetadata()) {
       summary.setMetadata(new LinkedHashSet<>(request.getMetadata()));
     }
@@ -106,9 +116,10 @@ final class SimulatedJobUpdate {
 
   /** Aurora's details; the desired state covers only the instances the update (re)creates. */
   JobUpdateDetails details() {
-    JobUpdateInstructions instructions = new JobUpdateInstructions()
-        .setInitialState(new LinkedHashSet<>(initialState))
-        .setSettings(settings.deepCopy());
+    JobUpdateInstructions instructions =
+        new JobUpdateInstructions()
+            .setInitialState(new LinkedHashSet<>(initialState))
+            .setSettings(settings.deepCopy());
     TreeSet<Integer> replacements = new TreeSet<>();
     for (int instance : scope) {
       if (instance < request.getInstanceCount()) {

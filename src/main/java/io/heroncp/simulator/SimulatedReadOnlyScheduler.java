@@ -33,8 +33,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The read side of the simulated scheduler (Aurora's {@code ReadOnlySchedulerImpl}): task, job, config and update
- * queries over the simulator's state, read under its lock; results are copies.
+ * The read side of the simulated scheduler (Aurora's {@code ReadOnlySchedulerImpl}): task, job,
+ * config and update queries over the simulator's state, read under its lock; results are copies.
  */
 final class SimulatedReadOnlyScheduler implements ReadOnlyScheduler.Iface {
 
@@ -44,8 +44,12 @@ final class SimulatedReadOnlyScheduler implements ReadOnlyScheduler.Iface {
   private final ConfigurationValidator validator;
   private final AuroraResponses responses;
 
-  SimulatedReadOnlyScheduler(Object lock, SimulatedTaskStore tasks, JobUpdater updates,
-      ConfigurationValidator validator, AuroraResponses responses) {
+  SimulatedReadOnlyScheduler(
+      Object lock,
+      SimulatedTaskStore tasks,
+      JobUpdater updates,
+      ConfigurationValidator validator,
+      AuroraResponses responses) {
     this.lock = lock;
     this.tasks = tasks;
     this.updates = updates;
@@ -55,20 +59,24 @@ final class SimulatedReadOnlyScheduler implements ReadOnlyScheduler.Iface {
 
   @Override
   public Response getRoleSummary() {
-    return responses.call(() -> {
-      synchronized (lock) {
-        return responses.ok(Result.roleSummaryResult(new RoleSummaryResult(tasks.roleSummaries())));
-      }
-    });
+    return responses.call(
+        () -> {
+          synchronized (lock) {
+            return responses.ok(
+                Result.roleSummaryResult(new RoleSummaryResult(tasks.roleSummaries())));
+          }
+        });
   }
 
   @Override
   public Response getJobSummary(String role) {
-    return responses.call(() -> {
-      synchronized (lock) {
-        return responses.ok(Result.jobSummaryResult(new JobSummaryResult(tasks.jobSummaries(role))));
-      }
-    });
+    return responses.call(
+        () -> {
+          synchronized (lock) {
+            return responses.ok(
+                Result.jobSummaryResult(new JobSummaryResult(tasks.jobSummaries(role))));
+          }
+        });
   }
 
   /** Copies of the matching tasks, read under the lock. */
@@ -80,97 +88,120 @@ final class SimulatedReadOnlyScheduler implements ReadOnlyScheduler.Iface {
 
   @Override
   public Response getTasksStatus(TaskQuery query) {
-    return responses.call(() -> responses.ok(Result.scheduleStatusResult(new ScheduleStatusResult(query(query)))));
+    return responses.call(
+        () -> responses.ok(Result.scheduleStatusResult(new ScheduleStatusResult(query(query)))));
   }
 
   @Override
   public Response getTasksWithoutConfigs(TaskQuery query) {
-    return responses.call(() -> {
-      List<ScheduledTask> found = query(query);
-      for (ScheduledTask task : found) {
-        ExecutorConfig executor = task.getAssignedTask().getTask().getExecutorConfig();
-        if (executor == null) {
-          // Aurora unsets data on a null executorConfig and fails the whole call.
-          throw new NullPointerException("Task " + task.getAssignedTask().getTaskId()
-              + " has no executorConfig");
-        }
-        executor.unsetData();
-      }
-      return responses.ok(Result.scheduleStatusResult(new ScheduleStatusResult(found)));
-    });
+    return responses.call(
+        () -> {
+          List<ScheduledTask> found = query(query);
+          for (ScheduledTask task : found) {
+            ExecutorConfig executor = task.getAssignedTask().getTask().getExecutorConfig();
+            if (executor == null) {
+              // Aurora unsets data on a null executorConfig and fails the whole call.
+              throw new NullPointerException(
+                  "Task " + task.getAssignedTask().getTaskId() + " has no executorConfig");
+            }
+            executor.unsetData();
+          }
+          return responses.ok(Result.scheduleStatusResult(new ScheduleStatusResult(found)));
+        });
   }
 
   @Override
   public Response getConfigSummary(JobKey job) {
-    return responses.call(() -> {
-      JobKey key = assertValid(job);
-      synchronized (lock) {
-        Set<ConfigGroup> groups = new LinkedHashSet<>();
-        tasks.activeInstancesByConfig(key, instance -> true).forEach((config, instances) ->
-            groups.add(new ConfigGroup(config.deepCopy(), SimulatedTaskStore.ranges(instances))));
-        return responses.ok(Result.configSummaryResult(
-            new ConfigSummaryResult(new ConfigSummary(key.deepCopy(), groups))));
-      }
-    });
+    return responses.call(
+        () -> {
+          JobKey key = assertValid(job);
+          synchronized (lock) {
+            Set<ConfigGroup> groups = new LinkedHashSet<>();
+            tasks
+                .activeInstancesByConfig(key, instance -> true)
+                .forEach(
+                    (config, instances) ->
+                        groups.add(
+                            new ConfigGroup(
+                                config.deepCopy(), SimulatedTaskStore.ranges(instances))));
+            return responses.ok(
+                Result.configSummaryResult(
+                    new ConfigSummaryResult(new ConfigSummary(key.deepCopy(), groups))));
+          }
+        });
   }
 
   @Override
   public Response getJobs(String ownerRole) {
-    return responses.call(() -> {
-      synchronized (lock) {
-        return responses.ok(Result.getJobsResult(new GetJobsResult(tasks.activeJobConfigurations(ownerRole))));
-      }
-    });
+    return responses.call(
+        () -> {
+          synchronized (lock) {
+            return responses.ok(
+                Result.getJobsResult(new GetJobsResult(tasks.activeJobConfigurations(ownerRole))));
+          }
+        });
   }
 
   @Override
   public Response populateJobConfig(JobConfiguration description) {
-    return responses.call(() -> {
-      try {
-        JobConfiguration populated = validator.validateAndPopulate(description);
-        return responses.ok(Result.populateJobResult(new PopulateJobResult(populated.getTaskConfig())));
-      } catch (InvalidConfigurationException e) {
-        return responses.of(ResponseCode.INVALID_REQUEST, "Invalid configuration: " + e.getMessage());
-      }
-    });
+    return responses.call(
+        () -> {
+          try {
+            JobConfiguration populated = validator.validateAndPopulate(description);
+            return responses.ok(
+                Result.populateJobResult(new PopulateJobResult(populated.getTaskConfig())));
+          } catch (InvalidConfigurationException e) {
+            return responses.of(
+                ResponseCode.INVALID_REQUEST, "Invalid configuration: " + e.getMessage());
+          }
+        });
   }
 
   @Override
   public Response getJobUpdateSummaries(JobUpdateQuery query) {
-    return responses.call(() -> {
-      synchronized (lock) {
-        List<JobUpdateSummary> summaries = updates.query(query).stream()
-            .map(SimulatedJobUpdate::summary)
-            .collect(Collectors.toList());
-        return responses.ok(Result.getJobUpdateSummariesResult(new GetJobUpdateSummariesResult(summaries)));
-      }
-    });
+    return responses.call(
+        () -> {
+          synchronized (lock) {
+            List<JobUpdateSummary> summaries =
+                updates.query(query).stream()
+                    .map(SimulatedJobUpdate::summary)
+                    .collect(Collectors.toList());
+            return responses.ok(
+                Result.getJobUpdateSummariesResult(new GetJobUpdateSummariesResult(summaries)));
+          }
+        });
   }
 
   @Override
   public Response getJobUpdateDetails(JobUpdateKey key, JobUpdateQuery query) {
-    return responses.call(() -> {
-      synchronized (lock) {
-        if (query != null) {
-          List<JobUpdateDetails> details = updates.query(query).stream()
-              .map(SimulatedJobUpdate::details)
-              .collect(Collectors.toList());
-          return responses.ok(Result.getJobUpdateDetailsResult(
-              new GetJobUpdateDetailsResult().setDetailsList(details)));
-        }
-        if (key != null) {
-          SimulatedJobUpdate update = updates.find(key);
-          if (update == null) {
-            return responses.of(ResponseCode.INVALID_REQUEST, "Invalid update: " + key);
+    return responses.call(
+        () -> {
+          synchronized (lock) {
+            if (query != null) {
+              List<JobUpdateDetails> details =
+                  updates.query(query).stream()
+                      .map(SimulatedJobUpdate::details)
+                      .collect(Collectors.toList());
+              return responses.ok(
+                  Result.getJobUpdateDetailsResult(
+                      new GetJobUpdateDetailsResult().setDetailsList(details)));
+            }
+            if (key != null) {
+              SimulatedJobUpdate update = updates.find(key);
+              if (update == null) {
+                return responses.of(ResponseCode.INVALID_REQUEST, "Invalid update: " + key);
+              }
+              Response response =
+                  responses.ok(
+                      Result.getJobUpdateDetailsResult(
+                          new GetJobUpdateDetailsResult().setDetails(update.details())));
+              response.addToDetails(
+                  new ResponseDetail(
+                      "The key argument is deprecated, use the query argument instead"));
+              return response;
+            }
+            return responses.of(ResponseCode.ERROR, "Either key or query must be set.");
           }
-          Response response = responses.ok(Result.getJobUpdateDetailsResult(
-              new GetJobUpdateDetailsResult().setDetails(update.details())));
-          response.addToDetails(new ResponseDetail(
-              "The key argument is deprecated, use the query argument instead"));
-          return response;
-        }
-        return responses.of(ResponseCode.ERROR, "Either key or query must be set.");
-      }
-    });
+        });
   }
 }

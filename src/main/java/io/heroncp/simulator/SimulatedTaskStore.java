@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
 
 /**
  * The simulator's task table and Aurora's read-side rules over it: {@code TaskQuery} matching, job
- * synthesis and {@code JobStats}. Iteration order is creation order, which is also the order queries
- * return. Not thread-safe: {@link AuroraSimulator} guards it with its lock.
+ * synthesis and {@code JobStats}. Iteration order is creation order, which is also the order
+ * queries return. Not thread-safe: {@link AuroraSimulator} guards it with its lock.
  */
 final class SimulatedTaskStore {
 
@@ -52,11 +52,14 @@ final class SimulatedTaskStore {
     return tasks.values();
   }
 
-  /** Keeps only the newest {@code max} terminal tasks of a job (Aurora's history pruning by count). */
+  /**
+   * Keeps only the newest {@code max} terminal tasks of a job (Aurora's history pruning by count).
+   */
   void pruneHistory(JobKey job, int max) {
     List<String> terminal = new ArrayList<>();
     for (ScheduledTask task : tasks.values()) {
-      if (TERMINAL.contains(task.getStatus()) && task.getAssignedTask().getTask().getJob().equals(job)) {
+      if (TERMINAL.contains(task.getStatus())
+          && task.getAssignedTask().getTask().getJob().equals(job)) {
         terminal.add(task.getAssignedTask().getTaskId());
       }
     }
@@ -65,7 +68,10 @@ final class SimulatedTaskStore {
     }
   }
 
-  /** Copies of the tasks a query matches: fields ANDed, empty sets ignored, offset/limit when &gt; 0. */
+  /**
+   * Copies of the tasks a query matches: fields ANDed, empty sets ignored, offset/limit when &gt;
+   * 0.
+   */
   List<ScheduledTask> query(TaskQuery query) {
     TaskQuery q = query == null ? new TaskQuery() : query;
     List<ScheduledTask> found = new ArrayList<>();
@@ -76,7 +82,9 @@ final class SimulatedTaskStore {
     }
     int from = q.getOffset() > 0 ? Math.min(q.getOffset(), found.size()) : 0;
     int to = q.getLimit() > 0 ? Math.min(from + q.getLimit(), found.size()) : found.size();
-    return found.subList(from, to).stream().map(ScheduledTask::deepCopy).collect(Collectors.toList());
+    return found.subList(from, to).stream()
+        .map(ScheduledTask::deepCopy)
+        .collect(Collectors.toList());
   }
 
   private static boolean matches(TaskQuery q, ScheduledTask task) {
@@ -89,7 +97,8 @@ final class SimulatedTaskStore {
         && (isEmpty(q.getStatuses()) || q.getStatuses().contains(task.getStatus()))
         && (isEmpty(q.getInstanceIds()) || q.getInstanceIds().contains(assigned.getInstanceId()))
         && (isEmpty(q.getSlaveHosts())
-            || assigned.getSlaveHost() != null && q.getSlaveHosts().contains(assigned.getSlaveHost()))
+            || assigned.getSlaveHost() != null
+                && q.getSlaveHosts().contains(assigned.getSlaveHost()))
         && (isEmpty(q.getJobKeys()) || q.getJobKeys().contains(job));
   }
 
@@ -100,7 +109,8 @@ final class SimulatedTaskStore {
   List<ScheduledTask> active(JobKey job) {
     List<ScheduledTask> active = new ArrayList<>();
     for (ScheduledTask task : tasks.values()) {
-      if (ACTIVE.contains(task.getStatus()) && task.getAssignedTask().getTask().getJob().equals(job)) {
+      if (ACTIVE.contains(task.getStatus())
+          && task.getAssignedTask().getTask().getJob().equals(job)) {
         active.add(task);
       }
     }
@@ -131,32 +141,39 @@ final class SimulatedTaskStore {
   /** Aurora's job summaries over every task of the role's jobs (every role when null). */
   Set<JobSummary> jobSummaries(String role) {
     Set<JobSummary> summaries = new LinkedHashSet<>();
-    byJob(tasks.values(), role).forEach((job, jobTasks) -> summaries.add(new JobSummary()
-        .setJob(jobConfiguration(job, jobTasks))
-        .setStats(jobStats(jobTasks))));
+    byJob(tasks.values(), role)
+        .forEach(
+            (job, jobTasks) ->
+                summaries.add(
+                    new JobSummary()
+                        .setJob(jobConfiguration(job, jobTasks))
+                        .setStats(jobStats(jobTasks))));
     return summaries;
   }
 
   /** Aurora's {@code getJobs}: the synthesized configuration of each job with active tasks. */
   Set<JobConfiguration> activeJobConfigurations(String role) {
-    List<ScheduledTask> active = tasks.values().stream()
-        .filter(task -> ACTIVE.contains(task.getStatus()))
-        .collect(Collectors.toList());
+    List<ScheduledTask> active =
+        tasks.values().stream()
+            .filter(task -> ACTIVE.contains(task.getStatus()))
+            .collect(Collectors.toList());
     Set<JobConfiguration> configs = new LinkedHashSet<>();
     byJob(active, role).forEach((job, jobTasks) -> configs.add(jobConfiguration(job, jobTasks)));
     return configs;
   }
 
   /**
-   * The included active instances of a job grouped by their config, configs in the order of their first such
-   * task (not copies).
+   * The included active instances of a job grouped by their config, configs in the order of their
+   * first such task (not copies).
    */
   Map<TaskConfig, TreeSet<Integer>> activeInstancesByConfig(JobKey job, IntPredicate included) {
     Map<TaskConfig, TreeSet<Integer>> byConfig = new LinkedHashMap<>();
     for (ScheduledTask task : active(job)) {
       int instance = task.getAssignedTask().getInstanceId();
       if (included.test(instance)) {
-        byConfig.computeIfAbsent(task.getAssignedTask().getTask(), config -> new TreeSet<>()).add(instance);
+        byConfig
+            .computeIfAbsent(task.getAssignedTask().getTask(), config -> new TreeSet<>())
+            .add(instance);
       }
     }
     return byConfig;
@@ -174,19 +191,22 @@ final class SimulatedTaskStore {
   }
 
   /**
-   * Aurora's synthesized job: the config of the most relevant task (active before terminal, then the
-   * latest activity) and an instance count equal to the number of tasks given.
+   * Aurora's synthesized job: the config of the most relevant task (active before terminal, then
+   * the latest activity) and an instance count equal to the number of tasks given.
    */
   static JobConfiguration jobConfiguration(JobKey job, List<ScheduledTask> jobTasks) {
-    ScheduledTask latest = jobTasks.stream()
-        .max(Comparator.comparing((ScheduledTask task) -> ACTIVE.contains(task.getStatus()))
-            .thenComparingLong(SimulatedTaskStore::lastEventTimestamp))
-        .orElseThrow();
+    ScheduledTask latest =
+        jobTasks.stream()
+            .max(
+                Comparator.comparing((ScheduledTask task) -> ACTIVE.contains(task.getStatus()))
+                    .thenComparingLong(SimulatedTaskStore::lastEventTimestamp))
+            .orElseThrow();
     TaskConfig config = latest.getAssignedTask().getTask().deepCopy();
-    JobConfiguration configuration = new JobConfiguration()
-        .setKey(job.deepCopy())
-        .setTaskConfig(config)
-        .setInstanceCount(jobTasks.size());
+    JobConfiguration configuration =
+        new JobConfiguration()
+            .setKey(job.deepCopy())
+            .setTaskConfig(config)
+            .setInstanceCount(jobTasks.size());
     if (config.getOwner() != null) {
       configuration.setOwner(config.getOwner().deepCopy());
     }
@@ -198,7 +218,9 @@ final class SimulatedTaskStore {
     return events == null || events.isEmpty() ? 0 : events.get(events.size() - 1).getTimestamp();
   }
 
-  /** {@code base/Jobs.java}: pending = INIT/PENDING/THROTTLED, finished, failed, active = the rest. */
+  /**
+   * {@code base/Jobs.java}: pending = INIT/PENDING/THROTTLED, finished, failed, active = the rest.
+   */
   static JobStats jobStats(Collection<ScheduledTask> jobTasks) {
     JobStats stats = new JobStats(0, 0, 0, 0);
     for (ScheduledTask task : jobTasks) {
@@ -232,5 +254,4 @@ final class SimulatedTaskStore {
     }
     return ranges;
   }
-
 }

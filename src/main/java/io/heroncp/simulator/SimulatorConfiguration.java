@@ -14,12 +14,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Runs the built-in Aurora scheduler simulator when {@code heroncp.simulator.enabled=true}: the scheduler
- * state, its HTTP endpoint (started on init, stopped on destroy) and its leader announcement in the
- * service's ZooKeeper under {@code heroncp.simulator.zookeeper-path}; and the local topology-manager stand-in
- * ({@link TopologyManagerStandIn}, HTTP port {@code heroncp.simulator.topology-manager-port}, 0 = free), which
- * writes Heron's {@code tmanagers}/{@code pplans} nodes through the service's Curator client and answers
- * activate, deactivate and runtime-config calls for the topologies the simulator runs.
+ * Runs the built-in Aurora scheduler simulator when {@code heroncp.simulator.enabled=true}: the
+ * scheduler state, its HTTP endpoint (started on init, stopped on destroy) and its leader
+ * announcement in the service's ZooKeeper under {@code heroncp.simulator.zookeeper-path}; and the
+ * local topology-manager stand-in ({@link TopologyManagerStandIn}, HTTP port {@code
+ * heroncp.simulator.topology-manager-port}, 0 = free), which writes Heron's {@code
+ * tmanagers}/{@code pplans} nodes through the service's Curator client and answers activate,
+ * deactivate and runtime-config calls for the topologies the simulator runs.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "heroncp.simulator", name = "enabled", havingValue = "true")
@@ -34,43 +35,56 @@ public class SimulatorConfiguration {
   }
 
   @Bean(initMethod = "start", destroyMethod = "close")
-  SimulatorHttpServer simulatorHttpServer(AuroraSimulator auroraSimulator, SimulatorProperties properties) {
+  SimulatorHttpServer simulatorHttpServer(
+      AuroraSimulator auroraSimulator, SimulatorProperties properties) {
     return new SimulatorHttpServer(auroraSimulator, properties);
   }
 
   /**
-   * Warns at startup when the simulator's cluster names a simulated core package somewhere the simulator is not
-   * serving it (typically {@code heroncp.simulator.port=0} with the default {@code core-package-uri}): every task
-   * would fail to fetch it.
+   * Warns at startup when the simulator's cluster names a simulated core package somewhere the
+   * simulator is not serving it (typically {@code heroncp.simulator.port=0} with the default {@code
+   * core-package-uri}): every task would fail to fetch it.
    */
   @Bean
-  SmartInitializingSingleton simulatorCorePackageCheck(SimulatorHttpServer simulatorHttpServer,
-      SimulatorProperties properties, ObjectProvider<ClustersProperties> clustersProvider) {
+  SmartInitializingSingleton simulatorCorePackageCheck(
+      SimulatorHttpServer simulatorHttpServer,
+      SimulatorProperties properties,
+      ObjectProvider<ClustersProperties> clustersProvider) {
     return () -> {
       ClustersProperties clusters = clustersProvider.getIfAvailable();
-      ClusterProperties cluster = clusters == null ? null : clusters.clusters().get(properties.clusterName());
+      ClusterProperties cluster =
+          clusters == null ? null : clusters.clusters().get(properties.clusterName());
       URI served = simulatorHttpServer.corePackageUri();
-      if (cluster != null && cluster.corePackageUri() != null
+      if (cluster != null
+          && cluster.corePackageUri() != null
           && SimulatedCorePackage.PATH.equals(cluster.corePackageUri().getPath())
           && !served.equals(cluster.corePackageUri())) {
-        log.warn("Cluster {} fetches its Heron core package from {}, but the simulator serves it at {}: every task"
-            + " will fail to fetch it. Set heroncp.clusters.{}.core-package-uri={}", properties.clusterName(),
-            cluster.corePackageUri(), served, properties.clusterName(), served);
+        log.warn(
+            "Cluster {} fetches its Heron core package from {}, but the simulator serves it at {}: every task"
+                + " will fail to fetch it. Set heroncp.clusters.{}.core-package-uri={}",
+            properties.clusterName(),
+            cluster.corePackageUri(),
+            served,
+            properties.clusterName(),
+            served);
       }
     };
   }
 
   @Bean(initMethod = "start", destroyMethod = "close")
-  SchedulerAnnouncer simulatorAnnouncer(CuratorFramework curator, SimulatorHttpServer simulatorHttpServer,
+  SchedulerAnnouncer simulatorAnnouncer(
+      CuratorFramework curator,
+      SimulatorHttpServer simulatorHttpServer,
       SimulatorProperties properties) {
     // The HTTP server bean is initialized (started) before this one, so the bound port is known.
-    return new SchedulerAnnouncer(curator, properties.zookeeperPath(), properties.host(),
-        simulatorHttpServer.port());
+    return new SchedulerAnnouncer(
+        curator, properties.zookeeperPath(), properties.host(), simulatorHttpServer.port());
   }
 
   @Bean(initMethod = "start", destroyMethod = "close")
-  TopologyManagerStandIn topologyManagerStandIn(AuroraSimulator auroraSimulator, CuratorFramework curator,
-      SimulatorProperties properties) {
-    return new TopologyManagerStandIn(auroraSimulator, curator, properties.host(), properties.topologyManagerPort());
+  TopologyManagerStandIn topologyManagerStandIn(
+      AuroraSimulator auroraSimulator, CuratorFramework curator, SimulatorProperties properties) {
+    return new TopologyManagerStandIn(
+        auroraSimulator, curator, properties.host(), properties.topologyManagerPort());
   }
 }

@@ -31,20 +31,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The simulator's HTTP face, with Aurora's transport rules (aurora-api.md §1.1, §1.2, §7): Thrift on
- * {@code /api} (POST or GET), protocol chosen from the whole request {@code Content-Type} (415 otherwise),
- * reply protocol from {@code Accept}, HTTP 200 for every Thrift reply, 500 for a malformed envelope;
- * optional BASIC authentication for every non-read-only method; {@code /leaderhealth} and {@code /health}.
+ * The simulator's HTTP face, with Aurora's transport rules (aurora-api.md §1.1, §1.2, §7): Thrift
+ * on {@code /api} (POST or GET), protocol chosen from the whole request {@code Content-Type} (415
+ * otherwise), reply protocol from {@code Accept}, HTTP 200 for every Thrift reply, 500 for a
+ * malformed envelope; optional BASIC authentication for every non-read-only method; {@code
+ * /leaderhealth} and {@code /health}.
  *
- * <p>When {@code standbyPort} &gt; 0 a second listener plays a standby scheduler: {@code /api*} answers 307
- * to the leader's address, unless the request carries {@code Bypass-Leader-Redirect}, in which case it is
- * served from the same state; its {@code /leaderhealth} answers 503.
+ * <p>When {@code standbyPort} &gt; 0 a second listener plays a standby scheduler: {@code /api*}
+ * answers 307 to the leader's address, unless the request carries {@code Bypass-Leader-Redirect},
+ * in which case it is served from the same state; its {@code /leaderhealth} answers 503.
  *
- * <p>Not modelled: gzip response compression, CORS, {@code /apibeta}, Kerberos (NEGOTIATE), and Aurora's
- * permission model (an authenticated user may call everything, so AUTH_FAILED never occurs).
+ * <p>Not modelled: gzip response compression, CORS, {@code /apibeta}, Kerberos (NEGOTIATE), and
+ * Aurora's permission model (an authenticated user may call everything, so AUTH_FAILED never
+ * occurs).
  *
- * <p>Lifecycle: {@link #start()} once, {@link #close()} once (idempotent). Thread-safe; requests are
- * served by a small pool of daemon threads.
+ * <p>Lifecycle: {@link #start()} once, {@link #close()} once (idempotent). Thread-safe; requests
+ * are served by a small pool of daemon threads.
  */
 public final class SimulatorHttpServer implements AutoCloseable {
 
@@ -76,12 +78,17 @@ public final class SimulatorHttpServer implements AutoCloseable {
   private ExecutorService workers;
 
   /** A server for the given scheduler; nothing listens until {@link #start()}. */
-  public SimulatorHttpServer(AuroraSchedulerManager.Iface scheduler, SimulatorProperties properties) {
+  public SimulatorHttpServer(
+      AuroraSchedulerManager.Iface scheduler, SimulatorProperties properties) {
     this.properties = properties;
     this.processor = new AuroraSchedulerManager.Processor<>(scheduler);
-    // Aurora lets ReadOnlyScheduler methods through without credentials; everything else needs them.
-    this.readOnlyMethods = Set.copyOf(
-        new ReadOnlyScheduler.Processor<ReadOnlyScheduler.Iface>(scheduler).getProcessMapView().keySet());
+    // Aurora lets ReadOnlyScheduler methods through without credentials; everything else needs
+    // them.
+    this.readOnlyMethods =
+        Set.copyOf(
+            new ReadOnlyScheduler.Processor<ReadOnlyScheduler.Iface>(scheduler)
+                .getProcessMapView()
+                .keySet());
   }
 
   /** Binds the leader listener (and the standby one if configured) and starts serving. */
@@ -90,26 +97,39 @@ public final class SimulatorHttpServer implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     AtomicInteger threadNumber = new AtomicInteger();
-    workers = Executors.newFixedThreadPool(4, runnable -> {
-      Thread thread = new Thread(runnable, "aurora-simulator-http-" + threadNumber.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    workers =
+        Executors.newFixedThreadPool(
+            4,
+            runnable -> {
+              Thread thread =
+                  new Thread(runnable, "aurora-simulator-http-" + threadNumber.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     try {
       leader = HttpServer.create(new InetSocketAddress(properties.host(), properties.port()), 0);
     } catch (IOException e) {
       close();
-      throw new IOException("Cannot listen on " + properties.host() + ":" + properties.port()
-          + " for the Aurora simulator; set heroncp.simulator.port to a free port (0 = any)", e);
+      throw new IOException(
+          "Cannot listen on "
+              + properties.host()
+              + ":"
+              + properties.port()
+              + " for the Aurora simulator; set heroncp.simulator.port to a free port (0 = any)",
+          e);
     }
     leader.createContext("/", this::handleLeader);
     leader.setExecutor(workers);
     leader.start();
-    log.info("Aurora simulator (cluster {}) serves the Aurora Thrift API at {}", properties.clusterName(),
+    log.info(
+        "Aurora simulator (cluster {}) serves the Aurora Thrift API at {}",
+        properties.clusterName(),
         apiEndpoint());
     if (properties.standbyPort() > 0) {
       try {
-        standby = HttpServer.create(new InetSocketAddress(properties.host(), properties.standbyPort()), 0);
+        standby =
+            HttpServer.create(
+                new InetSocketAddress(properties.host(), properties.standbyPort()), 0);
       } catch (IOException e) {
         close();
         throw e;
@@ -135,8 +155,8 @@ public final class SimulatorHttpServer implements AutoCloseable {
   }
 
   /**
-   * Where the simulated cluster's Heron core package is served ({@link SimulatedCorePackage}): the local cluster's
-   * {@code core-package-uri}.
+   * Where the simulated cluster's Heron core package is served ({@link SimulatedCorePackage}): the
+   * local cluster's {@code core-package-uri}.
    */
   public URI corePackageUri() {
     return URI.create("http://" + properties.host() + ":" + port() + SimulatedCorePackage.PATH);
@@ -144,8 +164,10 @@ public final class SimulatorHttpServer implements AutoCloseable {
 
   /** The standby's Thrift endpoint, or null when no standby is configured. */
   public synchronized URI standbyApiEndpoint() {
-    return standby == null ? null
-        : URI.create("http://" + properties.host() + ":" + standby.getAddress().getPort() + API_PATH);
+    return standby == null
+        ? null
+        : URI.create(
+            "http://" + properties.host() + ":" + standby.getAddress().getPort() + API_PATH);
   }
 
   /** Stops both listeners. Idempotent. */
@@ -184,7 +206,9 @@ public final class SimulatorHttpServer implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       if (path.startsWith(API_PATH)) {
-        if (exchange.getRequestHeaders().containsKey(aurora_apiConstants.BYPASS_LEADER_REDIRECT_HEADER_NAME)) {
+        if (exchange
+            .getRequestHeaders()
+            .containsKey(aurora_apiConstants.BYPASS_LEADER_REDIRECT_HEADER_NAME)) {
           if (API_PATH.equals(path)) {
             handleApi(exchange);
           } else {
@@ -193,8 +217,13 @@ public final class SimulatorHttpServer implements AutoCloseable {
           return;
         }
         String query = exchange.getRequestURI().getRawQuery();
-        String location = "http://" + properties.host() + ":" + port() + exchange.getRequestURI().getRawPath()
-            + (query == null ? "" : "?" + query);
+        String location =
+            "http://"
+                + properties.host()
+                + ":"
+                + port()
+                + exchange.getRequestURI().getRawPath()
+                + (query == null ? "" : "?" + query);
         exchange.getResponseHeaders().set("Location", location);
         exchange.sendResponseHeaders(307, -1);
       } else if ("/leaderhealth".equals(path)) {
@@ -216,7 +245,8 @@ public final class SimulatorHttpServer implements AutoCloseable {
     String method = exchange.getRequestMethod();
     if (!"GET".equals(method) && !"HEAD".equals(method)) {
       exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-      sendText(exchange, 405, "Method " + method + " is not allowed on " + SimulatedCorePackage.PATH);
+      sendText(
+          exchange, 405, "Method " + method + " is not allowed on " + SimulatedCorePackage.PATH);
       return;
     }
     SimulatedCorePackage core = SimulatedCorePackage.get();
@@ -279,8 +309,9 @@ public final class SimulatorHttpServer implements AutoCloseable {
   }
 
   /**
-   * Aurora's BASIC mechanism ({@code authcBasic[permissive]}): credentials, when sent, are checked for every
-   * call; without credentials only read-only calls pass. An unreadable envelope is left to the processor.
+   * Aurora's BASIC mechanism ({@code authcBasic[permissive]}): credentials, when sent, are checked
+   * for every call; without credentials only read-only calls pass. An unreadable envelope is left
+   * to the processor.
    */
   private boolean authorized(HttpExchange exchange, byte[] body, WireProtocol protocol) {
     if (!credentialsConfigured()) {
@@ -300,8 +331,10 @@ public final class SimulatorHttpServer implements AutoCloseable {
   }
 
   private boolean credentialsConfigured() {
-    return properties.username() != null && !properties.username().isEmpty()
-        && properties.password() != null && !properties.password().isEmpty();
+    return properties.username() != null
+        && !properties.username().isEmpty()
+        && properties.password() != null
+        && !properties.password().isEmpty();
   }
 
   private boolean credentialsMatch(String authorization) {
@@ -315,15 +348,16 @@ public final class SimulatorHttpServer implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return false;
     }
-    byte[] expected = (properties.username() + ":" + properties.password()).getBytes(StandardCharsets.UTF_8);
+    byte[] expected =
+        (properties.username() + ":" + properties.password()).getBytes(StandardCharsets.UTF_8);
     return MessageDigest.isEqual(decoded, expected);
   }
 
   /**
-   * Aurora's {@code TContentAwareServlet} lookup of the whole media type, parameters included: missing,
-   * {@code application/x-thrift}, {@code application/json}, {@code application/vnd.apache.thrift.json} (also
-   * with {@code charset=utf-8}) are TJSON; {@code application/vnd.apache.thrift.binary} is binary; anything
-   * else is null (415).
+   * Aurora's {@code TContentAwareServlet} lookup of the whole media type, parameters included:
+   * missing, {@code application/x-thrift}, {@code application/json}, {@code
+   * application/vnd.apache.thrift.json} (also with {@code charset=utf-8}) are TJSON; {@code
+   * application/vnd.apache.thrift.binary} is binary; anything else is null (415).
    */
   static WireProtocol requestProtocol(String contentType) {
     if (contentType == null) {
@@ -356,7 +390,8 @@ public final class SimulatorHttpServer implements AutoCloseable {
     }
     MediaType type = MediaType.parse(accept.get(0));
     return type != null && BINARY.equals(type.type()) && type.parameters().isEmpty()
-        ? WireProtocol.BINARY : WireProtocol.JSON;
+        ? WireProtocol.BINARY
+        : WireProtocol.JSON;
   }
 
   /** A parsed media type: lower-case type/subtype and normalized {@code name=value} parameters. */
@@ -376,7 +411,9 @@ public final class SimulatorHttpServer implements AutoCloseable {
         }
         String name = parameter.substring(0, equals).trim().toLowerCase(Locale.ROOT);
         String parameterValue = parameter.substring(equals + 1).trim();
-        if (parameterValue.length() >= 2 && parameterValue.startsWith("\"") && parameterValue.endsWith("\"")) {
+        if (parameterValue.length() >= 2
+            && parameterValue.startsWith("\"")
+            && parameterValue.endsWith("\"")) {
           parameterValue = parameterValue.substring(1, parameterValue.length() - 1);
         }
         if ("charset".equals(name)) {

@@ -20,18 +20,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The life cycle of simulated tasks, as Aurora's {@code TaskStateMachine} drives it: PENDING → ASSIGNED →
- * STARTING → RUNNING on the configured delays; kills through KILLING → KILLED, restarts through RESTARTING →
- * KILLED plus a new PENDING task. While a task is STARTING the {@link SimulatedAgent} runs its fetch processes;
- * when one fails the task becomes FAILED with the reason and, as in Aurora, a service task (or one with failures
- * left under {@code maxTaskFailures}) is rescheduled: a new task with the failed one as ancestor and
- * {@code failureCount + 1}, first THROTTLED for the flapping penalty when it never ran ({@code flapping-task-delay},
- * doubled per consecutive such failure, capped at {@code max-flapping-task-delay}), then PENDING. Terminal tasks
- * are retained, the newest 100 per job (Aurora's {@code -history_max_per_job_threshold} default). A PENDING task
- * that is killed also goes through KILLING (Aurora would delete it at once).
+ * The life cycle of simulated tasks, as Aurora's {@code TaskStateMachine} drives it: PENDING →
+ * ASSIGNED → STARTING → RUNNING on the configured delays; kills through KILLING → KILLED, restarts
+ * through RESTARTING → KILLED plus a new PENDING task. While a task is STARTING the {@link
+ * SimulatedAgent} runs its fetch processes; when one fails the task becomes FAILED with the reason
+ * and, as in Aurora, a service task (or one with failures left under {@code maxTaskFailures}) is
+ * rescheduled: a new task with the failed one as ancestor and {@code failureCount + 1}, first
+ * THROTTLED for the flapping penalty when it never ran ({@code flapping-task-delay}, doubled per
+ * consecutive such failure, capped at {@code max-flapping-task-delay}), then PENDING. Terminal
+ * tasks are retained, the newest 100 per job (Aurora's {@code -history_max_per_job_threshold}
+ * default). A PENDING task that is killed also goes through KILLING (Aurora would delete it at
+ * once).
  *
- * <p>Callers hold {@code lock}; timer steps take it themselves. Every status entered is published to the
- * {@link TaskStatusNotifier}.
+ * <p>Callers hold {@code lock}; timer steps take it themselves. Every status entered is published
+ * to the {@link TaskStatusNotifier}.
  */
 final class TaskStateMachine {
 
@@ -48,8 +50,14 @@ final class TaskStateMachine {
   private final SimulatedAgent agent;
   private final TaskStatusNotifier notifier;
 
-  TaskStateMachine(Object lock, SimulatedTaskStore tasks, SimulatorProperties properties, Clock clock,
-      ScheduledExecutorService timer, SimulatedAgent agent, TaskStatusNotifier notifier) {
+  TaskStateMachine(
+      Object lock,
+      SimulatedTaskStore tasks,
+      SimulatorProperties properties,
+      Clock clock,
+      ScheduledExecutorService timer,
+      SimulatedAgent agent,
+      TaskStatusNotifier notifier) {
     this.lock = lock;
     this.tasks = tasks;
     this.properties = properties;
@@ -64,7 +72,10 @@ final class TaskStateMachine {
     insertTask(config, instanceId, null, 0, null);
   }
 
-  /** Moves an active task to KILLING; false when it already is (Aurora treats KILLING → KILLING as a no-op). */
+  /**
+   * Moves an active task to KILLING; false when it already is (Aurora treats KILLING → KILLING as a
+   * no-op).
+   */
   boolean kill(ScheduledTask task, String message) {
     if (task.getStatus() == ScheduleStatus.KILLING) {
       return false;
@@ -76,25 +87,45 @@ final class TaskStateMachine {
 
   /** Moves an active task to RESTARTING, unless it is already restarting or being killed. */
   void restart(ScheduledTask task, String message) {
-    if (task.getStatus() != ScheduleStatus.RESTARTING && task.getStatus() != ScheduleStatus.KILLING) {
+    if (task.getStatus() != ScheduleStatus.RESTARTING
+        && task.getStatus() != ScheduleStatus.KILLING) {
       changeStatus(task, ScheduleStatus.RESTARTING, message);
       scheduleStep(task, ScheduleStatus.RESTARTING, properties.killingDelay());
     }
   }
 
-  /** Aurora's {@code TaskIdGenerator}: role-env-name-instance-uuid, with characters outside [\w-] as '-'. */
+  /**
+   * Aurora's {@code TaskIdGenerator}: role-env-name-instance-uuid, with characters outside [\w-] as
+   * '-'.
+   */
   static String taskId(JobKey job, int instanceId) {
-    String raw = job.getRole() + "-" + job.getEnvironment() + "-" + job.getName() + "-" + instanceId
-        + "-" + UUID.randomUUID();
+    String raw =
+        job.getRole()
+            + "-"
+            + job.getEnvironment()
+            + "-"
+            + job.getName()
+            + "-"
+            + instanceId
+            + "-"
+            + UUID.randomUUID();
     return raw.replaceAll("[^\\w-]", "-");
   }
 
-  /** Aurora's rule after a failure: services are always rescheduled, other tasks while failures are left. */
+  /**
+   * Aurora's rule after a failure: services are always rescheduled, other tasks while failures are
+   * left.
+   */
   static boolean reschedules(TaskConfig config, int failures) {
-    return config.isIsService() || config.getMaxTaskFailures() == -1 || failures < config.getMaxTaskFailures();
+    return config.isIsService()
+        || config.getMaxTaskFailures() == -1
+        || failures < config.getMaxTaskFailures();
   }
 
-  /** The wait of a task rescheduled after {@code flapsInARow} failures without running: doubled each, capped. */
+  /**
+   * The wait of a task rescheduled after {@code flapsInARow} failures without running: doubled
+   * each, capped.
+   */
   static Optional<Duration> flappingPenalty(int flapsInARow, Duration initial, Duration max) {
     if (flapsInARow <= 0) {
       return Optional.empty();
@@ -110,24 +141,28 @@ final class TaskStateMachine {
    * A new task for one instance: PENDING, or THROTTLED for {@code penalty} first when there is one.
    * {@code failureCount} carries over from a failed ancestor, as Aurora's rescheduling does.
    */
-  private void insertTask(TaskConfig config, int instanceId, String ancestorId, int failureCount,
-      Duration penalty) {
-    AssignedTask assigned = new AssignedTask()
-        .setTaskId(taskId(config.getJob(), instanceId))
-        .setTask(config.deepCopy())
-        .setAssignedPorts(new HashMap<>())
-        .setInstanceId(instanceId);
-    ScheduledTask task = new ScheduledTask()
-        .setAssignedTask(assigned)
-        .setFailureCount(failureCount)
-        .setTimesPartitioned(0)
-        .setTaskEvents(new ArrayList<>());
+  private void insertTask(
+      TaskConfig config, int instanceId, String ancestorId, int failureCount, Duration penalty) {
+    AssignedTask assigned =
+        new AssignedTask()
+            .setTaskId(taskId(config.getJob(), instanceId))
+            .setTask(config.deepCopy())
+            .setAssignedPorts(new HashMap<>())
+            .setInstanceId(instanceId);
+    ScheduledTask task =
+        new ScheduledTask()
+            .setAssignedTask(assigned)
+            .setFailureCount(failureCount)
+            .setTimesPartitioned(0)
+            .setTaskEvents(new ArrayList<>());
     if (ancestorId != null) {
       task.setAncestorId(ancestorId);
     }
     tasks.add(task);
     if (penalty != null) {
-      changeStatus(task, ScheduleStatus.THROTTLED,
+      changeStatus(
+          task,
+          ScheduleStatus.THROTTLED,
           "Rescheduled, penalized for " + penalty.toMillis() + " ms for flapping");
       scheduleStep(task, ScheduleStatus.THROTTLED, penalty);
     } else {
@@ -164,7 +199,8 @@ final class TaskStateMachine {
         }
         case ASSIGNED -> {
           changeStatus(task, ScheduleStatus.STARTING, "Initializing sandbox.");
-          List<SandboxFetcher.Fetch> fetches = SandboxFetcher.fetches(task.getAssignedTask().getTask());
+          List<SandboxFetcher.Fetch> fetches =
+              SandboxFetcher.fetches(task.getAssignedTask().getTask());
           if (fetches.isEmpty()) {
             scheduleStep(task, ScheduleStatus.STARTING, properties.startingDelay());
           } else {
@@ -174,7 +210,8 @@ final class TaskStateMachine {
         case STARTING -> changeStatus(task, ScheduleStatus.RUNNING, null);
         case KILLING -> {
           changeStatus(task, ScheduleStatus.KILLED, KILLED_BY_EXECUTOR);
-          tasks.pruneHistory(task.getAssignedTask().getTask().getJob(), MAX_RETAINED_TERMINAL_TASKS_PER_JOB);
+          tasks.pruneHistory(
+              task.getAssignedTask().getTask().getJob(), MAX_RETAINED_TERMINAL_TASKS_PER_JOB);
         }
         case RESTARTING -> {
           changeStatus(task, ScheduleStatus.KILLED, KILLED_BY_EXECUTOR);
@@ -182,25 +219,32 @@ final class TaskStateMachine {
           insertTask(assigned.getTask(), assigned.getInstanceId(), assigned.getTaskId(), 0, null);
           tasks.pruneHistory(assigned.getTask().getJob(), MAX_RETAINED_TERMINAL_TASKS_PER_JOB);
         }
-        default -> { }
+        default -> {}
       }
     }
   }
 
   /**
-   * Has the agent run a STARTING task's fetch processes (off the lock: downloads take time), then, once the
-   * starting delay has passed, makes it RUNNING or FAILED unless it has moved on meanwhile (killed, restarted).
+   * Has the agent run a STARTING task's fetch processes (off the lock: downloads take time), then,
+   * once the starting delay has passed, makes it RUNNING or FAILED unless it has moved on meanwhile
+   * (killed, restarted).
    */
   private void fetchThenStart(String taskId, List<SandboxFetcher.Fetch> fetches) {
     long started = System.nanoTime(); // monotonic: only the elapsed time matters
-    boolean fetching = agent.fetch(fetches, failure -> {
-      long remaining = properties.startingDelay().toNanos() - (System.nanoTime() - started);
-      try {
-        timer.schedule(() -> finishStarting(taskId, failure), Math.max(0, remaining), TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException e) {
-        log.debug("Simulator closed; task {} stays STARTING", taskId);
-      }
-    });
+    boolean fetching =
+        agent.fetch(
+            fetches,
+            failure -> {
+              long remaining = properties.startingDelay().toNanos() - (System.nanoTime() - started);
+              try {
+                timer.schedule(
+                    () -> finishStarting(taskId, failure),
+                    Math.max(0, remaining),
+                    TimeUnit.NANOSECONDS);
+              } catch (RejectedExecutionException e) {
+                log.debug("Simulator closed; task {} stays STARTING", taskId);
+              }
+            });
     if (!fetching) {
       log.debug("Simulator closed; task {} stays STARTING", taskId);
     }
@@ -222,8 +266,12 @@ final class TaskStateMachine {
       TaskConfig config = assigned.getTask();
       int failures = task.getFailureCount() + 1;
       if (reschedules(config, failures)) {
-        Duration penalty = flappingPenalty(flapsInARow(task), properties.flappingTaskDelay(),
-            properties.maxFlappingTaskDelay()).orElse(null);
+        Duration penalty =
+            flappingPenalty(
+                    flapsInARow(task),
+                    properties.flappingTaskDelay(),
+                    properties.maxFlappingTaskDelay())
+                .orElse(null);
         insertTask(config, assigned.getInstanceId(), taskId, failures, penalty);
       }
       tasks.pruneHistory(config.getJob(), MAX_RETAINED_TERMINAL_TASKS_PER_JOB);
@@ -234,7 +282,10 @@ final class TaskStateMachine {
   private int flapsInARow(ScheduledTask failed) {
     int flaps = 0;
     ScheduledTask task = failed;
-    while (task != null && task.getStatus() == ScheduleStatus.FAILED && !everRan(task) && flaps < 32) {
+    while (task != null
+        && task.getStatus() == ScheduleStatus.FAILED
+        && !everRan(task)
+        && flaps < 32) {
       flaps++;
       task = task.isSetAncestorId() ? tasks.get(task.getAncestorId()) : null;
     }
@@ -242,7 +293,8 @@ final class TaskStateMachine {
   }
 
   private static boolean everRan(ScheduledTask task) {
-    return task.getTaskEvents().stream().anyMatch(event -> event.getStatus() == ScheduleStatus.RUNNING);
+    return task.getTaskEvents().stream()
+        .anyMatch(event -> event.getStatus() == ScheduleStatus.RUNNING);
   }
 
   private void changeStatus(ScheduledTask task, ScheduleStatus status, String message) {

@@ -5,7 +5,8 @@ import io.heroncp.aurora.thrift.ScheduleStatus;
 import io.heroncp.aurora.thrift.TaskConfig;
 
 /**
- * One simulated task entering a status, as {@link AuroraSimulator} reports it to a {@link TaskStatusListener}.
+ * One simulated task entering a status, as {@link AuroraSimulator} reports it to a {@link
+ * TaskStatusListener}.
  *
  * @param job the task's job
  * @param instanceId the task's instance id (for a Heron job, the Heron container index)
@@ -13,4 +14,5 @@ import io.heroncp.aurora.thrift.TaskConfig;
  * @param status the status the task has just entered
  * @param task a copy of the task's config (the listener may keep or change it)
  */
-public record TaskStatusChange(JobKey job, int instanceId, String taskId, ScheduleStatus status, TaskConfig task) {}
+public record TaskStatusChange(
+    JobKey job, int instanceId, String taskId, ScheduleStatus status, TaskConfig task) {}

@@ -11,19 +11,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells the {@link TaskStatusListener}s about every status a task enters, in order, on one event thread of its own
- * (never under the simulator's monitor, so a listener may call the simulator back). Thread-safe.
+ * Tells the {@link TaskStatusListener}s about every status a task enters, in order, on one event
+ * thread of its own (never under the simulator's monitor, so a listener may call the simulator
+ * back). Thread-safe.
  */
 final class TaskStatusNotifier implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TaskStatusNotifier.class);
 
   private final List<TaskStatusListener> listeners = new CopyOnWriteArrayList<>();
-  private final ExecutorService events = Executors.newSingleThreadExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "aurora-simulator-events");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService events =
+      Executors.newSingleThreadExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "aurora-simulator-events");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   void add(TaskStatusListener listener) {
     listeners.add(listener);
@@ -39,18 +42,28 @@ final class TaskStatusNotifier implements AutoCloseable {
       return;
     }
     AssignedTask assigned = task.getAssignedTask();
-    TaskStatusChange change = new TaskStatusChange(assigned.getTask().getJob().deepCopy(),
-        assigned.getInstanceId(), assigned.getTaskId(), task.getStatus(), assigned.getTask().deepCopy());
+    TaskStatusChange change =
+        new TaskStatusChange(
+            assigned.getTask().getJob().deepCopy(),
+            assigned.getInstanceId(),
+            assigned.getTaskId(),
+            task.getStatus(),
+            assigned.getTask().deepCopy());
     try {
-      events.execute(() -> {
-        for (TaskStatusListener listener : listeners) {
-          try {
-            listener.onTaskStatus(change);
-          } catch (RuntimeException e) {
-            log.warn("Task status listener failed on {} {}: {}", change.taskId(), change.status(), e.toString());
-          }
-        }
-      });
+      events.execute(
+          () -> {
+            for (TaskStatusListener listener : listeners) {
+              try {
+                listener.onTaskStatus(change);
+              } catch (RuntimeException e) {
+                log.warn(
+                    "Task status listener failed on {} {}: {}",
+                    change.taskId(),
+                    change.status(),
+                    e.toString());
+              }
+            }
+          });
     } catch (RejectedExecutionException e) {
       log.debug("Simulator closed; task status change of {} not delivered", change.taskId());
     }

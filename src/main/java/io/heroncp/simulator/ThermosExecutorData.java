@@ -8,8 +8,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the Thermos configuration in a task's {@code executorConfig.data}, with {@link AuroraJson}'s mapper (the
- * simulator reads what Aurora's client wrote, not what Spring's web layer is configured for).
+ * Reads the Thermos configuration in a task's {@code executorConfig.data}, with {@link
+ * AuroraJson}'s mapper (the simulator reads what Aurora's client wrote, not what Spring's web layer
+ * is configured for).
  */
 final class ThermosExecutorData {
 
@@ -19,7 +20,9 @@ final class ThermosExecutorData {
 
   /** The parsed executor data, or empty when the task has none or it is not JSON. */
   static Optional<JsonNode> of(TaskConfig task) {
-    if (task == null || task.getExecutorConfig() == null || task.getExecutorConfig().getData() == null) {
+    if (task == null
+        || task.getExecutorConfig() == null
+        || task.getExecutorConfig().getData() == null) {
       return Optional.empty();
     }
     try {

@@ -26,27 +26,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plays Heron's topology manager (TManager, the process container 0 runs) for every Heron topology the
- * {@link AuroraSimulator} runs, so that the runtime verbs work locally without Heron's processes:
+ * Plays Heron's topology manager (TManager, the process container 0 runs) for every Heron topology
+ * the {@link AuroraSimulator} runs, so that the runtime verbs work locally without Heron's
+ * processes:
  *
  * <ul>
- *   <li>When instance 0 of a job made by this service (see {@link HeronExecutorArguments}) becomes RUNNING, it
- *       does what a starting TManager does in ZooKeeper: creates {@code pplans/<name>} (persistent; the trimmed
- *       topology from {@code topologies/<name>} with that topology's initial state) unless one exists, so a
- *       restart keeps the runtime state; and creates {@code tmanagers/<name>} (ephemeral, in the given
- *       Curator client's session) pointing at this stand-in's HTTP port.
- *   <li>When instance 0 leaves RUNNING (killing, restarting, ...), it deletes {@code tmanagers/<name>}; when no
- *       task of the job is active any more, it stops answering for the topology.
- *   <li>Like the TManager, it watches {@code packingplans/<name>}; on a change it rewrites {@code pplans/<name>}
- *       from the (updated) {@code topologies/<name>}, keeping the runtime state, so a caller waiting for a new
- *       physical plan after an update sees one. (A real TManager deletes the plan and restarts; its new plan
- *       drops runtime config, and so does this one.)
- *   <li>It serves the TManager controller over HTTP on one port for all topologies
- *       ({@link TManagerControllerEndpoint}).
+ *   <li>When instance 0 of a job made by this service (see {@link HeronExecutorArguments}) becomes
+ *       RUNNING, it does what a starting TManager does in ZooKeeper: creates {@code pplans/<name>}
+ *       (persistent; the trimmed topology from {@code topologies/<name>} with that topology's
+ *       initial state) unless one exists, so a restart keeps the runtime state; and creates {@code
+ *       tmanagers/<name>} (ephemeral, in the given Curator client's session) pointing at this
+ *       stand-in's HTTP port.
+ *   <li>When instance 0 leaves RUNNING (killing, restarting, ...), it deletes {@code
+ *       tmanagers/<name>}; when no task of the job is active any more, it stops answering for the
+ *       topology.
+ *   <li>Like the TManager, it watches {@code packingplans/<name>}; on a change it rewrites {@code
+ *       pplans/<name>} from the (updated) {@code topologies/<name>}, keeping the runtime state, so
+ *       a caller waiting for a new physical plan after an update sees one. (A real TManager deletes
+ *       the plan and restarts; its new plan drops runtime config, and so does this one.)
+ *   <li>It serves the TManager controller over HTTP on one port for all topologies ({@link
+ *       TManagerControllerEndpoint}).
  * </ul>
  *
- * <p>Thread-safe: ZooKeeper reads and writes for a topology run under this object's monitor, whichever thread
- * (simulator events, HTTP, packing-plan watch) triggers them. Call {@link #start()} once, then {@link #close()}.
+ * <p>Thread-safe: ZooKeeper reads and writes for a topology run under this object's monitor,
+ * whichever thread (simulator events, HTTP, packing-plan watch) triggers them. Call {@link
+ * #start()} once, then {@link #close()}.
  */
 public final class TopologyManagerStandIn implements AutoCloseable {
 
@@ -65,11 +69,13 @@ public final class TopologyManagerStandIn implements AutoCloseable {
 
   /**
    * @param simulator the simulator whose jobs it follows
-   * @param curator the ZooKeeper client holding Heron's state (its session owns the {@code tmanagers} nodes)
+   * @param curator the ZooKeeper client holding Heron's state (its session owns the {@code
+   *     tmanagers} nodes)
    * @param host the address it listens on and publishes in {@code tmanagers/<name>}
    * @param port its HTTP port; 0 = a free port
    */
-  public TopologyManagerStandIn(AuroraSimulator simulator, CuratorFramework curator, String host, int port) {
+  public TopologyManagerStandIn(
+      AuroraSimulator simulator, CuratorFramework curator, String host, int port) {
     this.simulator = simulator;
     this.curator = curator;
     this.host = host;
@@ -77,8 +83,8 @@ public final class TopologyManagerStandIn implements AutoCloseable {
   }
 
   /**
-   * Binds the HTTP port, starts following the simulator, and takes over the Heron jobs whose instance 0 is
-   * already RUNNING.
+   * Binds the HTTP port, starts following the simulator, and takes over the Heron jobs whose
+   * instance 0 is already RUNNING.
    *
    * @throws IOException the port cannot be bound
    */
@@ -91,15 +97,24 @@ public final class TopologyManagerStandIn implements AutoCloseable {
     http.start();
     server = http;
     simulator.addTaskStatusListener(listener);
-    Response running = simulator.getTasksStatus(new TaskQuery()
-        .setStatuses(Set.of(ScheduleStatus.RUNNING)).setInstanceIds(Set.of(0)));
+    Response running =
+        simulator.getTasksStatus(
+            new TaskQuery().setStatuses(Set.of(ScheduleStatus.RUNNING)).setInstanceIds(Set.of(0)));
     if (running.isSetResult()) {
       for (ScheduledTask task : running.getResult().getScheduleStatusResult().getTasks()) {
-        onTaskStatus(new TaskStatusChange(task.getAssignedTask().getTask().getJob(), 0,
-            task.getAssignedTask().getTaskId(), task.getStatus(), task.getAssignedTask().getTask()));
+        onTaskStatus(
+            new TaskStatusChange(
+                task.getAssignedTask().getTask().getJob(),
+                0,
+                task.getAssignedTask().getTaskId(),
+                task.getStatus(),
+                task.getAssignedTask().getTask()));
       }
     }
-    log.info("Topology manager stand-in serves Heron's TManager controller on http://{}:{}", host, port());
+    log.info(
+        "Topology manager stand-in serves Heron's TManager controller on http://{}:{}",
+        host,
+        port());
   }
 
   /** The bound HTTP port (the controller port published in {@code tmanagers/<name>}). */
@@ -116,7 +131,10 @@ public final class TopologyManagerStandIn implements AutoCloseable {
     return Set.copyOf(byId.keySet());
   }
 
-  /** Stops following the simulator and serving, and deletes the {@code tmanagers} nodes it wrote. Idempotent. */
+  /**
+   * Stops following the simulator and serving, and deletes the {@code tmanagers} nodes it wrote.
+   * Idempotent.
+   */
   @Override
   public synchronized void close() {
     closed = true;
@@ -159,8 +177,10 @@ public final class TopologyManagerStandIn implements AutoCloseable {
   }
 
   private boolean jobActive(JobKey job) {
-    Response response = simulator.getTasksStatus(new TaskQuery().setJobKeys(Set.of(job)).setStatuses(ACTIVE));
-    return !response.isSetResult() || !response.getResult().getScheduleStatusResult().getTasks().isEmpty();
+    Response response =
+        simulator.getTasksStatus(new TaskQuery().setJobKeys(Set.of(job)).setStatuses(ACTIVE));
+    return !response.isSetResult()
+        || !response.getResult().getScheduleStatusResult().getTasks().isEmpty();
   }
 
   private synchronized void managerStarted(JobKey job, HeronExecutorArguments arguments) {
@@ -173,7 +193,9 @@ public final class TopologyManagerStandIn implements AutoCloseable {
       served = null;
     }
     if (served == null) {
-      served = new ServedTopology(job, arguments.topologyName(), arguments.topologyId(), arguments.paths());
+      served =
+          new ServedTopology(
+              job, arguments.topologyName(), arguments.topologyId(), arguments.paths());
       byJob.put(job, served);
       byId.put(served.id, served);
       watchPackingPlan(served);
@@ -187,7 +209,11 @@ public final class TopologyManagerStandIn implements AutoCloseable {
         createPhysicalPlan(served, topology);
       }
       writeLocation(served);
-      log.info("Topology manager of {} ({}) is up (stand-in on port {})", served.name, served.id, port());
+      log.info(
+          "Topology manager of {} ({}) is up (stand-in on port {})",
+          served.name,
+          served.id,
+          port());
     } catch (Exception e) {
       log.warn("Could not publish the topology manager of {}: {}", served.name, e.toString());
     }
@@ -210,20 +236,29 @@ public final class TopologyManagerStandIn implements AutoCloseable {
     log.info("Topology manager stand-in no longer serves {} ({})", served.name, served.id);
   }
 
-  /** The trimmed topology, or null (logged) when it is missing or not this topology, as a TManager would exit. */
+  /**
+   * The trimmed topology, or null (logged) when it is missing or not this topology, as a TManager
+   * would exit.
+   */
   private byte[] topology(ServedTopology served) throws Exception {
     byte[] bytes;
     try {
       bytes = curator.getData().forPath(served.paths.topology(served.name));
     } catch (KeeperException.NoNodeException e) {
-      log.warn("No {}; the topology manager of {} cannot build a physical plan",
-          served.paths.topology(served.name), served.name);
+      log.warn(
+          "No {}; the topology manager of {} cannot build a physical plan",
+          served.paths.topology(served.name),
+          served.name);
       return null;
     }
     TopologyAPI.Topology topology = TopologyAPI.Topology.parseFrom(bytes);
     if (!served.id.equals(topology.getId())) {
-      log.warn("{} holds topology id {}, not {}; the topology manager of {} cannot start",
-          served.paths.topology(served.name), topology.getId(), served.id, served.name);
+      log.warn(
+          "{} holds topology id {}, not {}; the topology manager of {} cannot start",
+          served.paths.topology(served.name),
+          topology.getId(),
+          served.id,
+          served.name);
       return null;
     }
     return bytes;
@@ -233,8 +268,12 @@ public final class TopologyManagerStandIn implements AutoCloseable {
     HeronTopologyState state =
         HeronTopologyState.valueOf(TopologyAPI.Topology.parseFrom(topologyBytes).getState().name());
     try {
-      curator.create().creatingParentContainersIfNeeded()
-          .forPath(served.paths.physicalPlan(served.name), HeronStateCodec.encodePhysicalPlan(topologyBytes, state));
+      curator
+          .create()
+          .creatingParentContainersIfNeeded()
+          .forPath(
+              served.paths.physicalPlan(served.name),
+              HeronStateCodec.encodePhysicalPlan(topologyBytes, state));
       if (curator.checkExists().forPath(served.paths.topology(served.name)) == null) {
         // A kill cleaned Heron's state while we were writing: do not leave a plan behind.
         curator.delete().quietly().forPath(served.paths.physicalPlan(served.name));
@@ -248,13 +287,19 @@ public final class TopologyManagerStandIn implements AutoCloseable {
 
   private void writeLocation(ServedTopology served) throws Exception {
     int port = port();
-    byte[] location = HeronStateCodec.encodeTManagerLocation(
-        new TManagerLocation(served.name, served.id, host, port, port, port));
+    byte[] location =
+        HeronStateCodec.encodeTManagerLocation(
+            new TManagerLocation(served.name, served.id, host, port, port, port));
     String path = served.paths.tmanagerLocation(served.name);
     try {
-      curator.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, location);
+      curator
+          .create()
+          .creatingParentContainersIfNeeded()
+          .withMode(CreateMode.EPHEMERAL)
+          .forPath(path, location);
     } catch (KeeperException.NodeExistsException e) {
-      // A leftover of this stand-in (e.g. a missed stop); the real TManager retries until it is gone.
+      // A leftover of this stand-in (e.g. a missed stop); the real TManager retries until it is
+      // gone.
       curator.setData().forPath(path, location);
     }
     served.locationWritten = true;
@@ -266,7 +311,8 @@ public final class TopologyManagerStandIn implements AutoCloseable {
     } catch (KeeperException.NoNodeException e) {
       // Already gone: fine.
     } catch (Exception e) {
-      log.warn("Could not delete the topology manager location of {}: {}", served.name, e.toString());
+      log.warn(
+          "Could not delete the topology manager location of {}: {}", served.name, e.toString());
     }
     served.locationWritten = false;
   }
@@ -275,12 +321,16 @@ public final class TopologyManagerStandIn implements AutoCloseable {
   // Following packing-plan changes
 
   private void watchPackingPlan(ServedTopology served) {
-    CuratorCache cache = CuratorCache.build(curator, served.paths.packingPlan(served.name),
-        CuratorCache.Options.SINGLE_NODE_CACHE);
-    cache.listenable().addListener(CuratorCacheListener.builder()
-        .forCreatesAndChanges((before, after) -> packingPlanChanged(served))
-        .afterInitialized()
-        .build());
+    CuratorCache cache =
+        CuratorCache.build(
+            curator, served.paths.packingPlan(served.name), CuratorCache.Options.SINGLE_NODE_CACHE);
+    cache
+        .listenable()
+        .addListener(
+            CuratorCacheListener.builder()
+                .forCreatesAndChanges((before, after) -> packingPlanChanged(served))
+                .afterInitialized()
+                .build());
     served.packingPlanWatch = cache;
     cache.start();
   }
@@ -311,7 +361,9 @@ public final class TopologyManagerStandIn implements AutoCloseable {
       curator.setData().forPath(path, HeronStateCodec.encodePhysicalPlan(topology, state));
       log.info("Packing plan of {} changed; physical plan rewritten, state {}", served.name, state);
     } catch (Exception e) {
-      log.warn("Could not rewrite the physical plan of {} after a packing-plan change: {}", served.name,
+      log.warn(
+          "Could not rewrite the physical plan of {} after a packing-plan change: {}",
+          served.name,
           e.toString());
     }
   }

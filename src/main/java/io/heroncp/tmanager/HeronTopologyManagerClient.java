@@ -1,7 +1,7 @@
 package io.heroncp.tmanager;
 
-import io.heroncp.heron.HeronStateCodec;
 import io.heroncp.heron.HeronPaths;
+import io.heroncp.heron.HeronStateCodec;
 import io.heroncp.heron.TManagerLocation;
 import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.DependencyFailedException;
@@ -28,15 +28,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link TopologyManagerClient} of Heron's own processes: finds the topology manager through
- * {@code tmanagers/<name>} and reads the runtime state from {@code pplans/<name>} in the given ZooKeeper, and
- * sends its controller the GET requests Heron's {@code TManagerUtils} sends. Values in the query are URL-encoded
- * (Heron's HTTP server decodes {@code %XX} and {@code +}).
+ * {@code tmanagers/<name>} and reads the runtime state from {@code pplans/<name>} in the given
+ * ZooKeeper, and sends its controller the GET requests Heron's {@code TManagerUtils} sends. Values
+ * in the query are URL-encoded (Heron's HTTP server decodes {@code %XX} and {@code +}).
  *
- * <p>One difference from Heron: the {@code topologyid} sent is the caller's, not the one in the TManager's
- * location, so a TManager of another submission under the same name refuses (HTTP 400) instead of obeying.
+ * <p>One difference from Heron: the {@code topologyid} sent is the caller's, not the one in the
+ * TManager's location, so a TManager of another submission under the same name refuses (HTTP 400)
+ * instead of obeying.
  *
- * <p>Thread-safe. Sends nothing but what each method names; a TManager already in the target state is the
- * caller's business (Heron warns and succeeds without calling it).
+ * <p>Thread-safe. Sends nothing but what each method names; a TManager already in the target state
+ * is the caller's business (Heron warns and succeeds without calling it).
  */
 public class HeronTopologyManagerClient implements TopologyManagerClient {
 
@@ -48,16 +49,18 @@ public class HeronTopologyManagerClient implements TopologyManagerClient {
   private final HttpClient http;
 
   /**
-   * @param curator a started client of the ZooKeeper holding Heron's state (the cluster's state manager)
+   * @param curator a started client of the ZooKeeper holding Heron's state (the cluster's state
+   *     manager)
    * @param timeout how long connecting to the TManager, and then its answer, may each take
    */
   public HeronTopologyManagerClient(CuratorFramework curator, Duration timeout) {
     this.curator = Objects.requireNonNull(curator, "curator");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
-    this.http = HttpClient.newBuilder()
-        .connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
   @Override
@@ -70,8 +73,13 @@ public class HeronTopologyManagerClient implements TopologyManagerClient {
     try {
       return HeronStateCodec.decodePhysicalPlanState(bytes).name();
     } catch (IllegalArgumentException e) {
-      throw new DependencyFailedException(path + " in ZooKeeper is not a Heron physical plan (" + e.getMessage()
-          + "); it was written by something else than Heron's topology manager", null, e);
+      throw new DependencyFailedException(
+          path
+              + " in ZooKeeper is not a Heron physical plan ("
+              + e.getMessage()
+              + "); it was written by something else than Heron's topology manager",
+          null,
+          e);
     }
   }
 
@@ -85,12 +93,15 @@ public class HeronTopologyManagerClient implements TopologyManagerClient {
     send(heronRoot, topologyName, "deactivate", query(topologyId, List.of()));
   }
 
-  /** @throws IllegalArgumentException the list is empty (the TManager would have nothing to do) */
+  /**
+   * @throws IllegalArgumentException the list is empty (the TManager would have nothing to do)
+   */
   @Override
-  public void updateRuntimeConfig(String heronRoot, String topologyName, String topologyId,
-      List<String> runtimeConfig) {
+  public void updateRuntimeConfig(
+      String heronRoot, String topologyName, String topologyId, List<String> runtimeConfig) {
     if (runtimeConfig == null || runtimeConfig.isEmpty()) {
-      throw new IllegalArgumentException("name at least one runtime config as <component>:<key>:<value>");
+      throw new IllegalArgumentException(
+          "name at least one runtime config as <component>:<key>:<value>");
     }
     send(heronRoot, topologyName, "runtime_config/update", query(topologyId, runtimeConfig));
   }
@@ -109,7 +120,10 @@ public class HeronTopologyManagerClient implements TopologyManagerClient {
     }
   }
 
-  /** {@code topologyid=<id>} then {@code &runtime-config=<c:k:v>} for each entry, every value URL-encoded. */
+  /**
+   * {@code topologyid=<id>} then {@code &runtime-config=<c:k:v>} for each entry, every value
+   * URL-encoded.
+   */
   static String query(String topologyId, List<String> runtimeConfig) {
     Objects.requireNonNull(topologyId, "topologyId");
     StringBuilder query = new StringBuilder("topologyid=").append(encode(topologyId));
@@ -129,29 +143,64 @@ public class HeronTopologyManagerClient implements TopologyManagerClient {
     if (read(paths.physicalPlan(topologyName)) == null) {
       throw notStarted(topologyName, "pplans/" + topologyName);
     }
-    URI uri = URI.create("http://" + hostForUri(location.host()) + ":" + location.controllerPort() + "/" + command
-        + "?" + query);
+    URI uri =
+        URI.create(
+            "http://"
+                + hostForUri(location.host())
+                + ":"
+                + location.controllerPort()
+                + "/"
+                + command
+                + "?"
+                + query);
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
     log.info("topology manager of {}: GET {}", topologyName, uri);
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (HttpConnectTimeoutException | ConnectException e) {
-      throw new DependencyUnavailableException("cannot connect to the topology manager of " + topologyName + " at "
-          + location.host() + ":" + location.controllerPort() + " (" + e + "); it may be restarting, retry shortly",
-          null, e);
+      throw new DependencyUnavailableException(
+          "cannot connect to the topology manager of "
+              + topologyName
+              + " at "
+              + location.host()
+              + ":"
+              + location.controllerPort()
+              + " ("
+              + e
+              + "); it may be restarting, retry shortly",
+          null,
+          e);
     } catch (HttpTimeoutException e) {
-      throw new DependencyTimeoutException("the topology manager of " + topologyName + " did not answer " + command
-          + " within " + timeout + "; the command may still take effect, check the topology's state before retrying",
-          null, e);
+      throw new DependencyTimeoutException(
+          "the topology manager of "
+              + topologyName
+              + " did not answer "
+              + command
+              + " within "
+              + timeout
+              + "; the command may still take effect, check the topology's state before retrying",
+          null,
+          e);
     } catch (IOException e) {
-      throw new DependencyUnavailableException("the call " + command + " to the topology manager of " + topologyName
-          + " at " + location.host() + ":" + location.controllerPort() + " failed: " + e + "; retry shortly",
-          null, e);
+      throw new DependencyUnavailableException(
+          "the call "
+              + command
+              + " to the topology manager of "
+              + topologyName
+              + " at "
+              + location.host()
+              + ":"
+              + location.controllerPort()
+              + " failed: "
+              + e
+              + "; retry shortly",
+          null,
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DependencyUnavailableException("interrupted while calling the topology manager of " + topologyName,
-          null, e);
+      throw new DependencyUnavailableException(
+          "interrupted while calling the topology manager of " + topologyName, null, e);
     }
     int status = response.statusCode();
     String body = shortened(response.body());
@@ -160,11 +209,26 @@ public class HeronTopologyManagerClient implements TopologyManagerClient {
       return;
     }
     if (status == 400) {
-      throw new ConflictException("the topology manager of " + topologyName + " refused " + command + ": " + body
-          + "; check the topology's state and id", null);
+      throw new ConflictException(
+          "the topology manager of "
+              + topologyName
+              + " refused "
+              + command
+              + ": "
+              + body
+              + "; check the topology's state and id",
+          null);
     }
-    throw new DependencyFailedException("the topology manager of " + topologyName + " answered " + command
-        + " with HTTP " + status + ": " + body + "; see its log in container 0");
+    throw new DependencyFailedException(
+        "the topology manager of "
+            + topologyName
+            + " answered "
+            + command
+            + " with HTTP "
+            + status
+            + ": "
+            + body
+            + "; see its log in container 0");
   }
 
   private TManagerLocation location(HeronPaths paths, String topologyName) {
@@ -176,14 +240,18 @@ public class HeronTopologyManagerClient implements TopologyManagerClient {
     try {
       return HeronStateCodec.decodeTManagerLocation(bytes);
     } catch (IllegalArgumentException e) {
-      throw new DependencyFailedException(path + " in ZooKeeper is not a Heron TManagerLocation (" + e.getMessage()
-          + ")", null, e);
+      throw new DependencyFailedException(
+          path + " in ZooKeeper is not a Heron TManagerLocation (" + e.getMessage() + ")", null, e);
     }
   }
 
   private static DependencyUnavailableException notStarted(String topologyName, String node) {
-    return new DependencyUnavailableException("The topology manager of " + topologyName
-        + " has not started yet (no " + node + " in ZooKeeper); retry when the topology is running");
+    return new DependencyUnavailableException(
+        "The topology manager of "
+            + topologyName
+            + " has not started yet (no "
+            + node
+            + " in ZooKeeper); retry when the topology is running");
   }
 
   /** The node's bytes, or null when it does not exist. */
@@ -201,8 +269,16 @@ public class HeronTopologyManagerClient implements TopologyManagerClient {
     if (e instanceof InterruptedException) {
       Thread.currentThread().interrupt();
     }
-    return new DependencyUnavailableException("cannot " + verb + " " + path + " in Heron's ZooKeeper (" + e
-        + "); check that ZooKeeper is reachable and retry", null, e);
+    return new DependencyUnavailableException(
+        "cannot "
+            + verb
+            + " "
+            + path
+            + " in Heron's ZooKeeper ("
+            + e
+            + "); check that ZooKeeper is reachable and retry",
+        null,
+        e);
   }
 
   private static String hostForUri(String host) {
@@ -214,6 +290,8 @@ public class HeronTopologyManagerClient implements TopologyManagerClient {
     if (text.isEmpty()) {
       return "(no body)";
     }
-    return text.length() > MAX_BODY_IN_MESSAGE ? text.substring(0, MAX_BODY_IN_MESSAGE) + "..." : text;
+    return text.length() > MAX_BODY_IN_MESSAGE
+        ? text.substring(0, MAX_BODY_IN_MESSAGE) + "..."
+        : text;
   }
 }

@@ -11,7 +11,8 @@ import org.springframework.context.annotation.Configuration;
 class TopologyManagerConfiguration {
 
   @Bean
-  TopologyManagerClient topologyManagerClient(CuratorFramework curator, OperationsProperties properties) {
+  TopologyManagerClient topologyManagerClient(
+      CuratorFramework curator, OperationsProperties properties) {
     return new HeronTopologyManagerClient(curator, properties.topologyManagerTimeout());
   }
 }

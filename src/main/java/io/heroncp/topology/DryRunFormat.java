@@ -8,7 +8,10 @@ final class DryRunFormat {
 
   private DryRunFormat() {}
 
-  /** {@code json} (the default) or {@code table}, case-insensitive; anything else is a 422 naming the field. */
+  /**
+   * {@code json} (the default) or {@code table}, case-insensitive; anything else is a 422 naming
+   * the field.
+   */
   static String of(String requested) {
     String format = requested == null ? "json" : requested.toLowerCase(Locale.ROOT);
     if (!format.equals("json") && !format.equals("table")) {

@@ -13,14 +13,21 @@ import java.util.Map;
  * @param heronConfigDirectory packed into each package; null = the built-in defaults
  * @param heronConfig the cluster's Heron config keys
  */
-public record HeronCluster(String name, String defaultEnvironment, String heronRoot, String stateManagerConnection,
-    Path heronConfigDirectory, Map<String, String> heronConfig) {
+public record HeronCluster(
+    String name,
+    String defaultEnvironment,
+    String heronRoot,
+    String stateManagerConnection,
+    Path heronConfigDirectory,
+    Map<String, String> heronConfig) {
 
   /**
-   * The config a topology runs with, as Heron merges it: the cluster's keys, overridden by the definition's,
-   * overridden by the submit's {@code heron.*} overrides. The one merge, for submit and update alike.
+   * The config a topology runs with, as Heron merges it: the cluster's keys, overridden by the
+   * definition's, overridden by the submit's {@code heron.*} overrides. The one merge, for submit
+   * and update alike.
    */
-  public Map<String, String> effectiveConfig(Map<String, String> definitionConfig, Map<String, String> overrides) {
+  public Map<String, String> effectiveConfig(
+      Map<String, String> definitionConfig, Map<String, String> overrides) {
     Map<String, String> config = new LinkedHashMap<>(heronConfig);
     config.putAll(definitionConfig);
     config.putAll(overrides);

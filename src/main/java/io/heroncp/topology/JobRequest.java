@@ -13,8 +13,10 @@ import java.util.Map;
  * @param topology the parsed definition
  * @param packing the packing plan to run
  * @param topologyPackageUri where executors fetch the topology package (topology.tar.gz)
- * @param topologyBinaryFile the file name of the topology binary inside the package (jar, tar or pex)
- * @param config the effective Heron config: cluster config, then the topology's config, then submit overrides
+ * @param topologyBinaryFile the file name of the topology binary inside the package (jar, tar or
+ *     pex)
+ * @param config the effective Heron config: cluster config, then the topology's config, then submit
+ *     overrides
  */
 public record JobRequest(
     TopologyKey key,

@@ -8,9 +8,11 @@ import java.util.Map;
  *
  * @param exists whether the job has any active task
  * @param tasksByStatus count of instances by the Aurora status of each instance's newest task
- * @param lastFailure the most recent task that ended FAILED or LOST among those the scheduler still keeps, or null
+ * @param lastFailure the most recent task that ended FAILED or LOST among those the scheduler still
+ *     keeps, or null
  */
-public record JobStatus(boolean exists, Map<String, Integer> tasksByStatus, TaskFailure lastFailure) {
+public record JobStatus(
+    boolean exists, Map<String, Integer> tasksByStatus, TaskFailure lastFailure) {
 
   public JobStatus {
     tasksByStatus = Map.copyOf(tasksByStatus);
@@ -25,7 +27,8 @@ public record JobStatus(boolean exists, Map<String, Integer> tasksByStatus, Task
   }
 
   /**
-   * A task that failed: why a topology does not reach RUNNING (a package its agents cannot fetch, for one).
+   * A task that failed: why a topology does not reach RUNNING (a package its agents cannot fetch,
+   * for one).
    *
    * @param instance the Aurora instance (Heron container) id
    * @param taskId the scheduler's task id
@@ -33,5 +36,6 @@ public record JobStatus(boolean exists, Map<String, Integer> tasksByStatus, Task
    * @param message the scheduler's message for that status, or null
    * @param time when it entered that status
    */
-  public record TaskFailure(int instance, String taskId, String status, String message, Instant time) {}
+  public record TaskFailure(
+      int instance, String taskId, String status, String message, Instant time) {}
 }

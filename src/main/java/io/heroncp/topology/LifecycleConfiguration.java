@@ -19,8 +19,13 @@ class LifecycleConfiguration {
   @Bean(destroyMethod = "shutdown")
   ExecutorService backgroundOperations(OperationsProperties properties) {
     AtomicInteger count = new AtomicInteger();
-    return new ThreadPoolExecutor(properties.backgroundThreads(), properties.backgroundThreads(), 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(100), runnable -> {
+    return new ThreadPoolExecutor(
+        properties.backgroundThreads(),
+        properties.backgroundThreads(),
+        60,
+        TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(100),
+        runnable -> {
           Thread thread = new Thread(runnable, "operation-" + count.incrementAndGet());
           thread.setDaemon(true);
           return thread;
@@ -28,27 +33,67 @@ class LifecycleConfiguration {
   }
 
   @Bean
-  OperationRunner operationRunner(TopologyRepository topologies, OperationLog operations, TopologyLocks locks,
-      OperationsProperties properties, ExecutorService backgroundOperations, ObjectProvider<OperationHooks> hooks,
-      ObjectProvider<OperationRunner.OperationListener> listener, Clock clock) {
-    return new OperationRunner(topologies, operations, locks, properties.lockWait(), backgroundOperations,
-        hooks.getIfAvailable(() -> OperationHooks.NONE), clock,
-        listener.getIfAvailable(() -> (operation, nanos) -> { }));
+  OperationRunner operationRunner(
+      TopologyRepository topologies,
+      OperationLog operations,
+      TopologyLocks locks,
+      OperationsProperties properties,
+      ExecutorService backgroundOperations,
+      ObjectProvider<OperationHooks> hooks,
+      ObjectProvider<OperationRunner.OperationListener> listener,
+      Clock clock) {
+    return new OperationRunner(
+        topologies,
+        operations,
+        locks,
+        properties.lockWait(),
+        backgroundOperations,
+        hooks.getIfAvailable(() -> OperationHooks.NONE),
+        clock,
+        listener.getIfAvailable(() -> (operation, nanos) -> {}));
   }
 
   @Bean
-  TopologyLifecycle topologyLifecycle(TopologyClusters clusters, DefinitionReader definitions,
-      RoundRobinPacking packing, SchedulerDirectory schedulers, TopologyRepository store, TopologyPackages packages,
-      ServiceZooKeeper serviceZooKeeper, OperationRunner runner, Clock clock) {
-    return new TopologyLifecycle(clusters, definitions, packing, schedulers, store, packages,
-        serviceZooKeeper.connectString(), runner, clock);
+  TopologyLifecycle topologyLifecycle(
+      TopologyClusters clusters,
+      DefinitionReader definitions,
+      RoundRobinPacking packing,
+      SchedulerDirectory schedulers,
+      TopologyRepository store,
+      TopologyPackages packages,
+      ServiceZooKeeper serviceZooKeeper,
+      OperationRunner runner,
+      Clock clock) {
+    return new TopologyLifecycle(
+        clusters,
+        definitions,
+        packing,
+        schedulers,
+        store,
+        packages,
+        serviceZooKeeper.connectString(),
+        runner,
+        clock);
   }
 
   @Bean
-  TopologyVerbs topologyVerbs(OperationRunner runner, TopologyClusters clusters, SchedulerDirectory schedulers,
-      TopologyManagerClient topologyManager, TopologyRepository store, DefinitionReader definitions,
-      RoundRobinPacking packing, OperationsProperties properties) {
-    return new TopologyVerbs(runner, clusters, schedulers, topologyManager, store, definitions, packing,
+  TopologyVerbs topologyVerbs(
+      OperationRunner runner,
+      TopologyClusters clusters,
+      SchedulerDirectory schedulers,
+      TopologyManagerClient topologyManager,
+      TopologyRepository store,
+      DefinitionReader definitions,
+      RoundRobinPacking packing,
+      OperationsProperties properties) {
+    return new TopologyVerbs(
+        runner,
+        clusters,
+        schedulers,
+        topologyManager,
+        store,
+        definitions,
+        packing,
         properties.updateTimeout());
   }
 
@@ -58,17 +103,35 @@ class LifecycleConfiguration {
   }
 
   @Bean
-  Reconciler reconciler(TopologyRepository topologies, OperationLog operations, TopologyLocks locks,
-      SchedulerDirectory schedulers, TopologyManagerClient topologyManager, TopologyClusters clusters,
-      TopologyLifecycle lifecycle, OperationsProperties properties, ObjectProvider<Reconciler.Listener> listener,
+  Reconciler reconciler(
+      TopologyRepository topologies,
+      OperationLog operations,
+      TopologyLocks locks,
+      SchedulerDirectory schedulers,
+      TopologyManagerClient topologyManager,
+      TopologyClusters clusters,
+      TopologyLifecycle lifecycle,
+      OperationsProperties properties,
+      ObjectProvider<Reconciler.Listener> listener,
       Clock clock) {
-    return new Reconciler(topologies, operations, locks, schedulers, topologyManager, clusters, lifecycle,
-        properties.reconcileAfter(), clock, listener.getIfAvailable(() -> new Reconciler.Listener() {
-          @Override
-          public void ran() { }
+    return new Reconciler(
+        topologies,
+        operations,
+        locks,
+        schedulers,
+        topologyManager,
+        clusters,
+        lifecycle,
+        properties.reconcileAfter(),
+        clock,
+        listener.getIfAvailable(
+            () ->
+                new Reconciler.Listener() {
+                  @Override
+                  public void ran() {}
 
-          @Override
-          public void repaired(String what) { }
-        }));
+                  @Override
+                  public void repaired(String what) {}
+                }));
   }
 }

@@ -6,23 +6,27 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * One lifecycle action on one topology, recorded in ZooKeeper from its start to its outcome, so every change
- * of a topology has a history and an interrupted action can be found and finished by the reconciler.
- * Immutable; the {@code with...}/{@code succeeded}/{@code failed} methods return copies.
+ * One lifecycle action on one topology, recorded in ZooKeeper from its start to its outcome, so
+ * every change of a topology has a history and an interrupted action can be found and finished by
+ * the reconciler. Immutable; the {@code with...}/{@code succeeded}/{@code failed} methods return
+ * copies.
  *
  * @param id a random UUID
  * @param verb what was asked
  * @param key the topology
- * @param parameters the action's inputs worth keeping (e.g. {@code component=word, parallelism=3}); never secrets
+ * @param parameters the action's inputs worth keeping (e.g. {@code component=word, parallelism=3});
+ *     never secrets
  * @param requester who asked (the authenticated user, or the role when there is none)
  * @param startedAt when the action started
  * @param endedAt when it ended; {@code null} while {@link Outcome#RUNNING}
  * @param outcome where it stands
  * @param error why it failed or was rolled back; {@code null} otherwise
- * @param previousState the topology's state before the action; {@code null} for a submit (no topology yet)
+ * @param previousState the topology's state before the action; {@code null} for a submit (no
+ *     topology yet)
  * @param targetState the state the action leads to when it succeeds
  * @param idempotencyKey the client's {@code Idempotency-Key}, if it sent one
- * @param version the ZooKeeper version of the operation's node; not stored, filled when read or written
+ * @param version the ZooKeeper version of the operation's node; not stored, filled when read or
+ *     written
  */
 public record Operation(
     String id,
@@ -49,11 +53,21 @@ public record Operation(
   }
 
   /** The lifecycle actions. */
-  public enum Verb { SUBMIT, ACTIVATE, DEACTIVATE, RESTART, UPDATE, KILL }
+  public enum Verb {
+    SUBMIT,
+    ACTIVATE,
+    DEACTIVATE,
+    RESTART,
+    UPDATE,
+    KILL
+  }
 
   /** Where an operation stands; every value but RUNNING is final. */
   public enum Outcome {
-    /** Started and not yet ended, or its replica died before it ended (see {@code OperationStore.unfinished}). */
+    /**
+     * Started and not yet ended, or its replica died before it ended (see {@code
+     * OperationStore.unfinished}).
+     */
     RUNNING,
     SUCCEEDED,
     /** Ended with an error; what had changed was left as it was (e.g. the topology is FAILED). */
@@ -65,16 +79,36 @@ public record Operation(
   /**
    * Why an operation did not succeed, as the API reports it.
    *
-   * @param type the problem type (the last segment of the problem type URI, e.g. {@code dependency-failed})
+   * @param type the problem type (the last segment of the problem type URI, e.g. {@code
+   *     dependency-failed})
    * @param detail the problem detail (what happened and what to do next)
    */
   public record Problem(String type, String detail) {}
 
   /** A new RUNNING operation with a random id, not yet stored (version 0). */
-  public static Operation start(Verb verb, TopologyKey key, Map<String, String> parameters, String requester,
-      Instant startedAt, TopologyState previousState, TopologyState targetState, String idempotencyKey) {
-    return new Operation(UUID.randomUUID().toString(), verb, key, parameters, requester, startedAt, null,
-        Outcome.RUNNING, null, previousState, targetState, idempotencyKey, 0);
+  public static Operation start(
+      Verb verb,
+      TopologyKey key,
+      Map<String, String> parameters,
+      String requester,
+      Instant startedAt,
+      TopologyState previousState,
+      TopologyState targetState,
+      String idempotencyKey) {
+    return new Operation(
+        UUID.randomUUID().toString(),
+        verb,
+        key,
+        parameters,
+        requester,
+        startedAt,
+        null,
+        Outcome.RUNNING,
+        null,
+        previousState,
+        targetState,
+        idempotencyKey,
+        0);
   }
 
   /** Whether the operation has ended (any outcome but RUNNING). */
@@ -96,18 +130,54 @@ public record Operation(
 
   /** A copy with another target state, e.g. a submit that turned out to start paused. */
   public Operation withTargetState(TopologyState newTarget) {
-    return new Operation(id, verb, key, parameters, requester, startedAt, endedAt, outcome, error, previousState,
-        newTarget, idempotencyKey, version);
+    return new Operation(
+        id,
+        verb,
+        key,
+        parameters,
+        requester,
+        startedAt,
+        endedAt,
+        outcome,
+        error,
+        previousState,
+        newTarget,
+        idempotencyKey,
+        version);
   }
 
   public Operation withVersion(int newVersion) {
-    return new Operation(id, verb, key, parameters, requester, startedAt, endedAt, outcome, error, previousState,
-        targetState, idempotencyKey, newVersion);
+    return new Operation(
+        id,
+        verb,
+        key,
+        parameters,
+        requester,
+        startedAt,
+        endedAt,
+        outcome,
+        error,
+        previousState,
+        targetState,
+        idempotencyKey,
+        newVersion);
   }
 
   private Operation end(Instant at, Outcome newOutcome, Problem problem) {
     Objects.requireNonNull(at, "at");
-    return new Operation(id, verb, key, parameters, requester, startedAt, at, newOutcome, problem, previousState,
-        targetState, idempotencyKey, version);
+    return new Operation(
+        id,
+        verb,
+        key,
+        parameters,
+        requester,
+        startedAt,
+        at,
+        newOutcome,
+        problem,
+        previousState,
+        targetState,
+        idempotencyKey,
+        version);
   }
 }

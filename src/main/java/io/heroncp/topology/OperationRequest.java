@@ -11,4 +11,9 @@ package io.heroncp.topology;
  * @param async whether the client sent {@code Prefer: respond-async}
  */
 public record OperationRequest(
-    TopologyKey key, String requester, String idempotencyKey, String idempotencyScope, String ifMatch, boolean async) {}
+    TopologyKey key,
+    String requester,
+    String idempotencyKey,
+    String idempotencyScope,
+    String ifMatch,
+    boolean async) {}

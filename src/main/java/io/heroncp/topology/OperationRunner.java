@@ -1,9 +1,9 @@
 package io.heroncp.topology;
 
+import io.heroncp.problems.BusyException;
 import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.problems.DependencyTimeoutException;
-import io.heroncp.problems.BusyException;
 import io.heroncp.problems.NotFoundException;
 import io.heroncp.problems.PreconditionFailedException;
 import io.heroncp.problems.ProblemType;
@@ -24,22 +24,28 @@ import org.slf4j.MDC;
  * Runs one mutation of an existing topology with the guarantees every verb shares:
  *
  * <ol>
- *   <li>a retry with the same {@code Idempotency-Key} gets the first outcome and acts no second time;
- *   <li>one mutation per topology at a time across replicas (ZooKeeper lock, bounded wait, 409 + Retry-After);
+ *   <li>a retry with the same {@code Idempotency-Key} gets the first outcome and acts no second
+ *       time;
+ *   <li>one mutation per topology at a time across replicas (ZooKeeper lock, bounded wait, 409 +
+ *       Retry-After);
  *   <li>{@code If-Match} is checked against the record's version read under the lock (412);
  *   <li>the verb must be allowed in the current state ({@link TopologyTransitions}, 409);
- *   <li>the operation record and the topology's in-progress state are written to ZooKeeper <em>before</em>
- *       anything is sent to Aurora or the topology manager;
- *   <li>on success the topology gets the verb's target state and the operation SUCCEEDED; on failure the
- *       previous state is restored and the operation ROLLED_BACK with the problem;
- *   <li>an operation interrupted by a crash, or whose work throws {@link Unfinished} (it could neither finish
- *       nor undo), stays RUNNING: the {@link Reconciler} finishes or rolls it back.
+ *   <li>the operation record and the topology's in-progress state are written to ZooKeeper
+ *       <em>before</em> anything is sent to Aurora or the topology manager;
+ *   <li>on success the topology gets the verb's target state and the operation SUCCEEDED; on
+ *       failure the previous state is restored and the operation ROLLED_BACK with the problem;
+ *   <li>an operation interrupted by a crash, or whose work throws {@link Unfinished} (it could
+ *       neither finish nor undo), stays RUNNING: the {@link Reconciler} finishes or rolls it back.
  * </ol>
  */
 public class OperationRunner {
 
   private static final Logger log = LoggerFactory.getLogger(OperationRunner.class);
-  /** One line per operation: who (principal, the roles it holds, remote address), what, and how it ended. */
+
+  /**
+   * One line per operation: who (principal, the roles it holds, remote address), what, and how it
+   * ended.
+   */
   private static final Logger audit = LoggerFactory.getLogger("io.heroncp.audit");
 
   /** The verb's own work, done under the lock after the intent is recorded. */
@@ -48,14 +54,16 @@ public class OperationRunner {
     /**
      * @param operation the recorded, RUNNING operation
      * @param current the record with its in-progress state written (current version)
-     * @return the record to finish with (its state is set by the runner); for KILL the final snapshot
+     * @return the record to finish with (its state is set by the runner); for KILL the final
+     *     snapshot
      */
     TopologyRecord perform(Operation operation, TopologyRecord current);
   }
 
   /**
-   * Thrown by a verb's work that stopped where only the {@link Reconciler} can tell whether to finish or undo (e.g.
-   * Aurora may have acted, or the undo failed): the operation stays RUNNING and the caller gets {@link #failure()}.
+   * Thrown by a verb's work that stopped where only the {@link Reconciler} can tell whether to
+   * finish or undo (e.g. Aurora may have acted, or the undo failed): the operation stays RUNNING
+   * and the caller gets {@link #failure()}.
    */
   public static final class Unfinished extends RuntimeException {
 
@@ -72,7 +80,10 @@ public class OperationRunner {
     }
   }
 
-  /** What a replay answers for a failure outside the domain errors; the exception itself is only logged. */
+  /**
+   * What a replay answers for a failure outside the domain errors; the exception itself is only
+   * logged.
+   */
   static final String INTERNAL_ERROR_DETAIL =
       "The service failed unexpectedly; the error is logged. Nothing more is known to the client";
 
@@ -91,8 +102,15 @@ public class OperationRunner {
     void finished(Operation operation, long nanos);
   }
 
-  public OperationRunner(TopologyRepository topologies, OperationLog operations, TopologyLocks locks, Duration lockWait,
-      ExecutorService background, OperationHooks hooks, Clock clock, OperationListener listener) {
+  public OperationRunner(
+      TopologyRepository topologies,
+      OperationLog operations,
+      TopologyLocks locks,
+      Duration lockWait,
+      ExecutorService background,
+      OperationHooks hooks,
+      Clock clock,
+      OperationListener listener) {
     this.topologies = topologies;
     this.operations = operations;
     this.locks = locks;
@@ -103,7 +121,8 @@ public class OperationRunner {
     this.listener = listener;
   }
 
-  public OperationResult run(OperationRequest request, Operation.Verb verb, Map<String, String> parameters, Work work) {
+  public OperationResult run(
+      OperationRequest request, Operation.Verb verb, Map<String, String> parameters, Work work) {
     var earlier = earlierAnswer(request);
     if (earlier.isPresent()) {
       return earlier.get();
@@ -114,31 +133,35 @@ public class OperationRunner {
     CompletableFuture<Operation> begun = new CompletableFuture<>();
     Map<String, String> caller = MDC.getCopyOfContextMap();
     try {
-      background.execute(() -> {
-        if (caller != null) {
-          MDC.setContextMap(caller);
-        }
-        try {
-          execute(request, verb, parameters, work, begun);
-        } catch (RuntimeException | Error e) {
-          begun.completeExceptionally(e);
-        } finally {
-          MDC.clear();
-        }
-      });
+      background.execute(
+          () -> {
+            if (caller != null) {
+              MDC.setContextMap(caller);
+            }
+            try {
+              execute(request, verb, parameters, work, begun);
+            } catch (RuntimeException | Error e) {
+              begun.completeExceptionally(e);
+            } finally {
+              MDC.clear();
+            }
+          });
     } catch (RejectedExecutionException e) {
-      throw new BusyException("The service is running as many background operations as it may; retry later", 5);
+      throw new BusyException(
+          "The service is running as many background operations as it may; retry later", 5);
     }
     try {
-      return new OperationResult(begun.get(lockWait.toMillis() + 30_000, TimeUnit.MILLISECONDS), null, true, false);
+      return new OperationResult(
+          begun.get(lockWait.toMillis() + 30_000, TimeUnit.MILLISECONDS), null, true, false);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
       }
       throw new IllegalStateException(e.getCause());
     } catch (TimeoutException e) {
-      throw new DependencyTimeoutException("The operation could not be started in time; retry with the same "
-          + "Idempotency-Key to learn whether it started");
+      throw new DependencyTimeoutException(
+          "The operation could not be started in time; retry with the same "
+              + "Idempotency-Key to learn whether it started");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -151,17 +174,19 @@ public class OperationRunner {
     /**
      * @param operation the recorded, RUNNING SUBMIT operation
      * @return the launched record
-     * @throws Unfinished when it left writes (or an Aurora job) that only the reconciler can resolve; any other
-     *     exception means it undid its own writes before throwing
+     * @throws Unfinished when it left writes (or an Aurora job) that only the reconciler can
+     *     resolve; any other exception means it undid its own writes before throwing
      */
     TopologyRecord create(Operation operation);
   }
 
   /**
-   * Runs a submit with the shared guarantees: idempotency replay, the topology's lock, a 409 when the name
-   * is taken in the cluster, and the SUBMIT operation recorded before anything else is written.
+   * Runs a submit with the shared guarantees: idempotency replay, the topology's lock, a 409 when
+   * the name is taken in the cluster, and the SUBMIT operation recorded before anything else is
+   * written.
    */
-  public OperationResult runSubmit(OperationRequest request, Map<String, String> parameters, Creation creation) {
+  public OperationResult runSubmit(
+      OperationRequest request, Map<String, String> parameters, Creation creation) {
     var earlier = earlierAnswer(request);
     if (earlier.isPresent()) {
       return earlier.get();
@@ -171,32 +196,61 @@ public class OperationRunner {
     Operation operation = null;
     MDC.put("topology", key.path());
     try (TopologyLocks.Held ignored = locks.acquire(key, lockWait)) {
-      topologies.find(key.cluster(), key.name()).ifPresent(existing -> {
-        throw new ConflictException("Topology '" + key.name() + "' already exists in cluster " + key.cluster()
-            + " (as " + existing.key() + "); kill it first or choose another name", "name");
-      });
+      topologies
+          .find(key.cluster(), key.name())
+          .ifPresent(
+              existing -> {
+                throw new ConflictException(
+                    "Topology '"
+                        + key.name()
+                        + "' already exists in cluster "
+                        + key.cluster()
+                        + " (as "
+                        + existing.key()
+                        + "); kill it first or choose another name",
+                    "name");
+              });
       try {
-        operation = operations.begin(Operation.start(Operation.Verb.SUBMIT, key, parameters, request.requester(),
-            clock.instant(), null, TopologyTransitions.target(Operation.Verb.SUBMIT, null), request.idempotencyKey()),
-            request.idempotencyScope());
+        operation =
+            operations.begin(
+                Operation.start(
+                    Operation.Verb.SUBMIT,
+                    key,
+                    parameters,
+                    request.requester(),
+                    clock.instant(),
+                    null,
+                    TopologyTransitions.target(Operation.Verb.SUBMIT, null),
+                    request.idempotencyKey()),
+                request.idempotencyScope());
       } catch (IdempotencyKeyUsedException raced) {
         return replay(operations.find(raced.operationId()).orElseThrow(() -> raced));
       }
       MDC.put("operation", operation.id());
       try {
         TopologyRecord launched = creation.create(operation);
-        operation = operations.complete(operation.withTargetState(launched.state()).succeeded(clock.instant()));
+        operation =
+            operations.complete(
+                operation.withTargetState(launched.state()).succeeded(clock.instant()));
         return new OperationResult(operation, launched, false, false);
       } catch (Unfinished unfinished) {
         log.warn("Submit of {} left for the reconciler: {}", key, unfinished.getMessage());
         throw unfinished.failure();
       } catch (ControlPlaneException failure) {
-        operation = completeQuietly(operation.rolledBack(clock.instant(), failure.type(), failure.getMessage()), failure);
+        operation =
+            completeQuietly(
+                operation.rolledBack(clock.instant(), failure.type(), failure.getMessage()),
+                failure);
         throw failure;
-      } catch (RuntimeException failure) {  // its writes are undone too: end it, so a retry is not answered 409
+      } catch (
+          RuntimeException
+              failure) { // its writes are undone too: end it, so a retry is not answered 409
         log.error("Submit of {} failed unexpectedly; its writes were undone", key, failure);
-        operation = completeQuietly(operation.rolledBack(clock.instant(), ProblemType.INTERNAL_ERROR.suffix(),
-            INTERNAL_ERROR_DETAIL), failure);
+        operation =
+            completeQuietly(
+                operation.rolledBack(
+                    clock.instant(), ProblemType.INTERNAL_ERROR.suffix(), INTERNAL_ERROR_DETAIL),
+                failure);
         throw failure;
       }
     } finally {
@@ -221,9 +275,16 @@ public class OperationRunner {
 
   private void finish(Operation.Verb verb, TopologyKey key, Operation operation, long started) {
     if (operation != null) {
-      audit.info("{} principal={} roles={} remote={} topology={} operation={} outcome={} durationMs={}",
-          verb.name().toLowerCase(), operation.requester(), orUnknown(MDC.get("roles")), orUnknown(MDC.get("remote")),
-          key.path(), operation.id(), operation.outcome(), (System.nanoTime() - started) / 1_000_000);
+      audit.info(
+          "{} principal={} roles={} remote={} topology={} operation={} outcome={} durationMs={}",
+          verb.name().toLowerCase(),
+          operation.requester(),
+          orUnknown(MDC.get("roles")),
+          orUnknown(MDC.get("remote")),
+          key.path(),
+          operation.id(),
+          operation.outcome(),
+          (System.nanoTime() - started) / 1_000_000);
       if (operation.ended()) {
         listener.finished(operation, System.nanoTime() - started);
       }
@@ -232,24 +293,46 @@ public class OperationRunner {
     MDC.remove("operation");
   }
 
-  private OperationResult execute(OperationRequest request, Operation.Verb verb, Map<String, String> parameters,
-      Work work, CompletableFuture<Operation> begun) {
+  private OperationResult execute(
+      OperationRequest request,
+      Operation.Verb verb,
+      Map<String, String> parameters,
+      Work work,
+      CompletableFuture<Operation> begun) {
     TopologyKey key = request.key();
     long started = System.nanoTime();
     Operation operation = null;
     MDC.put("topology", key.path());
     try (TopologyLocks.Held ignored = locks.acquire(key, lockWait)) {
-      TopologyRecord record = topologies.read(key).orElseThrow(() -> new NotFoundException(
-          "Topology " + key + " does not exist"));
+      TopologyRecord record =
+          topologies
+              .read(key)
+              .orElseThrow(() -> new NotFoundException("Topology " + key + " does not exist"));
       if (request.ifMatch() != null && !matches(request.ifMatch(), record)) {
-        throw new PreconditionFailedException("Topology " + key + " is at version \"" + record.version()
-            + "\", not " + request.ifMatch() + "; read it again and retry");
+        throw new PreconditionFailedException(
+            "Topology "
+                + key
+                + " is at version \""
+                + record.version()
+                + "\", not "
+                + request.ifMatch()
+                + "; read it again and retry");
       }
       TopologyTransitions.check(verb, record.state());
       TopologyState previous = record.state();
       try {
-        operation = operations.begin(Operation.start(verb, key, parameters, request.requester(), clock.instant(),
-            previous, TopologyTransitions.target(verb, previous), request.idempotencyKey()), request.idempotencyScope());
+        operation =
+            operations.begin(
+                Operation.start(
+                    verb,
+                    key,
+                    parameters,
+                    request.requester(),
+                    clock.instant(),
+                    previous,
+                    TopologyTransitions.target(verb, previous),
+                    request.idempotencyKey()),
+                request.idempotencyScope());
       } catch (IdempotencyKeyUsedException raced) {
         return replay(operations.find(raced.operationId()).orElseThrow(() -> raced));
       }
@@ -265,7 +348,9 @@ public class OperationRunner {
       try {
         TopologyRecord result = work.perform(operation, record);
         if (verb != Operation.Verb.KILL) {
-          result = topologies.update(result.withState(operation.targetState(), clock.instant(), operation.id()));
+          result =
+              topologies.update(
+                  result.withState(operation.targetState(), clock.instant(), operation.id()));
         }
         operation = operations.complete(operation.succeeded(clock.instant()));
         return new OperationResult(operation, result, false, false);
@@ -282,31 +367,51 @@ public class OperationRunner {
   }
 
   /** Restores the state the topology had before the operation and records why it failed. */
-  private Operation rollBack(Operation operation, TopologyState previous, ControlPlaneException failure) {
+  private Operation rollBack(
+      Operation operation, TopologyState previous, ControlPlaneException failure) {
     try {
-      topologies.read(operation.key()).ifPresent(current ->
-          topologies.update(current.withState(previous, clock.instant(), operation.id())));
-      return operations.complete(operation.rolledBack(clock.instant(), failure.type(), failure.getMessage()));
-    } catch (RuntimeException rollbackFailure) {  // ZooKeeper failed too: leave it RUNNING for the reconciler
+      topologies
+          .read(operation.key())
+          .ifPresent(
+              current ->
+                  topologies.update(current.withState(previous, clock.instant(), operation.id())));
+      return operations.complete(
+          operation.rolledBack(clock.instant(), failure.type(), failure.getMessage()));
+    } catch (
+        RuntimeException
+            rollbackFailure) { // ZooKeeper failed too: leave it RUNNING for the reconciler
       failure.addSuppressed(rollbackFailure);
-      log.error("Could not roll back {} of {}; the reconciler will", operation.verb(), operation.key(), rollbackFailure);
+      log.error(
+          "Could not roll back {} of {}; the reconciler will",
+          operation.verb(),
+          operation.key(),
+          rollbackFailure);
       return operation;
     }
   }
 
-  /** The answer of an earlier request with the same Idempotency-Key (and method and path), if any. */
+  /**
+   * The answer of an earlier request with the same Idempotency-Key (and method and path), if any.
+   */
   private java.util.Optional<OperationResult> earlierAnswer(OperationRequest request) {
     if (request.idempotencyKey() == null) {
       return java.util.Optional.empty();
     }
-    return operations.findByIdempotencyKey(request.idempotencyKey(), request.idempotencyScope()).map(this::replay);
+    return operations
+        .findByIdempotencyKey(request.idempotencyKey(), request.idempotencyScope())
+        .map(this::replay);
   }
 
   /** The answer of the first request with this Idempotency-Key. */
   OperationResult replay(Operation earlier) {
     if (!earlier.ended()) {
-      throw new BusyException("The operation " + earlier.id() + " started with this Idempotency-Key is still "
-          + "running; retry later or follow /api/v1/operations/" + earlier.id(), 2);
+      throw new BusyException(
+          "The operation "
+              + earlier.id()
+              + " started with this Idempotency-Key is still "
+              + "running; retry later or follow /api/v1/operations/"
+              + earlier.id(),
+          2);
     }
     if (earlier.error() != null) {
       throw ProblemType.rebuild(earlier.error().type(), earlier.error().detail());

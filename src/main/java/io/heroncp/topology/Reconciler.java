@@ -3,9 +3,8 @@ package io.heroncp.topology;
 import io.heroncp.heron.HeronStateCodec;
 import io.heroncp.heron.HeronStateNodes;
 import io.heroncp.heron.PackingPlan;
-import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.problems.BusyException;
-import io.heroncp.heron.HeronStateNodes;
+import io.heroncp.problems.ControlPlaneException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,13 +13,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finishes or rolls back operations a crash interrupted, by comparing with what Aurora and Heron actually
- * have, and marks topologies whose Aurora job vanished as FAILED. Runs on the elected leader only, every
- * {@code heroncp.operations.reconcile-interval}.
+ * Finishes or rolls back operations a crash interrupted, by comparing with what Aurora and Heron
+ * actually have, and marks topologies whose Aurora job vanished as FAILED. Runs on the elected
+ * leader only, every {@code heroncp.operations.reconcile-interval}.
  *
- * <p>An operation is interrupted when it is RUNNING, older than {@code reconcile-after}, and its topology's
- * lock is free (a live replica working on it holds the lock). Each repair takes that lock, so it never races
- * a request.
+ * <p>An operation is interrupted when it is RUNNING, older than {@code reconcile-after}, and its
+ * topology's lock is free (a live replica working on it holds the lock). Each repair takes that
+ * lock, so it never races a request.
  */
 public class Reconciler {
 
@@ -44,9 +43,17 @@ public class Reconciler {
   private final Clock clock;
   private final Listener listener;
 
-  public Reconciler(TopologyRepository topologies, OperationLog operations, TopologyLocks locks,
-      SchedulerDirectory schedulers, TopologyManagerClient topologyManager, TopologyClusters clusters,
-      TopologyLifecycle lifecycle, Duration reconcileAfter, Clock clock, Listener listener) {
+  public Reconciler(
+      TopologyRepository topologies,
+      OperationLog operations,
+      TopologyLocks locks,
+      SchedulerDirectory schedulers,
+      TopologyManagerClient topologyManager,
+      TopologyClusters clusters,
+      TopologyLifecycle lifecycle,
+      Duration reconcileAfter,
+      Clock clock,
+      Listener listener) {
     this.topologies = topologies;
     this.operations = operations;
     this.locks = locks;
@@ -87,13 +94,21 @@ public class Reconciler {
         return;
       }
       Operation repaired = repair(fresh.get());
-      log.info("reconcile topology={} operation={} verb={} outcome={}", operation.key().path(), operation.id(),
-          operation.verb(), repaired.outcome());
+      log.info(
+          "reconcile topology={} operation={} verb={} outcome={}",
+          operation.key().path(),
+          operation.id(),
+          operation.verb(),
+          repaired.outcome());
       listener.repaired(operation.verb().name());
     } catch (BusyException busy) {
       // A replica is working on this topology: the operation is not interrupted.
     } catch (RuntimeException e) {
-      log.warn("Could not reconcile operation {} ({} {}): {}", operation.id(), operation.verb(), operation.key(),
+      log.warn(
+          "Could not reconcile operation {} ({} {}): {}",
+          operation.id(),
+          operation.verb(),
+          operation.key(),
           e.getMessage());
     }
   }
@@ -107,21 +122,33 @@ public class Reconciler {
     switch (operation.verb()) {
       case SUBMIT -> {
         if (found.isEmpty()) {
-          return operations.complete(operation.rolledBack(now, "interrupted",
-              "Interrupted before the topology was recorded; nothing to undo"));
+          return operations.complete(
+              operation.rolledBack(
+                  now,
+                  "interrupted",
+                  "Interrupted before the topology was recorded; nothing to undo"));
         }
         TopologyRecord record = found.get();
         if (record.state() != TopologyState.SUBMITTING) {
           return operations.complete(operation.succeeded(now));
         }
-        if (schedulers.forCluster(key.cluster()).status(key, record.topologyId(), record.packing().auroraInstances()).exists()) {
-          TopologyRecord launched = lifecycle.completeLaunch(record, operation.id(),
-              cluster.heronConfig().get("heron.scheduler.job.link.template"));
+        if (schedulers
+            .forCluster(key.cluster())
+            .status(key, record.topologyId(), record.packing().auroraInstances())
+            .exists()) {
+          TopologyRecord launched =
+              lifecycle.completeLaunch(
+                  record,
+                  operation.id(),
+                  cluster.heronConfig().get("heron.scheduler.job.link.template"));
           return operations.complete(operation.withTargetState(launched.state()).succeeded(now));
         }
         lifecycle.removeState(record);
-        return operations.complete(operation.rolledBack(now, "interrupted",
-            "Interrupted before the Aurora job was created; the submission was rolled back, submit again"));
+        return operations.complete(
+            operation.rolledBack(
+                now,
+                "interrupted",
+                "Interrupted before the Aurora job was created; the submission was rolled back, submit again"));
       }
       case KILL -> {
         found.ifPresent(killing -> lifecycle.finishKill(killing, operation.id()));
@@ -129,27 +156,45 @@ public class Reconciler {
       }
       case ACTIVATE, DEACTIVATE -> {
         if (found.isEmpty()) {
-          return operations.complete(operation.failed(now, "interrupted", "The topology no longer exists"));
+          return operations.complete(
+              operation.failed(now, "interrupted", "The topology no longer exists"));
         }
         String runtime = topologyManager.runtimeState(cluster.heronRoot(), key.name());
-        TopologyState actual = "PAUSED".equals(runtime) ? TopologyState.PAUSED
-            : "RUNNING".equals(runtime) ? TopologyState.RUNNING : operation.previousState();
+        TopologyState actual =
+            "PAUSED".equals(runtime)
+                ? TopologyState.PAUSED
+                : "RUNNING".equals(runtime) ? TopologyState.RUNNING : operation.previousState();
         topologies.update(found.get().withState(actual, now, operation.id()));
-        return operations.complete(actual == operation.targetState()
-            ? operation.succeeded(now)
-            : operation.rolledBack(now, "interrupted", "Interrupted before the topology manager was told; "
-                + "the topology is still " + actual + ", retry"));
+        return operations.complete(
+            actual == operation.targetState()
+                ? operation.succeeded(now)
+                : operation.rolledBack(
+                    now,
+                    "interrupted",
+                    "Interrupted before the topology manager was told; "
+                        + "the topology is still "
+                        + actual
+                        + ", retry"));
       }
       case RESTART -> {
-        found.ifPresent(record -> topologies.update(record.withState(operation.previousState(), now, operation.id())));
-        return operations.complete(operation.failed(now, "interrupted",
-            "Interrupted; the restart may not have been sent to Aurora. Retry it"));
+        found.ifPresent(
+            record ->
+                topologies.update(
+                    record.withState(operation.previousState(), now, operation.id())));
+        return operations.complete(
+            operation.failed(
+                now,
+                "interrupted",
+                "Interrupted; the restart may not have been sent to Aurora. Retry it"));
       }
       case UPDATE -> {
         if (found.isPresent()) {
           // The packing plan in ZooKeeper is the commit point of an update: make Aurora match it.
-          PackingPlan plan = topologies.heronPackingPlan(heron)
-              .map(HeronStateCodec::decodePackingPlan).orElse(null);
+          PackingPlan plan =
+              topologies
+                  .heronPackingPlan(heron)
+                  .map(HeronStateCodec::decodePackingPlan)
+                  .orElse(null);
           if (plan != null) {
             schedulers.forCluster(key.cluster()).scaleTo(key, plan.containerCount() + 1);
           }
@@ -159,8 +204,11 @@ public class Reconciler {
           }
           topologies.update(found.get().withState(operation.previousState(), now, operation.id()));
         }
-        return operations.complete(operation.failed(now, "interrupted",
-            "Interrupted; Aurora was brought in line with the packing plan in ZooKeeper. Check it and retry"));
+        return operations.complete(
+            operation.failed(
+                now,
+                "interrupted",
+                "Interrupted; Aurora was brought in line with the packing plan in ZooKeeper. Check it and retry"));
       }
       default -> throw new IllegalStateException("unknown verb " + operation.verb());
     }
@@ -169,13 +217,22 @@ public class Reconciler {
   private void checkJobExists(TopologyRecord record) {
     try (TopologyLocks.Held ignored = locks.acquire(record.key(), Duration.ZERO)) {
       Optional<TopologyRecord> fresh = topologies.read(record.key());
-      if (fresh.isEmpty() || (fresh.get().state() != TopologyState.RUNNING && fresh.get().state() != TopologyState.PAUSED)) {
+      if (fresh.isEmpty()
+          || (fresh.get().state() != TopologyState.RUNNING
+              && fresh.get().state() != TopologyState.PAUSED)) {
         return;
       }
-      if (!schedulers.forCluster(record.key().cluster()).status(record.key(), fresh.get().topologyId(),
-          fresh.get().packing().auroraInstances()).exists()) {
-        topologies.update(fresh.get().withState(TopologyState.FAILED, clock.instant(), fresh.get().lastOperationId()));
-        log.warn("reconcile topology={} outcome=FAILED: its Aurora job {} has no active task", record.key().path(),
+      if (!schedulers
+          .forCluster(record.key().cluster())
+          .status(record.key(), fresh.get().topologyId(), fresh.get().packing().auroraInstances())
+          .exists()) {
+        topologies.update(
+            fresh
+                .get()
+                .withState(TopologyState.FAILED, clock.instant(), fresh.get().lastOperationId()));
+        log.warn(
+            "reconcile topology={} outcome=FAILED: its Aurora job {} has no active task",
+            record.key().path(),
             record.auroraJob());
         listener.repaired("VANISHED_JOB");
       }

@@ -13,9 +13,10 @@ import java.net.URI;
 import java.util.Map;
 
 /**
- * Checks a submit before anything is written: identifiers by the cluster's scheduler rules, the definition
- * against the given name, the topology file name; then merges the effective config (cluster, definition,
- * overrides) and packs the topology. Shared by submit and its dry run, so both refuse the same requests.
+ * Checks a submit before anything is written: identifiers by the cluster's scheduler rules, the
+ * definition against the given name, the topology file name; then merges the effective config
+ * (cluster, definition, overrides) and packs the topology. Shared by submit and its dry run, so
+ * both refuse the same requests.
  */
 final class SubmitPreparation {
 
@@ -26,7 +27,10 @@ final class SubmitPreparation {
   private final RoundRobinPacking packing;
   private final SchedulerDirectory schedulers;
 
-  SubmitPreparation(TopologyClusters clusters, DefinitionReader definitions, RoundRobinPacking packing,
+  SubmitPreparation(
+      TopologyClusters clusters,
+      DefinitionReader definitions,
+      RoundRobinPacking packing,
       SchedulerDirectory schedulers) {
     this.clusters = clusters;
     this.definitions = definitions;
@@ -35,8 +39,14 @@ final class SubmitPreparation {
   }
 
   /** A checked submit: where it goes, as whom, what runs, with which config and packing. */
-  record Prepared(TopologyKey key, HeronCluster cluster, String user, TopologyDefinition definition,
-      Map<String, String> config, PackingPlan packing, String binaryName) {
+  record Prepared(
+      TopologyKey key,
+      HeronCluster cluster,
+      String user,
+      TopologyDefinition definition,
+      Map<String, String> config,
+      PackingPlan packing,
+      String binaryName) {
 
     JobRequest jobRequest(URI packageUri) {
       return new JobRequest(key, user, definition, packing, packageUri, binaryName, config);
@@ -46,7 +56,8 @@ final class SubmitPreparation {
   Prepared prepare(SubmitCommand command) {
     HeronCluster cluster = clusters.heronCluster(command.cluster());
     TopologyScheduler scheduler = schedulers.forCluster(command.cluster());
-    String environment = command.environment() == null ? cluster.defaultEnvironment() : command.environment();
+    String environment =
+        command.environment() == null ? cluster.defaultEnvironment() : command.environment();
     String user = command.user() == null ? command.role() : command.user();
     scheduler.checkIdentifier("name", command.name());
     scheduler.checkIdentifier("role", command.role());
@@ -54,44 +65,63 @@ final class SubmitPreparation {
     try {
       scheduler.checkIdentifier("user", user);
     } catch (InvalidFieldException e) {
-      throw command.user() == null ? e : new InvalidFieldException(e.getMessage() + Requester.PRINCIPAL_CLAIM_HINT,
-          "user", e);
+      throw command.user() == null
+          ? e
+          : new InvalidFieldException(e.getMessage() + Requester.PRINCIPAL_CLAIM_HINT, "user", e);
     }
     if (command.name().contains(".")) {
-      throw new InvalidFieldException("name must not contain '.' (a Heron topology name rule)", "name");
+      throw new InvalidFieldException(
+          "name must not contain '.' (a Heron topology name rule)", "name");
     }
     scheduler.checkEnvironment(environment);
     TopologyDefinition definition = definitions.read(readDefinition(command.definition()));
     if (!definition.name().equals(command.name())) {
-      throw new InvalidFieldException("name '" + command.name() + "' does not match the definition's topology name '"
-          + definition.name() + "'", "name");
+      throw new InvalidFieldException(
+          "name '"
+              + command.name()
+              + "' does not match the definition's topology name '"
+              + definition.name()
+              + "'",
+          "name");
     }
     Map<String, String> config = cluster.effectiveConfig(definition.config(), command.overrides());
     PackingPlan plan = packing.pack(definition, config).withHomogeneousScheduledResources();
-    TopologyKey key = new TopologyKey(command.cluster(), command.role(), environment, command.name());
-    return new Prepared(key, cluster, user, definition, config, plan, binaryName(command.topology()));
+    TopologyKey key =
+        new TopologyKey(command.cluster(), command.role(), environment, command.name());
+    return new Prepared(
+        key, cluster, user, definition, config, plan, binaryName(command.topology()));
   }
 
   private static byte[] readDefinition(Upload definition) {
     try (InputStream in = definition.content().open()) {
       byte[] bytes = in.readNBytes((int) MAX_DEFINITION_BYTES + 1);
       if (bytes.length > MAX_DEFINITION_BYTES) {
-        throw new PayloadTooLargeException("definition is larger than " + MAX_DEFINITION_BYTES + " bytes", "definition");
+        throw new PayloadTooLargeException(
+            "definition is larger than " + MAX_DEFINITION_BYTES + " bytes", "definition");
       }
       return bytes;
     } catch (IOException e) {
-      throw new MalformedRequestException("definition could not be read: " + e.getMessage(), "definition", e);
+      throw new MalformedRequestException(
+          "definition could not be read: " + e.getMessage(), "definition", e);
     }
   }
 
-  /** The topology file's own name, which the executor runs; a plain name with a Heron binary's extension. */
+  /**
+   * The topology file's own name, which the executor runs; a plain name with a Heron binary's
+   * extension.
+   */
   private static String binaryName(Upload topology) {
     String name = topology.fileName() == null ? "" : topology.fileName();
     name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
-    if (!name.matches("^[A-Za-z0-9._-]+$") || name.equals(".") || name.equals("..")
+    if (!name.matches("^[A-Za-z0-9._-]+$")
+        || name.equals(".")
+        || name.equals("..")
         || !name.matches(".*\\.(jar|tar|tar\\.gz|pex|so|dylib)$")) {
-      throw new InvalidFieldException("topology file name '" + topology.fileName()
-          + "' must be a plain file name ending in .jar, .tar, .tar.gz, .pex, .so or .dylib", "topology");
+      throw new InvalidFieldException(
+          "topology file name '"
+              + topology.fileName()
+              + "' must be a plain file name ending in .jar, .tar, .tar.gz, .pex, .so or .dylib",
+          "topology");
     }
     return name;
   }

@@ -25,12 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The steps of a submit and their undo: store the package, record the intent and Heron's state in one
- * ZooKeeper transaction, create the Aurora job, record the launch. A failure undoes every earlier step (the Aurora
- * job too when the create may have taken effect) before it is reported. A crash, a failed undo or a failure after
- * the job was created leaves a SUBMITTING record that the reconciler finishes ({@link #completeLaunch}) or removes
- * ({@link #removeState}), and the operation RUNNING ({@link OperationRunner.Unfinished}). Kill's last steps live
- * here too, as they undo the same writes.
+ * The steps of a submit and their undo: store the package, record the intent and Heron's state in
+ * one ZooKeeper transaction, create the Aurora job, record the launch. A failure undoes every
+ * earlier step (the Aurora job too when the create may have taken effect) before it is reported. A
+ * crash, a failed undo or a failure after the job was created leaves a SUBMITTING record that the
+ * reconciler finishes ({@link #completeLaunch}) or removes ({@link #removeState}), and the
+ * operation RUNNING ({@link OperationRunner.Unfinished}). Kill's last steps live here too, as they
+ * undo the same writes.
  */
 final class SubmitSaga {
 
@@ -43,8 +44,13 @@ final class SubmitSaga {
   private final String serviceZooKeeper;
   private final Clock clock;
 
-  SubmitSaga(TopologyClusters clusters, SchedulerDirectory schedulers, TopologyRepository store,
-      TopologyPackages packages, String serviceZooKeeper, Clock clock) {
+  SubmitSaga(
+      TopologyClusters clusters,
+      SchedulerDirectory schedulers,
+      TopologyRepository store,
+      TopologyPackages packages,
+      String serviceZooKeeper,
+      Clock clock) {
     this.clusters = clusters;
     this.schedulers = schedulers;
     this.store = store;
@@ -54,18 +60,31 @@ final class SubmitSaga {
   }
 
   /**
-   * Runs every step for {@code operation}; {@code intentRecorded} is called once the intent is in ZooKeeper
-   * (from then on a crash is the reconciler's to finish).
+   * Runs every step for {@code operation}; {@code intentRecorded} is called once the intent is in
+   * ZooKeeper (from then on a crash is the reconciler's to finish).
    */
-  TopologyRecord launch(Operation operation, Prepared prepared, SubmitCommand command, Runnable intentRecorded) {
+  TopologyRecord launch(
+      Operation operation, Prepared prepared, SubmitCommand command, Runnable intentRecorded) {
     TopologyKey key = prepared.key();
     TopologyRecord.PackageRef stored = buildPackage(prepared, command);
     Instant now = clock.instant();
-    TopologyRecord record = new TopologyRecord(key, prepared.definition().id(), TopologyState.SUBMITTING,
-        prepared.definition().initiallyPaused(), prepared.user(), now, now, components(prepared.definition()),
-        TopologyRecord.PackingSummary.of(prepared.packing()),
-        key.cluster() + "/" + key.role() + "/" + key.environment() + "/" + key.name(), stored, prepared.binaryName(),
-        command.overrides(), operation.id(), 0);
+    TopologyRecord record =
+        new TopologyRecord(
+            key,
+            prepared.definition().id(),
+            TopologyState.SUBMITTING,
+            prepared.definition().initiallyPaused(),
+            prepared.user(),
+            now,
+            now,
+            components(prepared.definition()),
+            TopologyRecord.PackingSummary.of(prepared.packing()),
+            key.cluster() + "/" + key.role() + "/" + key.environment() + "/" + key.name(),
+            stored,
+            prepared.binaryName(),
+            command.overrides(),
+            operation.id(),
+            0);
     TopologyRecord intent;
     try {
       intent = store.createSubmission(record, heronNodes(prepared));
@@ -81,27 +100,38 @@ final class SubmitSaga {
       throw launchFailure;
     }
     try {
-      return completeLaunch(intent, operation.id(), prepared.config().get("heron.scheduler.job.link.template"));
+      return completeLaunch(
+          intent, operation.id(), prepared.config().get("heron.scheduler.job.link.template"));
     } catch (RuntimeException recordFailure) {
-      // The job runs: the submit is past undoing cheaply; the reconciler completes a SUBMITTING record whose job exists.
-      log.error("Job of {} created but its launch could not be recorded; the reconciler will", key, recordFailure);
+      // The job runs: the submit is past undoing cheaply; the reconciler completes a SUBMITTING
+      // record whose job exists.
+      log.error(
+          "Job of {} created but its launch could not be recorded; the reconciler will",
+          key,
+          recordFailure);
       throw new OperationRunner.Unfinished(recordFailure);
     }
   }
 
   /**
-   * Records that the Aurora job of a SUBMITTING topology exists: its state (RUNNING, or PAUSED when submitted
-   * deactivated) and Heron's scheduler location.
+   * Records that the Aurora job of a SUBMITTING topology exists: its state (RUNNING, or PAUSED when
+   * submitted deactivated) and Heron's scheduler location.
    */
   TopologyRecord completeLaunch(TopologyRecord intent, String operationId, String jobLinkTemplate) {
     TopologyKey key = intent.key();
     TopologyState running = intent.initiallyPaused() ? TopologyState.PAUSED : TopologyState.RUNNING;
-    return store.completeLaunch(intent.withState(running, clock.instant(), operationId), heronNodes(key),
-        HeronStateCodec.encodeSchedulerLocation(SchedulerLocation.forAurora(key.name(), jobLinkTemplate, key.cluster(),
-            key.role(), key.environment())));
+    return store.completeLaunch(
+        intent.withState(running, clock.instant(), operationId),
+        heronNodes(key),
+        HeronStateCodec.encodeSchedulerLocation(
+            SchedulerLocation.forAurora(
+                key.name(), jobLinkTemplate, key.cluster(), key.role(), key.environment())));
   }
 
-  /** Removes a topology's ZooKeeper state (record and Heron's nodes) and its package when nothing else uses it. */
+  /**
+   * Removes a topology's ZooKeeper state (record and Heron's nodes) and its package when nothing
+   * else uses it.
+   */
   void removeState(TopologyRecord record) {
     store.delete(record, heronNodes(record.key()));
     deletePackageIfUnreferenced(record.topologyPackage());
@@ -120,11 +150,20 @@ final class SubmitSaga {
 
   private HeronStateNodes heronNodes(Prepared prepared) {
     TopologyKey key = prepared.key();
-    return new HeronStateNodes(new HeronPaths(prepared.cluster().heronRoot()), key.name(),
+    return new HeronStateNodes(
+        new HeronPaths(prepared.cluster().heronRoot()),
+        key.name(),
         prepared.definition().trimmedBytes(),
         HeronStateCodec.encodePackingPlan(prepared.packing()),
-        HeronStateCodec.encodeExecutionState(ExecutionState.forSubmission(prepared.definition(), key.cluster(),
-            key.role(), key.environment(), prepared.user(), clock.instant(), release(prepared.config()))));
+        HeronStateCodec.encodeExecutionState(
+            ExecutionState.forSubmission(
+                prepared.definition(),
+                key.cluster(),
+                key.role(),
+                key.environment(),
+                prepared.user(),
+                clock.instant(),
+                release(prepared.config()))));
   }
 
   private TopologyRecord.PackageRef buildPackage(Prepared prepared, SubmitCommand command) {
@@ -134,14 +173,23 @@ final class SubmitSaga {
       try (InputStream in = command.topology().content().open()) {
         long copied = copyLimited(in, temp);
         if (copied > packages.maxUploadBytes()) {
-          throw new PayloadTooLargeException("topology file is larger than the limit of " + packages.maxUploadBytes()
-              + " bytes (heroncp.packages.max-upload-size)", "topology");
+          throw new PayloadTooLargeException(
+              "topology file is larger than the limit of "
+                  + packages.maxUploadBytes()
+                  + " bytes (heroncp.packages.max-upload-size)",
+              "topology");
         }
       }
-      return packages.build(new TopologyPackageRequest(prepared.definition().name(),
-          prepared.definition().bytes(), temp, prepared.binaryName(), command.overrides(),
-          prepared.cluster().heronConfigDirectory(), stateManagerConnection(prepared.cluster()),
-          prepared.cluster().heronRoot()));
+      return packages.build(
+          new TopologyPackageRequest(
+              prepared.definition().name(),
+              prepared.definition().bytes(),
+              temp,
+              prepared.binaryName(),
+              command.overrides(),
+              prepared.cluster().heronConfigDirectory(),
+              stateManagerConnection(prepared.cluster()),
+              prepared.cluster().heronRoot()));
     } catch (IOException e) {
       throw new UncheckedIOException("could not store the topology package", e);
     } finally {
@@ -155,7 +203,10 @@ final class SubmitSaga {
     }
   }
 
-  /** Copies at most one byte beyond the upload limit, so an oversized file is known without storing it all. */
+  /**
+   * Copies at most one byte beyond the upload limit, so an oversized file is known without storing
+   * it all.
+   */
   private long copyLimited(InputStream in, Path target) throws IOException {
     long limit = packages.maxUploadBytes();
     try (var out = Files.newOutputStream(target)) {
@@ -179,35 +230,43 @@ final class SubmitSaga {
   }
 
   /**
-   * Undoes a failed createJob: Aurora's job first when the failure leaves open whether it was created (only a job of
-   * this topology id is killed), then the ZooKeeper state. When the undo fails, the intent stays for the reconciler.
+   * Undoes a failed createJob: Aurora's job first when the failure leaves open whether it was
+   * created (only a job of this topology id is killed), then the ZooKeeper state. When the undo
+   * fails, the intent stays for the reconciler.
    */
   private void rollback(TopologyRecord intent, RuntimeException cause) {
     TopologyKey key = intent.key();
     try {
       if (mayHaveCreated(cause)) {
         TopologyScheduler scheduler = schedulers.forCluster(key.cluster());
-        if (scheduler.status(key, intent.topologyId(), intent.packing().auroraInstances()).exists()) {
+        if (scheduler
+            .status(key, intent.topologyId(), intent.packing().auroraInstances())
+            .exists()) {
           scheduler.killJob(key);
           log.warn("Launch of {} failed after Aurora created the job; the job was killed", key);
         }
       }
       removeState(intent);
-      log.warn("Launch of {} failed; its ZooKeeper state was rolled back: {}", key, cause.getMessage());
+      log.warn(
+          "Launch of {} failed; its ZooKeeper state was rolled back: {}", key, cause.getMessage());
     } catch (RuntimeException rollbackFailure) {
       cause.addSuppressed(rollbackFailure);
-      log.error("Launch of {} failed and its rollback failed too; the record stays SUBMITTING for the reconciler",
-          key, rollbackFailure);
+      log.error(
+          "Launch of {} failed and its rollback failed too; the record stays SUBMITTING for the reconciler",
+          key,
+          rollbackFailure);
       throw new OperationRunner.Unfinished(cause);
     }
   }
 
   /**
-   * Whether Aurora may have created the job although createJob failed. Refusals (422, 409, busy) and a call that
-   * never reached Aurora did not; a timeout, a broken exchange or an unreadable answer may have.
+   * Whether Aurora may have created the job although createJob failed. Refusals (422, 409, busy)
+   * and a call that never reached Aurora did not; a timeout, a broken exchange or an unreadable
+   * answer may have.
    */
   static boolean mayHaveCreated(RuntimeException failure) {
-    if (failure instanceof InvalidFieldException || failure instanceof ConflictException
+    if (failure instanceof InvalidFieldException
+        || failure instanceof ConflictException
         || failure instanceof BusyException) {
       return false;
     }
@@ -231,7 +290,9 @@ final class SubmitSaga {
 
   /** Heron fills the release state from its build keys; so do we, from the effective config. */
   private static ExecutionState.Release release(Map<String, String> config) {
-    return new ExecutionState.Release(config.getOrDefault("heron.build.user", "heron-controlplane"), "",
+    return new ExecutionState.Release(
+        config.getOrDefault("heron.build.user", "heron-controlplane"),
+        "",
         config.getOrDefault("heron.build.version", "unknown"));
   }
 }

@@ -4,6 +4,9 @@ package io.heroncp.topology;
 @FunctionalInterface
 public interface TopologyClusters {
 
-  /** The cluster, or {@link io.heroncp.problems.InvalidFieldException} (field {@code cluster}) naming the known ones. */
+  /**
+   * The cluster, or {@link io.heroncp.problems.InvalidFieldException} (field {@code cluster})
+   * naming the known ones.
+   */
   HeronCluster heronCluster(String name);
 }

@@ -3,8 +3,9 @@ package io.heroncp.topology;
 import java.util.Objects;
 
 /**
- * Identifies a topology: the Heron cluster (= Aurora cluster), the role, the environment and the topology
- * name. The Aurora job key is {@code role/environment/name} in that cluster; a name is unique per cluster.
+ * Identifies a topology: the Heron cluster (= Aurora cluster), the role, the environment and the
+ * topology name. The Aurora job key is {@code role/environment/name} in that cluster; a name is
+ * unique per cluster.
  */
 public record TopologyKey(String cluster, String role, String environment, String name) {
 

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The lifecycle of topologies: submit (and its dry run), describe, list and kill. Checking a submit is
- * {@link SubmitPreparation}'s, its steps and their undo {@link SubmitSaga}'s, paging {@link TopologyPaging}'s;
- * this class runs them as operations.
+ * The lifecycle of topologies: submit (and its dry run), describe, list and kill. Checking a submit
+ * is {@link SubmitPreparation}'s, its steps and their undo {@link SubmitSaga}'s, paging {@link
+ * TopologyPaging}'s; this class runs them as operations.
  */
 public class TopologyLifecycle {
 
@@ -25,9 +25,16 @@ public class TopologyLifecycle {
   private final SubmitPreparation preparation;
   private final SubmitSaga saga;
 
-  public TopologyLifecycle(TopologyClusters clusters, DefinitionReader definitions, RoundRobinPacking packing,
-      SchedulerDirectory schedulers, TopologyRepository store, TopologyPackages packages, String serviceZooKeeper,
-      OperationRunner runner, Clock clock) {
+  public TopologyLifecycle(
+      TopologyClusters clusters,
+      DefinitionReader definitions,
+      RoundRobinPacking packing,
+      SchedulerDirectory schedulers,
+      TopologyRepository store,
+      TopologyPackages packages,
+      String serviceZooKeeper,
+      OperationRunner runner,
+      Clock clock) {
     this.schedulers = schedulers;
     this.store = store;
     this.packages = packages;
@@ -42,36 +49,52 @@ public class TopologyLifecycle {
   /** One page of a listing. {@code nextPageToken} is null on the last page. */
   public record Page(List<TopologyRecord> records, String nextPageToken) {}
 
-  /** A record with the scheduler's live view; {@code schedulerError} says why the live view is missing. */
+  /**
+   * A record with the scheduler's live view; {@code schedulerError} says why the live view is
+   * missing.
+   */
   public record Description(TopologyRecord record, JobStatus job, String schedulerError) {}
 
   public DryRun dryRun(SubmitCommand command) {
     Prepared prepared = preparation.prepare(command);
     String format = DryRunFormat.of(command.dryRunFormat());
-    JobRendering job = schedulers.forCluster(prepared.key().cluster())
-        .render(prepared.jobRequest(packages.placeholderUri()));
+    JobRendering job =
+        schedulers
+            .forCluster(prepared.key().cluster())
+            .render(prepared.jobRequest(packages.placeholderUri()));
     return new DryRun(prepared.key(), prepared.packing(), job, format);
   }
 
   /**
-   * Submits a topology as a SUBMIT operation under the topology's lock (see {@link SubmitSaga}); a failure
-   * undoes every write before it is reported.
+   * Submits a topology as a SUBMIT operation under the topology's lock (see {@link SubmitSaga}); a
+   * failure undoes every write before it is reported.
    */
-  public OperationResult submit(SubmitCommand command, String requester, String idempotencyKey, String scope) {
+  public OperationResult submit(
+      SubmitCommand command, String requester, String idempotencyKey, String scope) {
     Prepared prepared = preparation.prepare(command);
-    OperationRequest request = new OperationRequest(prepared.key(), requester, idempotencyKey, scope, null, false);
+    OperationRequest request =
+        new OperationRequest(prepared.key(), requester, idempotencyKey, scope, null, false);
     Map<String, String> parameters = new LinkedHashMap<>(command.overrides());
     parameters.put("topology_id", prepared.definition().id());
-    return runner.runSubmit(request, parameters,
-        operation -> saga.launch(operation, prepared, command, () -> runner.intentRecorded(operation)));
+    return runner.runSubmit(
+        request,
+        parameters,
+        operation ->
+            saga.launch(operation, prepared, command, () -> runner.intentRecorded(operation)));
   }
 
-  /** Used by the reconciler for a SUBMITTING record whose Aurora job exists; see {@link SubmitSaga#completeLaunch}. */
+  /**
+   * Used by the reconciler for a SUBMITTING record whose Aurora job exists; see {@link
+   * SubmitSaga#completeLaunch}.
+   */
   TopologyRecord completeLaunch(TopologyRecord intent, String operationId, String jobLinkTemplate) {
     return saga.completeLaunch(intent, operationId, jobLinkTemplate);
   }
 
-  /** Used by the reconciler to undo a submit that never launched; see {@link SubmitSaga#removeState}. */
+  /**
+   * Used by the reconciler to undo a submit that never launched; see {@link
+   * SubmitSaga#removeState}.
+   */
   void removeState(TopologyRecord record) {
     saga.removeState(record);
   }
@@ -81,19 +104,29 @@ public class TopologyLifecycle {
     return saga.finishKill(killing, operationId);
   }
 
-  /** Whether the topology store is reachable now; when not, reads come from the cache and may be stale. */
+  /**
+   * Whether the topology store is reachable now; when not, reads come from the cache and may be
+   * stale.
+   */
   public boolean storeConnected() {
     return store.connected();
   }
 
   /** Lists records from the cache, ordered by cluster and name, filtered and paged. */
-  public Page list(String cluster, String role, String environment, TopologyState state, int pageSize, String pageToken) {
-    List<TopologyRecord> matching = store.list().stream()
-        .filter(r -> cluster == null || r.key().cluster().equals(cluster))
-        .filter(r -> role == null || r.key().role().equals(role))
-        .filter(r -> environment == null || r.key().environment().equals(environment))
-        .filter(r -> state == null || r.state() == state)
-        .toList();
+  public Page list(
+      String cluster,
+      String role,
+      String environment,
+      TopologyState state,
+      int pageSize,
+      String pageToken) {
+    List<TopologyRecord> matching =
+        store.list().stream()
+            .filter(r -> cluster == null || r.key().cluster().equals(cluster))
+            .filter(r -> role == null || r.key().role().equals(role))
+            .filter(r -> environment == null || r.key().environment().equals(environment))
+            .filter(r -> state == null || r.state() == state)
+            .toList();
     return TopologyPaging.page(matching, pageSize, pageToken);
   }
 
@@ -101,28 +134,41 @@ public class TopologyLifecycle {
   public Description describe(TopologyKey key) {
     TopologyRecord record = require(key);
     try {
-      return new Description(record, schedulers.forCluster(key.cluster()).status(key, record.topologyId(),
-          record.packing().auroraInstances()), null);
+      return new Description(
+          record,
+          schedulers
+              .forCluster(key.cluster())
+              .status(key, record.topologyId(), record.packing().auroraInstances()),
+          null);
     } catch (ControlPlaneException e) {
       return new Description(record, null, e.getMessage());
     }
   }
 
   /**
-   * Kills a topology: marks it KILLING, kills the Aurora job, then removes Heron's state nodes and the
-   * record in one transaction. If the scheduler fails, nothing is removed and the kill can be retried.
+   * Kills a topology: marks it KILLING, kills the Aurora job, then removes Heron's state nodes and
+   * the record in one transaction. If the scheduler fails, nothing is removed and the kill can be
+   * retried.
    */
   public OperationResult kill(OperationRequest request) {
-    return runner.run(request, Operation.Verb.KILL, Map.of(),
+    return runner.run(
+        request,
+        Operation.Verb.KILL,
+        Map.of(),
         (operation, killing) -> saga.finishKill(killing, operation.id()));
   }
 
   private TopologyRecord require(TopologyKey key) {
-    return store.find(key).orElseThrow(() -> {
-      String hint = store.find(key.cluster(), key.name())
-          .map(other -> "; a topology of that name runs as " + other.key())
-          .orElse("");
-      return new NotFoundException("Topology " + key + " does not exist" + hint);
-    });
+    return store
+        .find(key)
+        .orElseThrow(
+            () -> {
+              String hint =
+                  store
+                      .find(key.cluster(), key.name())
+                      .map(other -> "; a topology of that name runs as " + other.key())
+                      .orElse("");
+              return new NotFoundException("Topology " + key + " does not exist" + hint);
+            });
   }
 }

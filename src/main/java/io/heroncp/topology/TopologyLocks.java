@@ -12,7 +12,9 @@ public interface TopologyLocks {
    */
   Held acquire(TopologyKey key, Duration maxWait);
 
-  /** A held lock; close it on the thread that acquired it. Closing is idempotent and never throws. */
+  /**
+   * A held lock; close it on the thread that acquired it. Closing is idempotent and never throws.
+   */
   interface Held extends AutoCloseable {
     TopologyKey key();
 

@@ -3,18 +3,21 @@ package io.heroncp.topology;
 import java.util.List;
 
 /**
- * Talks to a running topology's Heron topology manager (TManager), as Heron's runtime manager does: finds it
- * through {@code tmanagers/<name>} under the cluster's Heron root, and reads the runtime state from
- * {@code pplans/<name>}.
+ * Talks to a running topology's Heron topology manager (TManager), as Heron's runtime manager does:
+ * finds it through {@code tmanagers/<name>} under the cluster's Heron root, and reads the runtime
+ * state from {@code pplans/<name>}.
  *
- * <p>Errors: no TManager location or no physical plan yet: {@code DependencyUnavailableException} (503)
- * whose message says the topology manager has not started yet; the TManager refusing (HTTP 400, e.g. a
- * wrong topology id or state): {@code ConflictException} (409) with its answer; unreachable: 503;
- * timeout: 504.
+ * <p>Errors: no TManager location or no physical plan yet: {@code DependencyUnavailableException}
+ * (503) whose message says the topology manager has not started yet; the TManager refusing (HTTP
+ * 400, e.g. a wrong topology id or state): {@code ConflictException} (409) with its answer;
+ * unreachable: 503; timeout: 504.
  */
 public interface TopologyManagerClient {
 
-  /** Heron's runtime state from the physical plan ({@code RUNNING}/{@code PAUSED}), or null before there is one. */
+  /**
+   * Heron's runtime state from the physical plan ({@code RUNNING}/{@code PAUSED}), or null before
+   * there is one.
+   */
   String runtimeState(String heronRoot, String topologyName);
 
   /** {@code GET /activate?topologyid=<id>} on the TManager's controller port. */
@@ -24,11 +27,12 @@ public interface TopologyManagerClient {
   void deactivate(String heronRoot, String topologyName, String topologyId);
 
   /** {@code GET /runtime_config/update?topologyid=<id>&runtime-config=<c:k:v>...}. */
-  void updateRuntimeConfig(String heronRoot, String topologyName, String topologyId, List<String> runtimeConfig);
+  void updateRuntimeConfig(
+      String heronRoot, String topologyName, String topologyId, List<String> runtimeConfig);
 
   /**
-   * Removes the TManager location ({@code tmanagers/<name>}), as Heron does before restarting container 0.
-   * Idempotent.
+   * Removes the TManager location ({@code tmanagers/<name>}), as Heron does before restarting
+   * container 0. Idempotent.
    */
   void clearLocation(String heronRoot, String topologyName);
 }

@@ -6,8 +6,8 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Pages through records ordered by cluster and name. A page token is the last key of the page before, so a
- * listing stays consistent while topologies come and go between pages.
+ * Pages through records ordered by cluster and name. A page token is the last key of the page
+ * before, so a listing stays consistent while topologies come and go between pages.
  */
 final class TopologyPaging {
 
@@ -23,7 +23,8 @@ final class TopologyPaging {
       try {
         after = new String(Base64.getUrlDecoder().decode(pageToken), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
-        throw new InvalidFieldException("page_token is not a token this service issued; start without it", "page_token");
+        throw new InvalidFieldException(
+            "page_token is not a token this service issued; start without it", "page_token");
       }
       while (start < ordered.size() && sortKey(ordered.get(start)).compareTo(after) <= 0) {
         start++;
@@ -31,10 +32,12 @@ final class TopologyPaging {
     }
     int end = Math.min(ordered.size(), start + pageSize);
     List<TopologyRecord> page = ordered.subList(start, end);
-    String next = end < ordered.size()
-        ? Base64.getUrlEncoder().withoutPadding()
-            .encodeToString(sortKey(page.get(page.size() - 1)).getBytes(StandardCharsets.UTF_8))
-        : null;
+    String next =
+        end < ordered.size()
+            ? Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(sortKey(page.get(page.size() - 1)).getBytes(StandardCharsets.UTF_8))
+            : null;
     return new TopologyLifecycle.Page(List.copyOf(page), next);
   }
 

@@ -48,38 +48,95 @@ public record TopologyRecord(
   }
 
   public TopologyRecord withState(TopologyState newState, Instant at, String operationId) {
-    return new TopologyRecord(key, topologyId, newState, initiallyPaused, submitter, submittedAt, at, components,
-        packing, auroraJob, topologyPackage, topologyBinaryFile, configOverrides, operationId, version);
+    return new TopologyRecord(
+        key,
+        topologyId,
+        newState,
+        initiallyPaused,
+        submitter,
+        submittedAt,
+        at,
+        components,
+        packing,
+        auroraJob,
+        topologyPackage,
+        topologyBinaryFile,
+        configOverrides,
+        operationId,
+        version);
   }
 
   public TopologyRecord withVersion(int newVersion) {
-    return new TopologyRecord(key, topologyId, state, initiallyPaused, submitter, submittedAt, updatedAt, components,
-        packing, auroraJob, topologyPackage, topologyBinaryFile, configOverrides, lastOperationId, newVersion);
+    return new TopologyRecord(
+        key,
+        topologyId,
+        state,
+        initiallyPaused,
+        submitter,
+        submittedAt,
+        updatedAt,
+        components,
+        packing,
+        auroraJob,
+        topologyPackage,
+        topologyBinaryFile,
+        configOverrides,
+        lastOperationId,
+        newVersion);
   }
 
   /** A copy after a repack: new component parallelism and packing summary. */
-  public TopologyRecord withPacking(List<ComponentSummary> newComponents, PackingSummary newPacking) {
-    return new TopologyRecord(key, topologyId, state, initiallyPaused, submitter, submittedAt, updatedAt, newComponents,
-        newPacking, auroraJob, topologyPackage, topologyBinaryFile, configOverrides, lastOperationId, version);
+  public TopologyRecord withPacking(
+      List<ComponentSummary> newComponents, PackingSummary newPacking) {
+    return new TopologyRecord(
+        key,
+        topologyId,
+        state,
+        initiallyPaused,
+        submitter,
+        submittedAt,
+        updatedAt,
+        newComponents,
+        newPacking,
+        auroraJob,
+        topologyPackage,
+        topologyBinaryFile,
+        configOverrides,
+        lastOperationId,
+        version);
   }
 
   /** A spout or bolt and its parallelism. */
   public record ComponentSummary(String name, String kind, int parallelism) {}
 
   /**
-   * The packing plan as scheduled: Heron containers (the Aurora job has one more instance, 0, for the
-   * topology manager), instances, and the resources every Aurora instance gets.
+   * The packing plan as scheduled: Heron containers (the Aurora job has one more instance, 0, for
+   * the topology manager), instances, and the resources every Aurora instance gets.
    */
   public record PackingSummary(
-      String id, int containers, int instances, int auroraInstances, double cpuPerContainer,
-      long ramBytesPerContainer, long diskBytesPerContainer) {
+      String id,
+      int containers,
+      int instances,
+      int auroraInstances,
+      double cpuPerContainer,
+      long ramBytesPerContainer,
+      long diskBytesPerContainer) {
 
-    /** The summary of a packing plan; Aurora runs one instance more: container 0, the topology manager. */
+    /**
+     * The summary of a packing plan; Aurora runs one instance more: container 0, the topology
+     * manager.
+     */
     static PackingSummary of(PackingPlan packing) {
       var size = packing.maxScheduledResources();
       int instances = packing.containers().stream().mapToInt(c -> c.instances().size()).sum();
-      return new PackingSummary(packing.id(), packing.containerCount(), instances, packing.containerCount() + 1,
-          size.cpu(), size.ramBytes(), size.diskBytes());
+      return new PackingSummary(
+          packing.id(),
+          packing.containerCount(),
+          instances,
+          packing.containerCount() + 1,
+          size.cpu(),
+          size.ramBytes(),
+          size.diskBytes());
     }
   }
 

@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Port: topology records and Heron's state nodes, written together. Writes are compare-and-set on the
- * record's version ({@link io.heroncp.problems.ConflictException} when it changed).
+ * Port: topology records and Heron's state nodes, written together. Writes are compare-and-set on
+ * the record's version ({@link io.heroncp.problems.ConflictException} when it changed).
  */
 public interface TopologyRepository {
 
-  /** From the cache: the topology of this name in the cluster, whatever its role and environment. */
+  /**
+   * From the cache: the topology of this name in the cluster, whatever its role and environment.
+   */
   Optional<TopologyRecord> find(String cluster, String name);
 
   Optional<TopologyRecord> find(TopologyKey key);
@@ -23,11 +25,13 @@ public interface TopologyRepository {
 
   TopologyRecord createSubmission(TopologyRecord record, HeronStateNodes heron);
 
-  TopologyRecord completeLaunch(TopologyRecord record, HeronStateNodes heron, byte[] schedulerLocation);
+  TopologyRecord completeLaunch(
+      TopologyRecord record, HeronStateNodes heron, byte[] schedulerLocation);
 
   TopologyRecord update(TopologyRecord record);
 
-  TopologyRecord updateWithPackingPlan(TopologyRecord record, HeronStateNodes heron, byte[] packingPlan);
+  TopologyRecord updateWithPackingPlan(
+      TopologyRecord record, HeronStateNodes heron, byte[] packingPlan);
 
   void delete(TopologyRecord record, HeronStateNodes heron);
 

@@ -1,31 +1,35 @@
 package io.heroncp.topology;
 
 /**
- * The scheduler of one cluster, as the lifecycle service sees it. The Aurora implementation translates
- * these calls into Aurora's Thrift API; nothing above this interface knows about Thrift.
+ * The scheduler of one cluster, as the lifecycle service sees it. The Aurora implementation
+ * translates these calls into Aurora's Thrift API; nothing above this interface knows about Thrift.
  *
  * <p>Errors are the domain exceptions of {@code io.heroncp.problems}: an unreachable scheduler is
- * {@code DependencyUnavailableException} (503), a timeout {@code DependencyTimeoutException} (504), a
- * scheduler-side rejection of the job {@code InvalidFieldException} (422) or {@code ConflictException}
- * (409, the job exists), any other scheduler error {@code DependencyFailedException} (502).
+ * {@code DependencyUnavailableException} (503), a timeout {@code DependencyTimeoutException} (504),
+ * a scheduler-side rejection of the job {@code InvalidFieldException} (422) or {@code
+ * ConflictException} (409, the job exists), any other scheduler error {@code
+ * DependencyFailedException} (502).
  */
 public interface TopologyScheduler {
 
   /** The cluster this scheduler serves. */
   String cluster();
 
-  /** The exact job the scheduler would be sent for this request, rendered for a dry run. Sends nothing. */
+  /**
+   * The exact job the scheduler would be sent for this request, rendered for a dry run. Sends
+   * nothing.
+   */
   JobRendering render(JobRequest request);
 
   /**
-   * Creates the job. Safe to retry: when a previous attempt already created the job with the same topology
-   * id (e.g. the first call timed out), it returns normally instead of failing.
+   * Creates the job. Safe to retry: when a previous attempt already created the job with the same
+   * topology id (e.g. the first call timed out), it returns normally instead of failing.
    */
   void createJob(JobRequest request);
 
   /**
-   * Kills every instance of the job and returns once the scheduler accepted it. Idempotent: a job with no
-   * active task is already killed.
+   * Kills every instance of the job and returns once the scheduler accepted it. Idempotent: a job
+   * with no active task is already killed.
    */
   void killJob(TopologyKey key);
 
@@ -33,31 +37,32 @@ public interface TopologyScheduler {
   JobStatus status(TopologyKey key);
 
   /**
-   * As {@link #status(TopologyKey)}, counting only the job's current instances {@code 0..instances-1} and, where the
-   * scheduler can tell, only the tasks of the topology with this id. A job key is reused when a topology of the same
-   * name is submitted again, and a scale-down leaves instances behind: their last tasks stay in the scheduler's
-   * history but are not part of the topology any more.
+   * As {@link #status(TopologyKey)}, counting only the job's current instances {@code
+   * 0..instances-1} and, where the scheduler can tell, only the tasks of the topology with this id.
+   * A job key is reused when a topology of the same name is submitted again, and a scale-down
+   * leaves instances behind: their last tasks stay in the scheduler's history but are not part of
+   * the topology any more.
    */
   default JobStatus status(TopologyKey key, String topologyId, int instances) {
     return status(key);
   }
 
   /**
-   * Restarts these instances (Aurora {@code restartShards}); every one must be active. Never called with an
-   * empty set.
+   * Restarts these instances (Aurora {@code restartShards}); every one must be active. Never called
+   * with an empty set.
    */
   void restart(TopologyKey key, java.util.Set<Integer> instances);
 
   /**
-   * Adds {@code count} instances cloned from instance 0's task config (Aurora {@code addInstances}) and
-   * returns the new instance ids. Not idempotent: each call adds {@code count}; use {@link #scaleTo} when a
-   * retry must be safe.
+   * Adds {@code count} instances cloned from instance 0's task config (Aurora {@code addInstances})
+   * and returns the new instance ids. Not idempotent: each call adds {@code count}; use {@link
+   * #scaleTo} when a retry must be safe.
    */
   java.util.List<Integer> addInstances(TopologyKey key, int count);
 
   /**
-   * Makes the job have exactly {@code instanceCount} active instances {@code 0..instanceCount-1}: adds
-   * instances cloned from instance 0 or kills the highest ones. Idempotent and safe to retry.
+   * Makes the job have exactly {@code instanceCount} active instances {@code 0..instanceCount-1}:
+   * adds instances cloned from instance 0 or kills the highest ones. Idempotent and safe to retry.
    */
   void scaleTo(TopologyKey key, int instanceCount);
 
@@ -65,22 +70,23 @@ public interface TopologyScheduler {
   void killInstances(TopologyKey key, java.util.Set<Integer> instances);
 
   /**
-   * Rolls the job to the task config and instance count of {@code request} with an Aurora job update
-   * ({@code startJobUpdate}, then polling its status until it is no longer active, bounded by
-   * {@code timeout}; an update that does not finish in time is aborted). A concurrent update in progress
-   * answers {@code ConflictException}.
+   * Rolls the job to the task config and instance count of {@code request} with an Aurora job
+   * update ({@code startJobUpdate}, then polling its status until it is no longer active, bounded
+   * by {@code timeout}; an update that does not finish in time is aborted). A concurrent update in
+   * progress answers {@code ConflictException}.
    */
   void updateJob(JobRequest request, java.time.Duration timeout);
 
   /**
-   * The calls {@link #updateJob} makes to roll the job to {@code instanceCount} instances of this size, in order and
-   * as a dry run lists them. Sends nothing.
+   * The calls {@link #updateJob} makes to roll the job to {@code instanceCount} instances of this
+   * size, in order and as a dry run lists them. Sends nothing.
    */
-  java.util.List<String> describeUpdate(TopologyKey key, int instanceCount, io.heroncp.heron.Resources perInstance);
+  java.util.List<String> describeUpdate(
+      TopologyKey key, int instanceCount, io.heroncp.heron.Resources perInstance);
 
   /**
-   * The calls {@link #scaleTo} makes to take the job from {@code from} to {@code to} instances, as a dry run lists
-   * them (none when equal). Sends nothing.
+   * The calls {@link #scaleTo} makes to take the job from {@code from} to {@code to} instances, as
+   * a dry run lists them (none when equal). Sends nothing.
    */
   java.util.List<String> describeScale(TopologyKey key, int from, int to);
 
@@ -91,7 +97,9 @@ public interface TopologyScheduler {
    */
   void checkIdentifier(String field, String value);
 
-  /** Checks that this cluster's scheduler accepts the environment; InvalidFieldException otherwise. */
+  /**
+   * Checks that this cluster's scheduler accepts the environment; InvalidFieldException otherwise.
+   */
   void checkEnvironment(String environment);
 
   /** Whether the scheduler answers now, and where it was found. Never throws. */

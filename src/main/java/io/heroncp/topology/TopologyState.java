@@ -1,8 +1,8 @@
 package io.heroncp.topology;
 
 /**
- * The control plane's state of a topology. Heron itself only knows RUNNING/PAUSED (in the physical plan);
- * the other states describe what the control plane is doing or has found.
+ * The control plane's state of a topology. Heron itself only knows RUNNING/PAUSED (in the physical
+ * plan); the other states describe what the control plane is doing or has found.
  */
 public enum TopologyState {
   /** Intent recorded in ZooKeeper; the Aurora job is being created. */

@@ -13,12 +13,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The one transition table of the topology lifecycle: for each {@link Verb}, the states it may start from,
- * the state the topology is in while it runs, and the state it ends in. Stateless and thread-safe.
+ * The one transition table of the topology lifecycle: for each {@link Verb}, the states it may
+ * start from, the state the topology is in while it runs, and the state it ends in. Stateless and
+ * thread-safe.
  *
- * <p>A topology in SUBMITTING, RESTARTING, UPDATING or KILLING has an operation in flight: only KILL is
- * allowed from RESTARTING, UPDATING and KILLING (to end a stuck operation or retry a kill), nothing from
- * SUBMITTING. A FAILED topology can only be killed.
+ * <p>A topology in SUBMITTING, RESTARTING, UPDATING or KILLING has an operation in flight: only
+ * KILL is allowed from RESTARTING, UPDATING and KILLING (to end a stuck operation or retry a kill),
+ * nothing from SUBMITTING. A FAILED topology can only be killed.
  */
 public final class TopologyTransitions {
 
@@ -26,17 +27,28 @@ public final class TopologyTransitions {
    * One row of the table.
    *
    * @param verb the action
-   * @param from the states it is allowed from; empty for SUBMIT, which needs that no topology exists
-   * @param inProgress the state while it runs; {@code null} when the state does not change until it ends
+   * @param from the states it is allowed from; empty for SUBMIT, which needs that no topology
+   *     exists
+   * @param inProgress the state while it runs; {@code null} when the state does not change until it
+   *     ends
    * @param to the states it ends in when it succeeds
-   * @param backToPrevious whether it ends in the state it started from (then {@code to} equals {@code from})
-   * @param endsIn how the end state is chosen, in words, for the rendered table; empty when {@code to} says it
+   * @param backToPrevious whether it ends in the state it started from (then {@code to} equals
+   *     {@code from})
+   * @param endsIn how the end state is chosen, in words, for the rendered table; empty when {@code
+   *     to} says it
    */
-  public record Transition(Verb verb, Set<TopologyState> from, TopologyState inProgress, Set<TopologyState> to,
-      boolean backToPrevious, String endsIn) {
+  public record Transition(
+      Verb verb,
+      Set<TopologyState> from,
+      TopologyState inProgress,
+      Set<TopologyState> to,
+      boolean backToPrevious,
+      String endsIn) {
 
     public Transition {
-      from = Collections.unmodifiableSet(from.isEmpty() ? EnumSet.noneOf(TopologyState.class) : EnumSet.copyOf(from));
+      from =
+          Collections.unmodifiableSet(
+              from.isEmpty() ? EnumSet.noneOf(TopologyState.class) : EnumSet.copyOf(from));
       to = Collections.unmodifiableSet(EnumSet.copyOf(to));
     }
   }
@@ -44,17 +56,54 @@ public final class TopologyTransitions {
   private static final Map<Verb, Transition> TABLE = new EnumMap<>(Verb.class);
 
   static {
-    add(new Transition(Verb.SUBMIT, Set.of(), TopologyState.SUBMITTING,
-        Set.of(TopologyState.RUNNING, TopologyState.PAUSED), false,
-        "RUNNING, or PAUSED when the definition says the topology starts deactivated"));
-    add(new Transition(Verb.ACTIVATE, Set.of(TopologyState.PAUSED), null, Set.of(TopologyState.RUNNING), false, ""));
-    add(new Transition(Verb.DEACTIVATE, Set.of(TopologyState.RUNNING), null, Set.of(TopologyState.PAUSED), false, ""));
-    add(new Transition(Verb.RESTART, Set.of(TopologyState.RUNNING, TopologyState.PAUSED), TopologyState.RESTARTING,
-        Set.of(TopologyState.RUNNING, TopologyState.PAUSED), true, "the state it started from"));
-    add(new Transition(Verb.UPDATE, Set.of(TopologyState.RUNNING, TopologyState.PAUSED), TopologyState.UPDATING,
-        Set.of(TopologyState.RUNNING, TopologyState.PAUSED), true, "the state it started from"));
-    add(new Transition(Verb.KILL, EnumSet.complementOf(EnumSet.of(TopologyState.SUBMITTING, TopologyState.KILLED)),
-        TopologyState.KILLING, Set.of(TopologyState.KILLED), false, "KILLED (the record is removed; its operations stay)"));
+    add(
+        new Transition(
+            Verb.SUBMIT,
+            Set.of(),
+            TopologyState.SUBMITTING,
+            Set.of(TopologyState.RUNNING, TopologyState.PAUSED),
+            false,
+            "RUNNING, or PAUSED when the definition says the topology starts deactivated"));
+    add(
+        new Transition(
+            Verb.ACTIVATE,
+            Set.of(TopologyState.PAUSED),
+            null,
+            Set.of(TopologyState.RUNNING),
+            false,
+            ""));
+    add(
+        new Transition(
+            Verb.DEACTIVATE,
+            Set.of(TopologyState.RUNNING),
+            null,
+            Set.of(TopologyState.PAUSED),
+            false,
+            ""));
+    add(
+        new Transition(
+            Verb.RESTART,
+            Set.of(TopologyState.RUNNING, TopologyState.PAUSED),
+            TopologyState.RESTARTING,
+            Set.of(TopologyState.RUNNING, TopologyState.PAUSED),
+            true,
+            "the state it started from"));
+    add(
+        new Transition(
+            Verb.UPDATE,
+            Set.of(TopologyState.RUNNING, TopologyState.PAUSED),
+            TopologyState.UPDATING,
+            Set.of(TopologyState.RUNNING, TopologyState.PAUSED),
+            true,
+            "the state it started from"));
+    add(
+        new Transition(
+            Verb.KILL,
+            EnumSet.complementOf(EnumSet.of(TopologyState.SUBMITTING, TopologyState.KILLED)),
+            TopologyState.KILLING,
+            Set.of(TopologyState.KILLED),
+            false,
+            "KILLED (the record is removed; its operations stay)"));
   }
 
   private TopologyTransitions() {}
@@ -74,8 +123,8 @@ public final class TopologyTransitions {
   }
 
   /**
-   * Whether {@code verb} may start while the topology is in {@code current}; {@code current == null} means no
-   * topology exists, from which only SUBMIT is allowed.
+   * Whether {@code verb} may start while the topology is in {@code current}; {@code current ==
+   * null} means no topology exists, from which only SUBMIT is allowed.
    */
   public static boolean allowed(Verb verb, TopologyState current) {
     if (current == null) {
@@ -85,10 +134,11 @@ public final class TopologyTransitions {
   }
 
   /**
-   * Throws unless {@code verb} may start while the topology is in {@code current} ({@code null}: no topology).
+   * Throws unless {@code verb} may start while the topology is in {@code current} ({@code null}: no
+   * topology).
    *
-   * @throws ConflictException (field {@code state}) with the message {@code "<verb> is not allowed while the
-   *     topology is <STATE>; allowed from <states>"} and what to do next
+   * @throws ConflictException (field {@code state}) with the message {@code "<verb> is not allowed
+   *     while the topology is <STATE>; allowed from <states>"} and what to do next
    * @throws NotFoundException when {@code current} is null and the verb is not SUBMIT
    */
   public static void check(Verb verb, TopologyState current) {
@@ -99,8 +149,12 @@ public final class TopologyTransitions {
       throw new NotFoundException(
           verbName(verb) + " needs an existing topology and there is none; submit it first");
     }
-    String message = verbName(verb) + " is not allowed while the topology is " + current + "; allowed from "
-        + fromText(TABLE.get(verb));
+    String message =
+        verbName(verb)
+            + " is not allowed while the topology is "
+            + current
+            + "; allowed from "
+            + fromText(TABLE.get(verb));
     if (current == TopologyState.FAILED) {
       message += ". A FAILED topology can only be killed";
     } else if (isInProgress(current)) {
@@ -111,14 +165,18 @@ public final class TopologyTransitions {
     throw new ConflictException(message, "state");
   }
 
-  /** The state while {@code verb} runs, or {@code null} when the record's state does not change until it ends. */
+  /**
+   * The state while {@code verb} runs, or {@code null} when the record's state does not change
+   * until it ends.
+   */
   public static TopologyState inProgress(Verb verb) {
     return TABLE.get(verb).inProgress();
   }
 
   /**
-   * The state a successful {@code verb} started in {@code from} ends in. For SUBMIT ({@code from} is null)
-   * this is RUNNING; a submit of a topology that starts deactivated ends PAUSED (see {@link Transition#endsIn}).
+   * The state a successful {@code verb} started in {@code from} ends in. For SUBMIT ({@code from}
+   * is null) this is RUNNING; a submit of a topology that starts deactivated ends PAUSED (see
+   * {@link Transition#endsIn}).
    */
   public static TopologyState target(Verb verb, TopologyState from) {
     Transition transition = TABLE.get(verb);
@@ -134,8 +192,9 @@ public final class TopologyTransitions {
   }
 
   /**
-   * The table as GitHub Markdown (README's "Topology states" section holds exactly this text between
-   * {@code <!-- transitions:start -->} and {@code <!-- transitions:end -->}), ending with a newline.
+   * The table as GitHub Markdown (README's "Topology states" section holds exactly this text
+   * between {@code <!-- transitions:start -->} and {@code <!-- transitions:end -->}), ending with a
+   * newline.
    */
   public static String markdownTable() {
     StringBuilder out = new StringBuilder();
@@ -143,10 +202,14 @@ public final class TopologyTransitions {
     out.append("| --- | --- | --- | --- |\n");
     for (Transition t : TABLE.values()) {
       String end = t.endsIn().isEmpty() ? states(t.to()) : t.endsIn();
-      out.append("| ").append(verbName(t.verb()))
-          .append(" | ").append(fromText(t))
-          .append(" | ").append(t.inProgress() == null ? "(unchanged)" : t.inProgress().name())
-          .append(" | ").append(end)
+      out.append("| ")
+          .append(verbName(t.verb()))
+          .append(" | ")
+          .append(fromText(t))
+          .append(" | ")
+          .append(t.inProgress() == null ? "(unchanged)" : t.inProgress().name())
+          .append(" | ")
+          .append(end)
           .append(" |\n");
     }
     return out.toString();

@@ -1,15 +1,14 @@
 package io.heroncp.topology;
 
 import io.heroncp.heron.DefinitionReader;
-import io.heroncp.heron.HeronStateNodes;
 import io.heroncp.heron.HeronStateCodec;
+import io.heroncp.heron.HeronStateNodes;
 import io.heroncp.heron.PackingPlan;
 import io.heroncp.heron.RoundRobinPacking;
 import io.heroncp.heron.TopologyDefinition;
 import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.problems.DependencyFailedException;
 import io.heroncp.problems.InvalidFieldException;
-import io.heroncp.heron.HeronStateNodes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The runtime verbs of a running topology, as Heron's runtime manager performs them on Aurora:
  * activate/deactivate and runtime config through the topology manager; restart through Aurora's
- * {@code restartShards}; scaling through Aurora instances or a job update, with the new packing plan in
- * ZooKeeper. Every verb runs through the {@link OperationRunner}.
+ * {@code restartShards}; scaling through Aurora instances or a job update, with the new packing
+ * plan in ZooKeeper. Every verb runs through the {@link OperationRunner}.
  */
 public class TopologyVerbs {
 
@@ -42,9 +41,15 @@ public class TopologyVerbs {
   private final RoundRobinPacking packing;
   private final Duration updateTimeout;
 
-  public TopologyVerbs(OperationRunner runner, TopologyClusters clusters, SchedulerDirectory schedulers,
-      TopologyManagerClient topologyManager, TopologyRepository store, DefinitionReader definitions,
-      RoundRobinPacking packing, Duration updateTimeout) {
+  public TopologyVerbs(
+      OperationRunner runner,
+      TopologyClusters clusters,
+      SchedulerDirectory schedulers,
+      TopologyManagerClient topologyManager,
+      TopologyRepository store,
+      DefinitionReader definitions,
+      RoundRobinPacking packing,
+      Duration updateTimeout) {
     this.runner = runner;
     this.clusters = clusters;
     this.schedulers = schedulers;
@@ -56,38 +61,62 @@ public class TopologyVerbs {
   }
 
   /** A rendered update: both packing plans and the calls that would be made, in order. */
-  public record UpdatePlan(TopologyKey key, PackingPlan current, PackingPlan proposed, List<String> calls, String format) {}
+  public record UpdatePlan(
+      TopologyKey key,
+      PackingPlan current,
+      PackingPlan proposed,
+      List<String> calls,
+      String format) {}
 
   public OperationResult activate(OperationRequest request) {
-    return runner.run(request, Operation.Verb.ACTIVATE, Map.of(), (operation, record) -> {
-      topologyManager.activate(heronRoot(record), record.key().name(), record.topologyId());
-      return record;
-    });
+    return runner.run(
+        request,
+        Operation.Verb.ACTIVATE,
+        Map.of(),
+        (operation, record) -> {
+          topologyManager.activate(heronRoot(record), record.key().name(), record.topologyId());
+          return record;
+        });
   }
 
   public OperationResult deactivate(OperationRequest request) {
-    return runner.run(request, Operation.Verb.DEACTIVATE, Map.of(), (operation, record) -> {
-      topologyManager.deactivate(heronRoot(record), record.key().name(), record.topologyId());
-      return record;
-    });
+    return runner.run(
+        request,
+        Operation.Verb.DEACTIVATE,
+        Map.of(),
+        (operation, record) -> {
+          topologyManager.deactivate(heronRoot(record), record.key().name(), record.topologyId());
+          return record;
+        });
   }
 
   /**
-   * Restarts one container ({@code containerId} 0..containers) or all ({@code null} or -1). Container 0 runs
-   * the topology manager: its location is cleared first, as Heron does.
+   * Restarts one container ({@code containerId} 0..containers) or all ({@code null} or -1).
+   * Container 0 runs the topology manager: its location is cleared first, as Heron does.
    */
   public OperationResult restart(OperationRequest request, Integer containerId) {
     int container = containerId == null ? -1 : containerId;
-    return runner.run(request, Operation.Verb.RESTART, Map.of("container_id", Integer.toString(container)),
+    return runner.run(
+        request,
+        Operation.Verb.RESTART,
+        Map.of("container_id", Integer.toString(container)),
         (operation, record) -> {
           int containers = record.packing().containers();
           if (container < -1 || container > containers) {
-            throw new InvalidFieldException("container_id must be -1 (all) or between 0 and " + containers
-                + " (the topology has " + containers + " containers plus container 0)", "container_id");
+            throw new InvalidFieldException(
+                "container_id must be -1 (all) or between 0 and "
+                    + containers
+                    + " (the topology has "
+                    + containers
+                    + " containers plus container 0)",
+                "container_id");
           }
-          Set<Integer> instances = container == -1
-              ? IntStream.rangeClosed(0, containers).boxed().collect(Collectors.toCollection(TreeSet::new))
-              : Set.of(container);
+          Set<Integer> instances =
+              container == -1
+                  ? IntStream.rangeClosed(0, containers)
+                      .boxed()
+                      .collect(Collectors.toCollection(TreeSet::new))
+                  : Set.of(container);
           if (instances.contains(0)) {
             topologyManager.clearLocation(heronRoot(record), record.key().name());
           }
@@ -100,38 +129,68 @@ public class TopologyVerbs {
   public UpdatePlan planUpdate(TopologyKey key, UpdateRequest update) {
     validate(update);
     String format = DryRunFormat.of(update.dryRunFormat());
-    TopologyRecord record = store.find(key).orElseThrow(() -> new io.heroncp.problems.NotFoundException(
-        "Topology " + key + " does not exist"));
+    TopologyRecord record =
+        store
+            .find(key)
+            .orElseThrow(
+                () ->
+                    new io.heroncp.problems.NotFoundException(
+                        "Topology " + key + " does not exist"));
     if (!update.repacks()) {
-      return new UpdatePlan(key, currentPlan(record), currentPlan(record), List.of("topology manager: "
-          + "runtime_config/update?topologyid=" + record.topologyId() + " " + update.runtimeConfig()), format);
+      return new UpdatePlan(
+          key,
+          currentPlan(record),
+          currentPlan(record),
+          List.of(
+              "topology manager: "
+                  + "runtime_config/update?topologyid="
+                  + record.topologyId()
+                  + " "
+                  + update.runtimeConfig()),
+          format);
     }
     Repack repack = repack(record, update);
     return new UpdatePlan(key, repack.current(), repack.proposed(), calls(record, repack), format);
   }
 
-  /** Applies an update: runtime config to the topology manager, or a repack with the Aurora changes it needs. */
+  /**
+   * Applies an update: runtime config to the topology manager, or a repack with the Aurora changes
+   * it needs.
+   */
   public OperationResult update(OperationRequest request, UpdateRequest update) {
     validate(update);
     Map<String, String> parameters = new LinkedHashMap<>();
-    update.parallelism().forEach((component, n) -> parameters.put("component_parallelism." + component, n.toString()));
+    update
+        .parallelism()
+        .forEach(
+            (component, n) -> parameters.put("component_parallelism." + component, n.toString()));
     if (update.containerNumber() != null) {
       parameters.put("container_number", update.containerNumber().toString());
     }
     if (!update.runtimeConfig().isEmpty()) {
       parameters.put("runtime_config", String.join(",", update.runtimeConfig()));
     }
-    return runner.run(request, Operation.Verb.UPDATE, parameters, (operation, record) -> {
-      if (!update.repacks()) {
-        topologyManager.updateRuntimeConfig(heronRoot(record), record.key().name(), record.topologyId(),
-            update.runtimeConfig());
-        return record;
-      }
-      return applyRepack(operation, record, repack(record, update));
-    });
+    return runner.run(
+        request,
+        Operation.Verb.UPDATE,
+        parameters,
+        (operation, record) -> {
+          if (!update.repacks()) {
+            topologyManager.updateRuntimeConfig(
+                heronRoot(record),
+                record.key().name(),
+                record.topologyId(),
+                update.runtimeConfig());
+            return record;
+          }
+          return applyRepack(operation, record, repack(record, update));
+        });
   }
 
-  private record Repack(TopologyDefinition definition, Map<String, String> config, PackingPlan current,
+  private record Repack(
+      TopologyDefinition definition,
+      Map<String, String> config,
+      PackingPlan current,
       PackingPlan proposed) {
 
     boolean resourcesChange() {
@@ -141,23 +200,43 @@ public class TopologyVerbs {
 
   private Repack repack(TopologyRecord record, UpdateRequest update) {
     HeronCluster cluster = clusters.heronCluster(record.key().cluster());
-    byte[] topology = store.heronTopology(HeronStateNodes.of(cluster.heronRoot(), record.key().name())).orElseThrow(() -> new DependencyFailedException(
-        "Heron's topologies/" + record.key().name() + " node is missing; the topology's state is damaged, kill it"));
+    byte[] topology =
+        store
+            .heronTopology(HeronStateNodes.of(cluster.heronRoot(), record.key().name()))
+            .orElseThrow(
+                () ->
+                    new DependencyFailedException(
+                        "Heron's topologies/"
+                            + record.key().name()
+                            + " node is missing; the topology's state is damaged, kill it"));
     TopologyDefinition definition = definitions.read(topology);
-    Map<String, String> config = cluster.effectiveConfig(definition.config(), record.configOverrides());
+    Map<String, String> config =
+        cluster.effectiveConfig(definition.config(), record.configOverrides());
     PackingPlan current = currentPlan(record);
-    PackingPlan proposed = packing.repack(definition, config, current, update.parallelism(), update.containerNumber())
-        .withHomogeneousScheduledResources();
+    PackingPlan proposed =
+        packing
+            .repack(definition, config, current, update.parallelism(), update.containerNumber())
+            .withHomogeneousScheduledResources();
     return new Repack(definition, config, current, proposed);
   }
 
   private PackingPlan currentPlan(TopologyRecord record) {
-    byte[] plan = store.heronPackingPlan(HeronStateNodes.of(heronRoot(record), record.key().name())).orElseThrow(() -> new DependencyFailedException(
-        "Heron's packingplans/" + record.key().name() + " node is missing; the topology's state is damaged, kill it"));
+    byte[] plan =
+        store
+            .heronPackingPlan(HeronStateNodes.of(heronRoot(record), record.key().name()))
+            .orElseThrow(
+                () ->
+                    new DependencyFailedException(
+                        "Heron's packingplans/"
+                            + record.key().name()
+                            + " node is missing; the topology's state is damaged, kill it"));
     return HeronStateCodec.decodePackingPlan(plan);
   }
 
-  /** The calls an update makes, in the order {@link #applyRepack} makes them; the scheduler words its own. */
+  /**
+   * The calls an update makes, in the order {@link #applyRepack} makes them; the scheduler words
+   * its own.
+   */
   private List<String> calls(TopologyRecord record, Repack repack) {
     List<String> calls = new ArrayList<>();
     TopologyScheduler scheduler = schedulers.forCluster(record.key().cluster());
@@ -168,7 +247,8 @@ public class TopologyVerbs {
       calls.add("topology manager: deactivate?topologyid=" + record.topologyId());
     }
     if (repack.resourcesChange()) {
-      calls.addAll(scheduler.describeUpdate(record.key(), to, repack.proposed().maxScheduledResources()));
+      calls.addAll(
+          scheduler.describeUpdate(record.key(), to, repack.proposed().maxScheduledResources()));
       calls.add("zookeeper: set packingplans/" + record.key().name());
     } else {
       if (to > from) {
@@ -186,10 +266,11 @@ public class TopologyVerbs {
   }
 
   /**
-   * As Heron's update on Aurora: deactivate (if running), add containers, write the new packing plan, remove
-   * containers, reactivate. When the per-container size changes, a job update replaces the instances. A failure
-   * after the plan was written puts Aurora and the plan back ({@link #undoRepack}); a failure after the deactivation
-   * reactivates before it is reported, so the topology is not left paused.
+   * As Heron's update on Aurora: deactivate (if running), add containers, write the new packing
+   * plan, remove containers, reactivate. When the per-container size changes, a job update replaces
+   * the instances. A failure after the plan was written puts Aurora and the plan back ({@link
+   * #undoRepack}); a failure after the deactivation reactivates before it is reported, so the
+   * topology is not left paused.
    */
   private TopologyRecord applyRepack(Operation operation, TopologyRecord record, Repack repack) {
     TopologyKey key = record.key();
@@ -207,9 +288,13 @@ public class TopologyVerbs {
       } else if (to > repack.current().containerCount() + 1) {
         scheduler.scaleTo(key, to);
       }
-      repacked = store.updateWithPackingPlan(
-          record.withPacking(components(record, repack.proposed()), TopologyRecord.PackingSummary.of(repack.proposed())),
-          HeronStateNodes.of(root, key.name()), HeronStateCodec.encodePackingPlan(repack.proposed()));
+      repacked =
+          store.updateWithPackingPlan(
+              record.withPacking(
+                  components(record, repack.proposed()),
+                  TopologyRecord.PackingSummary.of(repack.proposed())),
+              HeronStateNodes.of(root, key.name()),
+              HeronStateCodec.encodePackingPlan(repack.proposed()));
       if (!repack.resourcesChange() && to < repack.current().containerCount() + 1) {
         scheduler.scaleTo(key, to);
       }
@@ -218,13 +303,17 @@ public class TopologyVerbs {
       }
       return repacked;
     } catch (ControlPlaneException failure) {
-      RuntimeException reported = repacked == null ? failure : undoRepack(record, repacked, repack, failure);
+      RuntimeException reported =
+          repacked == null ? failure : undoRepack(record, repacked, repack, failure);
       if (running) {
         try {
           topologyManager.activate(root, key.name(), record.topologyId());
         } catch (ControlPlaneException reactivation) {
           failure.addSuppressed(reactivation);
-          log.warn("Update of {} failed and the topology could not be reactivated: {}", key, reactivation.getMessage());
+          log.warn(
+              "Update of {} failed and the topology could not be reactivated: {}",
+              key,
+              reactivation.getMessage());
         }
       }
       throw reported;
@@ -232,11 +321,15 @@ public class TopologyVerbs {
   }
 
   /**
-   * Puts Aurora and the packing plan back as they were before a repack whose plan was written, mirroring the
-   * repack's order (grow Aurora before the plan, shrink it after). Returns what to report: the failure, or, when the
-   * undo fails too, {@link OperationRunner.Unfinished} so the reconciler makes Aurora match the plan in ZooKeeper.
+   * Puts Aurora and the packing plan back as they were before a repack whose plan was written,
+   * mirroring the repack's order (grow Aurora before the plan, shrink it after). Returns what to
+   * report: the failure, or, when the undo fails too, {@link OperationRunner.Unfinished} so the
+   * reconciler makes Aurora match the plan in ZooKeeper.
    */
-  private RuntimeException undoRepack(TopologyRecord before, TopologyRecord repacked, Repack repack,
+  private RuntimeException undoRepack(
+      TopologyRecord before,
+      TopologyRecord repacked,
+      Repack repack,
       ControlPlaneException failure) {
     TopologyKey key = before.key();
     TopologyScheduler scheduler = schedulers.forCluster(key.cluster());
@@ -249,56 +342,79 @@ public class TopologyVerbs {
       } else if (growBack) {
         scheduler.scaleTo(key, from);
       }
-      store.updateWithPackingPlan(repacked.withPacking(before.components(), before.packing()),
-          HeronStateNodes.of(heronRoot(before), key.name()), HeronStateCodec.encodePackingPlan(repack.current()));
+      store.updateWithPackingPlan(
+          repacked.withPacking(before.components(), before.packing()),
+          HeronStateNodes.of(heronRoot(before), key.name()),
+          HeronStateCodec.encodePackingPlan(repack.current()));
       if (!repack.resourcesChange() && from < to) {
         scheduler.scaleTo(key, from);
       }
-      log.warn("Update of {} failed after its packing plan was written; plan and Aurora were put back: {}", key,
+      log.warn(
+          "Update of {} failed after its packing plan was written; plan and Aurora were put back: {}",
+          key,
           failure.getMessage());
       return failure;
     } catch (RuntimeException undoFailure) {
       failure.addSuppressed(undoFailure);
-      log.error("Update of {} failed and could not be undone; the reconciler will bring Aurora in line with the "
-          + "packing plan in ZooKeeper", key, undoFailure);
+      log.error(
+          "Update of {} failed and could not be undone; the reconciler will bring Aurora in line with the "
+              + "packing plan in ZooKeeper",
+          key,
+          undoFailure);
       return new OperationRunner.Unfinished(failure);
     }
   }
 
   private static JobRequest jobRequest(TopologyRecord record, Repack repack, PackingPlan plan) {
-    return new JobRequest(record.key(), record.submitter(), repack.definition(), plan, record.topologyPackage().uri(),
-        record.topologyBinaryFile(), repack.config());
+    return new JobRequest(
+        record.key(),
+        record.submitter(),
+        repack.definition(),
+        plan,
+        record.topologyPackage().uri(),
+        record.topologyBinaryFile(),
+        repack.config());
   }
 
-  private static List<TopologyRecord.ComponentSummary> components(TopologyRecord record, PackingPlan plan) {
+  private static List<TopologyRecord.ComponentSummary> components(
+      TopologyRecord record, PackingPlan plan) {
     Map<String, Integer> parallelism = plan.componentParallelism();
     List<TopologyRecord.ComponentSummary> components = new ArrayList<>();
     for (TopologyRecord.ComponentSummary c : record.components()) {
-      components.add(new TopologyRecord.ComponentSummary(c.name(), c.kind(),
-          parallelism.getOrDefault(c.name(), c.parallelism())));
+      components.add(
+          new TopologyRecord.ComponentSummary(
+              c.name(), c.kind(), parallelism.getOrDefault(c.name(), c.parallelism())));
     }
     return components;
   }
 
   private static void validate(UpdateRequest update) {
     if (!update.repacks() && update.runtimeConfig().isEmpty()) {
-      throw new InvalidFieldException("Give at least one of component_parallelism (component:N), container_number "
-          + "or runtime_config ([component:]key:value)", "component_parallelism");
+      throw new InvalidFieldException(
+          "Give at least one of component_parallelism (component:N), container_number "
+              + "or runtime_config ([component:]key:value)",
+          "component_parallelism");
     }
     if (update.repacks() && !update.runtimeConfig().isEmpty()) {
-      throw new InvalidFieldException("runtime_config cannot be combined with component_parallelism or "
-          + "container_number: runtime config changes the running topology through its topology manager, a repack "
-          + "restarts containers; send them as two updates", "runtime_config");
+      throw new InvalidFieldException(
+          "runtime_config cannot be combined with component_parallelism or "
+              + "container_number: runtime config changes the running topology through its topology manager, a repack "
+              + "restarts containers; send them as two updates",
+          "runtime_config");
     }
     if (update.containerNumber() != null && update.containerNumber() < 1) {
       throw new InvalidFieldException("container_number must be at least 1", "container_number");
     }
-    update.parallelism().forEach((component, n) -> {
-      if (n < 1) {
-        throw new InvalidFieldException("component_parallelism of " + component + " must be at least 1",
-            "component_parallelism");
-      }
-    });
+    update
+        .parallelism()
+        .forEach(
+            (component, n) -> {
+              if (n < 1) {
+                throw new InvalidFieldException(
+                    "component_parallelism of " + component + " must be at least 1",
+                    "component_parallelism");
+              }
+            });
   }
 
   private String heronRoot(TopologyRecord record) {
@@ -310,7 +426,8 @@ public class TopologyVerbs {
     Map<String, Integer> parsed = new LinkedHashMap<>();
     for (String value : values) {
       if (!value.matches("^[\\w\\.-]+:\\d+$")) {
-        throw new InvalidFieldException("component_parallelism '" + value + "' must look like component:N",
+        throw new InvalidFieldException(
+            "component_parallelism '" + value + "' must look like component:N",
             "component_parallelism");
       }
       int colon = value.lastIndexOf(':');
@@ -323,7 +440,8 @@ public class TopologyVerbs {
   public static List<String> parseRuntimeConfig(List<String> values) {
     for (String value : values) {
       if (!value.matches("^([\\w\\.-]+:){1,2}[\\w\\.-]+$")) {
-        throw new InvalidFieldException("runtime_config '" + value + "' must look like [component:]key:value",
+        throw new InvalidFieldException(
+            "runtime_config '" + value + "' must look like [component:]key:value",
             "runtime_config");
       }
     }

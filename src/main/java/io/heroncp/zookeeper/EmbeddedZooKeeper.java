@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real ZooKeeper server running inside the service's JVM: the local default needs nothing else. It listens
- * on 127.0.0.1 only and keeps its data under the configured directory, so topologies survive a restart.
+ * A real ZooKeeper server running inside the service's JVM: the local default needs nothing else.
+ * It listens on 127.0.0.1 only and keeps its data under the configured directory, so topologies
+ * survive a restart.
  */
 public final class EmbeddedZooKeeper implements AutoCloseable {
 
@@ -20,7 +21,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
   private final String connectString;
   private final Path dataDirectory;
 
-  private EmbeddedZooKeeper(ZooKeeperServerEmbedded server, String connectString, Path dataDirectory) {
+  private EmbeddedZooKeeper(
+      ZooKeeperServerEmbedded server, String connectString, Path dataDirectory) {
     this.server = server;
     this.connectString = connectString;
     this.dataDirectory = dataDirectory;
@@ -40,19 +42,23 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     // The AdminServer would start Jetty on 8080, the service's own port.
     config.setProperty("admin.enableServer", "false");
     config.setProperty("4lw.commands.whitelist", "ruok,mntr,srvr,stat");
-    ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder()
-        .baseDir(base)
-        .configuration(config)
-        .exitHandler(ExitHandler.LOG_ONLY)
-        .build();
+    ZooKeeperServerEmbedded server =
+        ZooKeeperServerEmbedded.builder()
+            .baseDir(base)
+            .configuration(config)
+            .exitHandler(ExitHandler.LOG_ONLY)
+            .build();
     try {
       server.start(30_000);
     } catch (Exception e) {
       // Its threads would keep the JVM alive after the failed startup.
       server.close();
-      throw new IllegalStateException("The embedded ZooKeeper could not start on 127.0.0.1:" + port
-          + " (is the port in use? set heroncp.zookeeper.embedded.port, or disable it and set "
-          + "heroncp.zookeeper.connect-string)", e);
+      throw new IllegalStateException(
+          "The embedded ZooKeeper could not start on 127.0.0.1:"
+              + port
+              + " (is the port in use? set heroncp.zookeeper.embedded.port, or disable it and set "
+              + "heroncp.zookeeper.connect-string)",
+          e);
     }
     String connectString = "127.0.0.1:" + port;
     // The startup summary names it (io.heroncp.StartupSummary).

@@ -13,7 +13,8 @@ final class HeronStateOps {
   private HeronStateOps() {}
 
   /** The three creates of a submit, in Heron's order: topology, packing plan, execution state. */
-  static List<CuratorOp> createSubmitNodes(CuratorFramework client, HeronStateNodes heron) throws Exception {
+  static List<CuratorOp> createSubmitNodes(CuratorFramework client, HeronStateNodes heron)
+      throws Exception {
     String name = heron.name();
     return List.of(
         create(client, heron.paths().topology(name), heron.topology()),
@@ -21,13 +22,14 @@ final class HeronStateOps {
         create(client, heron.paths().executionState(name), heron.executionState()));
   }
 
-  static CuratorOp createSchedulerLocation(CuratorFramework client, HeronStateNodes heron, byte[] location)
-      throws Exception {
+  static CuratorOp createSchedulerLocation(
+      CuratorFramework client, HeronStateNodes heron, byte[] location) throws Exception {
     return create(client, heron.paths().schedulerLocation(heron.name()), location);
   }
 
   /** Existing nodes to delete for a kill, in Heron's order, a node's children before the node. */
-  static List<String> existingForRemoval(CuratorFramework client, HeronStateNodes heron) throws Exception {
+  static List<String> existingForRemoval(CuratorFramework client, HeronStateNodes heron)
+      throws Exception {
     List<String> nodes = new ArrayList<>();
     for (String path : heron.paths().killCleanupOrder(heron.name())) {
       if (client.checkExists().forPath(path) != null) {
@@ -40,7 +42,8 @@ final class HeronStateOps {
     return nodes;
   }
 
-  private static CuratorOp create(CuratorFramework client, String path, byte[] data) throws Exception {
+  private static CuratorOp create(CuratorFramework client, String path, byte[] data)
+      throws Exception {
     return client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(path, data);
   }
 }

@@ -15,17 +15,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Periodic tasks (the reconciler, idempotency cleanup) that run only on the one replica elected leader:
- * Curator's {@link LeaderLatch} at {@code <root>/leader}. Each task runs with a fixed delay between the end of
- * one run and the start of the next, starting at once when this replica becomes leader, and stops being
- * scheduled when it stops being leader (connection suspended or lost, or {@link #close()}); another replica's
- * latch then takes over within its ZooKeeper session timeout (at once when this one closes cleanly).
+ * Periodic tasks (the reconciler, idempotency cleanup) that run only on the one replica elected
+ * leader: Curator's {@link LeaderLatch} at {@code <root>/leader}. Each task runs with a fixed delay
+ * between the end of one run and the start of the next, starting at once when this replica becomes
+ * leader, and stops being scheduled when it stops being leader (connection suspended or lost, or
+ * {@link #close()}); another replica's latch then takes over within its ZooKeeper session timeout
+ * (at once when this one closes cleanly).
  *
- * <p>Guarantees: a task never runs on two replicas at the same time while ZooKeeper is reachable; across a
- * network partition the old leader may finish a run it had started after the new leader started (a run
- * already in progress is not interrupted), so tasks must be idempotent and write with versioned compare-and-set.
- * Runs of all tasks of one instance happen one at a time on one thread; an exception in a run is logged and the
- * next run still happens. Thread-safe.
+ * <p>Guarantees: a task never runs on two replicas at the same time while ZooKeeper is reachable;
+ * across a network partition the old leader may finish a run it had started after the new leader
+ * started (a run already in progress is not interrupted), so tasks must be idempotent and write
+ * with versioned compare-and-set. Runs of all tasks of one instance happen one at a time on one
+ * thread; an exception in a run is logged and the next run still happens. Thread-safe.
  */
 public class LeaderOnlyTasks implements AutoCloseable {
 
@@ -41,30 +42,35 @@ public class LeaderOnlyTasks implements AutoCloseable {
   /**
    * @param participantId this replica's id in the election (e.g. host:port), shown in logs
    */
-  public LeaderOnlyTasks(CuratorFramework client, ZooKeeperProperties properties, String participantId) {
+  public LeaderOnlyTasks(
+      CuratorFramework client, ZooKeeperProperties properties, String participantId) {
     this.participantId = participantId;
     this.latch = new LeaderLatch(client, properties.root() + "/leader", participantId);
-    this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "leader-tasks");
-      thread.setDaemon(true);
-      return thread;
-    });
-    latch.addListener(new LeaderLatchListener() {
-      @Override
-      public void isLeader() {
-        leadershipGained();
-      }
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "leader-tasks");
+              thread.setDaemon(true);
+              return thread;
+            });
+    latch.addListener(
+        new LeaderLatchListener() {
+          @Override
+          public void isLeader() {
+            leadershipGained();
+          }
 
-      @Override
-      public void notLeader() {
-        leadershipLost();
-      }
-    });
+          @Override
+          public void notLeader() {
+            leadershipLost();
+          }
+        });
   }
 
   /**
-   * Adds a task run every {@code interval} (fixed delay) while this replica is leader, and joins the election
-   * on the first call. May be called several times (one call per task). Does not wait for leadership.
+   * Adds a task run every {@code interval} (fixed delay) while this replica is leader, and joins
+   * the election on the first call. May be called several times (one call per task). Does not wait
+   * for leadership.
    *
    * @throws IllegalStateException after {@link #close()}
    */
@@ -95,8 +101,8 @@ public class LeaderOnlyTasks implements AutoCloseable {
   }
 
   /**
-   * Leaves the election (another replica takes over at once) and stops scheduling; waits up to 10 seconds for a
-   * run in progress to finish. Idempotent.
+   * Leaves the election (another replica takes over at once) and stops scheduling; waits up to 10
+   * seconds for a run in progress to finish. Idempotent.
    */
   @Override
   public void close() {
@@ -111,7 +117,9 @@ public class LeaderOnlyTasks implements AutoCloseable {
       try {
         latch.close();
       } catch (IOException | IllegalStateException e) {
-        log.warn("Leaving the leader election failed ({}); the session's end removes this participant", e.toString());
+        log.warn(
+            "Leaving the leader election failed ({}); the session's end removes this participant",
+            e.toString());
       }
     }
     executor.shutdown();
@@ -151,7 +159,9 @@ public class LeaderOnlyTasks implements AutoCloseable {
 
     void schedule() {
       if (future == null || future.isDone()) {
-        future = executor.scheduleWithFixedDelay(this::runOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        future =
+            executor.scheduleWithFixedDelay(
+                this::runOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
       }
     }
 

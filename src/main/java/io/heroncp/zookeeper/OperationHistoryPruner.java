@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bounds each topology name's history, removing old entries together with their operations, oldest first, but
- * never one that is RUNNING or that a retry with its {@code Idempotency-Key} may still ask for.
+ * Bounds each topology name's history, removing old entries together with their operations, oldest
+ * first, but never one that is RUNNING or that a retry with its {@code Idempotency-Key} may still
+ * ask for.
  */
 final class OperationHistoryPruner {
 
@@ -26,7 +27,10 @@ final class OperationHistoryPruner {
   private final IdempotencyIndex idempotency;
   private final Function<String, Optional<Operation>> operations;
 
-  OperationHistoryPruner(CuratorFramework client, OperationPaths paths, IdempotencyIndex idempotency,
+  OperationHistoryPruner(
+      CuratorFramework client,
+      OperationPaths paths,
+      IdempotencyIndex idempotency,
       Function<String, Optional<Operation>> operations) {
     this.client = client;
     this.paths = paths;
@@ -42,7 +46,8 @@ final class OperationHistoryPruner {
       }
     }
     if (removed > 0) {
-      log.info("Removed {} operations beyond the newest {} of each topology's history", removed, keep);
+      log.info(
+          "Removed {} operations beyond the newest {} of each topology's history", removed, keep);
     }
     return removed;
   }
@@ -55,20 +60,29 @@ final class OperationHistoryPruner {
       Stat entryStat = new Stat();
       String id;
       try {
-        id = new String(client.getData().storingStatIn(entryStat).forPath(entry), StandardCharsets.UTF_8);
+        id =
+            new String(
+                client.getData().storingStatIn(entryStat).forPath(entry), StandardCharsets.UTF_8);
       } catch (KeeperException.NoNodeException raced) {
         continue;
       }
       Optional<Operation> operation = operations.apply(id);
       if (operation.isPresent()
-          && (!operation.get().ended() || idempotency.retryMayStillAsk(operation.get().endedAt()))) {
+          && (!operation.get().ended()
+              || idempotency.retryMayStillAsk(operation.get().endedAt()))) {
         break; // still needed; newer entries are kept with it, so the history stays contiguous
       }
       List<CuratorOp> ops = new ArrayList<>();
       ops.add(client.transactionOp().delete().withVersion(entryStat.getVersion()).forPath(entry));
       if (operation.isPresent()) {
-        // The operation's version is the node's, so a change since the read makes the whole transaction fail.
-        ops.add(client.transactionOp().delete().withVersion(operation.get().version()).forPath(paths.operation(id)));
+        // The operation's version is the node's, so a change since the read makes the whole
+        // transaction fail.
+        ops.add(
+            client
+                .transactionOp()
+                .delete()
+                .withVersion(operation.get().version())
+                .forPath(paths.operation(id)));
       }
       try {
         client.transaction().forOperations(ops);

@@ -12,7 +12,10 @@ import java.util.Objects;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 
-/** Where the operation log lives under the service root (the layout is described on {@link OperationStore}). */
+/**
+ * Where the operation log lives under the service root (the layout is described on {@link
+ * OperationStore}).
+ */
 final class OperationPaths {
 
   static final String HISTORY_PREFIX = "op-";
@@ -45,20 +48,27 @@ final class OperationPaths {
     return history + "/" + cluster + "/" + name;
   }
 
-  /** The entry of a client's key for one request scope: a digest, so any key and path make a valid node name. */
+  /**
+   * The entry of a client's key for one request scope: a digest, so any key and path make a valid
+   * node name.
+   */
   String idempotencyEntry(String key, String scope) {
     Objects.requireNonNull(key, "idempotencyKey");
     Objects.requireNonNull(scope, "scope");
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest((key + "\n" + scope).getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest((key + "\n" + scope).getBytes(StandardCharsets.UTF_8));
       return idempotency + "/" + HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 
-  /** The history entries under {@code dir}, oldest first (by ZooKeeper's sequence number); none when it is absent. */
+  /**
+   * The history entries under {@code dir}, oldest first (by ZooKeeper's sequence number); none when
+   * it is absent.
+   */
   static List<String> historyEntries(CuratorFramework client, String dir) throws Exception {
     List<String> entries = new ArrayList<>(children(client, dir));
     entries.removeIf(child -> !child.startsWith(HISTORY_PREFIX));
@@ -74,7 +84,10 @@ final class OperationPaths {
     }
   }
 
-  /** Deletes {@code path} at {@code version}; false when another replica removed or replaced it first. */
+  /**
+   * Deletes {@code path} at {@code version}; false when another replica removed or replaced it
+   * first.
+   */
   static boolean deleteQuietly(CuratorFramework client, String path, int version) throws Exception {
     try {
       client.delete().withVersion(version).forPath(path);

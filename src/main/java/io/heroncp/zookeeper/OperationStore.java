@@ -27,24 +27,30 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The record of every lifecycle {@link Operation} in ZooKeeper: what was asked, by whom, and how it ended.
+ * The record of every lifecycle {@link Operation} in ZooKeeper: what was asked, by whom, and how it
+ * ended.
  *
  * <p>Layout under the service root:
+ *
  * <ul>
- *   <li>{@code operations/<id>}: the operation (JSON); kept, also after its topology is killed, until
- *       {@link #pruneHistory} removes it with its history entry;
- *   <li>{@code history/<cluster>/<name>/op-<sequence>}: one entry per operation of that topology name, data =
- *       the operation id; ZooKeeper's sequence numbers give the order; kept after the topology is killed, so a
- *       later topology of the same name continues the same history; bounded by {@link #pruneHistory};
- *   <li>{@code unfinished/<id>}: present exactly while the operation is RUNNING (the reconciler's index);
- *   <li>{@code idempotency/<sha256 hex of (key + "\n" + method + "\n" + path)>}: data = the operation id that
- *       owns a client's {@code Idempotency-Key}; entries expire after the TTL given to the constructor.
+ *   <li>{@code operations/<id>}: the operation (JSON); kept, also after its topology is killed,
+ *       until {@link #pruneHistory} removes it with its history entry;
+ *   <li>{@code history/<cluster>/<name>/op-<sequence>}: one entry per operation of that topology
+ *       name, data = the operation id; ZooKeeper's sequence numbers give the order; kept after the
+ *       topology is killed, so a later topology of the same name continues the same history;
+ *       bounded by {@link #pruneHistory};
+ *   <li>{@code unfinished/<id>}: present exactly while the operation is RUNNING (the reconciler's
+ *       index);
+ *   <li>{@code idempotency/<sha256 hex of (key + "\n" + method + "\n" + path)>}: data = the
+ *       operation id that owns a client's {@code Idempotency-Key}; entries expire after the TTL
+ *       given to the constructor.
  * </ul>
  *
- * <p>Guarantees: {@link #begin} writes the operation, its history entry, its unfinished marker and its
- * idempotency entry in ONE ZooKeeper transaction (all or nothing); {@link #complete} is conditional on the
- * version read (no lost updates). Reads go to ZooKeeper directly (no cache): they see every write that
- * completed before they started. Thread-safe (no mutable state of its own).
+ * <p>Guarantees: {@link #begin} writes the operation, its history entry, its unfinished marker and
+ * its idempotency entry in ONE ZooKeeper transaction (all or nothing); {@link #complete} is
+ * conditional on the version read (no lost updates). Reads go to ZooKeeper directly (no cache):
+ * they see every write that completed before they started. Thread-safe (no mutable state of its
+ * own).
  */
 public class OperationStore implements OperationLog {
 
@@ -58,10 +64,15 @@ public class OperationStore implements OperationLog {
   private final OperationHistoryPruner pruner;
 
   /**
-   * @param idempotencyTtl how long an {@code Idempotency-Key} keeps answering with its operation, measured from
-   *     the creation of its entry (ZooKeeper's clock) against {@code clock}; e.g. 24 hours
+   * @param idempotencyTtl how long an {@code Idempotency-Key} keeps answering with its operation,
+   *     measured from the creation of its entry (ZooKeeper's clock) against {@code clock}; e.g. 24
+   *     hours
    */
-  public OperationStore(CuratorFramework client, ZooKeeperProperties properties, JsonMapper json, Clock clock,
+  public OperationStore(
+      CuratorFramework client,
+      ZooKeeperProperties properties,
+      JsonMapper json,
+      Clock clock,
       Duration idempotencyTtl) {
     this.client = client;
     this.json = json;
@@ -72,7 +83,8 @@ public class OperationStore implements OperationLog {
 
   /**
    * The idempotency scope of a request: its HTTP method and path, e.g. {@code scope("POST",
-   * "/api/v1/topologies/c/r/e/n/restart")}. The same key on another method or path is another entry.
+   * "/api/v1/topologies/c/r/e/n/restart")}. The same key on another method or path is another
+   * entry.
    */
   public static String scope(String method, String path) {
     return method + "\n" + path;
@@ -84,14 +96,15 @@ public class OperationStore implements OperationLog {
   }
 
   /**
-   * Records a RUNNING operation: creates {@code operations/<id>}, its history entry, its unfinished marker
-   * and, when {@code operation.idempotencyKey()} is set, the idempotency entry for {@code (key, scope)}, in
-   * one transaction. Atomic: either all exist afterwards or none. Of two concurrent begins with the same key
-   * and scope exactly one succeeds; the other gets {@link IdempotencyKeyUsedException} naming the winner. An
-   * entry older than the TTL that has not been cleaned up yet is replaced, not honoured.
+   * Records a RUNNING operation: creates {@code operations/<id>}, its history entry, its unfinished
+   * marker and, when {@code operation.idempotencyKey()} is set, the idempotency entry for {@code
+   * (key, scope)}, in one transaction. Atomic: either all exist afterwards or none. Of two
+   * concurrent begins with the same key and scope exactly one succeeds; the other gets {@link
+   * IdempotencyKeyUsedException} naming the winner. An entry older than the TTL that has not been
+   * cleaned up yet is replaced, not honoured.
    *
-   * @param idempotencyScope {@link #scope(String, String)} of the request; required when the operation has an
-   *     idempotency key, ignored otherwise
+   * @param idempotencyScope {@link #scope(String, String)} of the request; required when the
+   *     operation has an idempotency key, ignored otherwise
    * @return the stored operation (version 0)
    * @throws IdempotencyKeyUsedException the key already belongs to a live operation
    * @throws ConflictException an operation with this id exists already
@@ -100,11 +113,13 @@ public class OperationStore implements OperationLog {
   public Operation begin(Operation operation, String idempotencyScope) {
     Objects.requireNonNull(operation, "operation");
     if (operation.outcome() != Operation.Outcome.RUNNING || operation.endedAt() != null) {
-      throw new IllegalArgumentException("begin takes a RUNNING operation, got " + operation.outcome());
+      throw new IllegalArgumentException(
+          "begin takes a RUNNING operation, got " + operation.outcome());
     }
     String key = operation.idempotencyKey();
     if (key != null && idempotencyScope == null) {
-      throw new IllegalArgumentException("an operation with an idempotency key needs its scope (method and path)");
+      throw new IllegalArgumentException(
+          "an operation with an idempotency key needs its scope (method and path)");
     }
     requireOperationId(operation.id());
     String action = "recording the start of " + operation.verb() + " " + operation.key();
@@ -121,24 +136,38 @@ public class OperationStore implements OperationLog {
       byte[] id = operation.id().getBytes(StandardCharsets.UTF_8);
       for (int attempt = 1; ; attempt++) {
         List<CuratorOp> ops = new ArrayList<>();
-        ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT)
-            .forPath(paths.operation(operation.id()), serialize(operation)));
-        ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT)
-            .forPath(paths.unfinishedMarker(operation.id()), new byte[0]));
-        ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-            .forPath(historyDir + "/" + OperationPaths.HISTORY_PREFIX, id));
+        ops.add(
+            client
+                .transactionOp()
+                .create()
+                .withMode(CreateMode.PERSISTENT)
+                .forPath(paths.operation(operation.id()), serialize(operation)));
+        ops.add(
+            client
+                .transactionOp()
+                .create()
+                .withMode(CreateMode.PERSISTENT)
+                .forPath(paths.unfinishedMarker(operation.id()), new byte[0]));
+        ops.add(
+            client
+                .transactionOp()
+                .create()
+                .withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                .forPath(historyDir + "/" + OperationPaths.HISTORY_PREFIX, id));
         if (entry != null) {
-          ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(entry, id));
+          ops.add(
+              client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(entry, id));
         }
         try {
           client.transaction().forOperations(ops);
-          log.debug("Operation {} {} of {} started", operation.id(), operation.verb(), operation.key());
+          log.debug(
+              "Operation {} {} of {} started", operation.id(), operation.verb(), operation.key());
           // A create in a multi returns no Stat; a created node's version is always 0.
           return operation.withVersion(0);
         } catch (KeeperException.NodeExistsException e) {
           if (client.checkExists().forPath(paths.operation(operation.id())) != null) {
-            throw new ConflictException("Operation " + operation.id() + " exists already; start it with a new id",
-                null, e);
+            throw new ConflictException(
+                "Operation " + operation.id() + " exists already; start it with a new id", null, e);
           }
           if (entry == null || attempt >= 3) {
             throw e;
@@ -154,20 +183,23 @@ public class OperationStore implements OperationLog {
   }
 
   /**
-   * Records how an operation ended: writes it conditional on {@code operation.version()} (the version
-   * {@link #begin} or {@link #find} returned) and removes its unfinished marker, in one transaction.
+   * Records how an operation ended: writes it conditional on {@code operation.version()} (the
+   * version {@link #begin} or {@link #find} returned) and removes its unfinished marker, in one
+   * transaction.
    *
    * @param operation the ended operation ({@link Operation#succeeded}, {@link Operation#failed},
    *     {@link Operation#rolledBack})
    * @return the stored operation with its new version
-   * @throws ConflictException the operation was changed since it was read (e.g. another replica completed it)
+   * @throws ConflictException the operation was changed since it was read (e.g. another replica
+   *     completed it)
    * @throws NotFoundException the operation does not exist
    * @throws IllegalArgumentException the operation is still RUNNING
    */
   public Operation complete(Operation operation) {
     Objects.requireNonNull(operation, "operation");
     if (!operation.ended() || operation.endedAt() == null) {
-      throw new IllegalArgumentException("complete takes an ended operation with endedAt, got " + operation.outcome());
+      throw new IllegalArgumentException(
+          "complete takes an ended operation with endedAt, got " + operation.outcome());
     }
     requireOperationId(operation.id());
     String action = "recording the end of operation " + operation.id();
@@ -177,7 +209,12 @@ public class OperationStore implements OperationLog {
     try {
       for (int attempt = 1; ; attempt++) {
         List<CuratorOp> ops = new ArrayList<>();
-        ops.add(client.transactionOp().setData().withVersion(operation.version()).forPath(path, serialize(operation)));
+        ops.add(
+            client
+                .transactionOp()
+                .setData()
+                .withVersion(operation.version())
+                .forPath(path, serialize(operation)));
         boolean withMarker = client.checkExists().forPath(marker) != null;
         if (withMarker) {
           ops.add(client.transactionOp().delete().forPath(marker));
@@ -187,8 +224,10 @@ public class OperationStore implements OperationLog {
           log.debug("Operation {} ended {}", operation.id(), operation.outcome());
           return operation.withVersion(results.get(0).getResultStat().getVersion());
         } catch (KeeperException.BadVersionException e) {
-          throw new ConflictException("Operation " + operation.id() + " was changed concurrently; read it and retry",
-              null, e);
+          throw new ConflictException(
+              "Operation " + operation.id() + " was changed concurrently; read it and retry",
+              null,
+              e);
         } catch (KeeperException.NoNodeException e) {
           if (client.checkExists().forPath(path) == null) {
             throw new NotFoundException("Operation " + operation.id() + " does not exist", null, e);
@@ -206,7 +245,10 @@ public class OperationStore implements OperationLog {
     }
   }
 
-  /** The operation with this id, read from ZooKeeper; empty when there is none (or the id is malformed). */
+  /**
+   * The operation with this id, read from ZooKeeper; empty when there is none (or the id is
+   * malformed).
+   */
   public Optional<Operation> find(String id) {
     if (id == null || !OPERATION_ID.matcher(id).matches()) {
       return Optional.empty();
@@ -225,8 +267,8 @@ public class OperationStore implements OperationLog {
   }
 
   /**
-   * Every operation of topologies named {@code name} in {@code cluster} (any role and environment, also
-   * killed ones), newest first (by start order in ZooKeeper). One read per operation.
+   * Every operation of topologies named {@code name} in {@code cluster} (any role and environment,
+   * also killed ones), newest first (by start order in ZooKeeper). One read per operation.
    */
   public List<Operation> history(String cluster, String name) {
     return history(cluster, name, Integer.MAX_VALUE);
@@ -244,7 +286,8 @@ public class OperationStore implements OperationLog {
           break;
         }
         try {
-          String id = new String(client.getData().forPath(dir + "/" + child), StandardCharsets.UTF_8);
+          String id =
+              new String(client.getData().forPath(dir + "/" + child), StandardCharsets.UTF_8);
           find(id).ifPresent(operations::add);
         } catch (KeeperException.NoNodeException removed) {
           // removed by hand meanwhile
@@ -257,8 +300,9 @@ public class OperationStore implements OperationLog {
   }
 
   /**
-   * Every operation still RUNNING, oldest first: those in flight on some replica and those whose replica died
-   * before it ended them. The reconciler tells them apart (e.g. by the topology lock) and completes them.
+   * Every operation still RUNNING, oldest first: those in flight on some replica and those whose
+   * replica died before it ended them. The reconciler tells them apart (e.g. by the topology lock)
+   * and completes them.
    */
   public List<Operation> unfinished() {
     try {
@@ -280,8 +324,9 @@ public class OperationStore implements OperationLog {
   }
 
   /**
-   * The operation that owns {@code idempotencyKey} for {@code scope} ({@link #scope(String, String)}), unless
-   * its entry is older than the TTL or the operation is gone. A read; changes nothing.
+   * The operation that owns {@code idempotencyKey} for {@code scope} ({@link #scope(String,
+   * String)}), unless its entry is older than the TTL or the operation is gone. A read; changes
+   * nothing.
    */
   public Optional<Operation> findByIdempotencyKey(String idempotencyKey, String scope) {
     try {
@@ -292,10 +337,11 @@ public class OperationStore implements OperationLog {
   }
 
   /**
-   * Removes every idempotency entry created more than the TTL ago (by ZooKeeper's creation time, compared
-   * with this store's clock, so clock skew between ZooKeeper and this replica shifts the expiry by as much).
-   * The operations themselves are kept. Idempotent and safe to run on several replicas at once (each delete
-   * is conditional on the version read); meant to run periodically on the leader.
+   * Removes every idempotency entry created more than the TTL ago (by ZooKeeper's creation time,
+   * compared with this store's clock, so clock skew between ZooKeeper and this replica shifts the
+   * expiry by as much). The operations themselves are kept. Idempotent and safe to run on several
+   * replicas at once (each delete is conditional on the version read); meant to run periodically on
+   * the leader.
    *
    * @return how many entries this call removed
    */
@@ -308,11 +354,12 @@ public class OperationStore implements OperationLog {
   }
 
   /**
-   * Bounds the history: for each topology name keeps the newest {@code keep} entries and removes older ones, each
-   * together with its operation in one transaction, oldest first. An old operation stays (and so does everything
-   * newer than it in that history) while it is RUNNING or ended less than the idempotency TTL ago, so a client
-   * retrying with its {@code Idempotency-Key} still gets the first outcome. Idempotent and safe on several replicas
-   * at once (a delete that lost a race is skipped); meant to run periodically on the leader.
+   * Bounds the history: for each topology name keeps the newest {@code keep} entries and removes
+   * older ones, each together with its operation in one transaction, oldest first. An old operation
+   * stays (and so does everything newer than it in that history) while it is RUNNING or ended less
+   * than the idempotency TTL ago, so a client retrying with its {@code Idempotency-Key} still gets
+   * the first outcome. Idempotent and safe on several replicas at once (a delete that lost a race
+   * is skipped); meant to run periodically on the leader.
    *
    * @param keep how many entries each topology name keeps at least (&ge; 1)
    * @return how many operations this call removed
@@ -331,7 +378,8 @@ public class OperationStore implements OperationLog {
   private void ensureExists(String path) throws Exception {
     if (client.checkExists().forPath(path) == null) {
       try {
-        // Persistent, not containers: an emptied container could vanish between this check and the transaction.
+        // Persistent, not containers: an emptied container could vanish between this check and the
+        // transaction.
         client.create().creatingParentsIfNeeded().forPath(path);
       } catch (KeeperException.NodeExistsException raced) {
         // another request created it first
@@ -341,7 +389,8 @@ public class OperationStore implements OperationLog {
 
   private static void requireOperationId(String id) {
     if (!OPERATION_ID.matcher(id).matches()) {
-      throw new IllegalArgumentException("operation id must be a UUID-like token, got '" + id + "'");
+      throw new IllegalArgumentException(
+          "operation id must be a UUID-like token, got '" + id + "'");
     }
   }
 

@@ -1,12 +1,12 @@
 package io.heroncp.zookeeper;
 
 import io.heroncp.topology.OperationsProperties;
+import io.heroncp.topology.Reconciler;
+import io.heroncp.topology.ServiceZooKeeper;
 import io.heroncp.topology.TopologyLocks;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import io.heroncp.topology.Reconciler;
-import io.heroncp.topology.ServiceZooKeeper;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -16,26 +16,31 @@ import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The operation store, the topology locks and the leader-only task runner. None of them does anything at
- * startup: the leader election is joined on the first {@link LeaderOnlyTasks#start}.
+ * The operation store, the topology locks and the leader-only task runner. None of them does
+ * anything at startup: the leader election is joined on the first {@link LeaderOnlyTasks#start}.
  */
 @Configuration(proxyBeanMethods = false)
 class OperationsConfiguration {
 
   @Bean
-  OperationStore operationStore(CuratorFramework client, ZooKeeperProperties zookeeper, OperationsProperties operations,
-      JsonMapper jsonMapper, Clock clock) {
+  OperationStore operationStore(
+      CuratorFramework client,
+      ZooKeeperProperties zookeeper,
+      OperationsProperties operations,
+      JsonMapper jsonMapper,
+      Clock clock) {
     return new OperationStore(client, zookeeper, jsonMapper, clock, operations.idempotencyTtl());
   }
 
   @Bean
-  TopologyLocks topologyLocks(CuratorFramework client, ZooKeeperProperties zookeeper, OperationsProperties operations) {
+  TopologyLocks topologyLocks(
+      CuratorFramework client, ZooKeeperProperties zookeeper, OperationsProperties operations) {
     return new ZooKeeperTopologyLocks(client, zookeeper, operations.lockRetryAfter());
   }
 
   @Bean(destroyMethod = "close")
-  LeaderOnlyTasks leaderOnlyTasks(CuratorFramework client, ZooKeeperProperties zookeeper,
-      OperationsProperties operations) {
+  LeaderOnlyTasks leaderOnlyTasks(
+      CuratorFramework client, ZooKeeperProperties zookeeper, OperationsProperties operations) {
     String id = operations.participantId();
     if (id == null || id.isBlank()) {
       id = hostName() + ":" + ProcessHandle.current().pid();
@@ -49,16 +54,20 @@ class OperationsConfiguration {
   }
 
   /**
-   * The reconciler, the idempotency-key cleanup and the history pruning run on the elected leader once the service
-   * is ready.
+   * The reconciler, the idempotency-key cleanup and the history pruning run on the elected leader
+   * once the service is ready.
    */
   @Bean
-  ApplicationListener<ApplicationReadyEvent> leaderTasksStarter(LeaderOnlyTasks leaderTasks, Reconciler reconciler,
-      OperationStore operations, OperationsProperties properties) {
+  ApplicationListener<ApplicationReadyEvent> leaderTasksStarter(
+      LeaderOnlyTasks leaderTasks,
+      Reconciler reconciler,
+      OperationStore operations,
+      OperationsProperties properties) {
     return event -> {
       leaderTasks.start(reconciler::reconcileOnce, properties.reconcileInterval());
       leaderTasks.start(operations::removeExpiredIdempotencyEntries, Duration.ofHours(1));
-      leaderTasks.start(() -> operations.pruneHistory(properties.historyLimit()), Duration.ofHours(1));
+      leaderTasks.start(
+          () -> operations.pruneHistory(properties.historyLimit()), Duration.ofHours(1));
     };
   }
 

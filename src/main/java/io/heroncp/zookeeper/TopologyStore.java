@@ -1,11 +1,11 @@
 package io.heroncp.zookeeper;
 
+import io.heroncp.heron.HeronStateNodes;
 import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.DependencyUnavailableException;
-import io.heroncp.heron.HeronStateNodes;
 import io.heroncp.topology.TopologyKey;
-import io.heroncp.topology.TopologyRepository;
 import io.heroncp.topology.TopologyRecord;
+import io.heroncp.topology.TopologyRepository;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
-import org.apache.curator.framework.api.transaction.OperationType;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
@@ -32,14 +31,16 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The control plane's topology records and Heron's state nodes in ZooKeeper.
  *
- * <p>Layout: records at {@code <root>/topologies/<cluster>/<name>} (JSON), so a name is unique per cluster;
- * Heron's nodes under each cluster's Heron root, in Heron's protobuf encoding (see {@link HeronStateNodes}).
+ * <p>Layout: records at {@code <root>/topologies/<cluster>/<name>} (JSON), so a name is unique per
+ * cluster; Heron's nodes under each cluster's Heron root, in Heron's protobuf encoding (see {@link
+ * HeronStateNodes}).
  *
  * <p>Guarantees: every method that writes changes the record and Heron's nodes in ONE ZooKeeper
- * transaction (all or nothing, one quorum round), and every change of an existing record is conditional on
- * the record's version (no lost updates: a concurrent change makes it fail with {@link ConflictException}).
- * Reads ({@link #find}, {@link #list}) come from a watched in-memory cache, never one ZooKeeper read per
- * call; they see this instance's own writes at once and other replicas' writes within the watch latency.
+ * transaction (all or nothing, one quorum round), and every change of an existing record is
+ * conditional on the record's version (no lost updates: a concurrent change makes it fail with
+ * {@link ConflictException}). Reads ({@link #find}, {@link #list}) come from a watched in-memory
+ * cache, never one ZooKeeper read per call; they see this instance's own writes at once and other
+ * replicas' writes within the watch latency.
  */
 public class TopologyStore implements TopologyRepository, AutoCloseable {
 
@@ -50,8 +51,10 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   private final JsonMapper json;
   private final String recordsRoot;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
   /** czxids of record nodes this instance saw deleted: late cache events for them are ignored. */
   private final Set<Long> deleted = ConcurrentHashMap.newKeySet();
+
   private CuratorCache curatorCache;
 
   public TopologyStore(CuratorFramework client, ZooKeeperProperties properties, JsonMapper json) {
@@ -65,12 +68,15 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   public void start() throws InterruptedException {
     CountDownLatch initialized = new CountDownLatch(1);
     curatorCache = CuratorCache.build(client, recordsRoot);
-    curatorCache.listenable().addListener(CuratorCacheListener.builder()
-        .forCreatesAndChanges((oldNode, node) -> cacheUpdated(node))
-        .forCreates(this::cacheUpdated)
-        .forDeletes(this::cacheDeleted)
-        .forInitialized(initialized::countDown)
-        .build());
+    curatorCache
+        .listenable()
+        .addListener(
+            CuratorCacheListener.builder()
+                .forCreatesAndChanges((oldNode, node) -> cacheUpdated(node))
+                .forCreates(this::cacheUpdated)
+                .forDeletes(this::cacheDeleted)
+                .forInitialized(initialized::countDown)
+                .build());
     curatorCache.start();
     if (!initialized.await(properties.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
       log.warn("Topology cache not loaded from ZooKeeper yet; reads may be incomplete until it is");
@@ -99,20 +105,23 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   public List<TopologyRecord> list() {
     List<TopologyRecord> all = new ArrayList<>();
     cache.values().forEach(c -> all.add(c.record));
-    all.sort(Comparator.comparing((TopologyRecord r) -> r.key().cluster()).thenComparing(r -> r.key().name()));
+    all.sort(
+        Comparator.comparing((TopologyRecord r) -> r.key().cluster())
+            .thenComparing(r -> r.key().name()));
     return all;
   }
 
   /**
-   * Reads the record straight from ZooKeeper (not the cache), with its current version: what a mutation
-   * holding the topology's lock must start from.
+   * Reads the record straight from ZooKeeper (not the cache), with its current version: what a
+   * mutation holding the topology's lock must start from.
    */
   public Optional<TopologyRecord> read(TopologyKey key) {
     String path = recordPath(key.cluster(), key.name());
     try {
       Stat stat = new Stat();
       byte[] data = client.getData().storingStatIn(stat).forPath(path);
-      TopologyRecord record = json.readValue(data, TopologyRecord.class).withVersion(stat.getVersion());
+      TopologyRecord record =
+          json.readValue(data, TopologyRecord.class).withVersion(stat.getVersion());
       cache.merge(path, new Cached(record, stat.getCzxid(), stat.getVersion()), Cached::newer);
       return Optional.of(record).filter(r -> r.key().equals(key));
     } catch (KeeperException.NoNodeException e) {
@@ -123,19 +132,25 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   }
 
   /**
-   * Writes the record and replaces Heron's packing plan of the topology in one transaction conditional on
-   * the record's version (an update's new plan). Atomic, versioned.
+   * Writes the record and replaces Heron's packing plan of the topology in one transaction
+   * conditional on the record's version (an update's new plan). Atomic, versioned.
    */
-  public TopologyRecord updateWithPackingPlan(TopologyRecord record, HeronStateNodes heron, byte[] packingPlan) {
+  public TopologyRecord updateWithPackingPlan(
+      TopologyRecord record, HeronStateNodes heron, byte[] packingPlan) {
     requireConnected("updating the packing plan of " + record.key());
     try {
       List<CuratorOp> ops = new ArrayList<>();
       ops.add(setRecordOp(record));
-      ops.add(client.transactionOp().setData().forPath(heron.paths().packingPlan(heron.name()), packingPlan));
+      ops.add(
+          client
+              .transactionOp()
+              .setData()
+              .forPath(heron.paths().packingPlan(heron.name()), packingPlan));
       List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
       return remember(record, results.get(0).getResultStat());
     } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
-      throw new ConflictException("Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
+      throw new ConflictException(
+          "Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
     } catch (Exception e) {
       throw ZooKeeperFailures.translate("updating the packing plan of " + record.key(), e);
     }
@@ -144,13 +159,17 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   /** Whether any record references the package with this digest (cache). */
   public boolean isPackageReferenced(String sha256) {
     return cache.values().stream()
-        .anyMatch(c -> c.record.topologyPackage() != null && sha256.equals(c.record.topologyPackage().sha256()));
+        .anyMatch(
+            c ->
+                c.record.topologyPackage() != null
+                    && sha256.equals(c.record.topologyPackage().sha256()));
   }
 
   /**
-   * Records a new submission: creates the record and Heron's {@code topologies}, {@code packingplans} and
-   * {@code executionstate} nodes in one transaction. Atomic; of two concurrent submissions of the same
-   * name in one cluster exactly one succeeds, the other gets {@link ConflictException}.
+   * Records a new submission: creates the record and Heron's {@code topologies}, {@code
+   * packingplans} and {@code executionstate} nodes in one transaction. Atomic; of two concurrent
+   * submissions of the same name in one cluster exactly one succeeds, the other gets {@link
+   * ConflictException}.
    */
   public TopologyRecord createSubmission(TopologyRecord record, HeronStateNodes heron) {
     TopologyKey key = record.key();
@@ -158,8 +177,12 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
     try {
       ensureParents(recordPath(key.cluster(), key.name()), heron);
       List<CuratorOp> ops = new ArrayList<>();
-      ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT)
-          .forPath(recordPath(key.cluster(), key.name()), serialize(record)));
+      ops.add(
+          client
+              .transactionOp()
+              .create()
+              .withMode(CreateMode.PERSISTENT)
+              .forPath(recordPath(key.cluster(), key.name()), serialize(record)));
       ops.addAll(HeronStateOps.createSubmitNodes(client, heron));
       client.transaction().forOperations(ops);
       // A create in a multi returns no Stat; the record's identity (czxid) is needed for the cache.
@@ -172,10 +195,11 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   }
 
   /**
-   * Completes a launch: writes the record's new state and creates Heron's {@code schedulers} node, in one
-   * transaction conditional on the record's version.
+   * Completes a launch: writes the record's new state and creates Heron's {@code schedulers} node,
+   * in one transaction conditional on the record's version.
    */
-  public TopologyRecord completeLaunch(TopologyRecord record, HeronStateNodes heron, byte[] schedulerLocation) {
+  public TopologyRecord completeLaunch(
+      TopologyRecord record, HeronStateNodes heron, byte[] schedulerLocation) {
     requireConnected("completing the launch of " + record.key());
     try {
       List<CuratorOp> ops = new ArrayList<>();
@@ -186,7 +210,8 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
       List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
       return remember(record, results.get(0).getResultStat());
     } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
-      throw new ConflictException("Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
+      throw new ConflictException(
+          "Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
     } catch (Exception e) {
       throw ZooKeeperFailures.translate("completing the launch of " + record.key(), e);
     }
@@ -196,20 +221,22 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   public TopologyRecord update(TopologyRecord record) {
     requireConnected("updating " + record.key());
     try {
-      List<CuratorTransactionResult> results = client.transaction().forOperations(List.of(setRecordOp(record)));
+      List<CuratorTransactionResult> results =
+          client.transaction().forOperations(List.of(setRecordOp(record)));
       return remember(record, results.get(0).getResultStat());
     } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
-      throw new ConflictException("Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
+      throw new ConflictException(
+          "Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
     } catch (Exception e) {
       throw ZooKeeperFailures.translate("updating " + record.key(), e);
     }
   }
 
   /**
-   * Removes the record and every Heron state node of the topology that exists, in Heron's kill order, in
-   * one transaction conditional on the record's version. Missing Heron nodes are skipped (as Heron's kill
-   * does); {@code statefulcheckpoints} is kept, as Heron keeps it. Used by kill and by a failed launch's
-   * rollback.
+   * Removes the record and every Heron state node of the topology that exists, in Heron's kill
+   * order, in one transaction conditional on the record's version. Missing Heron nodes are skipped
+   * (as Heron's kill does); {@code statefulcheckpoints} is kept, as Heron keeps it. Used by kill
+   * and by a failed launch's rollback.
    */
   public void delete(TopologyRecord record, HeronStateNodes heron) {
     requireConnected("removing the state of " + record.key());
@@ -230,7 +257,8 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
           throw ZooKeeperFailures.translate("removing the state of " + record.key(), e);
         }
       } catch (KeeperException.BadVersionException e) {
-        throw new ConflictException("Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
+        throw new ConflictException(
+            "Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
       } catch (Exception e) {
         throw ZooKeeperFailures.translate("removing the state of " + record.key(), e);
       }
@@ -273,11 +301,21 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   private String existsMessage(TopologyKey key, HeronStateNodes heron) {
     Optional<TopologyRecord> existing = find(key.cluster(), key.name());
     if (existing.isPresent()) {
-      return "Topology '" + key.name() + "' already exists in cluster " + key.cluster() + " (as "
-          + existing.get().key() + "); kill it first or choose another name";
+      return "Topology '"
+          + key.name()
+          + "' already exists in cluster "
+          + key.cluster()
+          + " (as "
+          + existing.get().key()
+          + "); kill it first or choose another name";
     }
-    return "Topology '" + key.name() + "' already exists in cluster " + key.cluster()
-        + " (stale Heron state at " + heron.paths().topology(key.name()) + "); kill it first or choose another name";
+    return "Topology '"
+        + key.name()
+        + "' already exists in cluster "
+        + key.cluster()
+        + " (stale Heron state at "
+        + heron.paths().topology(key.name())
+        + "); kill it first or choose another name";
   }
 
   private void ensureParents(String recordPath, HeronStateNodes heron) throws Exception {
@@ -295,7 +333,10 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   }
 
   private CuratorOp setRecordOp(TopologyRecord record) throws Exception {
-    return client.transactionOp().setData().withVersion(record.version())
+    return client
+        .transactionOp()
+        .setData()
+        .withVersion(record.version())
         .forPath(recordPath(record.key().cluster(), record.key().name()), serialize(record));
   }
 
@@ -323,12 +364,20 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
 
   private void cacheUpdated(ChildData node) {
     String path = node.getPath();
-    if (!isRecordPath(path) || node.getData() == null || node.getData().length == 0 || deleted.contains(node.getStat().getCzxid())) {
+    if (!isRecordPath(path)
+        || node.getData() == null
+        || node.getData().length == 0
+        || deleted.contains(node.getStat().getCzxid())) {
       return;
     }
     try {
-      TopologyRecord record = json.readValue(node.getData(), TopologyRecord.class).withVersion(node.getStat().getVersion());
-      cache.merge(path, new Cached(record, node.getStat().getCzxid(), node.getStat().getVersion()), Cached::newer);
+      TopologyRecord record =
+          json.readValue(node.getData(), TopologyRecord.class)
+              .withVersion(node.getStat().getVersion());
+      cache.merge(
+          path,
+          new Cached(record, node.getStat().getCzxid(), node.getStat().getVersion()),
+          Cached::newer);
     } catch (RuntimeException e) {
       log.warn("Ignoring unreadable topology record at {}: {}", path, e.getMessage());
     }
@@ -337,12 +386,14 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   private void cacheDeleted(ChildData node) {
     if (isRecordPath(node.getPath())) {
       deleted.add(node.getStat().getCzxid());
-      cache.computeIfPresent(node.getPath(), (p, c) -> c.czxid == node.getStat().getCzxid() ? null : c);
+      cache.computeIfPresent(
+          node.getPath(), (p, c) -> c.czxid == node.getStat().getCzxid() ? null : c);
     }
   }
 
   private boolean isRecordPath(String path) {
-    return path.startsWith(recordsRoot + "/") && path.substring(recordsRoot.length() + 1).split("/").length == 2;
+    return path.startsWith(recordsRoot + "/")
+        && path.substring(recordsRoot.length() + 1).split("/").length == 2;
   }
 
   /** A cached record with the identity (czxid) and version of the node it came from. */

@@ -27,37 +27,48 @@ class ZooKeeperConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnProperty(name = "heroncp.zookeeper.embedded.enabled", havingValue = "true")
   EmbeddedZooKeeper embeddedZooKeeper(ZooKeeperProperties properties) throws Exception {
-    return EmbeddedZooKeeper.start(properties.embedded().port(), properties.embedded().dataDirectory());
+    return EmbeddedZooKeeper.start(
+        properties.embedded().port(), properties.embedded().dataDirectory());
   }
 
   @Bean(destroyMethod = "close")
-  CuratorFramework curatorFramework(ZooKeeperProperties properties, ObjectProvider<EmbeddedZooKeeper> embedded)
+  CuratorFramework curatorFramework(
+      ZooKeeperProperties properties, ObjectProvider<EmbeddedZooKeeper> embedded)
       throws InterruptedException {
     EmbeddedZooKeeper server = embedded.getIfAvailable();
     String connectString = server != null ? server.connectString() : properties.connectString();
     CuratorFramework client = clientBuilder(properties, connectString).build();
     client.start();
-    if (!client.blockUntilConnected((int) properties.connectionTimeout().toMillis(),
+    if (!client.blockUntilConnected(
+        (int) properties.connectionTimeout().toMillis(),
         java.util.concurrent.TimeUnit.MILLISECONDS)) {
       // Keep starting: readiness reports it, mutations answer 503 until the ensemble is back.
-      log.warn("ZooKeeper at {} not reachable within {}; continuing, requests answer 503 until it is",
-          connectString, properties.connectionTimeout());
+      log.warn(
+          "ZooKeeper at {} not reachable within {}; continuing, requests answer 503 until it is",
+          connectString,
+          properties.connectionTimeout());
     } else {
-      log.info("Connected to ZooKeeper at {} (service root {}, TLS {})", connectString, properties.root(),
+      log.info(
+          "Connected to ZooKeeper at {} (service root {}, TLS {})",
+          connectString,
+          properties.root(),
           properties.tls());
     }
     return client;
   }
 
   /** The service's client settings: timeouts, retries, the digest and its ACLs, TLS. */
-  static CuratorFrameworkFactory.Builder clientBuilder(ZooKeeperProperties properties, String connectString) {
-    CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
-        .connectString(connectString)
-        .sessionTimeoutMs((int) properties.sessionTimeout().toMillis())
-        .connectionTimeoutMs((int) properties.connectionTimeout().toMillis())
-        .retryPolicy(new BoundedExponentialBackoffRetry(200, 2_000, 3));
+  static CuratorFrameworkFactory.Builder clientBuilder(
+      ZooKeeperProperties properties, String connectString) {
+    CuratorFrameworkFactory.Builder builder =
+        CuratorFrameworkFactory.builder()
+            .connectString(connectString)
+            .sessionTimeoutMs((int) properties.sessionTimeout().toMillis())
+            .connectionTimeoutMs((int) properties.connectionTimeout().toMillis())
+            .retryPolicy(new BoundedExponentialBackoffRetry(200, 2_000, 3));
     if (properties.digest() != null && !properties.digest().isEmpty()) {
-      builder.authorization("digest", properties.digest().getBytes(StandardCharsets.UTF_8))
+      builder
+          .authorization("digest", properties.digest().getBytes(StandardCharsets.UTF_8))
           .aclProvider(new CreatorAllWorldReadAcl());
     }
     if (properties.tls().enabled()) {
@@ -66,11 +77,15 @@ class ZooKeeperConfiguration {
     return builder;
   }
 
-  /** ZooKeeper's own client settings for TLS (per client, not system properties: Aurora's client stays plain). */
+  /**
+   * ZooKeeper's own client settings for TLS (per client, not system properties: Aurora's client
+   * stays plain).
+   */
   static ZKClientConfig tlsClientConfig(ZooKeeperProperties.Tls tls) {
     ZKClientConfig config = new ZKClientConfig();
     config.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
-    config.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, ClientCnxnSocketNetty.class.getName());
+    config.setProperty(
+        ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, ClientCnxnSocketNetty.class.getName());
     store(config, "zookeeper.ssl.keyStore", tls.keyStore());
     store(config, "zookeeper.ssl.trustStore", tls.trustStore());
     return config;
@@ -90,16 +105,23 @@ class ZooKeeperConfiguration {
   }
 
   @Bean(initMethod = "start", destroyMethod = "close")
-  TopologyStore topologyStore(CuratorFramework client, ZooKeeperProperties properties, JsonMapper jsonMapper) {
+  TopologyStore topologyStore(
+      CuratorFramework client, ZooKeeperProperties properties, JsonMapper jsonMapper) {
     return new TopologyStore(client, properties, jsonMapper);
   }
 
-  /** Heron's own processes must read the state nodes; only holders of the digest may change them. */
+  /**
+   * Heron's own processes must read the state nodes; only holders of the digest may change them.
+   */
   private static final class CreatorAllWorldReadAcl implements ACLProvider {
-    // Not List.of: ZooKeeper's validateACL calls contains(null), which List.of's lists reject with an NPE.
-    private static final List<ACL> ACLS = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(List.of(
-        new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
-        new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE))));
+    // Not List.of: ZooKeeper's validateACL calls contains(null), which List.of's lists reject with
+    // an NPE.
+    private static final List<ACL> ACLS =
+        java.util.Collections.unmodifiableList(
+            new java.util.ArrayList<>(
+                List.of(
+                    new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
+                    new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE))));
 
     @Override
     public List<ACL> getDefaultAcl() {

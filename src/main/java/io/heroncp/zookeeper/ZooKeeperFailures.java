@@ -18,18 +18,23 @@ final class ZooKeeperFailures {
     }
     if (e instanceof InterruptedException) {
       Thread.currentThread().interrupt();
-      return new DependencyUnavailableException("Interrupted while " + action + "; retry the request", null, e);
+      return new DependencyUnavailableException(
+          "Interrupted while " + action + "; retry the request", null, e);
     }
     if (e instanceof CuratorConnectionLossException
         || e instanceof KeeperException.ConnectionLossException
         || e instanceof KeeperException.SessionExpiredException
         || e instanceof KeeperException.SessionMovedException) {
       return new DependencyUnavailableException(
-          "ZooKeeper is unavailable while " + action + "; nothing was changed, retry later", null, e);
+          "ZooKeeper is unavailable while " + action + "; nothing was changed, retry later",
+          null,
+          e);
     }
     if (e instanceof KeeperException.OperationTimeoutException) {
-      return new DependencyTimeoutException("ZooKeeper timed out while " + action + "; retry later", null, e);
+      return new DependencyTimeoutException(
+          "ZooKeeper timed out while " + action + "; retry later", null, e);
     }
-    return new DependencyFailedException("ZooKeeper failed while " + action + ": " + e.getMessage(), null, e);
+    return new DependencyFailedException(
+        "ZooKeeper failed while " + action + ": " + e.getMessage(), null, e);
   }
 }

@@ -15,23 +15,29 @@ import org.springframework.validation.annotation.Validated;
  * How the service reaches ZooKeeper ({@code heroncp.zookeeper.*}).
  *
  * @param connectString the ensemble, {@code host:port[,host:port...]}
- * @param root the znode under which the service keeps its own records (Heron's state lives under each
- *     cluster's {@code heron-root})
- * @param sessionTimeout the ZooKeeper session timeout: how long the ensemble keeps this replica's session (its
- *     locks and leadership) after the connection is lost
+ * @param root the znode under which the service keeps its own records (Heron's state lives under
+ *     each cluster's {@code heron-root})
+ * @param sessionTimeout the ZooKeeper session timeout: how long the ensemble keeps this replica's
+ *     session (its locks and leadership) after the connection is lost
  * @param connectionTimeout how long to wait for a connection before a call fails
  * @param operationTimeout the longest a single request waits on ZooKeeper before answering 504
- * @param digest optional {@code user:password} for digest ACLs on every node the service creates; never logged
+ * @param digest optional {@code user:password} for digest ACLs on every node the service creates;
+ *     never logged
  * @param embedded the embedded ZooKeeper server of the local default
  * @param tls TLS to the ensemble's secure client port (off by default)
  */
 @Validated
 @ConfigurationProperties("heroncp.zookeeper")
 public record ZooKeeperProperties(
-    @NotBlank(message = "set heroncp.zookeeper.connect-string to the ensemble, e.g. zk1:2181,zk2:2181")
+    @NotBlank(
+            message =
+                "set heroncp.zookeeper.connect-string to the ensemble, e.g. zk1:2181,zk2:2181")
         @DefaultValue("127.0.0.1:2181")
         String connectString,
-    @NotBlank @Pattern(regexp = "^/[^/].*[^/]$|^/[^/]$", message = "must be an absolute znode path without trailing /")
+    @NotBlank
+        @Pattern(
+            regexp = "^/[^/].*[^/]$|^/[^/]$",
+            message = "must be an absolute znode path without trailing /")
         @DefaultValue("/heron-controlplane")
         String root,
     @NotNull @DefaultValue("30s") Duration sessionTimeout,
@@ -42,7 +48,8 @@ public record ZooKeeperProperties(
     @Valid @NotNull @DefaultValue Tls tls) {
 
   /**
-   * The embedded ZooKeeper server (real ZooKeeper server code in this JVM) used by the local default.
+   * The embedded ZooKeeper server (real ZooKeeper server code in this JVM) used by the local
+   * default.
    *
    * @param enabled start the embedded server before connecting
    * @param port its client port on 127.0.0.1
@@ -54,10 +61,10 @@ public record ZooKeeperProperties(
       @NotNull @DefaultValue("./data/zookeeper") Path dataDirectory) {}
 
   /**
-   * TLS to ZooKeeper's secure client port ({@code secureClientPort}, Netty on both sides). The client checks the
-   * server's certificate against the trust store (host name included); the key store is the client's own
-   * certificate, which the server asks for unless its {@code ssl.clientAuth} is {@code none}. Digest ACLs work on
-   * top of it unchanged.
+   * TLS to ZooKeeper's secure client port ({@code secureClientPort}, Netty on both sides). The
+   * client checks the server's certificate against the trust store (host name included); the key
+   * store is the client's own certificate, which the server asks for unless its {@code
+   * ssl.clientAuth} is {@code none}. Digest ACLs work on top of it unchanged.
    *
    * @param enabled connect over TLS (then {@code trust-store.location} is required)
    * @param keyStore the client's key and certificate
@@ -71,7 +78,9 @@ public record ZooKeeperProperties(
     /** Off: plain TCP. */
     public static final Tls OFF = new Tls(false, Store.NONE, Store.NONE);
 
-    @AssertTrue(message = "set heroncp.zookeeper.tls.trust-store.location when heroncp.zookeeper.tls.enabled is true")
+    @AssertTrue(
+        message =
+            "set heroncp.zookeeper.tls.trust-store.location when heroncp.zookeeper.tls.enabled is true")
     public boolean isTrustStoreSetWhenEnabled() {
       return !enabled || trustStore.isSet();
     }
@@ -92,7 +101,10 @@ public record ZooKeeperProperties(
   public record Store(
       String location,
       String password,
-      @Pattern(regexp = "(?i)^$|^(JKS|PKCS12|PEM|BCFKS)$", message = "must be JKS, PKCS12, PEM or BCFKS") String type) {
+      @Pattern(
+              regexp = "(?i)^$|^(JKS|PKCS12|PEM|BCFKS)$",
+              message = "must be JKS, PKCS12, PEM or BCFKS")
+          String type) {
 
     public static final Store NONE = new Store(null, null, null);
 
@@ -102,13 +114,22 @@ public record ZooKeeperProperties(
 
     @Override
     public String toString() {
-      return isSet() ? location + (type == null || type.isEmpty() ? "" : " (" + type + ")") : "none";
+      return isSet()
+          ? location + (type == null || type.isEmpty() ? "" : " (" + type + ")")
+          : "none";
     }
   }
 
   @Override
   public String toString() {
-    return "ZooKeeperProperties[connectString=" + connectString + ", root=" + root + ", digest="
-        + (digest == null || digest.isEmpty() ? "none" : "****") + ", tls=" + tls + "]";
+    return "ZooKeeperProperties[connectString="
+        + connectString
+        + ", root="
+        + root
+        + ", digest="
+        + (digest == null || digest.isEmpty() ? "none" : "****")
+        + ", tls="
+        + tls
+        + "]";
   }
 }

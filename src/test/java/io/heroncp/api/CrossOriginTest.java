@@ -15,19 +15,28 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * In the open local mode too, a browser page of another origin cannot drive the API (a cross-site "simple" form
- * POST to 127.0.0.1:8080 would otherwise submit or kill topologies); CLIs, which send no Origin, are unaffected.
+ * In the open local mode too, a browser page of another origin cannot drive the API (a cross-site
+ * "simple" form POST to 127.0.0.1:8080 would otherwise submit or kill topologies); CLIs, which send
+ * no Origin, are unaffected.
  */
 class CrossOriginTest extends ServiceTest {
 
-  @Autowired
-  AuroraSimulator simulator;
+  @Autowired AuroraSimulator simulator;
 
   private static Multipart form(String name) {
-    return new Multipart().field("name", name).field("cluster", "local").field("role", "alice")
+    return new Multipart()
+        .field("name", name)
+        .field("cluster", "local")
+        .field("role", "alice")
         .field("environment", "devel")
-        .file("definition", name + ".defn", HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, name))
-        .file("topology", "topology.jar", HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+        .file(
+            "definition",
+            name + ".defn",
+            HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, name))
+        .file(
+            "topology",
+            "topology.jar",
+            HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
   }
 
   private Set<JobConfiguration> aliceJobs() {
@@ -36,22 +45,38 @@ class CrossOriginTest extends ServiceTest {
 
   @Test
   void aPostFromAnotherOriginIsRefusedAndChangesNothing() throws Exception {
-    Multipart form = new Multipart().field("name", "EvilOrigin1").field("cluster", "local").field("role", "alice")
-        .field("environment", "devel")
-        .file("definition", "EvilOrigin1.defn", HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "EvilOrigin1"))
-        .file("topology", "topology.jar", HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+    Multipart form =
+        new Multipart()
+            .field("name", "EvilOrigin1")
+            .field("cluster", "local")
+            .field("role", "alice")
+            .field("environment", "devel")
+            .file(
+                "definition",
+                "EvilOrigin1.defn",
+                HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "EvilOrigin1"))
+            .file(
+                "topology",
+                "topology.jar",
+                HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
 
-    HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/api/v1/topologies"))
-        .header("Origin", "http://evil.example").header("Content-Type", form.contentType())
-        .POST(form.publisher()).build());
+    HttpResponse<String> refused =
+        send(
+            HttpRequest.newBuilder(uri("/api/v1/topologies"))
+                .header("Origin", "http://evil.example")
+                .header("Content-Type", form.contentType())
+                .POST(form.publisher())
+                .build());
 
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
-    assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("application/problem+json"));
+    assertThat(refused.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     assertThat(json(refused).get("message").asString()).contains("http://evil.example");
-    assertThat(SharedZooKeeper.client().checkExists().forPath("/heron/topologies/EvilOrigin1")).isNull();
+    assertThat(SharedZooKeeper.client().checkExists().forPath("/heron/topologies/EvilOrigin1"))
+        .isNull();
     assertThat(get("/api/v1/topologies/local/alice/devel/EvilOrigin1").statusCode()).isEqualTo(404);
-    assertThat(aliceJobs()).noneSatisfy(job -> assertThat(job.getKey().getName()).isEqualTo("EvilOrigin1"));
+    assertThat(aliceJobs())
+        .noneSatisfy(job -> assertThat(job.getKey().getName()).isEqualTo("EvilOrigin1"));
   }
 
   @Test
@@ -61,26 +86,40 @@ class CrossOriginTest extends ServiceTest {
     String path = "/api/v1/topologies/local/alice/devel/EvilOriginKill1";
     String state = json(get(path)).get("state").asString();
 
-    HttpResponse<String> killed = send(HttpRequest.newBuilder(uri(path)).header("Origin", "http://evil.example")
-        .DELETE().build());
-    HttpResponse<String> formKill = send(HttpRequest.newBuilder(uri(path + "/deactivate"))
-        .header("Origin", "http://evil.example").header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.noBody()).build());
+    HttpResponse<String> killed =
+        send(
+            HttpRequest.newBuilder(uri(path))
+                .header("Origin", "http://evil.example")
+                .DELETE()
+                .build());
+    HttpResponse<String> formKill =
+        send(
+            HttpRequest.newBuilder(uri(path + "/deactivate"))
+                .header("Origin", "http://evil.example")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
 
     assertThat(killed.statusCode()).as(killed.body()).isEqualTo(403);
     assertThat(formKill.statusCode()).as(formKill.body()).isEqualTo(403);
     assertThat(json(get(path)).get("state").asString()).isEqualTo(state).isNotEqualTo("KILLED");
     assertThat(json(get(path + "/history")).at("/operations").size()).isEqualTo(1);
-    assertThat(SharedZooKeeper.client().checkExists().forPath("/heron/topologies/EvilOriginKill1")).isNotNull();
-    assertThat(aliceJobs()).anySatisfy(job -> assertThat(job.getKey().getName()).isEqualTo("EvilOriginKill1"));
+    assertThat(SharedZooKeeper.client().checkExists().forPath("/heron/topologies/EvilOriginKill1"))
+        .isNotNull();
+    assertThat(aliceJobs())
+        .anySatisfy(job -> assertThat(job.getKey().getName()).isEqualTo("EvilOriginKill1"));
     assertThat(delete(path).statusCode()).isEqualTo(200);
   }
 
   @Test
   void aCrossSiteFormPostWithoutOriginIsRefused() {
-    HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/api/v1/topologies/local/alice/devel/X/restart"))
-        .header("Sec-Fetch-Site", "cross-site").header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("container_id=-1")).build());
+    HttpResponse<String> refused =
+        send(
+            HttpRequest.newBuilder(uri("/api/v1/topologies/local/alice/devel/X/restart"))
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("container_id=-1"))
+                .build());
 
     assertThat(refused.statusCode()).isEqualTo(403);
   }

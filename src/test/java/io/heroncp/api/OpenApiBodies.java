@@ -17,15 +17,16 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Checks a response body against the schema openapi.yaml gives for its operation, status and content type
- * (JSON Schema 2020-12, as OpenAPI 3.1 uses). Stricter than the file on one point: an object schema that lists
- * {@code properties} and says nothing about others is closed, so a member the service sends but the file does
- * not describe fails too.
+ * Checks a response body against the schema openapi.yaml gives for its operation, status and
+ * content type (JSON Schema 2020-12, as OpenAPI 3.1 uses). Stricter than the file on one point: an
+ * object schema that lists {@code properties} and says nothing about others is closed, so a member
+ * the service sends but the file does not describe fails too.
  */
 final class OpenApiBodies {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+  private static final SchemaRegistry SCHEMAS =
+      SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
   private final JsonNode spec;
   private final JsonNode components;
@@ -44,10 +45,16 @@ final class OpenApiBodies {
     }
   }
 
-  /** Why the body does not match (empty when it does); also when the file documents no such answer. */
+  /**
+   * Why the body does not match (empty when it does); also when the file documents no such answer.
+   */
   List<String> violations(String method, String path, int status, String contentType, String body) {
-    JsonNode response = spec.path("paths").path(path).path(method.toLowerCase(Locale.ROOT)).path("responses")
-        .path(Integer.toString(status));
+    JsonNode response =
+        spec.path("paths")
+            .path(path)
+            .path(method.toLowerCase(Locale.ROOT))
+            .path("responses")
+            .path(Integer.toString(status));
     if (response.has("$ref")) {
       response = spec.at(response.get("$ref").asString().substring(1));
     }
@@ -78,7 +85,9 @@ final class OpenApiBodies {
 
   private static JsonNode closed(JsonNode node) {
     if (node instanceof ObjectNode object) {
-      if (object.has("properties") && !object.has("additionalProperties") && !object.has("unevaluatedProperties")) {
+      if (object.has("properties")
+          && !object.has("additionalProperties")
+          && !object.has("unevaluatedProperties")) {
         object.put("additionalProperties", false);
       }
       object.properties().forEach(member -> closed(member.getValue()));

@@ -9,26 +9,33 @@ import org.junit.jupiter.api.Test;
 class OpenApiBodiesTest {
 
   private static final OpenApiBodies SPEC = OpenApiBodies.load(Path.of("openapi.yaml"));
-  private static final String OPERATION = """
+  private static final String OPERATION =
+      """
       {"id":"op-1","verb":"KILL","cluster":"local","role":"r","environment":"devel","name":"T",
        "parameters":{},"requester":"alice","started_at":"2026-01-01T00:00:00Z","outcome":"SUCCEEDED"}""";
 
   @Test
   void aBodyAsDocumentedPasses() {
-    assertThat(SPEC.violations("GET", "/api/v1/operations/{id}", 200, "application/json", OPERATION)).isEmpty();
+    assertThat(
+            SPEC.violations("GET", "/api/v1/operations/{id}", 200, "application/json", OPERATION))
+        .isEmpty();
   }
 
   @Test
   void aBodyMissingARequiredFieldFails() {
     String withoutOutcome = OPERATION.replace(",\"outcome\":\"SUCCEEDED\"", "");
-    assertThat(SPEC.violations("GET", "/api/v1/operations/{id}", 200, "application/json", withoutOutcome))
+    assertThat(
+            SPEC.violations(
+                "GET", "/api/v1/operations/{id}", 200, "application/json", withoutOutcome))
         .anySatisfy(v -> assertThat(v).contains("outcome"));
   }
 
   @Test
   void aFieldOfTheWrongTypeFails() {
     String numericRequester = OPERATION.replace("\"requester\":\"alice\"", "\"requester\":42");
-    assertThat(SPEC.violations("GET", "/api/v1/operations/{id}", 200, "application/json", numericRequester))
+    assertThat(
+            SPEC.violations(
+                "GET", "/api/v1/operations/{id}", 200, "application/json", numericRequester))
         .anySatisfy(v -> assertThat(v).contains("requester"));
   }
 
@@ -41,14 +48,18 @@ class OpenApiBodiesTest {
 
   @Test
   void aProblemWithoutItsMessageMemberFails() {
-    String problem = """
+    String problem =
+        """
         {"type":"urn:heron-controlplane:problem:not-found","title":"Not found","status":404,"detail":"x"}""";
-    assertThat(SPEC.violations("GET", "/api/v1/operations/{id}", 404, "application/problem+json", problem))
+    assertThat(
+            SPEC.violations(
+                "GET", "/api/v1/operations/{id}", 404, "application/problem+json", problem))
         .anySatisfy(v -> assertThat(v).contains("message"));
   }
 
   @Test
   void anUndocumentedStatusFails() {
-    assertThat(SPEC.violations("GET", "/api/v1/operations/{id}", 418, "application/json", "{}")).isNotEmpty();
+    assertThat(SPEC.violations("GET", "/api/v1/operations/{id}", 418, "application/json", "{}"))
+        .isNotEmpty();
   }
 }

@@ -8,11 +8,15 @@ import io.heroncp.topology.ArchitectureFixtureCore;
 import io.heroncp.zookeeper.ArchitectureFixtureAdapter;
 import org.junit.jupiter.api.Test;
 
-/** The rules catch a violation: test fixtures where the core names an adapter and the two form a cycle. */
+/**
+ * The rules catch a violation: test fixtures where the core names an adapter and the two form a
+ * cycle.
+ */
 class ArchitectureRulesFailTest {
 
-  private final JavaClasses bad = new ClassFileImporter()
-      .importClasses(ArchitectureFixtureCore.class, ArchitectureFixtureAdapter.class);
+  private final JavaClasses bad =
+      new ClassFileImporter()
+          .importClasses(ArchitectureFixtureCore.class, ArchitectureFixtureAdapter.class);
 
   @Test
   void aCoreClassNamingAZooKeeperClassFailsTheCoreRule() {

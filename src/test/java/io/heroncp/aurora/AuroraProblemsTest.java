@@ -34,11 +34,12 @@ class AuroraProblemsTest {
 
   @ParameterizedTest
   @CsvSource({
-      "INVALID_REQUEST, io.heroncp.problems.InvalidFieldException",
-      "JOB_UPDATING_ERROR, io.heroncp.problems.ConflictException",
-      "AUTH_FAILED, io.heroncp.problems.DependencyFailedException",
-      "ERROR, io.heroncp.aurora.AuroraResponseException",
-      "WARNING, io.heroncp.aurora.AuroraResponseException"})
+    "INVALID_REQUEST, io.heroncp.problems.InvalidFieldException",
+    "JOB_UPDATING_ERROR, io.heroncp.problems.ConflictException",
+    "AUTH_FAILED, io.heroncp.problems.DependencyFailedException",
+    "ERROR, io.heroncp.aurora.AuroraResponseException",
+    "WARNING, io.heroncp.aurora.AuroraResponseException"
+  })
   void eachResponseCodeBecomesItsProblem(ResponseCode code, Class<?> problem) {
     AuroraResponseException e = answer(code, "details");
 
@@ -53,39 +54,53 @@ class AuroraProblemsTest {
   @Test
   void aDeniedPermissionNamesTheUserSettingToFix() {
     assertThat(problems.of(answer(ResponseCode.AUTH_FAILED, "no access")))
-        .hasMessage("the Aurora scheduler of cluster devcluster denied the permission (no access); grant"
-            + " heroncp.clusters.devcluster.scheduler.username the thrift.AuroraSchedulerManager permission for"
-            + " this role");
+        .hasMessage(
+            "the Aurora scheduler of cluster devcluster denied the permission (no access); grant"
+                + " heroncp.clusters.devcluster.scheduler.username the thrift.AuroraSchedulerManager permission for"
+                + " this role");
   }
 
   @Test
   void onlyAnInvalidRequestSayingAlreadyExistsMeansTheJobExists() {
-    assertThat(AuroraProblems.jobExists(answer(ResponseCode.INVALID_REQUEST, "Job alice/devel/x already exists")))
+    assertThat(
+            AuroraProblems.jobExists(
+                answer(ResponseCode.INVALID_REQUEST, "Job alice/devel/x already exists")))
         .isTrue();
-    assertThat(AuroraProblems.jobExists(answer(ResponseCode.INVALID_REQUEST, "bad resources"))).isFalse();
+    assertThat(AuroraProblems.jobExists(answer(ResponseCode.INVALID_REQUEST, "bad resources")))
+        .isFalse();
     assertThat(AuroraProblems.jobExists(answer(ResponseCode.ERROR, "already exists"))).isFalse();
   }
 
   @Test
   void restartingAnInactiveInstanceIsAConflictOnInstancesAndOtherRefusalsStayGeneral() {
-    AuroraResponseException inactive = answer(ResponseCode.INVALID_REQUEST, "Not all requested shards are active.");
+    AuroraResponseException inactive =
+        answer(ResponseCode.INVALID_REQUEST, "Not all requested shards are active.");
 
-    assertThat(problems.ofRestart(JOB, Set.of(3), inactive)).isInstanceOfSatisfying(ConflictException.class,
-        conflict -> assertThat(conflict).hasMessage("Aurora refused to restart instances [3] of job"
-            + " devcluster/alice/devel/WordCount: Not all requested shards are active. Restart only instances the"
-            + " job status shows as active."));
+    assertThat(problems.ofRestart(JOB, Set.of(3), inactive))
+        .isInstanceOfSatisfying(
+            ConflictException.class,
+            conflict ->
+                assertThat(conflict)
+                    .hasMessage(
+                        "Aurora refused to restart instances [3] of job"
+                            + " devcluster/alice/devel/WordCount: Not all requested shards are active. Restart only instances the"
+                            + " job status shows as active."));
     assertThat(problems.ofRestart(JOB, Set.of(3), answer(ResponseCode.INVALID_REQUEST, "other")))
         .isInstanceOf(InvalidFieldException.class);
   }
 
   @Test
   void addingWithoutAnActiveInstanceZeroIsTheNoTemplateConflict() {
-    RuntimeException mapped = problems.ofAdd(JOB, answer(ResponseCode.INVALID_REQUEST, "No active task found."));
+    RuntimeException mapped =
+        problems.ofAdd(JOB, answer(ResponseCode.INVALID_REQUEST, "No active task found."));
 
-    assertThat(mapped).isInstanceOf(ConflictException.class)
-        .hasMessageStartingWith("instance 0 of Aurora job devcluster/alice/devel/WordCount is not active");
+    assertThat(mapped)
+        .isInstanceOf(ConflictException.class)
+        .hasMessageStartingWith(
+            "instance 0 of Aurora job devcluster/alice/devel/WordCount is not active");
     assertThat(problems.ofAdd(JOB, answer(ResponseCode.JOB_UPDATING_ERROR, "busy")))
-        .isInstanceOf(ConflictException.class).hasMessageContaining("update of this job is in progress");
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("update of this job is in progress");
   }
 
   @Test
@@ -93,15 +108,21 @@ class AuroraProblemsTest {
     Duration read = Duration.ofSeconds(5);
 
     assertThat(problems.ofTransport("createJob", TARGET, read, new ConnectException("refused")))
-        .isInstanceOf(DependencyUnavailableException.class).hasMessageStartingWith("cannot connect");
-    assertThat(problems.ofTransport("createJob", TARGET, read, new HttpConnectTimeoutException("slow connect")))
-        .isInstanceOf(DependencyUnavailableException.class).hasMessageStartingWith("cannot connect");
+        .isInstanceOf(DependencyUnavailableException.class)
+        .hasMessageStartingWith("cannot connect");
+    assertThat(
+            problems.ofTransport(
+                "createJob", TARGET, read, new HttpConnectTimeoutException("slow connect")))
+        .isInstanceOf(DependencyUnavailableException.class)
+        .hasMessageStartingWith("cannot connect");
     assertThat(problems.ofTransport("createJob", TARGET, read, new HttpTimeoutException("slow")))
         .isInstanceOf(DependencyTimeoutException.class)
-        .hasMessage("the Aurora scheduler of cluster devcluster did not answer createJob within PT5S; the call may"
-            + " still take effect, check before retrying");
+        .hasMessage(
+            "the Aurora scheduler of cluster devcluster did not answer createJob within PT5S; the call may"
+                + " still take effect, check before retrying");
     assertThat(problems.ofTransport("createJob", TARGET, read, new IOException("reset")))
-        .isInstanceOf(DependencyUnavailableException.class).hasMessageContaining("failed: java.io.IOException: reset");
+        .isInstanceOf(DependencyUnavailableException.class)
+        .hasMessageContaining("failed: java.io.IOException: reset");
   }
 
   @Test
@@ -109,13 +130,19 @@ class AuroraProblemsTest {
     Duration read = Duration.ofSeconds(5);
 
     assertThat(problems.ofTransport("createJob", TARGET, read, new IOException("reset")))
-        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.type(DependencyUnavailableException.class))
+        .asInstanceOf(
+            org.assertj.core.api.InstanceOfAssertFactories.type(
+                DependencyUnavailableException.class))
         .returns(true, DependencyUnavailableException::mayHaveTakenEffect);
     assertThat(problems.ofTransport("createJob", TARGET, read, new ConnectException("refused")))
-        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.type(DependencyUnavailableException.class))
+        .asInstanceOf(
+            org.assertj.core.api.InstanceOfAssertFactories.type(
+                DependencyUnavailableException.class))
         .returns(false, DependencyUnavailableException::mayHaveTakenEffect);
     assertThat(problems.ofHttp("createJob", TARGET, 503, new byte[0]))
-        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.type(DependencyUnavailableException.class))
+        .asInstanceOf(
+            org.assertj.core.api.InstanceOfAssertFactories.type(
+                DependencyUnavailableException.class))
         .returns(false, DependencyUnavailableException::mayHaveTakenEffect);
   }
 
@@ -123,14 +150,21 @@ class AuroraProblemsTest {
   void httpStatusesMapToNoLeaderBadCredentialsOrAShortenedBody() {
     byte[] none = new byte[0];
 
-    assertThat(problems.ofHttp("createJob", TARGET, 503, none)).isInstanceOf(DependencyUnavailableException.class)
+    assertThat(problems.ofHttp("createJob", TARGET, 503, none))
+        .isInstanceOf(DependencyUnavailableException.class)
         .hasMessageContaining("knows no leader");
-    assertThat(problems.ofHttp("createJob", TARGET, 401, none)).isInstanceOf(DependencyFailedException.class)
+    assertThat(problems.ofHttp("createJob", TARGET, 401, none))
+        .isInstanceOf(DependencyFailedException.class)
         .hasMessageContaining("check heroncp.clusters.devcluster.scheduler.username/password");
     assertThat(problems.ofHttp("createJob", TARGET, 403, none)).hasMessageContaining("(HTTP 403)");
     byte[] page = ("<html>" + "x".repeat(300)).getBytes(StandardCharsets.UTF_8);
-    assertThat(problems.ofHttp("createJob", TARGET, 500, page)).isInstanceOf(DependencyFailedException.class)
-        .hasMessage("the Aurora scheduler at " + TARGET + " answered createJob with HTTP 500: <html>"
-            + "x".repeat(194) + "...");
+    assertThat(problems.ofHttp("createJob", TARGET, 500, page))
+        .isInstanceOf(DependencyFailedException.class)
+        .hasMessage(
+            "the Aurora scheduler at "
+                + TARGET
+                + " answered createJob with HTTP 500: <html>"
+                + "x".repeat(194)
+                + "...");
   }
 }

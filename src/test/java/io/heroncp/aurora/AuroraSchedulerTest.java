@@ -27,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 class AuroraSchedulerTest {
 
-  private static final TopologyKey KEY = new TopologyKey("devcluster", "alice", "devel", "WordCount");
+  private static final TopologyKey KEY =
+      new TopologyKey("devcluster", "alice", "devel", "WordCount");
   private static final JobKey JOB = new JobKey("alice", "devel", "WordCount");
 
   private TestAuroraServer server;
@@ -40,9 +41,18 @@ class AuroraSchedulerTest {
   }
 
   private AuroraScheduler scheduler(Duration readTimeout) {
-    ClusterProperties.Scheduler settings = new ClusterProperties.Scheduler(server.baseUrl(), null, "/aurora/scheduler",
-        null, null, Protocol.BINARY, Duration.ofSeconds(2), readTimeout);
-    return AuroraScheduler.forCluster("devcluster", AuroraFixtures.cluster(settings), null, null, ZK);
+    ClusterProperties.Scheduler settings =
+        new ClusterProperties.Scheduler(
+            server.baseUrl(),
+            null,
+            "/aurora/scheduler",
+            null,
+            null,
+            Protocol.BINARY,
+            Duration.ofSeconds(2),
+            readTimeout);
+    return AuroraScheduler.forCluster(
+        "devcluster", AuroraFixtures.cluster(settings), null, null, ZK);
   }
 
   @AfterEach
@@ -65,14 +75,25 @@ class AuroraSchedulerTest {
   @Test
   void createJobOverThriftJsonCarriesTheWholeJob() {
     scheduler.close();
-    ClusterProperties.Scheduler settings = new ClusterProperties.Scheduler(server.baseUrl(), null, "/aurora/scheduler",
-        null, null, Protocol.JSON, Duration.ofSeconds(2), Duration.ofSeconds(5));
-    scheduler = AuroraScheduler.forCluster("devcluster", AuroraFixtures.cluster(settings), null, null, ZK);
+    ClusterProperties.Scheduler settings =
+        new ClusterProperties.Scheduler(
+            server.baseUrl(),
+            null,
+            "/aurora/scheduler",
+            null,
+            null,
+            Protocol.JSON,
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5));
+    scheduler =
+        AuroraScheduler.forCluster("devcluster", AuroraFixtures.cluster(settings), null, null, ZK);
 
     scheduler.createJob(AuroraFixtures.request("prod"));
 
-    assertThat(server.exchanges).singleElement()
-        .satisfies(e -> assertThat(e.contentType()).isEqualTo("application/vnd.apache.thrift.json"));
+    assertThat(server.exchanges)
+        .singleElement()
+        .satisfies(
+            e -> assertThat(e.contentType()).isEqualTo("application/vnd.apache.thrift.json"));
     assertThat(server.handler.created).isEqualTo(scheduler.job(AuroraFixtures.request("prod")));
   }
 
@@ -82,7 +103,8 @@ class AuroraSchedulerTest {
 
     scheduler.createJob(AuroraFixtures.request("devel"));
 
-    assertThat(server.handler.calls).containsExactly("createJob", "createJob", "getTasksWithoutConfigs");
+    assertThat(server.handler.calls)
+        .containsExactly("createJob", "createJob", "getTasksWithoutConfigs");
   }
 
   @Test
@@ -92,8 +114,10 @@ class AuroraSchedulerTest {
       server.handler.addTask(JOB, instance, ScheduleStatus.KILLING, 1000, TOPOLOGY_ID);
     }
     java.util.concurrent.CompletableFuture<Void> created =
-        java.util.concurrent.CompletableFuture.runAsync(() -> scheduler.createJob(AuroraFixtures.request("devel")));
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> scheduler.createJob(AuroraFixtures.request("devel")));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> java.util.Collections.frequency(server.handler.calls, "createJob") >= 2);
     assertThat(created).isNotDone();
 
@@ -102,25 +126,49 @@ class AuroraSchedulerTest {
     }
 
     created.get(10, java.util.concurrent.TimeUnit.SECONDS);
-    assertThat(server.handler.tasks).filteredOn(task -> task.getStatus() == ScheduleStatus.PENDING).hasSize(3);
+    assertThat(server.handler.tasks)
+        .filteredOn(task -> task.getStatus() == ScheduleStatus.PENDING)
+        .hasSize(3);
   }
 
   @Test
   void createJobOverAJobThatStaysKillingAnswersBusyWithRetryAfter() {
     server.handler.addTask(JOB, 0, ScheduleStatus.KILLING, 1000, TOPOLOGY_ID);
-    ClusterProperties.Scheduler settings = new ClusterProperties.Scheduler(server.baseUrl(), null, "/aurora/scheduler",
-        null, null, Protocol.BINARY, Duration.ofSeconds(2), Duration.ofSeconds(5));
-    AuroraScheduler impatient = new AuroraScheduler("devcluster", AuroraFixtures.cluster(settings), ZK,
-        new AuroraThriftClient(new StaticSchedulerLocator(server.baseUrl()), AuroraClientSettings.of("devcluster", settings)),
-        new AuroraJobFactory(), AuroraUpdatePolicy.DEFAULT, Duration.ofMillis(300));
+    ClusterProperties.Scheduler settings =
+        new ClusterProperties.Scheduler(
+            server.baseUrl(),
+            null,
+            "/aurora/scheduler",
+            null,
+            null,
+            Protocol.BINARY,
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5));
+    AuroraScheduler impatient =
+        new AuroraScheduler(
+            "devcluster",
+            AuroraFixtures.cluster(settings),
+            ZK,
+            new AuroraThriftClient(
+                new StaticSchedulerLocator(server.baseUrl()),
+                AuroraClientSettings.of("devcluster", settings)),
+            new AuroraJobFactory(),
+            AuroraUpdatePolicy.DEFAULT,
+            Duration.ofMillis(300));
 
     assertThatThrownBy(() -> impatient.createJob(AuroraFixtures.request("devel")))
-        .isInstanceOfSatisfying(io.heroncp.problems.BusyException.class, busy -> {
-          assertThat(busy.retryAfterSeconds()).isEqualTo(10);
-          assertThat(busy.getMessage()).isEqualTo("Aurora is still killing job devcluster/alice/devel/WordCount of an"
-              + " earlier topology of this name (1 tasks KILLING after 300 ms); submit again once it is gone");
-        });
-    assertThat(server.handler.tasks).singleElement().extracting(ScheduledTask::getStatus)
+        .isInstanceOfSatisfying(
+            io.heroncp.problems.BusyException.class,
+            busy -> {
+              assertThat(busy.retryAfterSeconds()).isEqualTo(10);
+              assertThat(busy.getMessage())
+                  .isEqualTo(
+                      "Aurora is still killing job devcluster/alice/devel/WordCount of an"
+                          + " earlier topology of this name (1 tasks KILLING after 300 ms); submit again once it is gone");
+            });
+    assertThat(server.handler.tasks)
+        .singleElement()
+        .extracting(ScheduledTask::getStatus)
         .isEqualTo(ScheduleStatus.KILLING);
   }
 
@@ -135,8 +183,11 @@ class AuroraSchedulerTest {
 
   @Test
   void createJobRejectedByAuroraIsAnInvalidFieldWithAuroraMessage() {
-    server.handler.script("createJob", TestAuroraServer.error(ResponseCode.INVALID_REQUEST,
-        "Insufficient resource quota: CPU quota exceeded by 3.0"));
+    server.handler.script(
+        "createJob",
+        TestAuroraServer.error(
+            ResponseCode.INVALID_REQUEST,
+            "Insufficient resource quota: CPU quota exceeded by 3.0"));
 
     assertThatThrownBy(() -> scheduler.createJob(AuroraFixtures.request("devel")))
         .isInstanceOf(InvalidFieldException.class)
@@ -152,7 +203,8 @@ class AuroraSchedulerTest {
     scheduler.createJob(AuroraFixtures.request("devel"));
 
     assertThat(server.handler.calls).containsExactly("createJob", "getTasksWithoutConfigs");
-    assertThat(server.handler.tasks).hasSize(3)
+    assertThat(server.handler.tasks)
+        .hasSize(3)
         .allSatisfy(t -> assertThat(JobKeys.topologyIdOf(t)).isEqualTo(TOPOLOGY_ID));
   }
 
@@ -165,7 +217,8 @@ class AuroraSchedulerTest {
     scheduler.killJob(KEY);
 
     assertThat(server.handler.killedInstances).containsExactlyInAnyOrder(0, 1);
-    assertThat(server.handler.lastQuery.getStatuses()).contains(ScheduleStatus.RUNNING, ScheduleStatus.PENDING)
+    assertThat(server.handler.lastQuery.getStatuses())
+        .contains(ScheduleStatus.RUNNING, ScheduleStatus.PENDING)
         .doesNotContain(ScheduleStatus.FINISHED);
   }
 
@@ -181,7 +234,8 @@ class AuroraSchedulerTest {
   @Test
   void killJobDuringAnUpdateIsAConflict() {
     server.handler.addTask(JOB, 0, ScheduleStatus.RUNNING, 1000, TOPOLOGY_ID);
-    server.handler.script("killTasks", TestAuroraServer.error(ResponseCode.JOB_UPDATING_ERROR, "Job is updating"));
+    server.handler.script(
+        "killTasks", TestAuroraServer.error(ResponseCode.JOB_UPDATING_ERROR, "Job is updating"));
 
     assertThatThrownBy(() -> scheduler.killJob(KEY)).isInstanceOf(ConflictException.class);
   }
@@ -196,17 +250,23 @@ class AuroraSchedulerTest {
     JobStatus status = scheduler.status(KEY);
 
     assertThat(status.exists()).isTrue();
-    assertThat(status.tasksByStatus()).containsOnly(
-        java.util.Map.entry("RUNNING", 2), java.util.Map.entry("PENDING", 1));
+    assertThat(status.tasksByStatus())
+        .containsOnly(java.util.Map.entry("RUNNING", 2), java.util.Map.entry("PENDING", 1));
   }
 
   @Test
-  void statusOfOneTopologyLeavesOutTheTasksOfAnEarlierOneOfTheSameNameAndOfInstancesBeyondItsCount() {
-    // The earlier WordCount ran 5 instances and was killed; the new one runs 3 under the same job key.
+  void
+      statusOfOneTopologyLeavesOutTheTasksOfAnEarlierOneOfTheSameNameAndOfInstancesBeyondItsCount() {
+    // The earlier WordCount ran 5 instances and was killed; the new one runs 3 under the same job
+    // key.
     for (int instance = 0; instance < 5; instance++) {
       server.handler.addTask(JOB, instance, ScheduleStatus.KILLED, 1000, "WordCount-earlier");
     }
-    server.handler.addTask(JOB, 4, ScheduleStatus.FAILED, 1100, "WordCount-earlier").getTaskEvents().get(0)
+    server
+        .handler
+        .addTask(JOB, 4, ScheduleStatus.FAILED, 1100, "WordCount-earlier")
+        .getTaskEvents()
+        .get(0)
         .setMessage("the earlier one failed");
     for (int instance = 0; instance < 3; instance++) {
       server.handler.addTask(JOB, instance, ScheduleStatus.RUNNING, 2000, TOPOLOGY_ID);
@@ -220,10 +280,19 @@ class AuroraSchedulerTest {
     assertThat(mine.lastFailure()).isNull();
     assertThat(firstThree.tasksByStatus()).containsOnly(java.util.Map.entry("RUNNING", 3));
     assertThat(firstThree.lastFailure()).isNull();
-    assertThat(all.tasksByStatus()).containsOnly(java.util.Map.entry("RUNNING", 3), java.util.Map.entry("KILLED", 1),
-        java.util.Map.entry("FAILED", 1));
-    assertThat(all.lastFailure()).isEqualTo(new JobStatus.TaskFailure(4,
-        all.lastFailure().taskId(), "FAILED", "the earlier one failed", java.time.Instant.ofEpochMilli(1100)));
+    assertThat(all.tasksByStatus())
+        .containsOnly(
+            java.util.Map.entry("RUNNING", 3),
+            java.util.Map.entry("KILLED", 1),
+            java.util.Map.entry("FAILED", 1));
+    assertThat(all.lastFailure())
+        .isEqualTo(
+            new JobStatus.TaskFailure(
+                4,
+                all.lastFailure().taskId(),
+                "FAILED",
+                "the earlier one failed",
+                java.time.Instant.ofEpochMilli(1100)));
   }
 
   @Test
@@ -266,12 +335,19 @@ class AuroraSchedulerTest {
     assertThat(json.path("taskConfig").path("isService").booleanValue()).isTrue();
     assertThat(json.path("cronCollisionPolicy").asString()).isEqualTo("KILL_EXISTING");
     assertThat(json.has("cronSchedule")).isFalse();
-    assertThat(json.path("taskConfig").path("resources").toString()).contains("{\"numCpus\":3.0}", "{\"ramMb\":2560}",
-        "{\"namedPort\":\"yourkit\"}");
+    assertThat(json.path("taskConfig").path("resources").toString())
+        .contains("{\"numCpus\":3.0}", "{\"ramMb\":2560}", "{\"namedPort\":\"yourkit\"}");
     assertThat(json.path("taskConfig").path("container").path("mesos").isObject()).isTrue();
-    assertThat(json.path("taskConfig").path("executorConfig").path("data").path("task").path("name").asString())
+    assertThat(
+            json.path("taskConfig")
+                .path("executorConfig")
+                .path("data")
+                .path("task")
+                .path("name")
+                .asString())
         .isEqualTo("setup_and_run");
-    assertThat(rendering.table()).anySatisfy(line -> assertThat(line).contains("devcluster/alice/devel/WordCount"));
+    assertThat(rendering.table())
+        .anySatisfy(line -> assertThat(line).contains("devcluster/alice/devel/WordCount"));
     assertThat(server.exchanges).isEmpty();
   }
 }

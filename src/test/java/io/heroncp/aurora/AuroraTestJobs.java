@@ -22,10 +22,20 @@ final class AuroraTestJobs {
     resources.add(Resource.ramMb(128));
     resources.add(Resource.diskMb(128));
     resources.add(Resource.namedPort("http"));
-    TaskConfig task = new TaskConfig().setJob(key).setOwner(new Identity(role)).setIsService(true)
-        .setMaxTaskFailures(1).setTier("preemptible").setResources(resources).setConstraints(new LinkedHashSet<>())
-        .setExecutorConfig(new ExecutorConfig("AuroraExecutor", "{}"));
-    return new JobConfiguration().setKey(key.deepCopy()).setOwner(new Identity(role)).setTaskConfig(task)
+    TaskConfig task =
+        new TaskConfig()
+            .setJob(key)
+            .setOwner(new Identity(role))
+            .setIsService(true)
+            .setMaxTaskFailures(1)
+            .setTier("preemptible")
+            .setResources(resources)
+            .setConstraints(new LinkedHashSet<>())
+            .setExecutorConfig(new ExecutorConfig("AuroraExecutor", "{}"));
+    return new JobConfiguration()
+        .setKey(key.deepCopy())
+        .setOwner(new Identity(role))
+        .setTaskConfig(task)
         .setInstanceCount(instances);
   }
 }

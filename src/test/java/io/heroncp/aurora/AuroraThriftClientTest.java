@@ -39,8 +39,17 @@ class AuroraThriftClientTest {
   }
 
   private AuroraThriftClient client(URI url, Protocol protocol) {
-    AuroraClientSettings settings = new AuroraClientSettings("devcluster", protocol, Duration.ofSeconds(2),
-        Duration.ofSeconds(5), null, null, 3, 3, Duration.ofMillis(10));
+    AuroraClientSettings settings =
+        new AuroraClientSettings(
+            "devcluster",
+            protocol,
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5),
+            null,
+            null,
+            3,
+            3,
+            Duration.ofMillis(10));
     return new AuroraThriftClient(new StaticSchedulerLocator(url), settings);
   }
 
@@ -52,26 +61,37 @@ class AuroraThriftClientTest {
   void binaryProtocolSendsAndAcceptsThriftBinary() {
     server.handler.addTask(JOB, 0, ScheduleStatus.RUNNING, 1000, "WordCount-1");
 
-    List<ScheduledTask> tasks = client(Protocol.BINARY).getTasksWithoutConfigs(new TaskQuery().setJobKeys(Set.of(JOB)));
+    List<ScheduledTask> tasks =
+        client(Protocol.BINARY).getTasksWithoutConfigs(new TaskQuery().setJobKeys(Set.of(JOB)));
 
-    assertThat(tasks).singleElement().satisfies(t -> assertThat(t.getStatus()).isEqualTo(ScheduleStatus.RUNNING));
-    assertThat(server.exchanges).singleElement().satisfies(e -> {
-      assertThat(e.method()).isEqualTo("POST");
-      assertThat(e.path()).isEqualTo("/api");
-      assertThat(e.contentType()).isEqualTo("application/vnd.apache.thrift.binary");
-      assertThat(e.accept()).isEqualTo("application/vnd.apache.thrift.binary");
-    });
+    assertThat(tasks)
+        .singleElement()
+        .satisfies(t -> assertThat(t.getStatus()).isEqualTo(ScheduleStatus.RUNNING));
+    assertThat(server.exchanges)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.method()).isEqualTo("POST");
+              assertThat(e.path()).isEqualTo("/api");
+              assertThat(e.contentType()).isEqualTo("application/vnd.apache.thrift.binary");
+              assertThat(e.accept()).isEqualTo("application/vnd.apache.thrift.binary");
+            });
     assertThat(server.handler.lastQuery.getJobKeys()).containsExactly(JOB);
   }
 
   @Test
   void jsonProtocolSendsAndAcceptsThriftJson() {
-    assertThat(client(Protocol.JSON).getRoleSummary()).extracting(s -> s.getRole()).containsExactly("alice");
+    assertThat(client(Protocol.JSON).getRoleSummary())
+        .extracting(s -> s.getRole())
+        .containsExactly("alice");
 
-    assertThat(server.exchanges).singleElement().satisfies(e -> {
-      assertThat(e.contentType()).isEqualTo("application/vnd.apache.thrift.json");
-      assertThat(e.accept()).isEqualTo("application/vnd.apache.thrift.json");
-    });
+    assertThat(server.exchanges)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.contentType()).isEqualTo("application/vnd.apache.thrift.json");
+              assertThat(e.accept()).isEqualTo("application/vnd.apache.thrift.json");
+            });
   }
 
   @Test
@@ -81,11 +101,16 @@ class AuroraThriftClientTest {
 
       client(standby.baseUrl(), Protocol.BINARY).killTasks(JOB, Set.of(1, 2), "bye");
 
-      assertThat(standby.exchanges).singleElement().satisfies(e -> assertThat(e.method()).isEqualTo("POST"));
-      assertThat(server.exchanges).singleElement().satisfies(e -> {
-        assertThat(e.method()).isEqualTo("POST");
-        assertThat(e.path()).isEqualTo("/api");
-      });
+      assertThat(standby.exchanges)
+          .singleElement()
+          .satisfies(e -> assertThat(e.method()).isEqualTo("POST"));
+      assertThat(server.exchanges)
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.method()).isEqualTo("POST");
+                assertThat(e.path()).isEqualTo("/api");
+              });
       assertThat(server.handler.killedInstances).containsExactlyInAnyOrder(1, 2);
     }
   }
@@ -113,9 +138,12 @@ class AuroraThriftClientTest {
   void refusedCredentialsNameTheProperties() {
     server.requiredUser = "heron";
     server.requiredPassword = "s3cret";
-    AuroraThriftClient wrong = new AuroraThriftClient(new StaticSchedulerLocator(server.baseUrl()),
-        AuroraClientSettings.of("devcluster", AuroraFixtures.scheduler(server.baseUrl(), Protocol.BINARY))
-            .withCredentials("heron", "wrong"));
+    AuroraThriftClient wrong =
+        new AuroraThriftClient(
+            new StaticSchedulerLocator(server.baseUrl()),
+            AuroraClientSettings.of(
+                    "devcluster", AuroraFixtures.scheduler(server.baseUrl(), Protocol.BINARY))
+                .withCredentials("heron", "wrong"));
 
     assertThatThrownBy(() -> wrong.createJob(new io.heroncp.aurora.thrift.JobConfiguration()))
         .isInstanceOf(DependencyFailedException.class)
@@ -128,30 +156,37 @@ class AuroraThriftClientTest {
   void credentialsAreSentUpFront() {
     server.requiredUser = "heron";
     server.requiredPassword = "s3cret";
-    AuroraThriftClient right = new AuroraThriftClient(new StaticSchedulerLocator(server.baseUrl()),
-        AuroraClientSettings.of("devcluster", AuroraFixtures.scheduler(server.baseUrl(), Protocol.BINARY))
-            .withCredentials("heron", "s3cret"));
+    AuroraThriftClient right =
+        new AuroraThriftClient(
+            new StaticSchedulerLocator(server.baseUrl()),
+            AuroraClientSettings.of(
+                    "devcluster", AuroraFixtures.scheduler(server.baseUrl(), Protocol.BINARY))
+                .withCredentials("heron", "s3cret"));
 
     right.getRoleSummary();
 
-    assertThat(server.exchanges).singleElement()
+    assertThat(server.exchanges)
+        .singleElement()
         .satisfies(e -> assertThat(e.authorization()).startsWith("Basic "));
     assertThat(right.toString()).doesNotContain("s3cret");
   }
 
   @Test
   void transientErrorIsRetriedThenSucceeds() {
-    server.handler.script("getRoleSummary",
+    server.handler.script(
+        "getRoleSummary",
         TestAuroraServer.error(ResponseCode.ERROR_TRANSIENT, "storage busy"),
         TestAuroraServer.error(ResponseCode.ERROR_TRANSIENT, "storage busy"));
 
     assertThat(client(Protocol.BINARY).getRoleSummary()).hasSize(1);
-    assertThat(server.handler.calls).containsExactly("getRoleSummary", "getRoleSummary", "getRoleSummary");
+    assertThat(server.handler.calls)
+        .containsExactly("getRoleSummary", "getRoleSummary", "getRoleSummary");
   }
 
   @Test
   void transientErrorThatPersistsIsUnavailable() {
-    server.handler.script("getRoleSummary",
+    server.handler.script(
+        "getRoleSummary",
         TestAuroraServer.error(ResponseCode.ERROR_TRANSIENT, "storage busy"),
         TestAuroraServer.error(ResponseCode.ERROR_TRANSIENT, "storage busy"),
         TestAuroraServer.error(ResponseCode.ERROR_TRANSIENT, "storage busy"));
@@ -164,24 +199,39 @@ class AuroraThriftClientTest {
 
   @Test
   void applicationErrorsCarryCodeAndDetails() {
-    server.handler.script("createJob", TestAuroraServer.error(ResponseCode.INVALID_REQUEST,
-        "Job alice/devel/WordCount already exists"));
+    server.handler.script(
+        "createJob",
+        TestAuroraServer.error(
+            ResponseCode.INVALID_REQUEST, "Job alice/devel/WordCount already exists"));
 
-    assertThatThrownBy(() -> client(Protocol.JSON).createJob(new io.heroncp.aurora.thrift.JobConfiguration()))
-        .isInstanceOfSatisfying(AuroraResponseException.class, e -> {
-          assertThat(e.code()).isEqualTo(ResponseCode.INVALID_REQUEST);
-          assertThat(e.details()).isEqualTo("Job alice/devel/WordCount already exists");
-          assertThat(e.method()).isEqualTo("createJob");
-        });
+    assertThatThrownBy(
+            () -> client(Protocol.JSON).createJob(new io.heroncp.aurora.thrift.JobConfiguration()))
+        .isInstanceOfSatisfying(
+            AuroraResponseException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ResponseCode.INVALID_REQUEST);
+              assertThat(e.details()).isEqualTo("Job alice/devel/WordCount already exists");
+              assertThat(e.method()).isEqualTo("createJob");
+            });
     assertThat(server.handler.calls).containsExactly("createJob");
   }
 
   @Test
   void slowSchedulerTimesOut() {
     server.hang = new CountDownLatch(1);
-    AuroraClientSettings settings = new AuroraClientSettings("devcluster", Protocol.BINARY, Duration.ofSeconds(2),
-        Duration.ofMillis(300), null, null, 3, 1, Duration.ofMillis(10));
-    AuroraThriftClient client = new AuroraThriftClient(new StaticSchedulerLocator(server.baseUrl()), settings);
+    AuroraClientSettings settings =
+        new AuroraClientSettings(
+            "devcluster",
+            Protocol.BINARY,
+            Duration.ofSeconds(2),
+            Duration.ofMillis(300),
+            null,
+            null,
+            3,
+            1,
+            Duration.ofMillis(10));
+    AuroraThriftClient client =
+        new AuroraThriftClient(new StaticSchedulerLocator(server.baseUrl()), settings);
 
     assertThatThrownBy(client::getRoleSummary)
         .isInstanceOf(DependencyTimeoutException.class)
@@ -195,7 +245,8 @@ class AuroraThriftClientTest {
       port = socket.getLocalPort();
     }
 
-    assertThatThrownBy(() -> client(URI.create("http://127.0.0.1:" + port), Protocol.BINARY).getRoleSummary())
+    assertThatThrownBy(
+            () -> client(URI.create("http://127.0.0.1:" + port), Protocol.BINARY).getRoleSummary())
         .isInstanceOf(DependencyUnavailableException.class)
         .hasMessageContaining("cannot connect");
   }
@@ -204,8 +255,10 @@ class AuroraThriftClientTest {
   void killTasksRefusesNullOrEmptyInstances() {
     AuroraThriftClient client = client(Protocol.BINARY);
 
-    assertThatThrownBy(() -> client.killTasks(JOB, Set.of(), "bye")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> client.killTasks(JOB, null, "bye")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client.killTasks(JOB, Set.of(), "bye"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client.killTasks(JOB, null, "bye"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(server.exchanges).isEmpty();
   }
 }

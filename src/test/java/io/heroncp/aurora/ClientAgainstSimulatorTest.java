@@ -18,13 +18,13 @@ import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
- * The service's Aurora client against the built-in simulator (a leader with BASIC auth and a standby),
- * over real HTTP with real Thrift bytes: the transport rules each side implements meet.
+ * The service's Aurora client against the built-in simulator (a leader with BASIC auth and a
+ * standby), over real HTTP with real Thrift bytes: the transport rules each side implements meet.
  */
 class ClientAgainstSimulatorTest {
 
@@ -37,9 +37,21 @@ class ClientAgainstSimulatorTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       standby = socket.getLocalPort();
     }
-    SimulatorProperties properties = new SimulatorProperties(true, "sim", "127.0.0.1", 0, "/aurora/scheduler",
-        "^(prod|devel|test|staging\\d*)$", Duration.ofMillis(20), Duration.ofMillis(20), Duration.ofMillis(20),
-        Duration.ofMillis(20), standby, "heron", "s3cret");
+    SimulatorProperties properties =
+        new SimulatorProperties(
+            true,
+            "sim",
+            "127.0.0.1",
+            0,
+            "/aurora/scheduler",
+            "^(prod|devel|test|staging\\d*)$",
+            Duration.ofMillis(20),
+            Duration.ofMillis(20),
+            Duration.ofMillis(20),
+            Duration.ofMillis(20),
+            standby,
+            "heron",
+            "s3cret");
     simulator = new AuroraSimulator(properties);
     server = new SimulatorHttpServer(simulator, properties);
     server.start();
@@ -52,8 +64,17 @@ class ClientAgainstSimulatorTest {
   }
 
   private AuroraThriftClient client(URI base, Protocol protocol, String user, String password) {
-    AuroraClientSettings settings = new AuroraClientSettings("sim", protocol, Duration.ofSeconds(2),
-        Duration.ofSeconds(5), user, password, 3, 2, Duration.ofMillis(50));
+    AuroraClientSettings settings =
+        new AuroraClientSettings(
+            "sim",
+            protocol,
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5),
+            user,
+            password,
+            3,
+            2,
+            Duration.ofMillis(50));
     return new AuroraThriftClient(new StaticSchedulerLocator(base), settings);
   }
 
@@ -64,13 +85,15 @@ class ClientAgainstSimulatorTest {
   @ParameterizedTest
   @EnumSource(Protocol.class)
   void clientFollowsTheStandbysRedirectToTheLeaderAndAuthenticates(Protocol protocol) {
-    AuroraThriftClient client = client(base(server.standbyApiEndpoint()), protocol, "heron", "s3cret");
+    AuroraThriftClient client =
+        client(base(server.standbyApiEndpoint()), protocol, "heron", "s3cret");
 
     Response created = client.createJob(AuroraTestJobs.job("alice", "devel", "redirected", 2));
 
     assertThat(created.getResponseCode()).isEqualTo(ResponseCode.OK);
     assertThat(created.getServerInfo().getClusterName()).isEqualTo("sim");
-    Response killed = client.killTasks(new JobKey("alice", "devel", "redirected"), Set.of(0, 1), "test");
+    Response killed =
+        client.killTasks(new JobKey("alice", "devel", "redirected"), Set.of(0, 1), "test");
     assertThat(killed.getResponseCode()).isEqualTo(ResponseCode.OK);
   }
 
@@ -87,7 +110,8 @@ class ClientAgainstSimulatorTest {
 
   @Test
   void wrongPasswordIsRejectedAndNeverEchoed() {
-    AuroraThriftClient client = client(base(server.apiEndpoint()), Protocol.JSON, "heron", "wrong-password");
+    AuroraThriftClient client =
+        client(base(server.apiEndpoint()), Protocol.JSON, "heron", "wrong-password");
 
     assertThatThrownBy(client::getRoleSummary)
         .isInstanceOf(DependencyFailedException.class)

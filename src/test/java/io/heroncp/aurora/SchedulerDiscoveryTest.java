@@ -27,12 +27,19 @@ class SchedulerDiscoveryTest {
   @BeforeEach
   void start() throws Exception {
     zookeeper = new TestingServer();
-    curator = CuratorFrameworkFactory.newClient(zookeeper.getConnectString(), new RetryOneTime(100));
+    curator =
+        CuratorFrameworkFactory.newClient(zookeeper.getConnectString(), new RetryOneTime(100));
     curator.start();
     curator.blockUntilConnected();
-    // Aurora's leader election (Curator LeaderSelector) keeps its lock nodes beside the serverset members.
-    curator.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-        .forPath(PATH + "/_c_2f6e1c1a-7b7d-4c3e-8d0f-1a2b3c4d5e6f-lock-", "10.0.0.9".getBytes(StandardCharsets.UTF_8));
+    // Aurora's leader election (Curator LeaderSelector) keeps its lock nodes beside the serverset
+    // members.
+    curator
+        .create()
+        .creatingParentsIfNeeded()
+        .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+        .forPath(
+            PATH + "/_c_2f6e1c1a-7b7d-4c3e-8d0f-1a2b3c4d5e6f-lock-",
+            "10.0.0.9".getBytes(StandardCharsets.UTF_8));
   }
 
   @AfterEach
@@ -42,15 +49,19 @@ class SchedulerDiscoveryTest {
   }
 
   private void announce(String json) throws Exception {
-    curator.create().withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+    curator
+        .create()
+        .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
         .forPath(PATH + "/member_", json.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
   void memberNodeGivesTheLeaderIgnoringLockNodes() throws Exception {
-    announce("{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":8081},"
-        + "\"additionalEndpoints\":{\"http\":{\"host\":\"127.0.0.1\",\"port\":8081}},\"status\":\"ALIVE\"}");
-    SchedulerLocator locator = new ZooKeeperSchedulerLocator(curator, zookeeper.getConnectString(), PATH);
+    announce(
+        "{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":8081},"
+            + "\"additionalEndpoints\":{\"http\":{\"host\":\"127.0.0.1\",\"port\":8081}},\"status\":\"ALIVE\"}");
+    SchedulerLocator locator =
+        new ZooKeeperSchedulerLocator(curator, zookeeper.getConnectString(), PATH);
 
     assertThat(locator.locate()).isEqualTo(URI.create("http://127.0.0.1:8081"));
     assertThat(locator.description()).isEqualTo("zookeeper " + zookeeper.getConnectString() + PATH);
@@ -58,9 +69,11 @@ class SchedulerDiscoveryTest {
 
   @Test
   void aLeaderChangeIsFollowedThroughTheWatchWithoutReadingZooKeeperOnEveryCall() throws Exception {
-    announce("{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":8081},"
-        + "\"additionalEndpoints\":{\"http\":{\"host\":\"127.0.0.1\",\"port\":8081}},\"status\":\"ALIVE\"}");
-    SchedulerLocator locator = new ZooKeeperSchedulerLocator(curator, zookeeper.getConnectString(), PATH);
+    announce(
+        "{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":8081},"
+            + "\"additionalEndpoints\":{\"http\":{\"host\":\"127.0.0.1\",\"port\":8081}},\"status\":\"ALIVE\"}");
+    SchedulerLocator locator =
+        new ZooKeeperSchedulerLocator(curator, zookeeper.getConnectString(), PATH);
     assertThat(locator.locate()).isEqualTo(URI.create("http://127.0.0.1:8081"));
 
     // The leader fails over: its member node goes, the new leader announces itself.
@@ -69,19 +82,23 @@ class SchedulerDiscoveryTest {
         curator.delete().forPath(PATH + "/" + child);
       }
     }
-    announce("{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":9091},"
-        + "\"additionalEndpoints\":{\"http\":{\"host\":\"127.0.0.1\",\"port\":9091}},\"status\":\"ALIVE\"}");
+    announce(
+        "{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":9091},"
+            + "\"additionalEndpoints\":{\"http\":{\"host\":\"127.0.0.1\",\"port\":9091}},\"status\":\"ALIVE\"}");
 
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).ignoreExceptions()
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .ignoreExceptions()
         .until(() -> locator.locate().equals(URI.create("http://127.0.0.1:9091")));
     locator.close();
   }
 
   @Test
   void httpsEndpointIsPreferred() throws Exception {
-    announce("{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":8081},\"additionalEndpoints\":{"
-        + "\"http\":{\"host\":\"127.0.0.1\",\"port\":8081},\"https\":{\"host\":\"127.0.0.1\",\"port\":8443}},"
-        + "\"status\":\"ALIVE\"}");
+    announce(
+        "{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":8081},\"additionalEndpoints\":{"
+            + "\"http\":{\"host\":\"127.0.0.1\",\"port\":8081},\"https\":{\"host\":\"127.0.0.1\",\"port\":8443}},"
+            + "\"status\":\"ALIVE\"}");
 
     assertThat(new ZooKeeperSchedulerLocator(curator, zookeeper.getConnectString(), PATH).locate())
         .isEqualTo(URI.create("https://127.0.0.1:8443"));
@@ -97,7 +114,8 @@ class SchedulerDiscoveryTest {
 
   @Test
   void noMemberIsUnavailable() {
-    SchedulerLocator locator = new ZooKeeperSchedulerLocator(curator, zookeeper.getConnectString(), PATH);
+    SchedulerLocator locator =
+        new ZooKeeperSchedulerLocator(curator, zookeeper.getConnectString(), PATH);
 
     assertThatThrownBy(locator::locate)
         .isInstanceOf(DependencyUnavailableException.class)
@@ -106,21 +124,24 @@ class SchedulerDiscoveryTest {
 
   @Test
   void missingServersetPathIsUnavailable() {
-    SchedulerLocator locator = new ZooKeeperSchedulerLocator(curator, zookeeper.getConnectString(), "/nowhere");
+    SchedulerLocator locator =
+        new ZooKeeperSchedulerLocator(curator, zookeeper.getConnectString(), "/nowhere");
 
     assertThatThrownBy(locator::locate).isInstanceOf(DependencyUnavailableException.class);
   }
 
   @Test
   void ownClientIsUsedForAnotherEnsembleAndClosedWithTheLocator() throws Exception {
-    announce("{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":8081},\"additionalEndpoints\":{},"
-        + "\"status\":\"ALIVE\"}");
+    announce(
+        "{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":8081},\"additionalEndpoints\":{},"
+            + "\"status\":\"ALIVE\"}");
     SchedulerDiscovery discovery = SchedulerDiscovery.zookeeper(zookeeper.getConnectString(), PATH);
 
     try (SchedulerLocator own = discovery.locator(curator, "other:2181", Duration.ofSeconds(5))) {
       assertThat(own.locate()).isEqualTo(URI.create("http://127.0.0.1:8081"));
     }
-    SchedulerLocator shared = discovery.locator(curator, zookeeper.getConnectString(), Duration.ofSeconds(5));
+    SchedulerLocator shared =
+        discovery.locator(curator, zookeeper.getConnectString(), Duration.ofSeconds(5));
     shared.close();
     // The service's client stays usable after a locator that borrowed it is closed.
     assertThat(shared.locate()).isEqualTo(URI.create("http://127.0.0.1:8081"));
@@ -128,7 +149,9 @@ class SchedulerDiscoveryTest {
 
   @Test
   void clustersJsonEntriesBecomeDiscovery() {
-    Map<String, AuroraClustersFile.Entry> entries = AuroraClustersFile.parse("""
+    Map<String, AuroraClustersFile.Entry> entries =
+        AuroraClustersFile.parse(
+            """
         [{"name": "devcluster", "zk": "192.168.33.7", "scheduler_zk_path": "/aurora/scheduler",
           "auth_mechanism": "UNAUTHENTICATED", "slave_root": "/var/lib/mesos", "slave_run_directory": "latest"},
          {"name": "local", "scheduler_uri": "http://localhost:55555"},

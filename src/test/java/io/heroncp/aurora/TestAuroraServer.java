@@ -2,6 +2,7 @@ package io.heroncp.aurora;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.heroncp.aurora.thrift.AssignedTask;
 import io.heroncp.aurora.thrift.AuroraSchedulerManager;
 import io.heroncp.aurora.thrift.InstanceKey;
 import io.heroncp.aurora.thrift.JobConfiguration;
@@ -18,7 +19,6 @@ import io.heroncp.aurora.thrift.RoleSummaryResult;
 import io.heroncp.aurora.thrift.ScheduleStatus;
 import io.heroncp.aurora.thrift.ScheduleStatusResult;
 import io.heroncp.aurora.thrift.ScheduledTask;
-import io.heroncp.aurora.thrift.AssignedTask;
 import io.heroncp.aurora.thrift.ServerInfo;
 import io.heroncp.aurora.thrift.TaskEvent;
 import io.heroncp.aurora.thrift.TaskQuery;
@@ -48,10 +48,11 @@ import org.apache.thrift.transport.TMemoryBuffer;
 import org.apache.thrift.transport.TMemoryInputTransport;
 
 /**
- * A test-only Aurora endpoint: real HTTP on 127.0.0.1 and the generated Thrift {@code Processor}, negotiating the
- * protocol from {@code Content-Type} and {@code Accept} the way Aurora's servlet does, with switches for the HTTP
- * behaviours a client must handle (standby 307, no leader 503, basic auth 401, a hanging call). The handler keeps a
- * small job store (tasks per job) and records every call. Not an Aurora simulator.
+ * A test-only Aurora endpoint: real HTTP on 127.0.0.1 and the generated Thrift {@code Processor},
+ * negotiating the protocol from {@code Content-Type} and {@code Accept} the way Aurora's servlet
+ * does, with switches for the HTTP behaviours a client must handle (standby 307, no leader 503,
+ * basic auth 401, a hanging call). The handler keeps a small job store (tasks per job) and records
+ * every call. Not an Aurora simulator.
  */
 final class TestAuroraServer implements AutoCloseable {
 
@@ -59,7 +60,8 @@ final class TestAuroraServer implements AutoCloseable {
   static final String JSON = "application/vnd.apache.thrift.json";
 
   /** One HTTP request as received. */
-  record Exchange(String method, String path, String contentType, String accept, String authorization) {}
+  record Exchange(
+      String method, String path, String contentType, String accept, String authorization) {}
 
   final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
   final Handler handler = new Handler();
@@ -103,8 +105,13 @@ final class TestAuroraServer implements AutoCloseable {
       byte[] body = exchange.getRequestBody().readAllBytes();
       String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
       String accept = exchange.getRequestHeaders().getFirst("Accept");
-      exchanges.add(new Exchange(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), contentType, accept,
-          exchange.getRequestHeaders().getFirst("Authorization")));
+      exchanges.add(
+          new Exchange(
+              exchange.getRequestMethod(),
+              exchange.getRequestURI().getPath(),
+              contentType,
+              accept,
+              exchange.getRequestHeaders().getFirst("Authorization")));
       CountDownLatch latch = hang;
       if (latch != null) {
         try {
@@ -115,16 +122,25 @@ final class TestAuroraServer implements AutoCloseable {
         return;
       }
       if (forcedStatus != 0) {
-        respond(exchange, forcedStatus, "text/html", "<html>no leader</html>".getBytes(StandardCharsets.UTF_8));
+        respond(
+            exchange,
+            forcedStatus,
+            "text/html",
+            "<html>no leader</html>".getBytes(StandardCharsets.UTF_8));
         return;
       }
       if (redirectTo != null) {
-        exchange.getResponseHeaders().add("Location", redirectTo.resolve(exchange.getRequestURI().getPath()).toString());
+        exchange
+            .getResponseHeaders()
+            .add("Location", redirectTo.resolve(exchange.getRequestURI().getPath()).toString());
         respond(exchange, 307, "text/plain", new byte[0]);
         return;
       }
-      if (requiredUser != null && !authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
-        exchange.getResponseHeaders().add("WWW-Authenticate", "BASIC realm=\"Apache Aurora Scheduler\"");
+      if (requiredUser != null
+          && !authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        exchange
+            .getResponseHeaders()
+            .add("WWW-Authenticate", "BASIC realm=\"Apache Aurora Scheduler\"");
         respond(exchange, 401, "text/plain", new byte[0]);
         return;
       }
@@ -135,11 +151,17 @@ final class TestAuroraServer implements AutoCloseable {
       boolean binaryIn;
       if (BINARY.equals(contentType)) {
         binaryIn = true;
-      } else if (contentType == null || JSON.equals(contentType) || "application/x-thrift".equals(contentType)
+      } else if (contentType == null
+          || JSON.equals(contentType)
+          || "application/x-thrift".equals(contentType)
           || "application/json".equals(contentType)) {
         binaryIn = false;
       } else {
-        respond(exchange, 415, "text/plain", ("Unsupported Content-Type: " + contentType).getBytes(StandardCharsets.UTF_8));
+        respond(
+            exchange,
+            415,
+            "text/plain",
+            ("Unsupported Content-Type: " + contentType).getBytes(StandardCharsets.UTF_8));
         return;
       }
       boolean binaryOut = BINARY.equals(accept);
@@ -158,12 +180,16 @@ final class TestAuroraServer implements AutoCloseable {
   }
 
   private boolean authorized(String header) {
-    String expected = "Basic " + Base64.getEncoder().encodeToString(
-        (requiredUser + ":" + requiredPassword).getBytes(StandardCharsets.UTF_8));
+    String expected =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(
+                    (requiredUser + ":" + requiredPassword).getBytes(StandardCharsets.UTF_8));
     return expected.equals(header);
   }
 
-  private static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String contentType, byte[] body)
+      throws IOException {
     exchange.getResponseHeaders().add("Content-Type", contentType);
     exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     if (body.length > 0) {
@@ -172,12 +198,16 @@ final class TestAuroraServer implements AutoCloseable {
   }
 
   static Response ok() {
-    return new Response().setResponseCode(ResponseCode.OK).setServerInfo(new ServerInfo().setClusterName("test"))
+    return new Response()
+        .setResponseCode(ResponseCode.OK)
+        .setServerInfo(new ServerInfo().setClusterName("test"))
         .setDetails(new ArrayList<>());
   }
 
   static Response error(ResponseCode code, String message) {
-    return new Response().setResponseCode(code).setServerInfo(new ServerInfo().setClusterName("test"))
+    return new Response()
+        .setResponseCode(code)
+        .setServerInfo(new ServerInfo().setClusterName("test"))
         .setDetails(new ArrayList<>(List.of(new ResponseDetail(message))));
   }
 
@@ -190,8 +220,13 @@ final class TestAuroraServer implements AutoCloseable {
     volatile JobConfiguration created;
     volatile Set<Integer> killedInstances;
     volatile TaskQuery lastQuery;
-    /** When set, createJob creates the job and then holds its reply until the latch opens (a timed-out create). */
+
+    /**
+     * When set, createJob creates the job and then holds its reply until the latch opens (a
+     * timed-out create).
+     */
     volatile CountDownLatch holdCreateReply;
+
     private int nextTaskId;
 
     synchronized void script(String method, Response... responses) {
@@ -210,17 +245,37 @@ final class TestAuroraServer implements AutoCloseable {
     }
 
     /** Adds a task for instance {@code instance} of the job, created at {@code createdAt}. */
-    ScheduledTask addTask(JobKey job, int instance, ScheduleStatus status, long createdAt, String topologyId) {
-      io.heroncp.aurora.thrift.TaskConfig config = new io.heroncp.aurora.thrift.TaskConfig().setJob(job);
+    ScheduledTask addTask(
+        JobKey job, int instance, ScheduleStatus status, long createdAt, String topologyId) {
+      io.heroncp.aurora.thrift.TaskConfig config =
+          new io.heroncp.aurora.thrift.TaskConfig().setJob(job);
       if (topologyId != null) {
-        config.setMetadata(new java.util.HashSet<>(
-            List.of(new io.heroncp.aurora.thrift.Metadata(AuroraJobFactory.TOPOLOGY_ID_METADATA, topologyId))));
+        config.setMetadata(
+            new java.util.HashSet<>(
+                List.of(
+                    new io.heroncp.aurora.thrift.Metadata(
+                        AuroraJobFactory.TOPOLOGY_ID_METADATA, topologyId))));
       }
-      ScheduledTask task = new ScheduledTask()
-          .setAssignedTask(new AssignedTask().setTaskId(job.getRole() + "-" + job.getEnvironment() + "-"
-              + job.getName() + "-" + instance + "-" + (nextTaskId++)).setInstanceId(instance).setTask(config))
-          .setStatus(status)
-          .setTaskEvents(new ArrayList<>(List.of(new TaskEvent().setTimestamp(createdAt).setStatus(status))));
+      ScheduledTask task =
+          new ScheduledTask()
+              .setAssignedTask(
+                  new AssignedTask()
+                      .setTaskId(
+                          job.getRole()
+                              + "-"
+                              + job.getEnvironment()
+                              + "-"
+                              + job.getName()
+                              + "-"
+                              + instance
+                              + "-"
+                              + (nextTaskId++))
+                      .setInstanceId(instance)
+                      .setTask(config))
+              .setStatus(status)
+              .setTaskEvents(
+                  new ArrayList<>(
+                      List.of(new TaskEvent().setTimestamp(createdAt).setStatus(status))));
       tasks.add(task);
       return task;
     }
@@ -232,7 +287,9 @@ final class TestAuroraServer implements AutoCloseable {
         if (query.isSetJobKeys() && !query.getJobKeys().contains(job)) {
           continue;
         }
-        if (query.isSetStatuses() && !query.getStatuses().isEmpty() && !query.getStatuses().contains(task.getStatus())) {
+        if (query.isSetStatuses()
+            && !query.getStatuses().isEmpty()
+            && !query.getStatuses().contains(task.getStatus())) {
           continue;
         }
         result.add(task.deepCopy());
@@ -242,58 +299,84 @@ final class TestAuroraServer implements AutoCloseable {
 
     @Override
     public Response getRoleSummary() {
-      return scriptedOr("getRoleSummary", () -> ok().setResult(
-          Result.roleSummaryResult(new RoleSummaryResult().setSummaries(Set.of(new RoleSummary("alice", 1, 0))))));
+      return scriptedOr(
+          "getRoleSummary",
+          () ->
+              ok().setResult(
+                      Result.roleSummaryResult(
+                          new RoleSummaryResult()
+                              .setSummaries(Set.of(new RoleSummary("alice", 1, 0))))));
     }
 
     @Override
     public Response getTasksWithoutConfigs(TaskQuery query) {
       lastQuery = query;
-      return scriptedOr("getTasksWithoutConfigs", () -> ok().setResult(
-          Result.scheduleStatusResult(new ScheduleStatusResult().setTasks(matching(query)))));
+      return scriptedOr(
+          "getTasksWithoutConfigs",
+          () ->
+              ok().setResult(
+                      Result.scheduleStatusResult(
+                          new ScheduleStatusResult().setTasks(matching(query)))));
     }
 
     @Override
     public Response createJob(JobConfiguration description) {
-      return scriptedOr("createJob", () -> {
-        JobKey key = description.getKey();
-        boolean exists = tasks.stream().anyMatch(t -> t.getAssignedTask().getTask().getJob().equals(key)
-            && aurora_apiConstants.ACTIVE_STATES.contains(t.getStatus()));
-        if (exists) {
-          return error(ResponseCode.INVALID_REQUEST,
-              "Job " + key.getRole() + "/" + key.getEnvironment() + "/" + key.getName() + " already exists");
-        }
-        created = description;
-        String topologyId = JobKeys.topologyIdOf(
-            new ScheduledTask().setAssignedTask(new AssignedTask().setTask(description.getTaskConfig())));
-        for (int i = 0; i < description.getInstanceCount(); i++) {
-          addTask(key, i, ScheduleStatus.PENDING, System.currentTimeMillis(), topologyId);
-        }
-        CountDownLatch hold = holdCreateReply;
-        if (hold != null) {
-          try {
-            hold.await(30, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-        return ok();
-      });
+      return scriptedOr(
+          "createJob",
+          () -> {
+            JobKey key = description.getKey();
+            boolean exists =
+                tasks.stream()
+                    .anyMatch(
+                        t ->
+                            t.getAssignedTask().getTask().getJob().equals(key)
+                                && aurora_apiConstants.ACTIVE_STATES.contains(t.getStatus()));
+            if (exists) {
+              return error(
+                  ResponseCode.INVALID_REQUEST,
+                  "Job "
+                      + key.getRole()
+                      + "/"
+                      + key.getEnvironment()
+                      + "/"
+                      + key.getName()
+                      + " already exists");
+            }
+            created = description;
+            String topologyId =
+                JobKeys.topologyIdOf(
+                    new ScheduledTask()
+                        .setAssignedTask(new AssignedTask().setTask(description.getTaskConfig())));
+            for (int i = 0; i < description.getInstanceCount(); i++) {
+              addTask(key, i, ScheduleStatus.PENDING, System.currentTimeMillis(), topologyId);
+            }
+            CountDownLatch hold = holdCreateReply;
+            if (hold != null) {
+              try {
+                hold.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return ok();
+          });
     }
 
     @Override
     public Response killTasks(JobKey job, Set<Integer> instances, String message) {
       killedInstances = instances;
-      return scriptedOr("killTasks", () -> {
-        for (ScheduledTask task : tasks) {
-          if (task.getAssignedTask().getTask().getJob().equals(job)
-              && instances.contains(task.getAssignedTask().getInstanceId())
-              && aurora_apiConstants.ACTIVE_STATES.contains(task.getStatus())) {
-            task.setStatus(ScheduleStatus.KILLING);
-          }
-        }
-        return ok();
-      });
+      return scriptedOr(
+          "killTasks",
+          () -> {
+            for (ScheduledTask task : tasks) {
+              if (task.getAssignedTask().getTask().getJob().equals(job)
+                  && instances.contains(task.getAssignedTask().getInstanceId())
+                  && aurora_apiConstants.ACTIVE_STATES.contains(task.getStatus())) {
+                task.setStatus(ScheduleStatus.KILLING);
+              }
+            }
+            return ok();
+          });
     }
 
     @Override

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * heron-cli's activate, deactivate, restart, update, history and version against the whole service, results
- * checked through the HTTP API. Written against the P2 endpoint contract before those endpoints exist.
+ * heron-cli's activate, deactivate, restart, update, history and version against the whole service,
+ * results checked through the HTTP API. Written against the P2 endpoint contract before those
+ * endpoints exist.
  */
-
 class CliLifecycleVerbsTest extends ServiceTest {
 
   private static final String PATH = "/api/v1/topologies/local/alice/devel/";
@@ -29,14 +29,30 @@ class CliLifecycleVerbsTest extends ServiceTest {
   }
 
   private void submitPaused(String name) {
-    Multipart form = new Multipart().field("name", name).field("cluster", "local").field("role", "alice")
-        .field("environment", "devel")
-        .file("definition", name + ".defn", HeronDefinitions.pausedDefinition(HeronDefinitions.WORD_COUNT, name))
-        .file("topology", "word-count.jar", HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
+    Multipart form =
+        new Multipart()
+            .field("name", name)
+            .field("cluster", "local")
+            .field("role", "alice")
+            .field("environment", "devel")
+            .file(
+                "definition",
+                name + ".defn",
+                HeronDefinitions.pausedDefinition(HeronDefinitions.WORD_COUNT, name))
+            .file(
+                "topology",
+                "word-count.jar",
+                HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
     assertThat(post("/api/v1/topologies", form).statusCode()).isEqualTo(201);
     // Activation goes to the topology manager, which announces itself once container 0 runs.
-    await().atMost(Duration.ofSeconds(20)).until(() ->
-        io.heroncp.support.SharedZooKeeper.client().checkExists().forPath("/heron/tmanagers/" + name) != null);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                io.heroncp.support.SharedZooKeeper.client()
+                        .checkExists()
+                        .forPath("/heron/tmanagers/" + name)
+                    != null);
   }
 
   private String state(String name) {
@@ -81,21 +97,29 @@ class CliLifecycleVerbsTest extends ServiceTest {
   void updateChangesParallelismAndDryRunChangesNothing() {
     submitPaused("CliUpdate");
 
-    Result dryRun = cli.run("update", "local/alice/devel", "CliUpdate", "--container-number=3", "--dry-run");
+    Result dryRun =
+        cli.run("update", "local/alice/devel", "CliUpdate", "--container-number=3", "--dry-run");
     assertSucceeded(dryRun);
     assertThat(dryRun.stdout()).isNotBlank();
     assertThat(json(get(PATH + "CliUpdate")).at("/packing_plan/containers").asInt()).isEqualTo(2);
 
-    assertSucceeded(cli.run("update", "local/alice/devel", "CliUpdate", "--component-parallelism=split:3"));
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      JsonNode topology = json(get(PATH + "CliUpdate"));
-      assertThat(topology.get("components")).anySatisfy(c -> {
-        assertThat(c.get("name").asString()).isEqualTo("split");
-        assertThat(c.get("parallelism").asInt()).isEqualTo(3);
-      });
-    });
+    assertSucceeded(
+        cli.run("update", "local/alice/devel", "CliUpdate", "--component-parallelism=split:3"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              JsonNode topology = json(get(PATH + "CliUpdate"));
+              assertThat(topology.get("components"))
+                  .anySatisfy(
+                      c -> {
+                        assertThat(c.get("name").asString()).isEqualTo("split");
+                        assertThat(c.get("parallelism").asInt()).isEqualTo(3);
+                      });
+            });
 
-    assertSucceeded(cli.run("update", "local/alice/devel", "CliUpdate", "--runtime-config=count:my.key:7"));
+    assertSucceeded(
+        cli.run("update", "local/alice/devel", "CliUpdate", "--runtime-config=count:my.key:7"));
     assertSucceeded(cli.run("kill", "local/alice/devel", "CliUpdate"));
   }
 
@@ -108,11 +132,16 @@ class CliLifecycleVerbsTest extends ServiceTest {
     Result history = cli.run("history", "local/alice/devel", "CliHistory");
 
     assertSucceeded(history);
-    assertThat(history.stdout().lines()).first().asString().matches("ID +VERB +OUTCOME +STARTED +ENDED +ERROR");
+    assertThat(history.stdout().lines())
+        .first()
+        .asString()
+        .matches("ID +VERB +OUTCOME +STARTED +ENDED +ERROR");
     assertThat(history.stdout().toLowerCase()).contains("activate").contains("deactivate");
-    JsonNode raw = JSON.readTree(cli.run("history", "--json", "local/alice/devel", "CliHistory").stdout());
+    JsonNode raw =
+        JSON.readTree(cli.run("history", "--json", "local/alice/devel", "CliHistory").stdout());
     assertThat(raw.get("operations").size()).isGreaterThanOrEqualTo(3);
-    assertThat(raw.get("operations")).allSatisfy(op -> assertThat(op.get("id").asString()).isNotBlank());
+    assertThat(raw.get("operations"))
+        .allSatisfy(op -> assertThat(op.get("id").asString()).isNotBlank());
     assertSucceeded(cli.run("kill", "local/alice/devel", "CliHistory"));
   }
 
@@ -130,7 +159,8 @@ class CliLifecycleVerbsTest extends ServiceTest {
     Result version = cli.run("version");
 
     assertSucceeded(version);
-    assertThat(version.stdout()).startsWith("heron-cli 0.1.0\nservice http://127.0.0.1:" + port + "\n");
+    assertThat(version.stdout())
+        .startsWith("heron-cli 0.1.0\nservice http://127.0.0.1:" + port + "\n");
     assertThat(JSON.readTree(cli.run("version", "--json").stdout()).isObject()).isTrue();
   }
 }

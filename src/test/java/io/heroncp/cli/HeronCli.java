@@ -15,13 +15,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the real {@code src/main/cli/heron-cli} script as a process ({@code sh heron-cli ...}, or another
- * shell) with a controlled environment, and captures its exit code, stdout and stderr. Immutable; each
- * {@code with...} returns a copy. Thread-safe.
+ * Runs the real {@code src/main/cli/heron-cli} script as a process ({@code sh heron-cli ...}, or
+ * another shell) with a controlled environment, and captures its exit code, stdout and stderr.
+ * Immutable; each {@code with...} returns a copy. Thread-safe.
  */
 final class HeronCli {
 
-  static final Path SCRIPT = Path.of(System.getProperty("basedir", "."), "src", "main", "cli", "heron-cli");
+  static final Path SCRIPT =
+      Path.of(System.getProperty("basedir", "."), "src", "main", "cli", "heron-cli");
 
   /** What one run of the script did. */
   record Result(int exitCode, String stdout, String stderr) {
@@ -82,15 +83,18 @@ final class HeronCli {
     command.add(SCRIPT.toString());
     command.addAll(Arrays.asList(args));
     ProcessBuilder builder = new ProcessBuilder(command);
-    // A clean environment: only what the script may legitimately read, so the host's settings cannot leak in.
+    // A clean environment: only what the script may legitimately read, so the host's settings
+    // cannot leak in.
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("HERON_") || k.equals("USER"));
     env.put("JAVA_HOME", System.getProperty("java.home"));
     env.putAll(environment);
     try {
       Process process = builder.start();
-      CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-      CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+      CompletableFuture<byte[]> out =
+          CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+      CompletableFuture<byte[]> err =
+          CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
       try (var in = process.getOutputStream()) {
         if (stdin != null) {
           in.write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -100,7 +104,9 @@ final class HeronCli {
         process.destroyForcibly();
         throw new IllegalStateException("heron-cli " + String.join(" ", args) + " did not finish");
       }
-      return new Result(process.exitValue(), new String(out.join(), StandardCharsets.UTF_8),
+      return new Result(
+          process.exitValue(),
+          new String(out.join(), StandardCharsets.UTF_8),
           new String(err.join(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -10,16 +10,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** heron-cli against the secured service: HERON_TOKEN authenticates; 401 and 403 print the problem and exit 100. */
+/**
+ * heron-cli against the secured service: HERON_TOKEN authenticates; 401 and 403 print the problem
+ * and exit 100.
+ */
 class HeronCliSecuredTest extends SecuredServiceTest {
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static Path jar;
 
   @BeforeAll
   static void writeTopologyJar() {
-    jar = HeronDefinitions.writeTopologyJar(HeronDefinitions.SINGLE_SPOUT, dir.resolve("single-spout.jar"));
+    jar =
+        HeronDefinitions.writeTopologyJar(
+            HeronDefinitions.SINGLE_SPOUT, dir.resolve("single-spout.jar"));
   }
 
   private HeronCli cli(String token) {
@@ -29,10 +33,20 @@ class HeronCliSecuredTest extends SecuredServiceTest {
 
   @Test
   void withAliceTokenSubmitListAndKillWorkAsAlice() {
-    Result submitted = cli(ALICE).withEnv("USER", "someone-else")
-        .run("submit", "local/alice/devel", jar.toString(), HeronDefinitions.SINGLE_SPOUT.getName(), "CliSecured1");
+    Result submitted =
+        cli(ALICE)
+            .withEnv("USER", "someone-else")
+            .run(
+                "submit",
+                "local/alice/devel",
+                jar.toString(),
+                HeronDefinitions.SINGLE_SPOUT.getName(),
+                "CliSecured1");
     assertThat(submitted.exitCode()).as(submitted.toString()).isZero();
-    assertThat(json(get("/api/v1/topologies/local/alice/devel/CliSecured1", ALICE)).get("submitter").asString())
+    assertThat(
+            json(get("/api/v1/topologies/local/alice/devel/CliSecured1", ALICE))
+                .get("submitter")
+                .asString())
         .isEqualTo("alice");
 
     Result listed = cli(ALICE).run("list", "local/alice");
@@ -41,7 +55,8 @@ class HeronCliSecuredTest extends SecuredServiceTest {
 
     Result forbidden = cli(BOB).run("kill", "local/alice/devel", "CliSecured1");
     assertThat(forbidden.exitCode()).as(forbidden.toString()).isEqualTo(100);
-    assertThat(forbidden.stderr()).startsWith("Forbidden: bob may not kill topologies of role 'alice'");
+    assertThat(forbidden.stderr())
+        .startsWith("Forbidden: bob may not kill topologies of role 'alice'");
     assertThat(forbidden.stderr()).doesNotContain(BOB);
 
     assertThat(cli(ALICE).run("kill", "local/alice/devel", "CliSecured1").exitCode()).isZero();
@@ -55,7 +70,8 @@ class HeronCliSecuredTest extends SecuredServiceTest {
 
     Result wrong = cli("wrong-token-0000000000000000000000000000").run("list");
     assertThat(wrong.exitCode()).as(wrong.toString()).isEqualTo(100);
-    assertThat(wrong.stderr()).startsWith("Unauthorized: The bearer token was refused")
+    assertThat(wrong.stderr())
+        .startsWith("Unauthorized: The bearer token was refused")
         .doesNotContain("wrong-token-0000000000000000000000000000");
   }
 }

@@ -15,17 +15,19 @@ import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The preflight against the whole service. Cluster {@code local}'s core package is a {@code file:} URI under the
- * user's home that tests do not create, so that check's outcome follows whether the file exists on this host.
+ * The preflight against the whole service. Cluster {@code local}'s core package is a {@code file:}
+ * URI under the user's home that tests do not create, so that check's outcome follows whether the
+ * file exists on this host.
  */
 class PreflightTest extends ServiceTest {
 
-  @Autowired
-  ClusterRegistry clusters;
+  @Autowired ClusterRegistry clusters;
 
   private HttpResponse<String> preflight(String cluster) {
-    return send(HttpRequest.newBuilder(uri("/api/v1/clusters/" + cluster + "/preflight"))
-        .POST(HttpRequest.BodyPublishers.noBody()).build());
+    return send(
+        HttpRequest.newBuilder(uri("/api/v1/clusters/" + cluster + "/preflight"))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build());
   }
 
   private static Map<String, JsonNode> checksByName(JsonNode report) {
@@ -42,22 +44,39 @@ class PreflightTest extends ServiceTest {
     JsonNode report = json(response);
     assertThat(report.get("cluster").asString()).isEqualTo("local");
     Map<String, JsonNode> checks = checksByName(report);
-    assertThat(checks).containsOnlyKeys("core-package", "package-endpoint", "scheduler", "heron-root");
-    checks.values().forEach(check -> assertThat(check.get("duration_ms").isIntegralNumber()).isTrue());
+    assertThat(checks)
+        .containsOnlyKeys("core-package", "package-endpoint", "scheduler", "heron-root");
+    checks
+        .values()
+        .forEach(check -> assertThat(check.get("duration_ms").isIntegralNumber()).isTrue());
 
-    assertThat(checks.get("package-endpoint").get("ok").asBoolean()).as(checks.get("package-endpoint").toString()).isTrue();
-    assertThat(checks.get("package-endpoint").get("detail").asString()).contains("reached the service");
-    assertThat(checks.get("scheduler").get("ok").asBoolean()).as(checks.get("scheduler").toString()).isTrue();
+    assertThat(checks.get("package-endpoint").get("ok").asBoolean())
+        .as(checks.get("package-endpoint").toString())
+        .isTrue();
+    assertThat(checks.get("package-endpoint").get("detail").asString())
+        .contains("reached the service");
+    assertThat(checks.get("scheduler").get("ok").asBoolean())
+        .as(checks.get("scheduler").toString())
+        .isTrue();
     assertThat(checks.get("scheduler").get("detail").asString()).contains("answered", "zookeeper");
-    assertThat(checks.get("heron-root").get("ok").asBoolean()).as(checks.get("heron-root").toString()).isTrue();
-    assertThat(checks.get("heron-root").get("detail").asString()).contains("/heron/.heroncp-preflight-");
+    assertThat(checks.get("heron-root").get("ok").asBoolean())
+        .as(checks.get("heron-root").toString())
+        .isTrue();
+    assertThat(checks.get("heron-root").get("detail").asString())
+        .contains("/heron/.heroncp-preflight-");
 
-    // The local default's core package is the one the simulator serves (and its agent fetches for every task).
+    // The local default's core package is the one the simulator serves (and its agent fetches for
+    // every task).
     URI core = clusters.require("local").corePackageUri();
-    assertThat(core).isEqualTo(URI.create("http://127.0.0.1:" + SIMULATOR_PORT + "/packages/heron-core.tar.gz"));
-    assertThat(checks.get("core-package").get("ok").asBoolean()).as(checks.get("core-package").toString()).isTrue();
+    assertThat(core)
+        .isEqualTo(
+            URI.create("http://127.0.0.1:" + SIMULATOR_PORT + "/packages/heron-core.tar.gz"));
+    assertThat(checks.get("core-package").get("ok").asBoolean())
+        .as(checks.get("core-package").toString())
+        .isTrue();
     assertThat(checks.get("core-package").get("detail").asString())
-        .isEqualTo("HEAD " + core + " answered 200, " + SimulatedCorePackage.get().size() + " bytes");
+        .isEqualTo(
+            "HEAD " + core + " answered 200, " + SimulatedCorePackage.get().size() + " bytes");
     assertThat(report.get("ok").asBoolean()).isTrue();
   }
 
@@ -73,7 +92,8 @@ class PreflightTest extends ServiceTest {
     assertThat(checks.get("core-package").get("detail").asString())
         .startsWith("cannot reach http://127.0.0.1:9/heron-core.tar.gz");
     assertThat(checks.get("scheduler").get("ok").asBoolean()).isFalse();
-    assertThat(checks.get("scheduler").get("detail").asString()).contains("static http://127.0.0.1:9");
+    assertThat(checks.get("scheduler").get("detail").asString())
+        .contains("static http://127.0.0.1:9");
     assertThat(checks.get("package-endpoint").get("ok").asBoolean()).isTrue();
     // The Heron root is writable, and nothing is left behind.
     assertThat(checks.get("heron-root").get("ok").asBoolean()).isTrue();
@@ -88,27 +108,38 @@ class PreflightTest extends ServiceTest {
     HttpResponse<String> response = preflight("nowhere");
 
     assertThat(response.statusCode()).isEqualTo(422);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("application/problem+json"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     assertThat(json(response).get("field").asString()).isEqualTo("cluster");
     assertThat(json(response).get("message").asString()).contains("local", "offline");
   }
 
   @Test
   void packageEndpointCheckFailsWhenThePublicBaseUrlReachesSomethingElse() {
-    Preflight elsewhere = new Preflight(clusters, cluster -> {
-      throw new AssertionError("not needed");
-    }, SharedZooKeeper.client(), () -> URI.create("http://127.0.0.1:" + port + "/actuator/health"),
-        java.time.Duration.ofSeconds(5));
+    Preflight elsewhere =
+        new Preflight(
+            clusters,
+            cluster -> {
+              throw new AssertionError("not needed");
+            },
+            SharedZooKeeper.client(),
+            () -> URI.create("http://127.0.0.1:" + port + "/actuator/health"),
+            java.time.Duration.ofSeconds(5));
 
     PreflightReport report = elsewhere.run("local");
 
-    PreflightReport.Check endpoint = report.checks().stream().filter(c -> c.name().equals("package-endpoint"))
-        .findFirst().orElseThrow();
+    PreflightReport.Check endpoint =
+        report.checks().stream()
+            .filter(c -> c.name().equals("package-endpoint"))
+            .findFirst()
+            .orElseThrow();
     assertThat(endpoint.ok()).isFalse();
     assertThat(endpoint.detail()).contains("answered 200", "heroncp.packages.public-base-url");
-    PreflightReport.Check scheduler = report.checks().stream().filter(c -> c.name().equals("scheduler"))
-        .findFirst().orElseThrow();
+    PreflightReport.Check scheduler =
+        report.checks().stream()
+            .filter(c -> c.name().equals("scheduler"))
+            .findFirst()
+            .orElseThrow();
     assertThat(scheduler.ok()).isFalse();
     assertThat(report.ok()).isFalse();
   }

@@ -21,43 +21,54 @@ class UriFetchCheckTest {
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private HttpServer server;
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   @BeforeEach
   void startServer() throws Exception {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     // A plain file server.
-    server.createContext("/plain/", exchange -> {
-      requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
-      exchange.sendResponseHeaders(200, exchange.getRequestMethod().equals("HEAD") ? -1 : 3);
-      exchange.getResponseBody().write(new byte[] {1, 2, 3});
-      exchange.close();
-    });
+    server.createContext(
+        "/plain/",
+        exchange -> {
+          requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+          exchange.sendResponseHeaders(200, exchange.getRequestMethod().equals("HEAD") ? -1 : 3);
+          exchange.getResponseBody().write(new byte[] {1, 2, 3});
+          exchange.close();
+        });
     // An artifact store that refuses HEAD (as pre-signed GET URLs do) but honours Range.
-    server.createContext("/no-head/", exchange -> {
-      requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
-          + exchange.getRequestHeaders().getFirst("Range"));
-      if (exchange.getRequestMethod().equals("HEAD")) {
-        exchange.sendResponseHeaders(403, -1);
-      } else {
-        exchange.sendResponseHeaders(206, 1);
-        exchange.getResponseBody().write(1);
-      }
-      exchange.close();
-    });
+    server.createContext(
+        "/no-head/",
+        exchange -> {
+          requests.add(
+              exchange.getRequestMethod()
+                  + " "
+                  + exchange.getRequestURI().getPath()
+                  + " "
+                  + exchange.getRequestHeaders().getFirst("Range"));
+          if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(403, -1);
+          } else {
+            exchange.sendResponseHeaders(206, 1);
+            exchange.getResponseBody().write(1);
+          }
+          exchange.close();
+        });
     // A store that moved its files, as a CDN or an artifact repository's "latest" link does.
-    server.createContext("/moved/", exchange -> {
-      requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
-      exchange.getResponseHeaders().set("Location", "/plain/heron-core.tar.gz");
-      exchange.sendResponseHeaders(302, -1);
-      exchange.close();
-    });
-    server.createContext("/missing/", exchange -> {
-      requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
-      exchange.sendResponseHeaders(404, -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/moved/",
+        exchange -> {
+          requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+          exchange.getResponseHeaders().set("Location", "/plain/heron-core.tar.gz");
+          exchange.sendResponseHeaders(302, -1);
+          exchange.close();
+        });
+    server.createContext(
+        "/missing/",
+        exchange -> {
+          requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+          exchange.sendResponseHeaders(404, -1);
+          exchange.close();
+        });
     server.start();
   }
 
@@ -84,9 +95,13 @@ class UriFetchCheckTest {
     UriFetchCheck.Outcome outcome = check.check(uri("/moved/heron-core.tar.gz"));
 
     assertThat(outcome.ok()).isFalse();
-    assertThat(outcome.detail()).isEqualTo("HEAD " + uri("/moved/heron-core.tar.gz") + " answered 302 redirecting"
-        + " to /plain/heron-core.tar.gz; Aurora's agents fetch with curl without -L and would save the redirect, not"
-        + " the package: use the final URI");
+    assertThat(outcome.detail())
+        .isEqualTo(
+            "HEAD "
+                + uri("/moved/heron-core.tar.gz")
+                + " answered 302 redirecting"
+                + " to /plain/heron-core.tar.gz; Aurora's agents fetch with curl without -L and would save the redirect, not"
+                + " the package: use the final URI");
     assertThat(requests).containsExactly("HEAD /moved/heron-core.tar.gz");
   }
 
@@ -96,7 +111,9 @@ class UriFetchCheckTest {
 
     assertThat(outcome.ok()).as(outcome.detail()).isTrue();
     assertThat(outcome.detail()).contains("HEAD", "403", "ranged GET answered 206");
-    assertThat(requests).containsExactly("HEAD /no-head/heron-core.tar.gz null", "GET /no-head/heron-core.tar.gz bytes=0-0");
+    assertThat(requests)
+        .containsExactly(
+            "HEAD /no-head/heron-core.tar.gz null", "GET /no-head/heron-core.tar.gz bytes=0-0");
   }
 
   @Test
@@ -133,7 +150,8 @@ class UriFetchCheckTest {
 
   @Test
   void otherSchemesAreReportedAsNotCheckable() {
-    UriFetchCheck.Outcome outcome = check.check(URI.create("hdfs://namenode/heron/heron-core.tar.gz"));
+    UriFetchCheck.Outcome outcome =
+        check.check(URI.create("hdfs://namenode/heron/heron-core.tar.gz"));
 
     assertThat(outcome.ok()).isFalse();
     assertThat(outcome.detail()).contains("cannot check 'hdfs:' URIs");

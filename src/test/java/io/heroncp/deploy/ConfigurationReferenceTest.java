@@ -27,20 +27,23 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The README's configuration reference is the configuration metadata that spring-boot-configuration-processor
- * writes from the {@code @ConfigurationProperties} records: one row per {@code heroncp.*} property, none
- * extra, each with the record's default. Map values that are records (a cluster per name) have no metadata
- * of their own, so their components are read from the record, with {@code <name>} for the key.
+ * The README's configuration reference is the configuration metadata that
+ * spring-boot-configuration-processor writes from the {@code @ConfigurationProperties} records: one
+ * row per {@code heroncp.*} property, none extra, each with the record's default. Map values that
+ * are records (a cluster per name) have no metadata of their own, so their components are read from
+ * the record, with {@code <name>} for the key.
  */
 class ConfigurationReferenceTest {
 
   private static final String METADATA = "META-INF/spring-configuration-metadata.json";
   private static final String SECTION = "## Configuration reference";
-  private static final Pattern MAP_OF = Pattern.compile("java\\.util\\.Map<java\\.lang\\.String,\\s*([\\w.$]+)>");
+  private static final Pattern MAP_OF =
+      Pattern.compile("java\\.util\\.Map<java\\.lang\\.String,\\s*([\\w.$]+)>");
   private static final Pattern NAME_CELL = Pattern.compile("`(heroncp\\.[^`]+)`");
 
   /** Property name to its default (empty when the record has none), from the metadata. */
   private static Map<String, Optional<String>> properties;
+
   private static Map<String, Row> readme;
 
   record Row(String property, String defaultValue, String meaning) {}
@@ -55,8 +58,13 @@ class ConfigurationReferenceTest {
   void theProcessorWroteMetadataForEveryRecord() {
     assertThat(properties.keySet())
         .as("spring-boot-configuration-processor must write " + METADATA + " into target/classes")
-        .contains("heroncp.zookeeper.connect-string", "heroncp.packages.directory", "heroncp.operations.lock-wait",
-            "heroncp.simulator.enabled", "heroncp.aurora-clusters-json", "heroncp.clusters.<name>.core-package-uri",
+        .contains(
+            "heroncp.zookeeper.connect-string",
+            "heroncp.packages.directory",
+            "heroncp.operations.lock-wait",
+            "heroncp.simulator.enabled",
+            "heroncp.aurora-clusters-json",
+            "heroncp.clusters.<name>.core-package-uri",
             "heroncp.clusters.<name>.scheduler.read-timeout");
   }
 
@@ -71,23 +79,29 @@ class ConfigurationReferenceTest {
   void readmeShowsEachRecordDefault() {
     Map<String, String> expected = new LinkedHashMap<>();
     Map<String, String> shown = new LinkedHashMap<>();
-    properties.forEach((name, value) -> value.ifPresent(v -> {
-      expected.put(name, "`" + v + "`");
-      shown.put(name, readme.containsKey(name) ? readme.get(name).defaultValue() : null);
-    }));
+    properties.forEach(
+        (name, value) ->
+            value.ifPresent(
+                v -> {
+                  expected.put(name, "`" + v + "`");
+                  shown.put(
+                      name, readme.containsKey(name) ? readme.get(name).defaultValue() : null);
+                }));
 
     assertThat(shown).as("default column of the README's configuration table").isEqualTo(expected);
   }
 
   @Test
   void everyRowSaysWhatThePropertyDoes() {
-    assertThat(readme.values()).allSatisfy(row ->
-        assertThat(row.meaning()).as("meaning of %s", row.property()).isNotBlank());
+    assertThat(readme.values())
+        .allSatisfy(
+            row -> assertThat(row.meaning()).as("meaning of %s", row.property()).isNotBlank());
   }
 
   @Test
   void readingTheTableFindsRowsDefaultsAndEscapedPipes() {
-    String markdown = """
+    String markdown =
+        """
         text
         ## Configuration reference
 
@@ -99,16 +113,19 @@ class ConfigurationReferenceTest {
         after
         """;
 
-    assertThat(readmeTable(markdown)).containsExactly(
-        Map.entry("heroncp.a.b", new Row("heroncp.a.b", "`^(x|y)$`", "a pattern")),
-        Map.entry("heroncp.a.c", new Row("heroncp.a.c", "none", "free text")));
+    assertThat(readmeTable(markdown))
+        .containsExactly(
+            Map.entry("heroncp.a.b", new Row("heroncp.a.b", "`^(x|y)$`", "a pattern")),
+            Map.entry("heroncp.a.c", new Row("heroncp.a.c", "none", "free text")));
   }
 
   private static Map<String, Optional<String>> heroncpProperties() throws IOException {
     JsonMapper json = JsonMapper.builder().build();
     Map<String, Optional<String>> found = new LinkedHashMap<>();
     // Boot's own jars carry metadata files too; the heroncp.* properties are ours.
-    for (URL url : Collections.list(HeronControlPlaneApplication.class.getClassLoader().getResources(METADATA))) {
+    for (URL url :
+        Collections.list(
+            HeronControlPlaneApplication.class.getClassLoader().getResources(METADATA))) {
       try (InputStream in = url.openStream()) {
         for (JsonNode property : json.readTree(in).path("properties")) {
           String name = property.path("name").asString();
@@ -121,7 +138,8 @@ class ConfigurationReferenceTest {
             addComponents(name + ".<name>.", value, found);
           } else {
             JsonNode defaultValue = property.get("defaultValue");
-            found.put(name, Optional.ofNullable(defaultValue).map(ConfigurationReferenceTest::text));
+            found.put(
+                name, Optional.ofNullable(defaultValue).map(ConfigurationReferenceTest::text));
           }
         }
       }
@@ -129,9 +147,11 @@ class ConfigurationReferenceTest {
     return found;
   }
 
-  private static void addComponents(String prefix, Class<?> record, Map<String, Optional<String>> found) {
+  private static void addComponents(
+      String prefix, Class<?> record, Map<String, Optional<String>> found) {
     RecordComponent[] components = record.getRecordComponents();
-    Class<?>[] types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
+    Class<?>[] types =
+        Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
     Parameter[] parameters;
     try {
       parameters = record.getDeclaredConstructor(types).getParameters();
@@ -146,9 +166,11 @@ class ConfigurationReferenceTest {
         continue;
       }
       DefaultValue defaultValue = parameters[i].getAnnotation(DefaultValue.class);
-      found.put(name, defaultValue == null || defaultValue.value().length == 0
-          ? Optional.empty()
-          : Optional.of(String.join(",", defaultValue.value())));
+      found.put(
+          name,
+          defaultValue == null || defaultValue.value().length == 0
+              ? Optional.empty()
+              : Optional.of(String.join(",", defaultValue.value())));
     }
   }
 
@@ -161,7 +183,10 @@ class ConfigurationReferenceTest {
     return String.join(",", items);
   }
 
-  /** The class the metadata names; a nested class appears there with dots, so try {@code $} from the right. */
+  /**
+   * The class the metadata names; a nested class appears there with dots, so try {@code $} from the
+   * right.
+   */
   private static Class<?> load(String name) {
     String candidate = name;
     while (true) {

@@ -32,14 +32,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The container image end to end: built from docker/Dockerfile and the packaged jar (so it runs in
- * {@code ./mvnw verify}, after {@code package}), started with a read-only root file system, its health check and a
- * real topology's submit, describe and kill against the embedded default inside the container.
+ * {@code ./mvnw verify}, after {@code package}), started with a read-only root file system, its
+ * health check and a real topology's submit, describe and kill against the embedded default inside
+ * the container.
  *
- * <p>Skipped ("Docker is not available") when no Docker engine is reachable. Every port is chosen here and the
- * container uses the host network, so all traffic stays on 127.0.0.1. The base image is
- * {@code -Dheroncp.it.base-image} or {@code HERONCP_IT_BASE_IMAGE} (default {@code eclipse-temurin:17-jre}); without a
- * registry, make one as docker/README.md says and set {@code TESTCONTAINERS_RYUK_DISABLED=true},
- * {@code TESTCONTAINERS_CHECKS_DISABLE=true}.
+ * <p>Skipped ("Docker is not available") when no Docker engine is reachable. Every port is chosen
+ * here and the container uses the host network, so all traffic stays on 127.0.0.1. The base image
+ * is {@code -Dheroncp.it.base-image} or {@code HERONCP_IT_BASE_IMAGE} (default {@code
+ * eclipse-temurin:17-jre}); without a registry, make one as docker/README.md says and set {@code
+ * TESTCONTAINERS_RYUK_DISABLED=true}, {@code TESTCONTAINERS_CHECKS_DISABLE=true}.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class ContainerImageIT {
@@ -52,42 +53,57 @@ class ContainerImageIT {
 
   @BeforeAll
   static void buildAndStart() throws IOException {
-    String baseImage = System.getProperty("heroncp.it.base-image",
-        System.getenv().getOrDefault("HERONCP_IT_BASE_IMAGE", "eclipse-temurin:17-jre"));
+    String baseImage =
+        System.getProperty(
+            "heroncp.it.base-image",
+            System.getenv().getOrDefault("HERONCP_IT_BASE_IMAGE", "eclipse-temurin:17-jre"));
     Path jar;
     try (Stream<Path> files = Files.list(Path.of("target"))) {
-      jar = files.filter(f -> f.getFileName().toString().matches("heron-controlplane-.*\\.jar")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no jar in target/: run ./mvnw package (verify does) first"));
+      jar =
+          files
+              .filter(f -> f.getFileName().toString().matches("heron-controlplane-.*\\.jar"))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "no jar in target/: run ./mvnw package (verify does) first"));
     }
-    ImageFromDockerfile image = new ImageFromDockerfile("heron-controlplane-it", false)
-        .withFileFromPath("docker/Dockerfile", Path.of("docker/Dockerfile"))
-        .withFileFromPath("docker/README.md", Path.of("docker/README.md"))
-        .withFileFromPath("target/" + jar.getFileName(), jar)
-        .withDockerfilePath("docker/Dockerfile")
-        .withBuildArg("BASE_IMAGE", baseImage)
-        .withBuildImageCmdModifier(build -> build.withNetworkMode("host"));
-    // Known up front: the container (host network) is configured with them and reports no bound port.
+    ImageFromDockerfile image =
+        new ImageFromDockerfile("heron-controlplane-it", false)
+            .withFileFromPath("docker/Dockerfile", Path.of("docker/Dockerfile"))
+            .withFileFromPath("docker/README.md", Path.of("docker/README.md"))
+            .withFileFromPath("target/" + jar.getFileName(), jar)
+            .withDockerfilePath("docker/Dockerfile")
+            .withBuildArg("BASE_IMAGE", baseImage)
+            .withBuildImageCmdModifier(build -> build.withNetworkMode("host"));
+    // Known up front: the container (host network) is configured with them and reports no bound
+    // port.
     port = freePort();
     int zooKeeper = freePort();
-    service = new GenericContainer<>(image)
-        .withNetworkMode("host")
-        .withCreateContainerCmdModifier(create -> {
-          create.getHostConfig().withReadonlyRootfs(true).withTmpFs(Map.of("/tmp", "rw"));
-          // The image's HEALTHCHECK command, checked every 2 s instead of 30 s so the test need not wait; Docker
-          // takes the command and the rest from the image.
-          create.withHealthcheck(new HealthCheck().withInterval(TimeUnit.SECONDS.toNanos(2)));
-        })
-        .withEnv("SERVER_PORT", Integer.toString(port))
-        .withEnv("HERONCP_ZOOKEEPER_EMBEDDED_PORT", Integer.toString(zooKeeper))
-        .withEnv("HERONCP_ZOOKEEPER_CONNECTSTRING", "127.0.0.1:" + zooKeeper)
-        .withEnv("HERONCP_CLUSTERS_LOCAL_SCHEDULER_ZOOKEEPER", "127.0.0.1:" + zooKeeper)
-        .withEnv("HERONCP_SIMULATOR_PORT", Integer.toString(freePort()))
-        .withEnv("HERONCP_SIMULATOR_PENDINGDELAY", "100ms")
-        .withEnv("HERONCP_SIMULATOR_ASSIGNEDDELAY", "100ms")
-        .withEnv("HERONCP_SIMULATOR_STARTINGDELAY", "100ms")
-        .withEnv("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs")
-        .waitingFor(Wait.forLogMessage(".*Started HeronControlPlaneApplication.*\\n", 1)
-            .withStartupTimeout(Duration.ofMinutes(3)));
+    service =
+        new GenericContainer<>(image)
+            .withNetworkMode("host")
+            .withCreateContainerCmdModifier(
+                create -> {
+                  create.getHostConfig().withReadonlyRootfs(true).withTmpFs(Map.of("/tmp", "rw"));
+                  // The image's HEALTHCHECK command, checked every 2 s instead of 30 s so the test
+                  // need not wait; Docker
+                  // takes the command and the rest from the image.
+                  create.withHealthcheck(
+                      new HealthCheck().withInterval(TimeUnit.SECONDS.toNanos(2)));
+                })
+            .withEnv("SERVER_PORT", Integer.toString(port))
+            .withEnv("HERONCP_ZOOKEEPER_EMBEDDED_PORT", Integer.toString(zooKeeper))
+            .withEnv("HERONCP_ZOOKEEPER_CONNECTSTRING", "127.0.0.1:" + zooKeeper)
+            .withEnv("HERONCP_CLUSTERS_LOCAL_SCHEDULER_ZOOKEEPER", "127.0.0.1:" + zooKeeper)
+            .withEnv("HERONCP_SIMULATOR_PORT", Integer.toString(freePort()))
+            .withEnv("HERONCP_SIMULATOR_PENDINGDELAY", "100ms")
+            .withEnv("HERONCP_SIMULATOR_ASSIGNEDDELAY", "100ms")
+            .withEnv("HERONCP_SIMULATOR_STARTINGDELAY", "100ms")
+            .withEnv("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs")
+            .waitingFor(
+                Wait.forLogMessage(".*Started HeronControlPlaneApplication.*\\n", 1)
+                    .withStartupTimeout(Duration.ofMinutes(3)));
     service.start();
   }
 
@@ -111,14 +127,25 @@ class ContainerImageIT {
     Container.ExecResult id = service.execInContainer("id", "-u");
     assertThat(id.getStdout().strip()).isEqualTo("10001");
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
-        send(HttpRequest.newBuilder(uri("/actuator/health/readiness"))).statusCode()).isEqualTo(200));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        send(HttpRequest.newBuilder(uri("/actuator/health/readiness")))
+                            .statusCode())
+                    .isEqualTo(200));
     // Docker itself reports the container healthy, by the image's HEALTHCHECK command.
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      HealthState health = service.getCurrentContainerInfo().getState().getHealth();
-      assertThat(health).isNotNull();
-      assertThat(health.getStatus()).as(String.valueOf(health.getLog())).isEqualTo("healthy");
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              HealthState health = service.getCurrentContainerInfo().getState().getHealth();
+              assertThat(health).isNotNull();
+              assertThat(health.getStatus())
+                  .as(String.valueOf(health.getLog()))
+                  .isEqualTo("healthy");
+            });
     assertThat(service.getCurrentContainerInfo().getConfig().getHealthcheck().getTest())
         .contains("io.heroncp.health.ContainerHealthCheck");
     assertThat(service.getLogs()).contains("\"message\":\"Started HeronControlPlaneApplication");
@@ -126,28 +153,58 @@ class ContainerImageIT {
 
   @Test
   void submitsDescribesAndKillsARealTopology() throws Exception {
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
-        send(HttpRequest.newBuilder(uri("/actuator/health/readiness"))).statusCode()).isEqualTo(200));
-    // The local cluster's preflight passes inside the image too (the simulator serves its core package).
-    HttpResponse<String> preflight = send(HttpRequest.newBuilder(uri("/api/v1/clusters/local/preflight"))
-        .POST(HttpRequest.BodyPublishers.noBody()));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        send(HttpRequest.newBuilder(uri("/actuator/health/readiness")))
+                            .statusCode())
+                    .isEqualTo(200));
+    // The local cluster's preflight passes inside the image too (the simulator serves its core
+    // package).
+    HttpResponse<String> preflight =
+        send(
+            HttpRequest.newBuilder(uri("/api/v1/clusters/local/preflight"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
     assertThat(JSON.readTree(preflight.body()).get("ok").asBoolean()).as(preflight.body()).isTrue();
-    Multipart form = new Multipart().field("name", "ImageCount").field("cluster", "local").field("role", "alice")
-        .field("environment", "devel")
-        .file("definition", "ImageCount.defn", HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, "ImageCount"))
-        .file("topology", "topology.jar", HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
+    Multipart form =
+        new Multipart()
+            .field("name", "ImageCount")
+            .field("cluster", "local")
+            .field("role", "alice")
+            .field("environment", "devel")
+            .file(
+                "definition",
+                "ImageCount.defn",
+                HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, "ImageCount"))
+            .file(
+                "topology",
+                "topology.jar",
+                HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
 
-    HttpResponse<String> submitted = send(HttpRequest.newBuilder(uri("/api/v1/topologies"))
-        .header("Content-Type", form.contentType()).POST(form.publisher()));
+    HttpResponse<String> submitted =
+        send(
+            HttpRequest.newBuilder(uri("/api/v1/topologies"))
+                .header("Content-Type", form.contentType())
+                .POST(form.publisher()));
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
 
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      JsonNode described = JSON.readTree(
-          send(HttpRequest.newBuilder(uri("/api/v1/topologies/local/alice/devel/ImageCount"))).body());
-      assertThat(described.at("/aurora/tasks/RUNNING").asInt()).isEqualTo(3);
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              JsonNode described =
+                  JSON.readTree(
+                      send(HttpRequest.newBuilder(
+                              uri("/api/v1/topologies/local/alice/devel/ImageCount")))
+                          .body());
+              assertThat(described.at("/aurora/tasks/RUNNING").asInt()).isEqualTo(3);
+            });
     HttpResponse<String> killed =
-        send(HttpRequest.newBuilder(uri("/api/v1/topologies/local/alice/devel/ImageCount")).DELETE());
+        send(
+            HttpRequest.newBuilder(uri("/api/v1/topologies/local/alice/devel/ImageCount"))
+                .DELETE());
     assertThat(killed.statusCode()).as(killed.body()).isEqualTo(200);
   }
 }

@@ -21,18 +21,20 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The Helm chart without a helm binary: its files parse, every {@code .Values} path a template uses exists in
- * values.yaml (and every top-level value is used), template actions are balanced, and the application config the
- * ConfigMap renders binds to the service's configuration records and is complete enough to replace the built-in
- * defaults.
+ * The Helm chart without a helm binary: its files parse, every {@code .Values} path a template uses
+ * exists in values.yaml (and every top-level value is used), template actions are balanced, and the
+ * application config the ConfigMap renders binds to the service's configuration records and is
+ * complete enough to replace the built-in defaults.
  */
 class HelmChartTest {
 
   private static final Path CHART = Path.of("helm/heron-controlplane");
-  private static final Pattern VALUES_PATH = Pattern.compile("\\.Values((?:\\.[A-Za-z_][A-Za-z0-9_]*)+)");
+  private static final Pattern VALUES_PATH =
+      Pattern.compile("\\.Values((?:\\.[A-Za-z_][A-Za-z0-9_]*)+)");
   private static final Pattern INDEXED_PATH =
       Pattern.compile("index\\s+\\.Values((?:\\.[A-Za-z_][A-Za-z0-9_]*)+)\\s+\"([^\"]+)\"");
-  private static final Pattern ACTION = Pattern.compile("\\{\\{-?\\s*(if|range|with|define|end)\\b");
+  private static final Pattern ACTION =
+      Pattern.compile("\\{\\{-?\\s*(if|range|with|define|end)\\b");
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> yaml(Path file) throws IOException {
@@ -53,8 +55,11 @@ class HelmChartTest {
   void chartYamlNamesTheChartAndItsVersions() throws IOException {
     Map<String, Object> chart = yaml(CHART.resolve("Chart.yaml"));
 
-    assertThat(chart).containsEntry("apiVersion", "v2").containsEntry("name", "heron-controlplane")
-        .containsEntry("type", "application").containsKeys("version", "appVersion", "description");
+    assertThat(chart)
+        .containsEntry("apiVersion", "v2")
+        .containsEntry("name", "heron-controlplane")
+        .containsEntry("type", "application")
+        .containsKeys("version", "appVersion", "description");
     assertThat(chart.get("version").toString()).matches("\\d+\\.\\d+\\.\\d+");
   }
 
@@ -63,24 +68,33 @@ class HelmChartTest {
     Map<String, Object> values = yaml(CHART.resolve("values.yaml"));
     Set<String> missing = new TreeSet<>();
     Set<String> usedTopLevel = new TreeSet<>();
-    templates().forEach((name, text) -> {
-      Matcher paths = VALUES_PATH.matcher(text);
-      while (paths.find()) {
-        List<String> path = List.of(paths.group(1).substring(1).split("\\."));
-        usedTopLevel.add(path.get(0));
-        if (!exists(values, path)) {
-          missing.add(name + ": .Values" + paths.group(1));
-        }
-      }
-      Matcher indexed = INDEXED_PATH.matcher(text);
-      while (indexed.find()) {
-        List<String> path = new ArrayList<>(List.of(indexed.group(1).substring(1).split("\\.")));
-        path.add(indexed.group(2));
-        if (!exists(values, path)) {
-          missing.add(name + ": index .Values" + indexed.group(1) + " \"" + indexed.group(2) + "\"");
-        }
-      }
-    });
+    templates()
+        .forEach(
+            (name, text) -> {
+              Matcher paths = VALUES_PATH.matcher(text);
+              while (paths.find()) {
+                List<String> path = List.of(paths.group(1).substring(1).split("\\."));
+                usedTopLevel.add(path.get(0));
+                if (!exists(values, path)) {
+                  missing.add(name + ": .Values" + paths.group(1));
+                }
+              }
+              Matcher indexed = INDEXED_PATH.matcher(text);
+              while (indexed.find()) {
+                List<String> path =
+                    new ArrayList<>(List.of(indexed.group(1).substring(1).split("\\.")));
+                path.add(indexed.group(2));
+                if (!exists(values, path)) {
+                  missing.add(
+                      name
+                          + ": index .Values"
+                          + indexed.group(1)
+                          + " \""
+                          + indexed.group(2)
+                          + "\"");
+                }
+              }
+            });
 
     assertThat(missing).as("paths used in templates but absent from values.yaml").isEmpty();
     assertThat(usedTopLevel).containsAll(values.keySet());
@@ -88,16 +102,18 @@ class HelmChartTest {
 
   @Test
   void templateActionsAreBalanced() throws IOException {
-    templates().forEach((name, text) -> {
-      assertThat(count(text, "{{")).as(name + ": {{ vs }}").isEqualTo(count(text, "}}"));
-      int depth = 0;
-      Matcher action = ACTION.matcher(text);
-      while (action.find()) {
-        depth += action.group(1).equals("end") ? -1 : 1;
-        assertThat(depth).as(name + ": an end without a block").isNotNegative();
-      }
-      assertThat(depth).as(name + ": blocks left open").isZero();
-    });
+    templates()
+        .forEach(
+            (name, text) -> {
+              assertThat(count(text, "{{")).as(name + ": {{ vs }}").isEqualTo(count(text, "}}"));
+              int depth = 0;
+              Matcher action = ACTION.matcher(text);
+              while (action.find()) {
+                depth += action.group(1).equals("end") ? -1 : 1;
+                assertThat(depth).as(name + ": an end without a block").isNotNegative();
+              }
+              assertThat(depth).as(name + ": blocks left open").isZero();
+            });
   }
 
   @Test
@@ -105,96 +121,178 @@ class HelmChartTest {
     String deployment = templates().get("deployment.yaml");
     Map<String, Object> values = yaml(CHART.resolve("values.yaml"));
 
-    assertThat(deployment).contains("path: /actuator/health/liveness", "path: /actuator/health/readiness",
-        "podAntiAffinity:", "mountPath: /tmp", "SPRING_CONFIG_LOCATION", "secretRef:");
+    assertThat(deployment)
+        .contains(
+            "path: /actuator/health/liveness",
+            "path: /actuator/health/readiness",
+            "podAntiAffinity:",
+            "mountPath: /tmp",
+            "SPRING_CONFIG_LOCATION",
+            "secretRef:");
     assertThat(values.get("replicaCount")).isEqualTo(2);
-    assertThat(values.get("podSecurityContext").toString()).contains("runAsNonRoot=true", "runAsUser=10001");
-    assertThat(values.get("securityContext").toString()).contains("readOnlyRootFilesystem=true",
-        "allowPrivilegeEscalation=false");
-    assertThat(deployment).contains("scheme: {{ if .Values.tls.enabled }}HTTPS{{ else }}HTTP{{ end }}",
-        "SERVER_SSL_BUNDLE", "SPRING_SSL_BUNDLE_PEM_SERVER_KEYSTORE_CERTIFICATE", "secretName: {{ .Values.tls.secretName }}",
-        "secretName: {{ .Values.zookeeperTls.secretName }}", "HERONCP_ZOOKEEPER_TLS_KEYSTORE_PASSWORD");
-    assertThat(templates()).containsKeys("service.yaml", "configmap.yaml", "secret.yaml", "pdb.yaml",
-        "servicemonitor.yaml", "ingress.yaml", "pvc.yaml", "NOTES.txt", "_helpers.tpl");
+    assertThat(values.get("podSecurityContext").toString())
+        .contains("runAsNonRoot=true", "runAsUser=10001");
+    assertThat(values.get("securityContext").toString())
+        .contains("readOnlyRootFilesystem=true", "allowPrivilegeEscalation=false");
+    assertThat(deployment)
+        .contains(
+            "scheme: {{ if .Values.tls.enabled }}HTTPS{{ else }}HTTP{{ end }}",
+            "SERVER_SSL_BUNDLE",
+            "SPRING_SSL_BUNDLE_PEM_SERVER_KEYSTORE_CERTIFICATE",
+            "secretName: {{ .Values.tls.secretName }}",
+            "secretName: {{ .Values.zookeeperTls.secretName }}",
+            "HERONCP_ZOOKEEPER_TLS_KEYSTORE_PASSWORD");
+    assertThat(templates())
+        .containsKeys(
+            "service.yaml",
+            "configmap.yaml",
+            "secret.yaml",
+            "pdb.yaml",
+            "servicemonitor.yaml",
+            "ingress.yaml",
+            "pvc.yaml",
+            "NOTES.txt",
+            "_helpers.tpl");
   }
 
   @Test
   @SuppressWarnings("unchecked")
   void configMapApplicationConfigBindsToTheServiceConfiguration() throws IOException {
-    Map<String, Object> config = (Map<String, Object>) yaml(CHART.resolve("values.yaml")).get("config");
+    Map<String, Object> config =
+        (Map<String, Object>) yaml(CHART.resolve("values.yaml")).get("config");
     String rendered = toYaml(config);
 
     // The chart's Secret always holds the package URL secret (generated when not given).
-    Map<String, String> secrets = Map.of("HERONCP_PACKAGE_URL_SECRET", "0123456789abcdef0123456789abcdef");
+    Map<String, String> secrets =
+        Map.of("HERONCP_PACKAGE_URL_SECRET", "0123456789abcdef0123456789abcdef");
     ServiceConfiguration bound = ServiceConfiguration.bind(rendered, secrets, Set.of());
 
     assertThat(bound.zookeeper().embedded().enabled()).isFalse();
     assertThat(bound.simulator().enabled()).isFalse();
     assertThat(bound.zookeeper().digest()).isEmpty();
-    assertThat(bound.packages().publicBaseUrl()).hasToString("https://heron-controlplane.example.com");
+    assertThat(bound.packages().publicBaseUrl())
+        .hasToString("https://heron-controlplane.example.com");
     assertThat(bound.packages().directory()).hasToString("/var/lib/heron-controlplane/packages");
     assertThat(bound.registry().all()).containsOnlyKeys("us-west");
     // A secret from the chart's Secret reaches the record through its placeholder.
-    assertThat(ServiceConfiguration.bind(rendered, Map.of("HERONCP_ZOOKEEPER_DIGEST", "heroncp:pw",
-        "HERONCP_PACKAGE_URL_SECRET", "0123456789abcdef0123456789abcdef"), Set.of())
-        .zookeeper().digest()).isEqualTo("heroncp:pw");
-    // ZooKeeper TLS: off by default, the stores where the chart mounts zookeeperTls.secretName, passwords from it.
+    assertThat(
+            ServiceConfiguration.bind(
+                    rendered,
+                    Map.of(
+                        "HERONCP_ZOOKEEPER_DIGEST",
+                        "heroncp:pw",
+                        "HERONCP_PACKAGE_URL_SECRET",
+                        "0123456789abcdef0123456789abcdef"),
+                    Set.of())
+                .zookeeper()
+                .digest())
+        .isEqualTo("heroncp:pw");
+    // ZooKeeper TLS: off by default, the stores where the chart mounts zookeeperTls.secretName,
+    // passwords from it.
     assertThat(bound.zookeeper().tls().enabled()).isFalse();
     assertThat(bound.zookeeper().tls().trustStore().location())
         .isEqualTo("/etc/heron-controlplane-zookeeper-tls/truststore.p12");
-    assertThat(ServiceConfiguration.bind(rendered, Map.of("HERONCP_ZOOKEEPER_TLS_KEYSTORE_PASSWORD", "ks-pw",
-        "HERONCP_PACKAGE_URL_SECRET", "0123456789abcdef0123456789abcdef"), Set.of())
-        .zookeeper().tls().keyStore().password()).isEqualTo("ks-pw");
+    assertThat(
+            ServiceConfiguration.bind(
+                    rendered,
+                    Map.of(
+                        "HERONCP_ZOOKEEPER_TLS_KEYSTORE_PASSWORD",
+                        "ks-pw",
+                        "HERONCP_PACKAGE_URL_SECRET",
+                        "0123456789abcdef0123456789abcdef"),
+                    Set.of())
+                .zookeeper()
+                .tls()
+                .keyStore()
+                .password())
+        .isEqualTo("ks-pw");
   }
 
   @Test
   @SuppressWarnings("unchecked")
   void chartTurnsSecurityOnAndKeepsThePackageUrlSecretOutOfTheConfigMap() throws IOException {
-    Map<String, Object> config = (Map<String, Object>) yaml(CHART.resolve("values.yaml")).get("config");
-    Map<String, Object> security = (Map<String, Object>) ((Map<String, Object>) config.get("heroncp")).get("security");
+    Map<String, Object> config =
+        (Map<String, Object>) yaml(CHART.resolve("values.yaml")).get("config");
+    Map<String, Object> security =
+        (Map<String, Object>) ((Map<String, Object>) config.get("heroncp")).get("security");
     String secret = templates().get("secret.yaml");
 
-    assertThat(security).containsEntry("enabled", true).containsEntry("read-access", "authenticated")
-        .containsEntry("metrics-open", true).containsKeys("tokens", "jwt", "allowed-origins")
+    assertThat(security)
+        .containsEntry("enabled", true)
+        .containsEntry("read-access", "authenticated")
+        .containsEntry("metrics-open", true)
+        .containsKeys("tokens", "jwt", "allowed-origins")
         .containsEntry("package-url-secret", "${HERONCP_PACKAGE_URL_SECRET}");
     assertThat(toYaml(config)).doesNotContainPattern("(?i)package-url-secret: [^$]");
-    assertThat(secret).contains("HERONCP_PACKAGE_URL_SECRET:", "randAlphaNum", "lookup \"v1\" \"Secret\"",
-        "HERONCP_PACKAGE_URL_PREVIOUS_SECRETS:");
-    // Bound as the service binds it: the secrets arrive from the Secret's variables, nothing else is needed.
-    ServiceConfiguration bound = ServiceConfiguration.bind(toYaml(config), Map.of(
-        "HERONCP_PACKAGE_URL_SECRET", "0123456789abcdef0123456789abcdef",
-        "HERONCP_PACKAGE_URL_PREVIOUS_SECRETS", "fedcba9876543210fedcba9876543210"), Set.of());
+    assertThat(secret)
+        .contains(
+            "HERONCP_PACKAGE_URL_SECRET:",
+            "randAlphaNum",
+            "lookup \"v1\" \"Secret\"",
+            "HERONCP_PACKAGE_URL_PREVIOUS_SECRETS:");
+    // Bound as the service binds it: the secrets arrive from the Secret's variables, nothing else
+    // is needed.
+    ServiceConfiguration bound =
+        ServiceConfiguration.bind(
+            toYaml(config),
+            Map.of(
+                "HERONCP_PACKAGE_URL_SECRET", "0123456789abcdef0123456789abcdef",
+                "HERONCP_PACKAGE_URL_PREVIOUS_SECRETS", "fedcba9876543210fedcba9876543210"),
+            Set.of());
     assertThat(bound.security().enabled()).isTrue();
     assertThat(bound.security().packageUrlSecret()).isEqualTo("0123456789abcdef0123456789abcdef");
-    assertThat(bound.security().packageUrlPreviousSecrets()).containsExactly("fedcba9876543210fedcba9876543210");
+    assertThat(bound.security().packageUrlPreviousSecrets())
+        .containsExactly("fedcba9876543210fedcba9876543210");
     assertThat(bound.security().tokens()).isEmpty();
   }
 
   @Test
   @SuppressWarnings("unchecked")
-  void configMapApplicationConfigHasEveryNonClusterSettingOfTheBuiltInDefaults() throws IOException {
-    // The ConfigMap replaces application.yaml (SPRING_CONFIG_LOCATION), so it must carry the service-wide
-    // settings (multipart streaming, health groups, ...); only the local default's heroncp settings are left out.
-    Map<String, Object> config = (Map<String, Object>) yaml(CHART.resolve("values.yaml")).get("config");
+  void configMapApplicationConfigHasEveryNonClusterSettingOfTheBuiltInDefaults()
+      throws IOException {
+    // The ConfigMap replaces application.yaml (SPRING_CONFIG_LOCATION), so it must carry the
+    // service-wide
+    // settings (multipart streaming, health groups, ...); only the local default's heroncp settings
+    // are left out.
+    Map<String, Object> config =
+        (Map<String, Object>) yaml(CHART.resolve("values.yaml")).get("config");
     List<String> chartKeys = ServiceConfiguration.keys(toYaml(config));
-    List<String> builtIn = ServiceConfiguration.keys(Files.readString(Path.of("src/main/resources/application.yaml")));
+    List<String> builtIn =
+        ServiceConfiguration.keys(Files.readString(Path.of("src/main/resources/application.yaml")));
 
-    assertThat(chartKeys).containsAll(builtIn.stream().filter(key -> !key.startsWith("heroncp.")).toList());
+    assertThat(chartKeys)
+        .containsAll(builtIn.stream().filter(key -> !key.startsWith("heroncp.")).toList());
   }
 
   @Test
   void dashboardIsGrafanaJsonUsingTheServiceMetrics() throws IOException {
-    JsonNode dashboard = JsonMapper.builder().build()
-        .readTree(Files.readString(CHART.resolve("dashboards/heron-controlplane.json")));
+    JsonNode dashboard =
+        JsonMapper.builder()
+            .build()
+            .readTree(Files.readString(CHART.resolve("dashboards/heron-controlplane.json")));
 
     assertThat(dashboard.get("uid").asString()).isEqualTo("heron-controlplane");
     StringBuilder expressions = new StringBuilder();
-    dashboard.get("panels").forEach(panel -> panel.get("targets")
-        .forEach(target -> expressions.append(target.get("expr").asString()).append('\n')));
-    assertThat(expressions.toString()).contains("heroncp_topologies", "heroncp_operations_seconds_bucket",
-        "heroncp_aurora_calls_seconds_bucket", "heroncp_aurora_calls_seconds_count",
-        "heroncp_zookeeper_operations_seconds_bucket", "heroncp_packages_size_bytes", "heroncp_packages_free_bytes",
-        "heroncp_packages_stored", "heroncp_reconciler_runs_total", "heroncp_reconciler_repairs_total");
+    dashboard
+        .get("panels")
+        .forEach(
+            panel ->
+                panel
+                    .get("targets")
+                    .forEach(
+                        target -> expressions.append(target.get("expr").asString()).append('\n')));
+    assertThat(expressions.toString())
+        .contains(
+            "heroncp_topologies",
+            "heroncp_operations_seconds_bucket",
+            "heroncp_aurora_calls_seconds_bucket",
+            "heroncp_aurora_calls_seconds_count",
+            "heroncp_zookeeper_operations_seconds_bucket",
+            "heroncp_packages_size_bytes",
+            "heroncp_packages_free_bytes",
+            "heroncp_packages_stored",
+            "heroncp_reconciler_runs_total",
+            "heroncp_reconciler_repairs_total");
   }
 
   static String toYaml(Map<String, Object> tree) {

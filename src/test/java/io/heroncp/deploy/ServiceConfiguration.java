@@ -31,9 +31,10 @@ import org.springframework.util.PropertyPlaceholderHelper;
 import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
 /**
- * A configuration file bound the way the service binds it: loaded by Spring Boot's own YAML loader, placeholders
- * resolved strictly from a given environment, every {@code heroncp.*} record bound with validation and with no key
- * left unbound, and the clusters checked by {@link ClusterRegistry}. Any mistake fails with the key at fault.
+ * A configuration file bound the way the service binds it: loaded by Spring Boot's own YAML loader,
+ * placeholders resolved strictly from a given environment, every {@code heroncp.*} record bound
+ * with validation and with no key left unbound, and the clusters checked by {@link
+ * ClusterRegistry}. Any mistake fails with the key at fault.
  */
 record ServiceConfiguration(
     List<String> keys,
@@ -46,7 +47,14 @@ record ServiceConfiguration(
     ClusterRegistry registry) {
 
   private static final Set<String> HERONCP_SECTIONS =
-      Set.of("zookeeper", "packages", "simulator", "operations", "security", "clusters", "aurora-clusters-json");
+      Set.of(
+          "zookeeper",
+          "packages",
+          "simulator",
+          "operations",
+          "security",
+          "clusters",
+          "aurora-clusters-json");
 
   /** Every flattened key of a YAML document, as Spring Boot reads it. */
   static List<String> keys(String yaml) {
@@ -60,37 +68,61 @@ record ServiceConfiguration(
   /**
    * Binds a YAML document.
    *
-   * @param environment what {@code ${...}} placeholders resolve from; a placeholder without a value or default fails
+   * @param environment what {@code ${...}} placeholders resolve from; a placeholder without a value
+   *     or default fails
    * @param discoveredElsewhere clusters whose discovery comes from Aurora's clusters.json
    */
-  static ServiceConfiguration bind(String yaml, Map<String, String> environment, Set<String> discoveredElsewhere) {
+  static ServiceConfiguration bind(
+      String yaml, Map<String, String> environment, Set<String> discoveredElsewhere) {
     List<PropertySource<?>> loaded = load(yaml);
     Iterable<ConfigurationPropertySource> sources = ConfigurationPropertySources.from(loaded);
-    PropertyPlaceholderHelper placeholders = new PropertyPlaceholderHelper("${", "}", ":", '\\', false);
-    Binder binder = new Binder(sources,
-        value -> value instanceof String text ? placeholders.replacePlaceholders(text, environment::get) : value);
+    PropertyPlaceholderHelper placeholders =
+        new PropertyPlaceholderHelper("${", "}", ":", '\\', false);
+    Binder binder =
+        new Binder(
+            sources,
+            value ->
+                value instanceof String text
+                    ? placeholders.replacePlaceholders(text, environment::get)
+                    : value);
     List<String> keys = keys(yaml);
     for (String key : keys) {
       if (key.startsWith("heroncp.")) {
         String section = key.substring("heroncp.".length()).split("[.\\[]")[0];
         if (!HERONCP_SECTIONS.contains(section)) {
-          throw new IllegalArgumentException("unknown setting " + key + ": heroncp has only " + new TreeSet<>(HERONCP_SECTIONS));
+          throw new IllegalArgumentException(
+              "unknown setting " + key + ": heroncp has only " + new TreeSet<>(HERONCP_SECTIONS));
         }
       }
     }
     ZooKeeperProperties zookeeper = bind(binder, "heroncp.zookeeper", ZooKeeperProperties.class);
-    PackageStoreProperties packages = bind(binder, "heroncp.packages", PackageStoreProperties.class);
+    PackageStoreProperties packages =
+        bind(binder, "heroncp.packages", PackageStoreProperties.class);
     SimulatorProperties simulator = bind(binder, "heroncp.simulator", SimulatorProperties.class);
-    OperationsProperties operations = bind(binder, "heroncp.operations", OperationsProperties.class);
+    OperationsProperties operations =
+        bind(binder, "heroncp.operations", OperationsProperties.class);
     SecurityProperties security = bind(binder, "heroncp.security", SecurityProperties.class);
-    // ClustersProperties lives at heroncp itself: bind it from the clusters' keys only, so the other sections do not
+    // ClustersProperties lives at heroncp itself: bind it from the clusters' keys only, so the
+    // other sections do not
     // count as unbound.
     List<ConfigurationPropertySource> clusterSources = new ArrayList<>();
     sources.forEach(source -> clusterSources.add(source.filter(name -> isClusterKey(name))));
-    Binder clusterBinder = new Binder(clusterSources,
-        value -> value instanceof String text ? placeholders.replacePlaceholders(text, environment::get) : value);
+    Binder clusterBinder =
+        new Binder(
+            clusterSources,
+            value ->
+                value instanceof String text
+                    ? placeholders.replacePlaceholders(text, environment::get)
+                    : value);
     ClustersProperties clusters = bind(clusterBinder, "heroncp", ClustersProperties.class);
-    return new ServiceConfiguration(keys, zookeeper, packages, simulator, operations, security, clusters,
+    return new ServiceConfiguration(
+        keys,
+        zookeeper,
+        packages,
+        simulator,
+        operations,
+        security,
+        clusters,
         new ClusterRegistry(clusters.clusters(), discoveredElsewhere));
   }
 
@@ -100,15 +132,17 @@ record ServiceConfiguration(
   }
 
   private static <T> T bind(Binder binder, String prefix, Class<T> type) {
-    BindHandler handler = new ValidationBindHandler(new NoUnboundElementsBindHandler(BindHandler.DEFAULT),
-        new SpringValidatorAdapter(Validation.buildDefaultValidatorFactory().getValidator()));
+    BindHandler handler =
+        new ValidationBindHandler(
+            new NoUnboundElementsBindHandler(BindHandler.DEFAULT),
+            new SpringValidatorAdapter(Validation.buildDefaultValidatorFactory().getValidator()));
     return binder.bindOrCreate(prefix, Bindable.of(type), handler);
   }
 
   private static List<PropertySource<?>> load(String yaml) {
     try {
-      return new YamlPropertySourceLoader().load("config",
-          new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8), "config"));
+      return new YamlPropertySourceLoader()
+          .load("config", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8), "config"));
     } catch (IOException e) {
       throw new IllegalArgumentException("not YAML: " + e.getMessage(), e);
     }

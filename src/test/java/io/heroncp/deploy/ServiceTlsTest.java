@@ -23,9 +23,10 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The service over HTTPS with a Spring SSL bundle ({@code server.ssl.bundle} naming a
- * {@code spring.ssl.bundle.jks.*} PKCS12 key store made by keytool), in its own context with its own ZooKeeper:
- * a client trusting the certificate gets 200; plain HTTP on the same port gets no API answer.
+ * The service over HTTPS with a Spring SSL bundle ({@code server.ssl.bundle} naming a {@code
+ * spring.ssl.bundle.jks.*} PKCS12 key store made by keytool), in its own context with its own
+ * ZooKeeper: a client trusting the certificate gets 200; plain HTTP on the same port gets no API
+ * answer.
  */
 class ServiceTlsTest {
 
@@ -49,29 +50,40 @@ class ServiceTlsTest {
     Path keys = stores.identity("heroncp");
     Path trust = stores.trustStore("trust", "heroncp");
     zooKeeper = new TestingServer(true);
-    service = SpringApplication.run(HeronControlPlaneApplication.class,
-        "--server.port=0",
-        "--server.ssl.bundle=web",
-        "--spring.ssl.bundle.jks.web.keystore.location=file:" + keys,
-        "--spring.ssl.bundle.jks.web.keystore.password=" + stores.password(),
-        "--spring.ssl.bundle.jks.web.keystore.type=" + KeyStores.TYPE,
-        "--heroncp.zookeeper.embedded.enabled=false",
-        "--heroncp.zookeeper.connect-string=" + zooKeeper.getConnectString(),
-        "--heroncp.clusters.local.scheduler.zookeeper=" + zooKeeper.getConnectString(),
-        "--heroncp.simulator.port=0",
-        "--heroncp.packages.directory=" + data.resolve("packages"));
+    service =
+        SpringApplication.run(
+            HeronControlPlaneApplication.class,
+            "--server.port=0",
+            "--server.ssl.bundle=web",
+            "--spring.ssl.bundle.jks.web.keystore.location=file:" + keys,
+            "--spring.ssl.bundle.jks.web.keystore.password=" + stores.password(),
+            "--spring.ssl.bundle.jks.web.keystore.type=" + KeyStores.TYPE,
+            "--heroncp.zookeeper.embedded.enabled=false",
+            "--heroncp.zookeeper.connect-string=" + zooKeeper.getConnectString(),
+            "--heroncp.clusters.local.scheduler.zookeeper=" + zooKeeper.getConnectString(),
+            "--heroncp.simulator.port=0",
+            "--heroncp.packages.directory=" + data.resolve("packages"));
     String port = service.getEnvironment().getProperty("local.server.port");
 
-    HttpClient https = HttpClient.newBuilder().sslContext(trusting(trust, stores.password()))
-        .connectTimeout(Duration.ofSeconds(5)).build();
-    HttpResponse<String> version = https.send(HttpRequest.newBuilder(
-        URI.create("https://127.0.0.1:" + port + "/api/v1/version")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpClient https =
+        HttpClient.newBuilder()
+            .sslContext(trusting(trust, stores.password()))
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    HttpResponse<String> version =
+        https.send(
+            HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/api/v1/version"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(version.statusCode()).as(version.body()).isEqualTo(200);
-    assertThat(version.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("json"));
+    assertThat(version.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).contains("json"));
 
     HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest overHttp = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/version"))
-        .timeout(Duration.ofSeconds(5)).build();
+    HttpRequest overHttp =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/version"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
     // Tomcat answers plain HTTP on a TLS connector with a bare 400 ("requires TLS"), never the API.
     HttpResponse<String> refused = plain.send(overHttp, HttpResponse.BodyHandlers.ofString());
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
@@ -83,7 +95,8 @@ class ServiceTlsTest {
     try (InputStream in = Files.newInputStream(trustStore)) {
       store.load(in, password.toCharArray());
     }
-    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory trust =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trust.init(store);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, trust.getTrustManagers(), null);

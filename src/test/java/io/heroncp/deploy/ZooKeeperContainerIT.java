@@ -49,18 +49,20 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The service against a real ZooKeeper server in a container, and what happens when that ZooKeeper restarts or
- * stops answering: no record is lost, reads keep answering from the cache and say they may be stale, mutations
- * answer 503 with {@code Retry-After}, and the service recovers by itself (same application context throughout).
+ * The service against a real ZooKeeper server in a container, and what happens when that ZooKeeper
+ * restarts or stops answering: no record is lost, reads keep answering from the cache and say they
+ * may be stale, mutations answer 503 with {@code Retry-After}, and the service recovers by itself
+ * (same application context throughout).
  *
- * <p>The service runs in this JVM (not as the image, which {@link ContainerImageIT} covers): the scenarios are
- * about its ZooKeeper client, and in-process it can watch the client's connection state (to pause ZooKeeper
- * exactly past the session timeout) without parsing logs. ZooKeeper is the real server
- * ({@code ZooKeeperServerMain}) on the same Java base image as the service image, with the ZooKeeper jars of this
- * test's classpath copied in; host network, port chosen here, bound to 127.0.0.1 only.
+ * <p>The service runs in this JVM (not as the image, which {@link ContainerImageIT} covers): the
+ * scenarios are about its ZooKeeper client, and in-process it can watch the client's connection
+ * state (to pause ZooKeeper exactly past the session timeout) without parsing logs. ZooKeeper is
+ * the real server ({@code ZooKeeperServerMain}) on the same Java base image as the service image,
+ * with the ZooKeeper jars of this test's classpath copied in; host network, port chosen here, bound
+ * to 127.0.0.1 only.
  *
- * <p>Skipped ("Docker is not available") without a reachable Docker engine. Base image as in
- * {@link ContainerImageIT} ({@code HERONCP_IT_BASE_IMAGE}).
+ * <p>Skipped ("Docker is not available") without a reachable Docker engine. Base image as in {@link
+ * ContainerImageIT} ({@code HERONCP_IT_BASE_IMAGE}).
  */
 @Testcontainers(disabledWithoutDocker = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -69,12 +71,24 @@ class ZooKeeperContainerIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String STALE = "110 - \"Response is Stale\"";
   private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
-  /** Classes whose jars make a ZooKeeper server: the server, jute, logging, its metrics and snapshot codecs. */
-  private static final List<String> SERVER_CLASSES = List.of("org.apache.zookeeper.server.ZooKeeperServerMain",
-      "org.apache.jute.Record", "org.slf4j.Logger", "ch.qos.logback.classic.Logger", "ch.qos.logback.core.Appender",
-      "com.codahale.metrics.Reservoir", "org.xerial.snappy.SnappyInputStream", "org.apache.commons.io.FileUtils");
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * Classes whose jars make a ZooKeeper server: the server, jute, logging, its metrics and snapshot
+   * codecs.
+   */
+  private static final List<String> SERVER_CLASSES =
+      List.of(
+          "org.apache.zookeeper.server.ZooKeeperServerMain",
+          "org.apache.jute.Record",
+          "org.slf4j.Logger",
+          "ch.qos.logback.classic.Logger",
+          "ch.qos.logback.core.Appender",
+          "com.codahale.metrics.Reservoir",
+          "org.xerial.snappy.SnappyInputStream",
+          "org.apache.commons.io.FileUtils");
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static GenericContainer<?> zooKeeper;
   private static int zooKeeperPort;
   private static ConfigurableApplicationContext service;
@@ -83,25 +97,41 @@ class ZooKeeperContainerIT {
 
   @BeforeAll
   static void start() throws Exception {
-    String baseImage = System.getProperty("heroncp.it.base-image",
-        System.getenv().getOrDefault("HERONCP_IT_BASE_IMAGE", "eclipse-temurin:17-jre"));
+    String baseImage =
+        System.getProperty(
+            "heroncp.it.base-image",
+            System.getenv().getOrDefault("HERONCP_IT_BASE_IMAGE", "eclipse-temurin:17-jre"));
     // Known up front: the container's configuration names it (host network).
     zooKeeperPort = freePort();
-    // tickTime 500 ms: sessions of 1 s to 10 s are allowed. No AdminServer (it would take port 8080 of the host).
-    String config = "tickTime=500\ndataDir=/var/lib/zookeeper\nclientPort=" + zooKeeperPort
-        + "\nclientPortAddress=127.0.0.1\nadmin.enableServer=false\n4lw.commands.whitelist=srvr\n";
-    String logging = "<configuration><appender name=\"out\" class=\"ch.qos.logback.core.ConsoleAppender\"><encoder>"
-        + "<pattern>%d %-5level %logger{20} - %msg%n</pattern></encoder></appender>"
-        + "<root level=\"INFO\"><appender-ref ref=\"out\"/></root></configuration>";
-    zooKeeper = new GenericContainer<>(DockerImageName.parse(baseImage))
-        .withNetworkMode("host")
-        .withCopyToContainer(Transferable.of(config), "/opt/zookeeper/zoo.cfg")
-        .withCopyToContainer(Transferable.of(logging), "/opt/zookeeper/logback.xml")
-        .withCommand("java", "-Xmx128m", "-Dlogback.configurationFile=/opt/zookeeper/logback.xml",
-            "-cp", "/opt/zookeeper/lib/*", "org.apache.zookeeper.server.ZooKeeperServerMain", "/opt/zookeeper/zoo.cfg")
-        .waitingFor(Wait.forLogMessage(".*binding to port.*\\n", 1).withStartupTimeout(Duration.ofMinutes(2)));
+    // tickTime 500 ms: sessions of 1 s to 10 s are allowed. No AdminServer (it would take port 8080
+    // of the host).
+    String config =
+        "tickTime=500\ndataDir=/var/lib/zookeeper\nclientPort="
+            + zooKeeperPort
+            + "\nclientPortAddress=127.0.0.1\nadmin.enableServer=false\n4lw.commands.whitelist=srvr\n";
+    String logging =
+        "<configuration><appender name=\"out\" class=\"ch.qos.logback.core.ConsoleAppender\"><encoder>"
+            + "<pattern>%d %-5level %logger{20} - %msg%n</pattern></encoder></appender>"
+            + "<root level=\"INFO\"><appender-ref ref=\"out\"/></root></configuration>";
+    zooKeeper =
+        new GenericContainer<>(DockerImageName.parse(baseImage))
+            .withNetworkMode("host")
+            .withCopyToContainer(Transferable.of(config), "/opt/zookeeper/zoo.cfg")
+            .withCopyToContainer(Transferable.of(logging), "/opt/zookeeper/logback.xml")
+            .withCommand(
+                "java",
+                "-Xmx128m",
+                "-Dlogback.configurationFile=/opt/zookeeper/logback.xml",
+                "-cp",
+                "/opt/zookeeper/lib/*",
+                "org.apache.zookeeper.server.ZooKeeperServerMain",
+                "/opt/zookeeper/zoo.cfg")
+            .waitingFor(
+                Wait.forLogMessage(".*binding to port.*\\n", 1)
+                    .withStartupTimeout(Duration.ofMinutes(2)));
     for (Path jar : serverJars()) {
-      zooKeeper.withCopyFileToContainer(MountableFile.forHostPath(jar), "/opt/zookeeper/lib/" + jar.getFileName());
+      zooKeeper.withCopyFileToContainer(
+          MountableFile.forHostPath(jar), "/opt/zookeeper/lib/" + jar.getFileName());
     }
     zooKeeper.start();
     awaitServing();
@@ -109,23 +139,29 @@ class ZooKeeperContainerIT {
     String connect = "127.0.0.1:" + zooKeeperPort;
     // Known up front: the scheduler URL and the core-package-uri name it.
     int simulatorPort = freePort();
-    service = SpringApplication.run(HeronControlPlaneApplication.class,
-        "--server.port=0",
-        "--heroncp.zookeeper.embedded.enabled=false",
-        "--heroncp.zookeeper.connect-string=" + connect,
-        "--heroncp.zookeeper.session-timeout=" + SESSION_TIMEOUT.toSeconds() + "s",
-        "--heroncp.zookeeper.connection-timeout=2s",
-        "--heroncp.zookeeper.operation-timeout=3s",
-        // The scheduler at a fixed URL, not found through this ZooKeeper: serverset discovery reads ZooKeeper on
-        // every describe, which during an outage waits out the client's retries (about 10 s or more) before
-        // it answers; these scenarios are about the service's own records.
-        "--heroncp.clusters.local.scheduler.url=http://127.0.0.1:" + simulatorPort,
-        "--heroncp.clusters.local.scheduler.zookeeper=",
-        "--heroncp.simulator.port=" + simulatorPort,
-        "--heroncp.simulator.pending-delay=50ms", "--heroncp.simulator.assigned-delay=50ms",
-        "--heroncp.simulator.starting-delay=50ms", "--heroncp.simulator.killing-delay=50ms",
-        "--heroncp.operations.lock-wait=1s",
-        "--heroncp.packages.directory=" + Files.createTempDirectory("heroncp-zk-it"));
+    service =
+        SpringApplication.run(
+            HeronControlPlaneApplication.class,
+            "--server.port=0",
+            "--heroncp.zookeeper.embedded.enabled=false",
+            "--heroncp.zookeeper.connect-string=" + connect,
+            "--heroncp.zookeeper.session-timeout=" + SESSION_TIMEOUT.toSeconds() + "s",
+            "--heroncp.zookeeper.connection-timeout=2s",
+            "--heroncp.zookeeper.operation-timeout=3s",
+            // The scheduler at a fixed URL, not found through this ZooKeeper: serverset discovery
+            // reads ZooKeeper on
+            // every describe, which during an outage waits out the client's retries (about 10 s or
+            // more) before
+            // it answers; these scenarios are about the service's own records.
+            "--heroncp.clusters.local.scheduler.url=http://127.0.0.1:" + simulatorPort,
+            "--heroncp.clusters.local.scheduler.zookeeper=",
+            "--heroncp.simulator.port=" + simulatorPort,
+            "--heroncp.simulator.pending-delay=50ms",
+            "--heroncp.simulator.assigned-delay=50ms",
+            "--heroncp.simulator.starting-delay=50ms",
+            "--heroncp.simulator.killing-delay=50ms",
+            "--heroncp.operations.lock-wait=1s",
+            "--heroncp.packages.directory=" + Files.createTempDirectory("heroncp-zk-it"));
     base = "http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port");
     observer = CuratorFrameworkFactory.newClient(connect, 10_000, 2_000, new RetryOneTime(200));
     observer.start();
@@ -147,7 +183,8 @@ class ZooKeeperContainerIT {
   private static Set<Path> serverJars() throws Exception {
     Set<Path> jars = new LinkedHashSet<>();
     for (String name : SERVER_CLASSES) {
-      jars.add(Path.of(Class.forName(name).getProtectionDomain().getCodeSource().getLocation().toURI()));
+      jars.add(
+          Path.of(Class.forName(name).getProtectionDomain().getCodeSource().getLocation().toURI()));
     }
     return jars;
   }
@@ -168,11 +205,15 @@ class ZooKeeperContainerIT {
   }
 
   private static void awaitServing() {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(ZooKeeperContainerIT::serving);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .until(ZooKeeperContainerIT::serving);
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
@@ -184,12 +225,24 @@ class ZooKeeperContainerIT {
   }
 
   private static HttpResponse<String> submit(String name) throws Exception {
-    Multipart form = new Multipart().field("name", name).field("cluster", "local").field("role", "alice")
-        .field("environment", "devel")
-        .file("definition", name + ".defn", HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, name))
-        .file("topology", "topology.jar", HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
-    return send(HttpRequest.newBuilder(URI.create(base + "/api/v1/topologies"))
-        .header("Content-Type", form.contentType()).POST(form.publisher()));
+    Multipart form =
+        new Multipart()
+            .field("name", name)
+            .field("cluster", "local")
+            .field("role", "alice")
+            .field("environment", "devel")
+            .file(
+                "definition",
+                name + ".defn",
+                HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, name))
+            .file(
+                "topology",
+                "topology.jar",
+                HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
+    return send(
+        HttpRequest.newBuilder(URI.create(base + "/api/v1/topologies"))
+            .header("Content-Type", form.contentType())
+            .POST(form.publisher()));
   }
 
   private static String path(String name) {
@@ -199,16 +252,27 @@ class ZooKeeperContainerIT {
   private static void submitAndAwaitRunning(String name) throws Exception {
     HttpResponse<String> submitted = submit(name);
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-        JSON.readTree(get(path(name)).body()).at("/aurora/tasks/RUNNING").asInt()).isEqualTo(3));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        JSON.readTree(get(path(name)).body()).at("/aurora/tasks/RUNNING").asInt())
+                    .isEqualTo(3));
   }
 
-  /** The service has a ZooKeeper session again (readiness includes ZooKeeper) and reads are fresh. */
+  /**
+   * The service has a ZooKeeper session again (readiness includes ZooKeeper) and reads are fresh.
+   */
   private static void awaitRecovered() {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-      assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
-      assertThat(get("/api/v1/topologies").headers().firstValue("Warning")).isEmpty();
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(
+            () -> {
+              assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+              assertThat(get("/api/v1/topologies").headers().firstValue("Warning")).isEmpty();
+            });
   }
 
   private static void assertStaleButReadable(String name) throws Exception {
@@ -233,7 +297,10 @@ class ZooKeeperContainerIT {
     JsonNode described = JSON.readTree(one.body());
     assertThat(described.has("stale")).isFalse();
     assertThat(described.get("state").asString()).isEqualTo("RUNNING");
-    assertThat(JSON.readTree(get("/api/v1/topologies").body()).get("topologies").findValuesAsString("name"))
+    assertThat(
+            JSON.readTree(get("/api/v1/topologies").body())
+                .get("topologies")
+                .findValuesAsString("name"))
         .contains(name);
     assertThat(observer.checkExists().forPath("/heron/topologies/" + name)).isNotNull();
     assertThat(observer.checkExists().forPath("/heron/packingplans/" + name)).isNotNull();
@@ -277,15 +344,17 @@ class ZooKeeperContainerIT {
 
   @Test
   @Order(3)
-  void whileZooKeeperIsPausedPastTheSessionTimeoutReadsAreStaleAndMutationsAnswer503() throws Exception {
+  void whileZooKeeperIsPausedPastTheSessionTimeoutReadsAreStaleAndMutationsAnswer503()
+      throws Exception {
     submitAndAwaitRunning("Paused");
     CuratorFramework client = service.getBean(CuratorFramework.class);
     CountDownLatch lost = new CountDownLatch(1);
-    ConnectionStateListener listener = (c, state) -> {
-      if (state == ConnectionState.LOST) {
-        lost.countDown();
-      }
-    };
+    ConnectionStateListener listener =
+        (c, state) -> {
+          if (state == ConnectionState.LOST) {
+            lost.countDown();
+          }
+        };
     client.getConnectionStateListenable().addListener(listener);
     String id = zooKeeper.getContainerId();
     try {

@@ -22,20 +22,27 @@ import org.springframework.boot.health.contributor.Status;
 
 class AuroraHealthIndicatorTest {
 
-  private static final SchedulerProbe ANSWERS = new SchedulerProbe("static http://a:8081", "http://a:8081", true, null);
+  private static final SchedulerProbe ANSWERS =
+      new SchedulerProbe("static http://a:8081", "http://a:8081", true, null);
   private static final SchedulerProbe REFUSED =
       new SchedulerProbe("static http://b:8081", "http://b:8081", false, "connection refused");
 
   @Test
   void oneUnreachableClusterIsDownInTheDetailsButTheIndicatorStaysUp() {
-    Health health = indicator(Map.of("east", () -> ANSWERS, "west", () -> REFUSED), Duration.ofSeconds(5)).health();
+    Health health =
+        indicator(Map.of("east", () -> ANSWERS, "west", () -> REFUSED), Duration.ofSeconds(5))
+            .health();
 
     assertThat(health.getStatus()).isEqualTo(Status.UP);
     Map<String, Map<String, Object>> clusters = clusters(health);
-    assertThat(clusters.get("east")).containsEntry("status", "UP").containsEntry("endpoint", "http://a:8081")
+    assertThat(clusters.get("east"))
+        .containsEntry("status", "UP")
+        .containsEntry("endpoint", "http://a:8081")
         .doesNotContainKey("reason");
-    assertThat(clusters.get("west")).containsEntry("status", "DOWN")
-        .containsEntry("discovery", "static http://b:8081").containsEntry("reason", "connection refused");
+    assertThat(clusters.get("west"))
+        .containsEntry("status", "DOWN")
+        .containsEntry("discovery", "static http://b:8081")
+        .containsEntry("reason", "connection refused");
   }
 
   @Test
@@ -49,19 +56,22 @@ class AuroraHealthIndicatorTest {
   @Test
   void aProbeThatHangsIsReportedAsTimedOut() {
     CountDownLatch never = new CountDownLatch(1);
-    Supplier<SchedulerProbe> hangs = () -> {
-      try {
-        never.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return ANSWERS;
-    };
+    Supplier<SchedulerProbe> hangs =
+        () -> {
+          try {
+            never.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return ANSWERS;
+        };
 
-    Health health = indicator(Map.of("east", () -> ANSWERS, "slow", hangs), Duration.ofMillis(200)).health();
+    Health health =
+        indicator(Map.of("east", () -> ANSWERS, "slow", hangs), Duration.ofMillis(200)).health();
 
     assertThat(health.getStatus()).isEqualTo(Status.UP);
-    assertThat(clusters(health).get("slow")).containsEntry("status", "DOWN")
+    assertThat(clusters(health).get("slow"))
+        .containsEntry("status", "DOWN")
         .containsEntry("reason", "no answer within PT0.2S");
   }
 
@@ -70,21 +80,38 @@ class AuroraHealthIndicatorTest {
     return (Map<String, Map<String, Object>>) health.getDetails().get("clusters");
   }
 
-  private static AuroraHealthIndicator indicator(Map<String, Supplier<SchedulerProbe>> probes, Duration timeout) {
+  private static AuroraHealthIndicator indicator(
+      Map<String, Supplier<SchedulerProbe>> probes, Duration timeout) {
     Map<String, ClusterProperties> properties = new java.util.TreeMap<>();
     probes.keySet().forEach(name -> properties.put(name, cluster()));
     ClusterRegistry registry = new ClusterRegistry(properties, Set.of());
-    return new AuroraHealthIndicator(registry, name -> new ProbedScheduler(name, probes.get(name)), timeout);
+    return new AuroraHealthIndicator(
+        registry, name -> new ProbedScheduler(name, probes.get(name)), timeout);
   }
 
   private static ClusterProperties cluster() {
-    return new ClusterProperties("devel", "^(devel)$", "/heron", null, URI.create("file:///heron-core.tar.gz"), null,
-        Map.of(), new ClusterProperties.Scheduler(URI.create("http://127.0.0.1:9"), null, "/aurora/scheduler", null,
-            null, ClusterProperties.Scheduler.Protocol.BINARY, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    return new ClusterProperties(
+        "devel",
+        "^(devel)$",
+        "/heron",
+        null,
+        URI.create("file:///heron-core.tar.gz"),
+        null,
+        Map.of(),
+        new ClusterProperties.Scheduler(
+            URI.create("http://127.0.0.1:9"),
+            null,
+            "/aurora/scheduler",
+            null,
+            null,
+            ClusterProperties.Scheduler.Protocol.BINARY,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1)));
   }
 
   /** A scheduler that only answers probes, with a given result; every job call is a test error. */
-  private record ProbedScheduler(String cluster, Supplier<SchedulerProbe> probes) implements TopologyScheduler {
+  private record ProbedScheduler(String cluster, Supplier<SchedulerProbe> probes)
+      implements TopologyScheduler {
     @Override
     public JobRendering render(JobRequest request) {
       throw new UnsupportedOperationException();
@@ -131,8 +158,8 @@ class AuroraHealthIndicatorTest {
     }
 
     @Override
-    public java.util.List<String> describeUpdate(TopologyKey key, int instanceCount,
-        io.heroncp.heron.Resources perInstance) {
+    public java.util.List<String> describeUpdate(
+        TopologyKey key, int instanceCount, io.heroncp.heron.Resources perInstance) {
       throw new UnsupportedOperationException();
     }
 

@@ -7,7 +7,10 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** The probes Kubernetes uses, against the whole service (ServiceTest's `offline` cluster never answers). */
+/**
+ * The probes Kubernetes uses, against the whole service (ServiceTest's `offline` cluster never
+ * answers).
+ */
 class HealthEndpointTest extends ServiceTest {
 
   @Test

@@ -13,8 +13,7 @@ import org.springframework.util.unit.DataSize;
 
 class PackageStoreHealthIndicatorTest {
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   @Test
   void upWhenWritableWithRoomForOneMaximumUpload() {
@@ -22,11 +21,17 @@ class PackageStoreHealthIndicatorTest {
     Health health = new PackageStoreHealthIndicator(store, DataSize.ofMegabytes(1)).health();
 
     assertThat(health.getStatus()).isEqualTo(Status.UP);
-    assertThat(health.getDetails()).containsEntry("directory", store.directory().toString())
-        .containsEntry("writable", true).containsEntry("required_free_bytes", 1024L * 1024);
-    // Other processes write to the same disk meanwhile: the reading is close to, not equal to, a second one.
-    assertThat((Long) health.getDetails().get("free_bytes")).isPositive()
-        .isCloseTo(store.freeBytes(), org.assertj.core.data.Offset.offset(DataSize.ofMegabytes(256).toBytes()));
+    assertThat(health.getDetails())
+        .containsEntry("directory", store.directory().toString())
+        .containsEntry("writable", true)
+        .containsEntry("required_free_bytes", 1024L * 1024);
+    // Other processes write to the same disk meanwhile: the reading is close to, not equal to, a
+    // second one.
+    assertThat((Long) health.getDetails().get("free_bytes"))
+        .isPositive()
+        .isCloseTo(
+            store.freeBytes(),
+            org.assertj.core.data.Offset.offset(DataSize.ofMegabytes(256).toBytes()));
   }
 
   @Test
@@ -37,7 +42,8 @@ class PackageStoreHealthIndicatorTest {
     Health health = new PackageStoreHealthIndicator(store, DataSize.ofBytes(tooMuch)).health();
 
     assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-    assertThat((String) health.getDetails().get("reason")).contains("heroncp.packages.max-upload-size");
+    assertThat((String) health.getDetails().get("reason"))
+        .contains("heroncp.packages.max-upload-size");
   }
 
   @Test

@@ -17,25 +17,38 @@ class ZooKeeperHealthIndicatorTest {
   @Test
   void upWithTheSessionIdWhileConnectedAndDownOnceTheServerIsGone() throws Exception {
     try (TestingServer server = new TestingServer(true);
-        CuratorFramework client = CuratorFrameworkFactory.builder().connectString(server.getConnectString())
-            .sessionTimeoutMs(5_000).connectionTimeoutMs(1_000).retryPolicy(new RetryOneTime(100)).build()) {
+        CuratorFramework client =
+            CuratorFrameworkFactory.builder()
+                .connectString(server.getConnectString())
+                .sessionTimeoutMs(5_000)
+                .connectionTimeoutMs(1_000)
+                .retryPolicy(new RetryOneTime(100))
+                .build()) {
       client.start();
       client.blockUntilConnected();
       ZooKeeperHealthIndicator indicator = new ZooKeeperHealthIndicator(client);
 
       Health up = indicator.health();
       assertThat(up.getStatus()).isEqualTo(Status.UP);
-      assertThat(up.getDetails()).containsEntry("connected", true)
+      assertThat(up.getDetails())
+          .containsEntry("connected", true)
           .containsEntry("connect_string", server.getConnectString())
-          .containsEntry("session_id", "0x" + Long.toHexString(client.getZookeeperClient().getZooKeeper().getSessionId()));
+          .containsEntry(
+              "session_id",
+              "0x" + Long.toHexString(client.getZookeeperClient().getZooKeeper().getSessionId()));
 
       server.stop();
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-        Health down = indicator.health();
-        assertThat(down.getStatus()).isEqualTo(Status.DOWN);
-        assertThat(down.getDetails()).containsEntry("connected", false).containsKey("reason")
-            .doesNotContainKey("session_id");
-      });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                Health down = indicator.health();
+                assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(down.getDetails())
+                    .containsEntry("connected", false)
+                    .containsKey("reason")
+                    .doesNotContainKey("session_id");
+              });
     }
   }
 
@@ -46,7 +59,8 @@ class ZooKeeperHealthIndicatorTest {
             CuratorFrameworkFactory.newClient(server.getConnectString(), new RetryOneTime(100))) {
       Health health = new ZooKeeperHealthIndicator(client).health();
       assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-      assertThat(health.getDetails()).containsEntry("state", "LATENT")
+      assertThat(health.getDetails())
+          .containsEntry("state", "LATENT")
           .containsEntry("reason", "the ZooKeeper client is not started");
     }
   }

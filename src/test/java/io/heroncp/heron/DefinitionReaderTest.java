@@ -21,10 +21,11 @@ class DefinitionReaderTest {
 
     assertThat(definition.name()).isEqualTo("word-count");
     assertThat(definition.id()).startsWith("word-count").hasSize("word-count".length() + 36);
-    assertThat(definition.components()).containsExactly(
-        component("sentence", TopologyDefinition.Kind.SPOUT, 1),
-        component("split", TopologyDefinition.Kind.BOLT, 2),
-        component("count", TopologyDefinition.Kind.BOLT, 2));
+    assertThat(definition.components())
+        .containsExactly(
+            component("sentence", TopologyDefinition.Kind.SPOUT, 1),
+            component("split", TopologyDefinition.Kind.BOLT, 2),
+            component("count", TopologyDefinition.Kind.BOLT, 2));
     assertThat(definition.config())
         .containsEntry("topology.stmgrs", "2")
         .containsEntry("topology.team.name", "alice")
@@ -41,21 +42,26 @@ class DefinitionReaderTest {
     TopologyAPI.Topology original = TopologyAPI.Topology.parseFrom(bytes);
     assertThat(original.getSpouts(0).getComp().hasSerializedObject()).isTrue();
 
-    TopologyAPI.Topology trimmed = TopologyAPI.Topology.parseFrom(reader.read(bytes).trimmedBytes());
+    TopologyAPI.Topology trimmed =
+        TopologyAPI.Topology.parseFrom(reader.read(bytes).trimmedBytes());
 
-    assertThat(trimmed.getSpoutsList()).allSatisfy(s -> assertThat(s.getComp().hasSerializedObject()).isFalse());
-    assertThat(trimmed.getBoltsList()).allSatisfy(b -> assertThat(b.getComp().hasSerializedObject()).isFalse());
+    assertThat(trimmed.getSpoutsList())
+        .allSatisfy(s -> assertThat(s.getComp().hasSerializedObject()).isFalse());
+    assertThat(trimmed.getBoltsList())
+        .allSatisfy(b -> assertThat(b.getComp().hasSerializedObject()).isFalse());
     TopologyAPI.Topology.Builder expected = original.toBuilder();
     expected.getSpoutsBuilderList().forEach(s -> s.getCompBuilder().clearSerializedObject());
     expected.getBoltsBuilderList().forEach(b -> b.getCompBuilder().clearSerializedObject());
     assertThat(trimmed).isEqualTo(expected.build());
-    assertThat(trimmed.getBolts(1).getComp().getSpec()).isEqualTo(TopologyAPI.ComponentObjectSpec.JAVA_SERIALIZED_OBJECT);
+    assertThat(trimmed.getBolts(1).getComp().getSpec())
+        .isEqualTo(TopologyAPI.ComponentObjectSpec.JAVA_SERIALIZED_OBJECT);
   }
 
   @Test
   void readsPausedSubmissionAsInitiallyPaused() {
     TopologyDefinition definition =
-        reader.read(HeronDefinitions.pausedDefinition(HeronDefinitions.WORD_COUNT, "word-count-paused"));
+        reader.read(
+            HeronDefinitions.pausedDefinition(HeronDefinitions.WORD_COUNT, "word-count-paused"));
 
     assertThat(definition.initiallyPaused()).isTrue();
     assertThat(definition.name()).isEqualTo("word-count-paused");
@@ -73,12 +79,15 @@ class DefinitionReaderTest {
 
   @Test
   void readsExplicitComponentRamMapAndContainerHints() {
-    TopologyDefinition ramMap = reader.read(HeronDefinitions.definition(HeronDefinitions.RAM_MAP, "ram-map"));
+    TopologyDefinition ramMap =
+        reader.read(HeronDefinitions.definition(HeronDefinitions.RAM_MAP, "ram-map"));
     TopologyDefinition sized =
-        reader.read(HeronDefinitions.definition(HeronDefinitions.CONTAINER_SIZED, "container-sized"));
+        reader.read(
+            HeronDefinitions.definition(HeronDefinitions.CONTAINER_SIZED, "container-sized"));
 
     assertThat(ramMap.config().get("topology.component.rammap"))
-        .contains("split:536870912").contains("count:2147483648");
+        .contains("split:536870912")
+        .contains("count:2147483648");
     assertThat(ramMap.config()).containsEntry("topology.stmgrs", "3");
     assertThat(sized.config())
         .containsEntry("topology.container.ram", "6442450944")
@@ -90,12 +99,15 @@ class DefinitionReaderTest {
   @Test
   void rejectsGarbageAsMalformedDefinition() {
     assertThatThrownBy(() -> reader.read("not a topology".getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOfSatisfying(MalformedRequestException.class, e -> {
-          assertThat(e.field()).isEqualTo("definition");
-          assertThat(e.status()).isEqualTo(400);
-        })
+        .isInstanceOfSatisfying(
+            MalformedRequestException.class,
+            e -> {
+              assertThat(e.field()).isEqualTo("definition");
+              assertThat(e.status()).isEqualTo(400);
+            })
         .hasMessageContaining(".defn");
-    assertThatThrownBy(() -> reader.read(new byte[0])).isInstanceOf(MalformedRequestException.class);
+    assertThatThrownBy(() -> reader.read(new byte[0]))
+        .isInstanceOf(MalformedRequestException.class);
   }
 
   @Test
@@ -113,13 +125,15 @@ class DefinitionReaderTest {
 
     assertThat(heronVerifies(bytes)).isFalse();
     assertThatThrownBy(() -> reader.read(bytes))
-        .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("definition"))
+        .isInstanceOfSatisfying(
+            InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("definition"))
         .hasMessageContaining("'.' or '/'");
   }
 
   @Test
   void rejectsBoltInputFromUnknownStreamLikeHeronVerifyTopology() throws Exception {
-    byte[] bytes = modified(b -> b.getBoltsBuilder(0).getInputsBuilder(0).getStreamBuilder().setId("missing"));
+    byte[] bytes =
+        modified(b -> b.getBoltsBuilder(0).getInputsBuilder(0).getStreamBuilder().setId("missing"));
 
     assertThat(heronVerifies(bytes)).isFalse();
     assertThatThrownBy(() -> reader.read(bytes))
@@ -129,10 +143,24 @@ class DefinitionReaderTest {
 
   @Test
   void rejectsUnparseableRamMap() throws Exception {
-    byte[] bytes = modified(b -> b.getTopologyConfigBuilder().addKvs(TopologyAPI.Config.KeyValue.newBuilder()
-        .setKey("topology.component.rammap").setValue("split:lots").setType(TopologyAPI.ConfigValueType.STRING_VALUE)));
-    byte[] unknownComponent = modified(b -> b.getTopologyConfigBuilder().addKvs(TopologyAPI.Config.KeyValue.newBuilder()
-        .setKey("topology.component.rammap").setValue("nosuch:1024").setType(TopologyAPI.ConfigValueType.STRING_VALUE)));
+    byte[] bytes =
+        modified(
+            b ->
+                b.getTopologyConfigBuilder()
+                    .addKvs(
+                        TopologyAPI.Config.KeyValue.newBuilder()
+                            .setKey("topology.component.rammap")
+                            .setValue("split:lots")
+                            .setType(TopologyAPI.ConfigValueType.STRING_VALUE)));
+    byte[] unknownComponent =
+        modified(
+            b ->
+                b.getTopologyConfigBuilder()
+                    .addKvs(
+                        TopologyAPI.Config.KeyValue.newBuilder()
+                            .setKey("topology.component.rammap")
+                            .setValue("nosuch:1024")
+                            .setType(TopologyAPI.ConfigValueType.STRING_VALUE)));
 
     assertThatThrownBy(() -> reader.read(bytes))
         .isInstanceOf(InvalidFieldException.class)
@@ -150,14 +178,21 @@ class DefinitionReaderTest {
     assertThat(reader.read(bytes).name()).isEqualTo("ram-map");
   }
 
-  private static TopologyDefinition.Component component(String name, TopologyDefinition.Kind kind, int parallelism) {
+  private static TopologyDefinition.Component component(
+      String name, TopologyDefinition.Kind kind, int parallelism) {
     return new TopologyDefinition.Component(
-        name, kind, parallelism, java.util.Map.of("topology.component.parallelism", Integer.toString(parallelism)));
+        name,
+        kind,
+        parallelism,
+        java.util.Map.of("topology.component.parallelism", Integer.toString(parallelism)));
   }
 
-  private static byte[] modified(java.util.function.Consumer<TopologyAPI.Topology.Builder> change) throws Exception {
-    TopologyAPI.Topology.Builder builder = TopologyAPI.Topology
-        .parseFrom(HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, "word-count")).toBuilder();
+  private static byte[] modified(java.util.function.Consumer<TopologyAPI.Topology.Builder> change)
+      throws Exception {
+    TopologyAPI.Topology.Builder builder =
+        TopologyAPI.Topology.parseFrom(
+            HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, "word-count"))
+            .toBuilder();
     change.accept(builder);
     return builder.build().toByteArray();
   }

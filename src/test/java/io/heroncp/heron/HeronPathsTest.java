@@ -25,10 +25,16 @@ class HeronPathsTest {
 
   @Test
   void killRemovesTopologyNodeLastAndKeepsCheckpoints() {
-    assertThat(paths.killCleanupOrder("wc")).containsExactly(
-        "/heron/tmanagers/wc", "/heron/metricscaches/wc", "/heron/packingplans/wc", "/heron/pplans/wc",
-        "/heron/schedulers/wc", "/heron/locks/wc__updateTopology", "/heron/executionstate/wc",
-        "/heron/topologies/wc");
+    assertThat(paths.killCleanupOrder("wc"))
+        .containsExactly(
+            "/heron/tmanagers/wc",
+            "/heron/metricscaches/wc",
+            "/heron/packingplans/wc",
+            "/heron/pplans/wc",
+            "/heron/schedulers/wc",
+            "/heron/locks/wc__updateTopology",
+            "/heron/executionstate/wc",
+            "/heron/topologies/wc");
   }
 
   @Test

@@ -16,19 +16,25 @@ import org.junit.jupiter.api.Test;
 class HeronStateCodecTest {
 
   private final TopologyDefinition wordCount =
-      new DefinitionReader().read(HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, "word-count"));
+      new DefinitionReader()
+          .read(HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, "word-count"));
 
   @Test
   void packingPlanRoundTripsThroughHeronProto() throws Exception {
-    PackingPlan plan = new RoundRobinPacking().pack(wordCount, Map.of()).withHomogeneousScheduledResources();
+    PackingPlan plan =
+        new RoundRobinPacking().pack(wordCount, Map.of()).withHomogeneousScheduledResources();
 
     byte[] bytes = HeronStateCodec.encodePackingPlan(plan);
 
     PackingPlans.PackingPlan proto = PackingPlans.PackingPlan.parseFrom(bytes);
     assertThat(proto.getId()).isEqualTo(wordCount.id());
-    assertThat(proto.getContainerPlansList()).extracting(PackingPlans.ContainerPlan::getId).containsExactly(1, 2);
+    assertThat(proto.getContainerPlansList())
+        .extracting(PackingPlans.ContainerPlan::getId)
+        .containsExactly(1, 2);
     PackingPlans.ContainerPlan second = proto.getContainerPlans(1);
-    assertThat(second.getInstancePlansList()).extracting(PackingPlans.InstancePlan::getTaskId).containsExactly(2, 4);
+    assertThat(second.getInstancePlansList())
+        .extracting(PackingPlans.InstancePlan::getTaskId)
+        .containsExactly(2, 4);
     assertThat(second.getInstancePlans(0).getComponentName()).isEqualTo("split");
     assertThat(second.getInstancePlans(0).getResource().getRam()).isEqualTo(1610612736L);
     assertThat(second.getRequiredResource().getRam()).isEqualTo(5L << 30);
@@ -39,32 +45,53 @@ class HeronStateCodecTest {
 
   @Test
   void packingPlanWithoutScheduledResourceDecodesAsScheduledEqualsRequired() {
-    PackingPlans.Resource resource = PackingPlans.Resource.newBuilder().setCpu(2).setRam(3L << 30).setDisk(13L << 30).build();
-    byte[] heronWritten = PackingPlans.PackingPlan.newBuilder()
-        .setId("t1")
-        .addContainerPlans(PackingPlans.ContainerPlan.newBuilder().setId(1).setRequiredResource(resource)
-            .addInstancePlans(PackingPlans.InstancePlan.newBuilder().setComponentName("spout").setTaskId(1)
-                .setComponentIndex(0).setResource(resource)))
-        .build().toByteArray();
+    PackingPlans.Resource resource =
+        PackingPlans.Resource.newBuilder().setCpu(2).setRam(3L << 30).setDisk(13L << 30).build();
+    byte[] heronWritten =
+        PackingPlans.PackingPlan.newBuilder()
+            .setId("t1")
+            .addContainerPlans(
+                PackingPlans.ContainerPlan.newBuilder()
+                    .setId(1)
+                    .setRequiredResource(resource)
+                    .addInstancePlans(
+                        PackingPlans.InstancePlan.newBuilder()
+                            .setComponentName("spout")
+                            .setTaskId(1)
+                            .setComponentIndex(0)
+                            .setResource(resource)))
+            .build()
+            .toByteArray();
 
     PackingPlan plan = HeronStateCodec.decodePackingPlan(heronWritten);
 
     Resources expected = new Resources(2, 3L << 30, 13L << 30);
-    assertThat(plan.containers()).singleElement().satisfies(c -> {
-      assertThat(c.required()).isEqualTo(expected);
-      assertThat(c.scheduled()).isEqualTo(expected);
-      assertThat(c.instances()).containsExactly(new InstancePlan("spout", 1, 0, expected));
-    });
+    assertThat(plan.containers())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.required()).isEqualTo(expected);
+              assertThat(c.scheduled()).isEqualTo(expected);
+              assertThat(c.instances()).containsExactly(new InstancePlan("spout", 1, 0, expected));
+            });
   }
 
   @Test
   void executionStateCarriesSubmissionTimeInSecondsAndReleaseState() throws Exception {
-    ExecutionState state = ExecutionState.forSubmission(wordCount, "aurora-1", "alice", "devel", "bob",
-        Instant.ofEpochMilli(1_764_158_400_999L), new ExecutionState.Release("builder", "", "0.20.5-incubating"));
+    ExecutionState state =
+        ExecutionState.forSubmission(
+            wordCount,
+            "aurora-1",
+            "alice",
+            "devel",
+            "bob",
+            Instant.ofEpochMilli(1_764_158_400_999L),
+            new ExecutionState.Release("builder", "", "0.20.5-incubating"));
 
     byte[] bytes = HeronStateCodec.encodeExecutionState(state);
 
-    ExecutionEnvironment.ExecutionState proto = ExecutionEnvironment.ExecutionState.parseFrom(bytes);
+    ExecutionEnvironment.ExecutionState proto =
+        ExecutionEnvironment.ExecutionState.parseFrom(bytes);
     assertThat(proto.getTopologyName()).isEqualTo("word-count");
     assertThat(proto.getTopologyId()).isEqualTo(wordCount.id());
     assertThat(proto.getSubmissionTime()).isEqualTo(1_764_158_400L);
@@ -82,13 +109,19 @@ class HeronStateCodecTest {
   void executionStateWithoutReleaseRoundTrips() {
     ExecutionState state = new ExecutionState("t", "t-id", 5, "u", "c", "e", "r", null);
 
-    assertThat(HeronStateCodec.decodeExecutionState(HeronStateCodec.encodeExecutionState(state))).isEqualTo(state);
+    assertThat(HeronStateCodec.decodeExecutionState(HeronStateCodec.encodeExecutionState(state)))
+        .isEqualTo(state);
   }
 
   @Test
   void auroraSchedulerLocationHasNoEndpointAndTheExpandedJobLink() throws Exception {
-    SchedulerLocation location = SchedulerLocation.forAurora("word-count",
-        "http://aurora.example:8081/scheduler/${ROLE}/${ENVIRON}/${TOPOLOGY}", "aurora-1", "alice", "devel");
+    SchedulerLocation location =
+        SchedulerLocation.forAurora(
+            "word-count",
+            "http://aurora.example:8081/scheduler/${ROLE}/${ENVIRON}/${TOPOLOGY}",
+            "aurora-1",
+            "alice",
+            "devel");
 
     byte[] bytes = HeronStateCodec.encodeSchedulerLocation(location);
 
@@ -104,14 +137,24 @@ class HeronStateCodecTest {
   void schedulerLocationWithoutTemplateHasNoLinkAndUnknownTokensStay() {
     assertThat(SchedulerLocation.forAurora("t", "", "c", "r", "e").jobPageLinks()).isEmpty();
     assertThat(SchedulerLocation.forAurora("t", null, "c", "r", "e").jobPageLinks()).isEmpty();
-    assertThat(SchedulerLocation.forAurora("t", "https://h/${CLUSTER}/${NOPE}/x${ROLE}", "c", "r", "e").jobPageLinks())
+    assertThat(
+            SchedulerLocation.forAurora("t", "https://h/${CLUSTER}/${NOPE}/x${ROLE}", "c", "r", "e")
+                .jobPageLinks())
         .containsExactly("https://h/c/${NOPE}/x${ROLE}");
   }
 
   @Test
   void tmanagerLocationRoundTripsAndReadsHeronBytes() {
-    byte[] heronWritten = TopologyManager.TManagerLocation.newBuilder().setTopologyName("t").setTopologyId("t-id")
-        .setHost("10.0.0.1").setControllerPort(1).setServerPort(2).setStatsPort(3).build().toByteArray();
+    byte[] heronWritten =
+        TopologyManager.TManagerLocation.newBuilder()
+            .setTopologyName("t")
+            .setTopologyId("t-id")
+            .setHost("10.0.0.1")
+            .setControllerPort(1)
+            .setServerPort(2)
+            .setStatsPort(3)
+            .build()
+            .toByteArray();
 
     TManagerLocation location = HeronStateCodec.decodeTManagerLocation(heronWritten);
 
@@ -121,24 +164,31 @@ class HeronStateCodecTest {
 
   @Test
   void physicalPlanCarriesTheRuntimeState() throws Exception {
-    byte[] bytes = HeronStateCodec.encodePhysicalPlan(wordCount.trimmedBytes(), HeronTopologyState.PAUSED);
+    byte[] bytes =
+        HeronStateCodec.encodePhysicalPlan(wordCount.trimmedBytes(), HeronTopologyState.PAUSED);
 
     PhysicalPlans.PhysicalPlan proto = PhysicalPlans.PhysicalPlan.parseFrom(bytes);
     assertThat(proto.getTopology().getState()).isEqualTo(TopologyAPI.TopologyState.PAUSED);
     assertThat(proto.getTopology().getName()).isEqualTo("word-count");
     assertThat(HeronStateCodec.decodePhysicalPlanState(bytes)).isEqualTo(HeronTopologyState.PAUSED);
-    assertThat(HeronStateCodec.decodeTopologyName(wordCount.trimmedBytes())).isEqualTo("word-count");
+    assertThat(HeronStateCodec.decodeTopologyName(wordCount.trimmedBytes()))
+        .isEqualTo("word-count");
   }
 
   @Test
   void decodersRejectBytesOfAnotherKind() {
     byte[] garbage = {1, 2, 3};
     assertThatThrownBy(() -> HeronStateCodec.decodePackingPlan(garbage))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PackingPlan");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("PackingPlan");
     assertThatThrownBy(() -> HeronStateCodec.decodeExecutionState(new byte[0]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ExecutionState");
-    assertThatThrownBy(() -> HeronStateCodec.decodeSchedulerLocation(garbage)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> HeronStateCodec.decodeTManagerLocation(garbage)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> HeronStateCodec.decodePhysicalPlanState(garbage)).isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ExecutionState");
+    assertThatThrownBy(() -> HeronStateCodec.decodeSchedulerLocation(garbage))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> HeronStateCodec.decodeTManagerLocation(garbage))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> HeronStateCodec.decodePhysicalPlanState(garbage))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -10,8 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Packing plans checked against results computed by hand from Heron's RoundRobinPacking (0.20.3+): see the
- * comment of each test for the arithmetic.
+ * Packing plans checked against results computed by hand from Heron's RoundRobinPacking (0.20.3+):
+ * see the comment of each test for the arithmetic.
  */
 class RoundRobinPackingTest {
 
@@ -46,17 +46,21 @@ class RoundRobinPackingTest {
     assertThat(plan.containers()).extracting(ContainerPlan::id).containsExactly(1, 2);
     ContainerPlan c1 = plan.containers().get(0);
     ContainerPlan c2 = plan.containers().get(1);
-    assertThat(c1.instances()).containsExactly(
-        new InstancePlan("sentence", 1, 0, new Resources(1.0, GIB, GIB)),
-        new InstancePlan("split", 3, 1, new Resources(1.0, GIB, GIB)),
-        new InstancePlan("count", 5, 1, new Resources(1.0, GIB, GIB)));
-    assertThat(c2.instances()).containsExactly(
-        new InstancePlan("split", 2, 0, new Resources(1.5, 3 * GIB / 2, GIB)),
-        new InstancePlan("count", 4, 0, new Resources(1.5, 3 * GIB / 2, GIB)));
+    assertThat(c1.instances())
+        .containsExactly(
+            new InstancePlan("sentence", 1, 0, new Resources(1.0, GIB, GIB)),
+            new InstancePlan("split", 3, 1, new Resources(1.0, GIB, GIB)),
+            new InstancePlan("count", 5, 1, new Resources(1.0, GIB, GIB)));
+    assertThat(c2.instances())
+        .containsExactly(
+            new InstancePlan("split", 2, 0, new Resources(1.5, 3 * GIB / 2, GIB)),
+            new InstancePlan("count", 4, 0, new Resources(1.5, 3 * GIB / 2, GIB)));
     assertThat(c1.required()).isEqualTo(new Resources(4.0, 5 * GIB, 15 * GIB));
     assertThat(c2.required()).isEqualTo(new Resources(4.0, 5 * GIB, 15 * GIB));
     assertThat(c1.scheduled()).isEqualTo(c1.required());
-    assertThat(plan.componentParallelism()).containsEntry("sentence", 1).containsEntry("split", 2)
+    assertThat(plan.componentParallelism())
+        .containsEntry("sentence", 1)
+        .containsEntry("split", 2)
         .containsEntry("count", 2);
   }
 
@@ -74,22 +78,30 @@ class RoundRobinPackingTest {
     PackingPlan plan = packing.pack(ramMap(), Map.of());
 
     assertThat(plan.containers()).hasSize(3);
-    assertThat(plan.containers().get(0).instances()).containsExactly(
-        new InstancePlan("count", 1, 0, new Resources(1.0, 2 * GIB, GIB)),
-        new InstancePlan("split", 4, 1, new Resources(1.0, 512 * MIB, GIB)),
-        new InstancePlan("sentence", 7, 1, new Resources(1.0, 512 * MIB, GIB)));
-    assertThat(plan.containers().get(1).instances()).containsExactly(
-        new InstancePlan("count", 2, 1, new Resources(1.5, 2 * GIB, GIB)),
-        new InstancePlan("split", 5, 2, new Resources(1.5, 512 * MIB, GIB)));
-    assertThat(plan.containers().get(2).instances()).containsExactly(
-        new InstancePlan("split", 3, 0, new Resources(1.5, 512 * MIB, GIB)),
-        new InstancePlan("sentence", 6, 0, new Resources(1.5, 5 * GIB / 2, GIB)));
-    assertThat(plan.containers()).extracting(ContainerPlan::required).containsExactly(
-        new Resources(4.0, 5 * GIB, 15 * GIB),
-        new Resources(4.0, 9 * GIB / 2, 15 * GIB),
-        new Resources(4.0, 5 * GIB, 15 * GIB));
-    assertThat(plan.componentRamMap()).containsExactly(
-        Map.entry("count", 2 * GIB), Map.entry("split", 512 * MIB), Map.entry("sentence", 512 * MIB));
+    assertThat(plan.containers().get(0).instances())
+        .containsExactly(
+            new InstancePlan("count", 1, 0, new Resources(1.0, 2 * GIB, GIB)),
+            new InstancePlan("split", 4, 1, new Resources(1.0, 512 * MIB, GIB)),
+            new InstancePlan("sentence", 7, 1, new Resources(1.0, 512 * MIB, GIB)));
+    assertThat(plan.containers().get(1).instances())
+        .containsExactly(
+            new InstancePlan("count", 2, 1, new Resources(1.5, 2 * GIB, GIB)),
+            new InstancePlan("split", 5, 2, new Resources(1.5, 512 * MIB, GIB)));
+    assertThat(plan.containers().get(2).instances())
+        .containsExactly(
+            new InstancePlan("split", 3, 0, new Resources(1.5, 512 * MIB, GIB)),
+            new InstancePlan("sentence", 6, 0, new Resources(1.5, 5 * GIB / 2, GIB)));
+    assertThat(plan.containers())
+        .extracting(ContainerPlan::required)
+        .containsExactly(
+            new Resources(4.0, 5 * GIB, 15 * GIB),
+            new Resources(4.0, 9 * GIB / 2, 15 * GIB),
+            new Resources(4.0, 5 * GIB, 15 * GIB));
+    assertThat(plan.componentRamMap())
+        .containsExactly(
+            Map.entry("count", 2 * GIB),
+            Map.entry("split", 512 * MIB),
+            Map.entry("sentence", 512 * MIB));
   }
 
   /*
@@ -101,16 +113,20 @@ class RoundRobinPackingTest {
   @Test
   void packsRequestedContainerSizesWithFixedRamPadding() {
     TopologyDefinition definition =
-        reader.read(HeronDefinitions.definition(HeronDefinitions.CONTAINER_SIZED, "container-sized"));
+        reader.read(
+            HeronDefinitions.definition(HeronDefinitions.CONTAINER_SIZED, "container-sized"));
 
     PackingPlan plan = packing.pack(definition, Map.of());
 
-    assertThat(plan.containers().get(0).instances()).extracting(InstancePlan::resources).containsOnly(
-        new Resources(1.0, 1789569707L, GIB));
-    assertThat(plan.containers().get(1).instances()).extracting(InstancePlan::resources).containsOnly(
-        new Resources(1.5, 5 * GIB / 2, GIB));
-    assertThat(plan.containers()).extracting(ContainerPlan::required).containsOnly(
-        new Resources(4.0, 6 * GIB, 20 * GIB));
+    assertThat(plan.containers().get(0).instances())
+        .extracting(InstancePlan::resources)
+        .containsOnly(new Resources(1.0, 1789569707L, GIB));
+    assertThat(plan.containers().get(1).instances())
+        .extracting(InstancePlan::resources)
+        .containsOnly(new Resources(1.5, 5 * GIB / 2, GIB));
+    assertThat(plan.containers())
+        .extracting(ContainerPlan::required)
+        .containsOnly(new Resources(4.0, 6 * GIB, 20 * GIB));
   }
 
   /*
@@ -120,23 +136,32 @@ class RoundRobinPackingTest {
    */
   @Test
   void honoursInstanceDefaultsAndPaddingFromEffectiveConfig() {
-    PackingPlan plan = packing.pack(wordCount(), Map.of(
-        "heron.resources.instance.ram", Long.toString(2 * GIB),
-        "heron.resources.instance.cpu", "0.5",
-        "topology.container.ram.padding", Long.toString(512 * MIB)));
+    PackingPlan plan =
+        packing.pack(
+            wordCount(),
+            Map.of(
+                "heron.resources.instance.ram", Long.toString(2 * GIB),
+                "heron.resources.instance.cpu", "0.5",
+                "topology.container.ram.padding", Long.toString(512 * MIB)));
 
     ContainerPlan c1 = plan.containers().get(0);
     ContainerPlan c2 = plan.containers().get(1);
-    assertThat(c1.instances()).allSatisfy(i -> {
-      assertThat(i.resources().ramBytes()).isEqualTo(2 * GIB);
-      assertThat(i.resources().cpu()).isCloseTo(2.0 / 3, within(1e-12));
-    });
-    assertThat(c2.instances()).extracting(InstancePlan::resources).containsOnly(new Resources(1.0, 3 * GIB, GIB));
-    assertThat(plan.containers()).allSatisfy(c -> {
-      assertThat(c.required().ramBytes()).isEqualTo(13 * GIB / 2);
-      assertThat(c.required().cpu()).isCloseTo(3.0, within(1e-12));
-      assertThat(c.required().diskBytes()).isEqualTo(15 * GIB);
-    });
+    assertThat(c1.instances())
+        .allSatisfy(
+            i -> {
+              assertThat(i.resources().ramBytes()).isEqualTo(2 * GIB);
+              assertThat(i.resources().cpu()).isCloseTo(2.0 / 3, within(1e-12));
+            });
+    assertThat(c2.instances())
+        .extracting(InstancePlan::resources)
+        .containsOnly(new Resources(1.0, 3 * GIB, GIB));
+    assertThat(plan.containers())
+        .allSatisfy(
+            c -> {
+              assertThat(c.required().ramBytes()).isEqualTo(13 * GIB / 2);
+              assertThat(c.required().cpu()).isCloseTo(3.0, within(1e-12));
+              assertThat(c.required().diskBytes()).isEqualTo(15 * GIB);
+            });
   }
 
   /*
@@ -146,27 +171,43 @@ class RoundRobinPackingTest {
    */
   @Test
   void packsExplicitCpuMapAndIgnoresDiskMap() {
-    PackingPlan plan = packing.pack(wordCount(), Map.of(
-        "topology.component.cpumap", "count:2.0", "topology.component.diskmap", "count:1"));
+    PackingPlan plan =
+        packing.pack(
+            wordCount(),
+            Map.of(
+                "topology.component.cpumap", "count:2.0", "topology.component.diskmap", "count:1"));
 
-    assertThat(plan.containers().get(0).instances()).extracting(i -> i.resources().cpu()).containsExactly(0.5, 0.5, 2.0);
-    assertThat(plan.containers().get(1).instances()).extracting(i -> i.resources().cpu()).containsExactly(1.0, 2.0);
+    assertThat(plan.containers().get(0).instances())
+        .extracting(i -> i.resources().cpu())
+        .containsExactly(0.5, 0.5, 2.0);
+    assertThat(plan.containers().get(1).instances())
+        .extracting(i -> i.resources().cpu())
+        .containsExactly(1.0, 2.0);
     assertThat(plan.containers()).extracting(c -> c.required().cpu()).containsOnly(4.0);
-    assertThat(plan.containers()).flatExtracting(ContainerPlan::instances)
-        .extracting(i -> i.resources().diskBytes()).containsOnly(GIB);
+    assertThat(plan.containers())
+        .flatExtracting(ContainerPlan::instances)
+        .extracting(i -> i.resources().diskBytes())
+        .containsOnly(GIB);
   }
 
   /* Effectively-once adds the checkpoint manager: padding 3 GiB; 1 instance -> budget 4 GiB, instance 1 GiB. */
   @Test
   void statefulTopologyPadsForCheckpointManager() {
-    TopologyDefinition single = reader.read(HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "single-spout"));
+    TopologyDefinition single =
+        reader.read(HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "single-spout"));
 
-    PackingPlan plan = packing.pack(single, Map.of("topology.reliability.mode", "EFFECTIVELY_ONCE"));
+    PackingPlan plan =
+        packing.pack(single, Map.of("topology.reliability.mode", "EFFECTIVELY_ONCE"));
 
-    assertThat(plan.containers()).singleElement().satisfies(c -> {
-      assertThat(c.instances()).containsExactly(new InstancePlan("sentence", 1, 0, new Resources(1.0, GIB, GIB)));
-      assertThat(c.required()).isEqualTo(new Resources(2.0, 4 * GIB, 13 * GIB));
-    });
+    assertThat(plan.containers())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.instances())
+                  .containsExactly(
+                      new InstancePlan("sentence", 1, 0, new Resources(1.0, GIB, GIB)));
+              assertThat(c.required()).isEqualTo(new Resources(2.0, 4 * GIB, 13 * GIB));
+            });
   }
 
   /*
@@ -176,52 +217,73 @@ class RoundRobinPackingTest {
    */
   @Test
   void squeezesPaddingWhenRequestedContainerRamOnlyFitsInstances() {
-    PackingPlan plan = packing.pack(ramMap(), Map.of("topology.container.ram", Long.toString(3 * GIB)));
+    PackingPlan plan =
+        packing.pack(ramMap(), Map.of("topology.container.ram", Long.toString(3 * GIB)));
 
     assertThat(plan.containers()).extracting(c -> c.required().ramBytes()).containsOnly(3 * GIB);
-    assertThat(plan.containers().get(0).instances()).filteredOn(i -> i.component().equals("sentence"))
-        .extracting(i -> i.resources().ramBytes()).containsExactly(512 * MIB);
-    assertThat(plan.containers().get(2).instances()).filteredOn(i -> i.component().equals("sentence"))
-        .extracting(i -> i.resources().ramBytes()).containsExactly(512 * MIB);
+    assertThat(plan.containers().get(0).instances())
+        .filteredOn(i -> i.component().equals("sentence"))
+        .extracting(i -> i.resources().ramBytes())
+        .containsExactly(512 * MIB);
+    assertThat(plan.containers().get(2).instances())
+        .filteredOn(i -> i.component().equals("sentence"))
+        .extracting(i -> i.resources().ramBytes())
+        .containsExactly(512 * MIB);
   }
 
   @Test
   void rejectsMoreContainersThanInstances() {
-    TopologyDefinition single = reader.read(HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "single-spout"));
+    TopologyDefinition single =
+        reader.read(HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "single-spout"));
 
     assertThatThrownBy(() -> packing.pack(single, Map.of("topology.stmgrs", "2")))
-        .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("topology.stmgrs"))
+        .isInstanceOfSatisfying(
+            InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("topology.stmgrs"))
         .hasMessageContaining("More containers (2) allocated than instances (1)");
   }
 
   @Test
   void rejectsContainerRamTooSmallForItsInstances() {
-    assertThatThrownBy(() -> packing.pack(ramMap(), Map.of("topology.container.ram", Long.toString(2 * GIB))))
-        .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("topology.container.ram"))
+    assertThatThrownBy(
+            () -> packing.pack(ramMap(), Map.of("topology.container.ram", Long.toString(2 * GIB))))
+        .isInstanceOfSatisfying(
+            InvalidFieldException.class,
+            e -> assertThat(e.field()).isEqualTo("topology.container.ram"))
         .hasMessageContaining("Total instance RAM (2684354560) in container#1 have exceeded");
   }
 
   @Test
   void rejectsContainerRamThatLeavesNothingForUnnamedInstances() {
     // 2 GiB requested - 2 GiB padding leaves 0 for three default-sized instances.
-    assertThatThrownBy(() -> packing.pack(wordCount(), Map.of("topology.container.ram", Long.toString(2 * GIB))))
-        .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("topology.container.ram"))
+    assertThatThrownBy(
+            () ->
+                packing.pack(wordCount(), Map.of("topology.container.ram", Long.toString(2 * GIB))))
+        .isInstanceOfSatisfying(
+            InvalidFieldException.class,
+            e -> assertThat(e.field()).isEqualTo("topology.container.ram"))
         .hasMessageContaining("No enough RAM to allocate for unspecified instances");
   }
 
   @Test
   void rejectsInstanceRamBelowHeronMinimum() {
-    assertThatThrownBy(() -> packing.pack(wordCount(), Map.of("topology.component.rammap", "split:1000")))
-        .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("topology.component.rammap"))
+    assertThatThrownBy(
+            () -> packing.pack(wordCount(), Map.of("topology.component.rammap", "split:1000")))
+        .isInstanceOfSatisfying(
+            InvalidFieldException.class,
+            e -> assertThat(e.field()).isEqualTo("topology.component.rammap"))
         .hasMessageContaining("component 'split' has 1000 bytes");
   }
 
   @Test
   void rejectsRamMapNamingUnknownComponentAndBadNumbers() {
-    assertThatThrownBy(() -> packing.pack(wordCount(), Map.of("topology.component.rammap", "nosuch:1024")))
-        .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("topology.component.rammap"));
+    assertThatThrownBy(
+            () -> packing.pack(wordCount(), Map.of("topology.component.rammap", "nosuch:1024")))
+        .isInstanceOfSatisfying(
+            InvalidFieldException.class,
+            e -> assertThat(e.field()).isEqualTo("topology.component.rammap"));
     assertThatThrownBy(() -> packing.pack(wordCount(), Map.of("topology.stmgrs", "two")))
-        .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("topology.stmgrs"));
+        .isInstanceOfSatisfying(
+            InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("topology.stmgrs"));
   }
 
   @Test
@@ -230,7 +292,8 @@ class RoundRobinPackingTest {
 
     assertThat(plan.containers()).hasSize(5).allSatisfy(c -> assertThat(c.instances()).hasSize(1));
     // One instance per container: budget 1 GiB + 2 GiB, instance 1 GiB; disk 1 + 12 GiB.
-    assertThat(plan.containers()).extracting(ContainerPlan::required)
+    assertThat(plan.containers())
+        .extracting(ContainerPlan::required)
         .containsOnly(new Resources(2.0, 3 * GIB, 13 * GIB));
   }
 
@@ -238,10 +301,13 @@ class RoundRobinPackingTest {
   void homogeneousScheduledResourcesAreTheLargestContainer() {
     PackingPlan plan = packing.pack(ramMap(), Map.of()).withHomogeneousScheduledResources();
 
-    assertThat(plan.containers()).extracting(ContainerPlan::scheduled)
+    assertThat(plan.containers())
+        .extracting(ContainerPlan::scheduled)
         .containsOnly(new Resources(4.0, 5 * GIB, 15 * GIB));
-    assertThat(plan.containers().get(1).required()).isEqualTo(new Resources(4.0, 9 * GIB / 2, 15 * GIB));
+    assertThat(plan.containers().get(1).required())
+        .isEqualTo(new Resources(4.0, 9 * GIB / 2, 15 * GIB));
     assertThat(plan.withHomogeneousScheduledResources()).isEqualTo(plan);
-    assertThat(List.of(plan.maxScheduledResources())).containsExactly(new Resources(4.0, 5 * GIB, 15 * GIB));
+    assertThat(List.of(plan.maxScheduledResources()))
+        .containsExactly(new Resources(4.0, 5 * GIB, 15 * GIB));
   }
 }

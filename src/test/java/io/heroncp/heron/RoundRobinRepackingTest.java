@@ -8,9 +8,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Repacking checked against results computed by hand from Heron 0.20.x ({@code RuntimeManagerRunner} +
- * {@code RoundRobinPacking.repack}). Word count: sentence x1, split x2, count x2 on 2 stmgrs, so Heron's
- * instances-per-container ratio is 5 / 2 = 2.5; component order sentence, split, count (HashMap order).
+ * Repacking checked against results computed by hand from Heron 0.20.x ({@code
+ * RuntimeManagerRunner} + {@code RoundRobinPacking.repack}). Word count: sentence x1, split x2,
+ * count x2 on 2 stmgrs, so Heron's instances-per-container ratio is 5 / 2 = 2.5; component order
+ * sentence, split, count (HashMap order).
  */
 class RoundRobinRepackingTest {
 
@@ -18,7 +19,8 @@ class RoundRobinRepackingTest {
 
   private final RoundRobinPacking packing = new RoundRobinPacking();
   private final TopologyDefinition wordCount =
-      new DefinitionReader().read(HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, "word-count"));
+      new DefinitionReader()
+          .read(HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, "word-count"));
   private final PackingPlan current = packing.pack(wordCount, Map.of());
 
   private static Resources instance(double cpu, double ramGib) {
@@ -37,19 +39,24 @@ class RoundRobinRepackingTest {
 
     assertThat(plan.id()).isEqualTo(wordCount.id());
     assertThat(plan.containers()).extracting(ContainerPlan::id).containsExactly(1, 2, 3);
-    assertThat(plan.containers().get(0).instances()).containsExactly(
-        new InstancePlan("sentence", 1, 0, instance(1.0, 1)),
-        new InstancePlan("split", 4, 2, instance(1.0, 1)),
-        new InstancePlan("count", 7, 1, instance(1.0, 1)));
-    assertThat(plan.containers().get(1).instances()).containsExactly(
-        new InstancePlan("split", 2, 0, instance(1.5, 1.5)),
-        new InstancePlan("split", 5, 3, instance(1.5, 1.5)));
-    assertThat(plan.containers().get(2).instances()).containsExactly(
-        new InstancePlan("split", 3, 1, instance(1.5, 1.5)),
-        new InstancePlan("count", 6, 0, instance(1.5, 1.5)));
-    assertThat(plan.containers()).allSatisfy(c ->
-        assertThat(c.required()).isEqualTo(new Resources(4.0, 5 * GIB, 15 * GIB)));
-    assertThat(plan.componentParallelism()).containsEntry("sentence", 1).containsEntry("split", 4)
+    assertThat(plan.containers().get(0).instances())
+        .containsExactly(
+            new InstancePlan("sentence", 1, 0, instance(1.0, 1)),
+            new InstancePlan("split", 4, 2, instance(1.0, 1)),
+            new InstancePlan("count", 7, 1, instance(1.0, 1)));
+    assertThat(plan.containers().get(1).instances())
+        .containsExactly(
+            new InstancePlan("split", 2, 0, instance(1.5, 1.5)),
+            new InstancePlan("split", 5, 3, instance(1.5, 1.5)));
+    assertThat(plan.containers().get(2).instances())
+        .containsExactly(
+            new InstancePlan("split", 3, 1, instance(1.5, 1.5)),
+            new InstancePlan("count", 6, 0, instance(1.5, 1.5)));
+    assertThat(plan.containers())
+        .allSatisfy(c -> assertThat(c.required()).isEqualTo(new Resources(4.0, 5 * GIB, 15 * GIB)));
+    assertThat(plan.componentParallelism())
+        .containsEntry("sentence", 1)
+        .containsEntry("split", 4)
         .containsEntry("count", 2);
   }
 
@@ -63,14 +70,16 @@ class RoundRobinRepackingTest {
     PackingPlan plan = packing.repack(wordCount, Map.of(), current, Map.of("split", 1), null);
 
     assertThat(plan.containers()).hasSize(2);
-    assertThat(plan.containers().get(0).instances()).containsExactly(
-        new InstancePlan("sentence", 1, 0, instance(1.0, 1)),
-        new InstancePlan("count", 3, 0, instance(1.0, 1)));
-    assertThat(plan.containers().get(1).instances()).containsExactly(
-        new InstancePlan("split", 2, 0, instance(1.0, 1)),
-        new InstancePlan("count", 4, 1, instance(1.0, 1)));
-    assertThat(plan.containers()).allSatisfy(c ->
-        assertThat(c.required()).isEqualTo(new Resources(3.0, 4 * GIB, 14 * GIB)));
+    assertThat(plan.containers().get(0).instances())
+        .containsExactly(
+            new InstancePlan("sentence", 1, 0, instance(1.0, 1)),
+            new InstancePlan("count", 3, 0, instance(1.0, 1)));
+    assertThat(plan.containers().get(1).instances())
+        .containsExactly(
+            new InstancePlan("split", 2, 0, instance(1.0, 1)),
+            new InstancePlan("count", 4, 1, instance(1.0, 1)));
+    assertThat(plan.containers())
+        .allSatisfy(c -> assertThat(c.required()).isEqualTo(new Resources(3.0, 4 * GIB, 14 * GIB)));
   }
 
   /*
@@ -83,16 +92,18 @@ class RoundRobinRepackingTest {
     PackingPlan plan = packing.repack(wordCount, Map.of(), current, Map.of(), 3);
 
     assertThat(plan.containers()).hasSize(3);
-    assertThat(plan.containers().get(0).instances()).containsExactly(
-        new InstancePlan("sentence", 1, 0, instance(1.0, 1)),
-        new InstancePlan("count", 4, 0, instance(1.0, 1)));
-    assertThat(plan.containers().get(1).instances()).containsExactly(
-        new InstancePlan("split", 2, 0, instance(1.0, 1)),
-        new InstancePlan("count", 5, 1, instance(1.0, 1)));
-    assertThat(plan.containers().get(2).instances()).containsExactly(
-        new InstancePlan("split", 3, 1, instance(2.0, 2)));
-    assertThat(plan.containers()).allSatisfy(c ->
-        assertThat(c.required()).isEqualTo(new Resources(3.0, 4 * GIB, 14 * GIB)));
+    assertThat(plan.containers().get(0).instances())
+        .containsExactly(
+            new InstancePlan("sentence", 1, 0, instance(1.0, 1)),
+            new InstancePlan("count", 4, 0, instance(1.0, 1)));
+    assertThat(plan.containers().get(1).instances())
+        .containsExactly(
+            new InstancePlan("split", 2, 0, instance(1.0, 1)),
+            new InstancePlan("count", 5, 1, instance(1.0, 1)));
+    assertThat(plan.containers().get(2).instances())
+        .containsExactly(new InstancePlan("split", 3, 1, instance(2.0, 2)));
+    assertThat(plan.containers())
+        .allSatisfy(c -> assertThat(c.required()).isEqualTo(new Resources(3.0, 4 * GIB, 14 * GIB)));
   }
 
   /*
@@ -104,16 +115,18 @@ class RoundRobinRepackingTest {
     PackingPlan plan = packing.repack(wordCount, Map.of(), current, Map.of("split", 3), 4);
 
     assertThat(plan.containers()).hasSize(4);
-    assertThat(plan.containers().get(0).instances()).containsExactly(
-        new InstancePlan("sentence", 1, 0, instance(1.0, 1)),
-        new InstancePlan("count", 5, 0, instance(1.0, 1)));
-    assertThat(plan.containers().get(1).instances()).containsExactly(
-        new InstancePlan("split", 2, 0, instance(1.0, 1)),
-        new InstancePlan("count", 6, 1, instance(1.0, 1)));
-    assertThat(plan.containers().get(2).instances()).containsExactly(
-        new InstancePlan("split", 3, 1, instance(2.0, 2)));
-    assertThat(plan.containers().get(3).instances()).containsExactly(
-        new InstancePlan("split", 4, 2, instance(2.0, 2)));
+    assertThat(plan.containers().get(0).instances())
+        .containsExactly(
+            new InstancePlan("sentence", 1, 0, instance(1.0, 1)),
+            new InstancePlan("count", 5, 0, instance(1.0, 1)));
+    assertThat(plan.containers().get(1).instances())
+        .containsExactly(
+            new InstancePlan("split", 2, 0, instance(1.0, 1)),
+            new InstancePlan("count", 6, 1, instance(1.0, 1)));
+    assertThat(plan.containers().get(2).instances())
+        .containsExactly(new InstancePlan("split", 3, 1, instance(2.0, 2)));
+    assertThat(plan.containers().get(3).instances())
+        .containsExactly(new InstancePlan("split", 4, 2, instance(2.0, 2)));
   }
 
   /* Heron delegates to the ratio rule when the container number equals the current one: 7 / 2.5 -> 3. */
@@ -128,8 +141,10 @@ class RoundRobinRepackingTest {
   void rejectsUnknownComponentWithHeronsMessage() {
     assertThatThrownBy(() -> packing.repack(wordCount, Map.of(), current, Map.of("nope", 2), null))
         .isInstanceOf(InvalidFieldException.class)
-        .hasMessageStartingWith("Invalid component name in update request: nope. Valid components include: ")
-        .extracting("field").isEqualTo("component_parallelism");
+        .hasMessageStartingWith(
+            "Invalid component name in update request: nope. Valid components include: ")
+        .extracting("field")
+        .isEqualTo("component_parallelism");
   }
 
   @Test
@@ -137,7 +152,8 @@ class RoundRobinRepackingTest {
     assertThatThrownBy(() -> packing.repack(wordCount, Map.of(), current, Map.of("split", 0), null))
         .isInstanceOf(InvalidFieldException.class)
         .hasMessageContaining("'split'")
-        .extracting("field").isEqualTo("component_parallelism");
+        .extracting("field")
+        .isEqualTo("component_parallelism");
   }
 
   @Test
@@ -145,39 +161,52 @@ class RoundRobinRepackingTest {
     assertThatThrownBy(() -> packing.repack(wordCount, Map.of(), current, Map.of("split", 2), null))
         .isInstanceOf(InvalidFieldException.class)
         .hasMessageContaining("is the same as the current topology parallelism. Not taking action.")
-        .extracting("field").isEqualTo("component_parallelism");
+        .extracting("field")
+        .isEqualTo("component_parallelism");
     assertThatThrownBy(() -> packing.repack(wordCount, Map.of(), current, Map.of(), null))
         .isInstanceOf(InvalidFieldException.class)
         .hasMessageStartingWith("Missing arguments. Not taking action")
-        .extracting("field").isEqualTo("component_parallelism");
+        .extracting("field")
+        .isEqualTo("component_parallelism");
   }
 
   @Test
   void rejectsUnchangedContainerCountAndParallelismWithHeronsMessage() {
     assertThatThrownBy(() -> packing.repack(wordCount, Map.of(), current, Map.of("split", 2), 2))
         .isInstanceOf(InvalidFieldException.class)
-        .hasMessage("Both component parallelism request and container number are the same as in the running "
-            + "topology.")
-        .extracting("field").isEqualTo("container_number");
+        .hasMessage(
+            "Both component parallelism request and container number are the same as in the running "
+                + "topology.")
+        .extracting("field")
+        .isEqualTo("container_number");
   }
 
   @Test
   void rejectsContainerCountBelowOneOrAboveInstances() {
     assertThatThrownBy(() -> packing.repack(wordCount, Map.of(), current, Map.of(), 0))
         .isInstanceOf(InvalidFieldException.class)
-        .extracting("field").isEqualTo("container_number");
+        .extracting("field")
+        .isEqualTo("container_number");
     assertThatThrownBy(() -> packing.repack(wordCount, Map.of(), current, Map.of(), 6))
         .isInstanceOf(InvalidFieldException.class)
         .hasMessageStartingWith("More containers (6) allocated than instances (5)")
-        .extracting("field").isEqualTo("container_number");
+        .extracting("field")
+        .isEqualTo("container_number");
   }
 
   @Test
   void resourceLimitsStillNameTheirConfigKey() {
     // A requested 2 GiB container leaves nothing for the instances once the 2 GiB padding is taken.
-    assertThatThrownBy(() -> packing.repack(wordCount, Map.of(HeronConfigKeys.CONTAINER_RAM_REQUESTED,
-        String.valueOf(2 * GIB)), current, Map.of(), 1))
+    assertThatThrownBy(
+            () ->
+                packing.repack(
+                    wordCount,
+                    Map.of(HeronConfigKeys.CONTAINER_RAM_REQUESTED, String.valueOf(2 * GIB)),
+                    current,
+                    Map.of(),
+                    1))
         .isInstanceOf(InvalidFieldException.class)
-        .extracting("field").isEqualTo(HeronConfigKeys.CONTAINER_RAM_REQUESTED);
+        .extracting("field")
+        .isEqualTo(HeronConfigKeys.CONTAINER_RAM_REQUESTED);
   }
 }

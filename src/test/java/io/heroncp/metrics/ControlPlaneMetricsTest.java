@@ -24,34 +24,63 @@ class ControlPlaneMetricsTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ControlPlaneMetrics metrics = new ControlPlaneMetrics(registry);
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   @Test
   void operationTimerTagsTheOutcomeAndTheProblemTypeOfAFailure() {
     metrics.recordOperation("submit", "east", "succeeded", null, Duration.ofMillis(40));
-    metrics.recordOperation("submit", "east", "rolled_back", "dependency-unavailable", Duration.ofMillis(7));
+    metrics.recordOperation(
+        "submit", "east", "rolled_back", "dependency-unavailable", Duration.ofMillis(7));
     metrics.recordOperation("kill", "east", "failed", "dependency-failed", Duration.ofMillis(9));
 
-    assertThat(registry.get("heroncp.operations").tags("verb", "submit", "cluster", "east", "outcome", "succeeded",
-        "problem", "none").timer().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(40);
-    assertThat(registry.get("heroncp.operations").tags("verb", "submit", "outcome", "rolled_back", "problem",
-        "dependency-unavailable").timer().count()).isEqualTo(1);
-    assertThat(registry.get("heroncp.operations").tags("verb", "kill", "outcome", "failed", "problem",
-        "dependency-failed").timer().count()).isEqualTo(1);
+    assertThat(
+            registry
+                .get("heroncp.operations")
+                .tags(
+                    "verb", "submit", "cluster", "east", "outcome", "succeeded", "problem", "none")
+                .timer()
+                .totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isEqualTo(40);
+    assertThat(
+            registry
+                .get("heroncp.operations")
+                .tags(
+                    "verb", "submit", "outcome", "rolled_back", "problem", "dependency-unavailable")
+                .timer()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            registry
+                .get("heroncp.operations")
+                .tags("verb", "kill", "outcome", "failed", "problem", "dependency-failed")
+                .timer()
+                .count())
+        .isEqualTo(1);
   }
 
   @Test
   void auroraAndZooKeeperTimersRecordWithTheirTags() {
     metrics.recordAuroraCall("east", "createJob", "OK", Duration.ofMillis(12).toNanos());
-    metrics.recordAuroraCall("east", "createJob", "INVALID_REQUEST", Duration.ofMillis(3).toNanos());
+    metrics.recordAuroraCall(
+        "east", "createJob", "INVALID_REQUEST", Duration.ofMillis(3).toNanos());
     assertThat(metrics.timeZooKeeper("list", () -> 7)).isEqualTo(7);
 
-    assertThat(registry.get("heroncp.aurora.calls").tags("cluster", "east", "method", "createJob", "response_code", "OK")
-        .timer().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(12);
-    assertThat(registry.get("heroncp.aurora.calls").tags("response_code", "INVALID_REQUEST").timer().count())
+    assertThat(
+            registry
+                .get("heroncp.aurora.calls")
+                .tags("cluster", "east", "method", "createJob", "response_code", "OK")
+                .timer()
+                .totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isEqualTo(12);
+    assertThat(
+            registry
+                .get("heroncp.aurora.calls")
+                .tags("response_code", "INVALID_REQUEST")
+                .timer()
+                .count())
         .isEqualTo(1);
-    assertThat(registry.get("heroncp.zookeeper.operations").tags("kind", "list").timer().count()).isEqualTo(1);
+    assertThat(registry.get("heroncp.zookeeper.operations").tags("kind", "list").timer().count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -67,20 +96,29 @@ class ControlPlaneMetricsTest {
 
   @Test
   void topologyGaugesCountRecordsByClusterAndStateForEveryConfiguredCluster() {
-    List<TopologyRecord> records = new ArrayList<>(List.of(
-        record("east", "a", TopologyState.RUNNING), record("east", "b", TopologyState.RUNNING),
-        record("east", "c", TopologyState.PAUSED), record("west", "d", TopologyState.SUBMITTING)));
+    List<TopologyRecord> records =
+        new ArrayList<>(
+            List.of(
+                record("east", "a", TopologyState.RUNNING),
+                    record("east", "b", TopologyState.RUNNING),
+                record("east", "c", TopologyState.PAUSED),
+                    record("west", "d", TopologyState.SUBMITTING)));
     AtomicInteger listings = new AtomicInteger();
-    metrics.registerGauges(Set.of("east", "west"), () -> {
-      listings.incrementAndGet();
-      return List.copyOf(records);
-    }, new PackageStore(directory), Duration.ZERO);
+    metrics.registerGauges(
+        Set.of("east", "west"),
+        () -> {
+          listings.incrementAndGet();
+          return List.copyOf(records);
+        },
+        new PackageStore(directory),
+        Duration.ZERO);
 
     assertThat(gauge("east", "RUNNING")).isEqualTo(2);
     assertThat(gauge("east", "PAUSED")).isEqualTo(1);
     assertThat(gauge("west", "SUBMITTING")).isEqualTo(1);
     assertThat(gauge("west", "RUNNING")).isZero();
-    assertThat(registry.get("heroncp.topologies").gauges()).hasSize(2 * TopologyState.values().length);
+    assertThat(registry.get("heroncp.topologies").gauges())
+        .hasSize(2 * TopologyState.values().length);
 
     records.add(record("west", "e", TopologyState.RUNNING));
     assertThat(gauge("west", "RUNNING")).isEqualTo(1);
@@ -89,9 +127,13 @@ class ControlPlaneMetricsTest {
 
   @Test
   void gaugesReadNaNWhenTheirSourceFails() {
-    metrics.registerGauges(Set.of("east"), () -> {
-      throw new IllegalStateException("ZooKeeper is down");
-    }, new PackageStore(directory), Duration.ZERO);
+    metrics.registerGauges(
+        Set.of("east"),
+        () -> {
+          throw new IllegalStateException("ZooKeeper is down");
+        },
+        new PackageStore(directory),
+        Duration.ZERO);
 
     assertThat(gauge("east", "RUNNING")).isNaN();
   }
@@ -113,7 +155,8 @@ class ControlPlaneMetricsTest {
   void refreshingValueReusesAReadingUntilItIsOlderThanMaxAge() {
     AtomicLong clock = new AtomicLong();
     AtomicInteger computed = new AtomicInteger();
-    RefreshingValue<Integer> value = new RefreshingValue<>(computed::incrementAndGet, Duration.ofNanos(10), clock::get);
+    RefreshingValue<Integer> value =
+        new RefreshingValue<>(computed::incrementAndGet, Duration.ofNanos(10), clock::get);
 
     assertThat(value.get()).isEqualTo(1);
     clock.set(9);
@@ -123,12 +166,30 @@ class ControlPlaneMetricsTest {
   }
 
   private double gauge(String cluster, String state) {
-    return registry.get("heroncp.topologies").tags("cluster", cluster, "state", state).gauge().value();
+    return registry
+        .get("heroncp.topologies")
+        .tags("cluster", cluster, "state", state)
+        .gauge()
+        .value();
   }
 
   private static TopologyRecord record(String cluster, String name, TopologyState state) {
     Instant now = Instant.parse("2026-11-26T12:00:00Z");
-    return new TopologyRecord(new TopologyKey(cluster, "alice", "devel", name), name + "-id", state, false, "alice",
-        now, now, List.of(), null, cluster + "/alice/devel/" + name, null, "topology.jar", java.util.Map.of(), "op", 0);
+    return new TopologyRecord(
+        new TopologyKey(cluster, "alice", "devel", name),
+        name + "-id",
+        state,
+        false,
+        "alice",
+        now,
+        now,
+        List.of(),
+        null,
+        cluster + "/alice/devel/" + name,
+        null,
+        "topology.jar",
+        java.util.Map.of(),
+        "op",
+        0);
   }
 }

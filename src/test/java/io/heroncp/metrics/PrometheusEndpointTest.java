@@ -12,7 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** {@code /actuator/prometheus} carries the service's metrics, and they move when a topology is submitted. */
+/**
+ * {@code /actuator/prometheus} carries the service's metrics, and they move when a topology is
+ * submitted.
+ */
 class PrometheusEndpointTest extends ServiceTest {
 
   private String scrape() {
@@ -21,9 +24,13 @@ class PrometheusEndpointTest extends ServiceTest {
     return response.body();
   }
 
-  /** The value of the sample with exactly this name and these labels (in Prometheus' order), or 0 if absent. */
+  /**
+   * The value of the sample with exactly this name and these labels (in Prometheus' order), or 0 if
+   * absent.
+   */
   private static double sample(String scrape, String name, String labels) {
-    Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name + labels) + " (\\S+)$").matcher(scrape);
+    Matcher matcher =
+        Pattern.compile("(?m)^" + Pattern.quote(name + labels) + " (\\S+)$").matcher(scrape);
     return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
   }
 
@@ -31,10 +38,15 @@ class PrometheusEndpointTest extends ServiceTest {
   void gaugesExistFromTheStart() {
     String scrape = scrape();
 
-    assertThat(scrape).contains("heroncp_topologies{cluster=\"local\",state=\"RUNNING\"}",
-        "heroncp_topologies{cluster=\"offline\",state=\"PAUSED\"}", "heroncp_packages_size_bytes ",
-        "heroncp_packages_stored ", "heroncp_packages_free_bytes ", "heroncp_reconciler_runs_total ",
-        "heroncp_reconciler_repairs_total ");
+    assertThat(scrape)
+        .contains(
+            "heroncp_topologies{cluster=\"local\",state=\"RUNNING\"}",
+            "heroncp_topologies{cluster=\"offline\",state=\"PAUSED\"}",
+            "heroncp_packages_size_bytes ",
+            "heroncp_packages_stored ",
+            "heroncp_packages_free_bytes ",
+            "heroncp_reconciler_runs_total ",
+            "heroncp_reconciler_repairs_total ");
   }
 
   @Test
@@ -48,30 +60,53 @@ class PrometheusEndpointTest extends ServiceTest {
     String submitOk = "{cluster=\"local\",outcome=\"succeeded\",problem=\"none\",verb=\"submit\"}";
     double submits = sample(before, "heroncp_operations_seconds_count", submitOk);
 
-    Multipart form = new Multipart().field("name", "MetricsCount").field("cluster", "local").field("role", "metrics")
-        .field("environment", "devel")
-        .file("definition", "MetricsCount.defn", HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, "MetricsCount"))
-        .file("topology", "topology.jar", HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
+    Multipart form =
+        new Multipart()
+            .field("name", "MetricsCount")
+            .field("cluster", "local")
+            .field("role", "metrics")
+            .field("environment", "devel")
+            .file(
+                "definition",
+                "MetricsCount.defn",
+                HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, "MetricsCount"))
+            .file(
+                "topology",
+                "topology.jar",
+                HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
     HttpResponse<String> submitted = post("/api/v1/topologies", form);
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
 
     try {
       String after = scrape();
-      assertThat(sample(after, "heroncp_aurora_calls_seconds_count", createOk)).isEqualTo(creates + 1);
-      assertThat(after).contains("heroncp_aurora_calls_seconds_bucket{cluster=\"local\",method=\"createJob\"");
+      assertThat(sample(after, "heroncp_aurora_calls_seconds_count", createOk))
+          .isEqualTo(creates + 1);
+      assertThat(after)
+          .contains("heroncp_aurora_calls_seconds_bucket{cluster=\"local\",method=\"createJob\"");
       // The lifecycle operation timer and the ZooKeeper operation timer moved too.
-      assertThat(sample(after, "heroncp_operations_seconds_count", submitOk)).isEqualTo(submits + 1);
-      assertThat(after).contains("heroncp_zookeeper_operations_seconds_count{kind=\"CuratorMultiTransactionImpl-Foreground\"}");
+      assertThat(sample(after, "heroncp_operations_seconds_count", submitOk))
+          .isEqualTo(submits + 1);
+      assertThat(after)
+          .contains(
+              "heroncp_zookeeper_operations_seconds_count{kind=\"CuratorMultiTransactionImpl-Foreground\"}");
       // Gauges are re-read at most every few seconds.
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-        String now = scrape();
-        assertThat(sample(now, "heroncp_topologies", runningLocal)).isEqualTo(running + 1);
-        assertThat(sample(now, "heroncp_packages_stored", "")).isGreaterThan(packages);
-      });
-      // The offline cluster's scheduler is probed (health, /clusters): no Thrift reply, tagged UNAVAILABLE.
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                String now = scrape();
+                assertThat(sample(now, "heroncp_topologies", runningLocal)).isEqualTo(running + 1);
+                assertThat(sample(now, "heroncp_packages_stored", "")).isGreaterThan(packages);
+              });
+      // The offline cluster's scheduler is probed (health, /clusters): no Thrift reply, tagged
+      // UNAVAILABLE.
       get("/api/v1/clusters");
-      assertThat(sample(scrape(), "heroncp_aurora_calls_seconds_count",
-          "{cluster=\"offline\",method=\"getRoleSummary\",response_code=\"UNAVAILABLE\"}")).isPositive();
+      assertThat(
+              sample(
+                  scrape(),
+                  "heroncp_aurora_calls_seconds_count",
+                  "{cluster=\"offline\",method=\"getRoleSummary\",response_code=\"UNAVAILABLE\"}"))
+          .isPositive();
     } finally {
       delete("/api/v1/topologies/local/metrics/devel/MetricsCount");
     }
@@ -82,14 +117,24 @@ class PrometheusEndpointTest extends ServiceTest {
     String rolledBack =
         "{cluster=\"offline\",outcome=\"rolled_back\",problem=\"dependency-unavailable\",verb=\"submit\"}";
     double before = sample(scrape(), "heroncp_operations_seconds_count", rolledBack);
-    Multipart form = new Multipart().field("name", "MetricsOffline").field("cluster", "offline").field("role", "metrics")
-        .file("definition", "MetricsOffline.defn",
-            HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "MetricsOffline"))
-        .file("topology", "topology.jar", HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+    Multipart form =
+        new Multipart()
+            .field("name", "MetricsOffline")
+            .field("cluster", "offline")
+            .field("role", "metrics")
+            .file(
+                "definition",
+                "MetricsOffline.defn",
+                HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "MetricsOffline"))
+            .file(
+                "topology",
+                "topology.jar",
+                HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
 
     HttpResponse<String> submitted = post("/api/v1/topologies", form);
 
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(503);
-    assertThat(sample(scrape(), "heroncp_operations_seconds_count", rolledBack)).isEqualTo(before + 1);
+    assertThat(sample(scrape(), "heroncp_operations_seconds_count", rolledBack))
+        .isEqualTo(before + 1);
   }
 }

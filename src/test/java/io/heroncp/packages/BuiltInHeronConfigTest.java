@@ -25,27 +25,41 @@ class BuiltInHeronConfigTest {
   @Test
   void everyFileIsAYamlMappingReadableFromTheClasspath() {
     for (String name : BuiltInHeronConfig.FILES) {
-      assertThat(TopologyPackageBuilderTest.yaml(BuiltInHeronConfig.read(name))).as(name).isNotEmpty();
+      assertThat(TopologyPackageBuilderTest.yaml(BuiltInHeronConfig.read(name)))
+          .as(name)
+          .isNotEmpty();
     }
   }
 
   @Test
   void configRunsHeronOnAuroraWithStateInZooKeeper() {
     assertThat(yaml("statemgr.yaml"))
-        .contains(entry("heron.class.state.manager", "org.apache.heron.statemgr.zookeeper.curator.CuratorStateManager"))
+        .contains(
+            entry(
+                "heron.class.state.manager",
+                "org.apache.heron.statemgr.zookeeper.curator.CuratorStateManager"))
         .containsKeys("heron.statemgr.connection.string", "heron.statemgr.root.path");
     assertThat(yaml("scheduler.yaml"))
-        .contains(entry("heron.class.scheduler", "org.apache.heron.scheduler.aurora.AuroraScheduler"))
+        .contains(
+            entry("heron.class.scheduler", "org.apache.heron.scheduler.aurora.AuroraScheduler"))
         .contains(entry("heron.class.launcher", "org.apache.heron.scheduler.aurora.AuroraLauncher"))
         .contains(entry("heron.scheduler.is.service", false));
     assertThat(yaml("packing.yaml"))
-        .contains(entry("heron.class.packing.algorithm", "org.apache.heron.packing.roundrobin.RoundRobinPacking"));
-    assertThat(yaml("uploader.yaml")).contains(entry("heron.class.uploader", "org.apache.heron.uploader.NullUploader"));
+        .contains(
+            entry(
+                "heron.class.packing.algorithm",
+                "org.apache.heron.packing.roundrobin.RoundRobinPacking"));
+    assertThat(yaml("uploader.yaml"))
+        .contains(entry("heron.class.uploader", "org.apache.heron.uploader.NullUploader"));
     assertThat(yaml("heron_internals.yaml"))
-        .containsKeys("heron.tmanager.stmgr.state.timeout.sec", "heron.streammgr.cache.drain.frequency.ms",
-            "heron.instance.tuning.interval.ms", "heron.metricsmgr.network.options.maximum.packetsize.bytes")
+        .containsKeys(
+            "heron.tmanager.stmgr.state.timeout.sec",
+            "heron.streammgr.cache.drain.frequency.ms",
+            "heron.instance.tuning.interval.ms",
+            "heron.metricsmgr.network.options.maximum.packetsize.bytes")
         .hasSize(75);
-    assertThat(yaml("metrics_sinks.yaml")).containsKeys("sinks", "file-sink", "tmanager-sink", "metricscache-sink");
+    assertThat(yaml("metrics_sinks.yaml"))
+        .containsKeys("sinks", "file-sink", "tmanager-sink", "metricscache-sink");
   }
 
   @Test

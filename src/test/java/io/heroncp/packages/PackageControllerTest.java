@@ -30,14 +30,16 @@ class PackageControllerTest {
   @BeforeEach
   void setUp() {
     store = new PackageStore(directory.resolve("store"));
-    mvc = MockMvcBuilders.standaloneSetup(new PackageController(store, PackageUrlSigner.unsigned()))
-        .setControllerAdvice(new Problems())
-        .build();
+    mvc =
+        MockMvcBuilders.standaloneSetup(new PackageController(store, PackageUrlSigner.unsigned()))
+            .setControllerAdvice(new Problems())
+            .build();
   }
 
   @Test
   void getStreamsTheStoredBytesWithImmutableCachingHeaders() throws Exception {
-    StoredPackage stored = store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
+    StoredPackage stored =
+        store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
 
     mvc.perform(get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz"))
         .andExpect(status().isOk())
@@ -50,10 +52,12 @@ class PackageControllerTest {
 
   @Test
   void rangeRequestAnswers206WithThePart() throws Exception {
-    StoredPackage stored = store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
+    StoredPackage stored =
+        store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
 
-    mvc.perform(get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz")
-            .header("Range", "bytes=100-199"))
+    mvc.perform(
+            get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz")
+                .header("Range", "bytes=100-199"))
         .andExpect(status().isPartialContent())
         .andExpect(header().longValue("Content-Length", 100))
         .andExpect(header().string("Content-Range", "bytes 100-199/" + content.length))
@@ -62,31 +66,37 @@ class PackageControllerTest {
 
   @Test
   void headAnswersTheSameHeadersWithoutBody() throws Exception {
-    StoredPackage stored = store.store(new ByteArrayInputStream(content), "word-count.jar", 1_000_000);
+    StoredPackage stored =
+        store.store(new ByteArrayInputStream(content), "word-count.jar", 1_000_000);
 
-    var result = mvc.perform(head("/api/v1/packages/{sha}/{file}", stored.sha256(), "word-count.jar"))
-        .andExpect(status().isOk())
-        .andExpect(header().string("Content-Type", "application/octet-stream"))
-        .andExpect(header().longValue("Content-Length", content.length))
-        .andExpect(header().string("ETag", "\"" + stored.sha256() + "\""))
-        .andReturn();
+    var result =
+        mvc.perform(head("/api/v1/packages/{sha}/{file}", stored.sha256(), "word-count.jar"))
+            .andExpect(status().isOk())
+            .andExpect(header().string("Content-Type", "application/octet-stream"))
+            .andExpect(header().longValue("Content-Length", content.length))
+            .andExpect(header().string("ETag", "\"" + stored.sha256() + "\""))
+            .andReturn();
     assertThat(result.getResponse().getContentAsByteArray()).isEmpty();
   }
 
   @Test
   void matchingIfNoneMatchAnswers304() throws Exception {
-    StoredPackage stored = store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
+    StoredPackage stored =
+        store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
 
-    var result = mvc.perform(get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz")
-            .header("If-None-Match", "\"" + stored.sha256() + "\""))
-        .andExpect(status().isNotModified())
-        .andReturn();
+    var result =
+        mvc.perform(
+                get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz")
+                    .header("If-None-Match", "\"" + stored.sha256() + "\""))
+            .andExpect(status().isNotModified())
+            .andReturn();
     assertThat(result.getResponse().getContentAsByteArray()).isEmpty();
   }
 
   @Test
   void unknownDigestOrNameAnswers404() throws Exception {
-    StoredPackage stored = store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
+    StoredPackage stored =
+        store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
 
     mvc.perform(get("/api/v1/packages/{sha}/{file}", "0".repeat(64), "topology.tar.gz"))
         .andExpect(status().isNotFound());
@@ -98,10 +108,12 @@ class PackageControllerTest {
 
   @Test
   void headWithMatchingIfNoneMatchAnswers304() throws Exception {
-    StoredPackage stored = store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
+    StoredPackage stored =
+        store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
 
-    mvc.perform(head("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz")
-            .header("If-None-Match", "\"" + stored.sha256() + "\""))
+    mvc.perform(
+            head("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz")
+                .header("If-None-Match", "\"" + stored.sha256() + "\""))
         .andExpect(status().isNotModified());
   }
 
@@ -109,38 +121,66 @@ class PackageControllerTest {
   void invalidDigestOrNameAnswers404WithoutReadingOutsideTheStore() throws Exception {
     Files.writeString(directory.resolve("secret.txt"), "secret");
 
-    mvc.perform(get("/api/v1/packages/{sha}/{file}", "..", "secret.txt")).andExpect(status().isNotFound());
+    mvc.perform(get("/api/v1/packages/{sha}/{file}", "..", "secret.txt"))
+        .andExpect(status().isNotFound());
     mvc.perform(get("/api/v1/packages/..%2F/secret.txt")).andExpect(status().isNotFound());
-    mvc.perform(get("/api/v1/packages/{sha}/{file}", "A".repeat(64), "x")).andExpect(status().isNotFound());
-    mvc.perform(get("/api/v1/packages/{sha}/{file}", "a".repeat(64), "..")).andExpect(status().isNotFound());
+    mvc.perform(get("/api/v1/packages/{sha}/{file}", "A".repeat(64), "x"))
+        .andExpect(status().isNotFound());
+    mvc.perform(get("/api/v1/packages/{sha}/{file}", "a".repeat(64), ".."))
+        .andExpect(status().isNotFound());
   }
 
   @Test
-  void withSignaturesRequiredAMissingOrWrongSigAnswers403BeforeTheStoreIsLookedAt() throws Exception {
-    PackageUrlSigner signer = new PackageUrlSigner("0123456789abcdef0123456789abcdef", java.util.List.of(), true);
-    MockMvc signed = MockMvcBuilders.standaloneSetup(new PackageController(store, signer))
-        .setControllerAdvice(new Problems()).build();
-    StoredPackage stored = store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
+  void withSignaturesRequiredAMissingOrWrongSigAnswers403BeforeTheStoreIsLookedAt()
+      throws Exception {
+    PackageUrlSigner signer =
+        new PackageUrlSigner("0123456789abcdef0123456789abcdef", java.util.List.of(), true);
+    MockMvc signed =
+        MockMvcBuilders.standaloneSetup(new PackageController(store, signer))
+            .setControllerAdvice(new Problems())
+            .build();
+    StoredPackage stored =
+        store.store(new ByteArrayInputStream(content), "topology.tar.gz", 1_000_000);
     String sig = signer.sign(stored.sha256(), "topology.tar.gz");
 
-    signed.perform(get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz").param("sig", sig))
-        .andExpect(status().isOk()).andExpect(content().bytes(content));
-    signed.perform(get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz").param("sig", sig)
-            .header("If-None-Match", "\"" + stored.sha256() + "\""))
+    signed
+        .perform(
+            get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz")
+                .param("sig", sig))
+        .andExpect(status().isOk())
+        .andExpect(content().bytes(content));
+    signed
+        .perform(
+            get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz")
+                .param("sig", sig)
+                .header("If-None-Match", "\"" + stored.sha256() + "\""))
         .andExpect(status().isNotModified());
-    signed.perform(get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz").param("sig", sig)
-            .header("Range", "bytes=0-9"))
+    signed
+        .perform(
+            get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz")
+                .param("sig", sig)
+                .header("Range", "bytes=0-9"))
         .andExpect(status().isPartialContent());
-    signed.perform(get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz"))
-        .andExpect(status().isForbidden()).andExpect(content().string(org.hamcrest.Matchers.containsString("no sig")));
-    signed.perform(head("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz").param("sig", "00" + sig))
+    signed
+        .perform(get("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz"))
+        .andExpect(status().isForbidden())
+        .andExpect(content().string(org.hamcrest.Matchers.containsString("no sig")));
+    signed
+        .perform(
+            head("/api/v1/packages/{sha}/{file}", stored.sha256(), "topology.tar.gz")
+                .param("sig", "00" + sig))
         .andExpect(status().isForbidden());
     // An unknown package is not told apart from a stored one without a valid signature.
-    signed.perform(get("/api/v1/packages/{sha}/{file}", "0".repeat(64), "topology.tar.gz").param("sig", sig))
+    signed
+        .perform(
+            get("/api/v1/packages/{sha}/{file}", "0".repeat(64), "topology.tar.gz")
+                .param("sig", sig))
         .andExpect(status().isForbidden())
         .andExpect(content().string(org.hamcrest.Matchers.containsString("sig is invalid")));
-    signed.perform(get("/api/v1/packages/{sha}/{file}", "0".repeat(64), "topology.tar.gz")
-            .param("sig", signer.sign("0".repeat(64), "topology.tar.gz")))
+    signed
+        .perform(
+            get("/api/v1/packages/{sha}/{file}", "0".repeat(64), "topology.tar.gz")
+                .param("sig", signer.sign("0".repeat(64), "topology.tar.gz")))
         .andExpect(status().isNotFound());
   }
 

@@ -38,12 +38,14 @@ class PackageStoreTest {
     PackageStore store = new PackageStore(directory);
     byte[] content = randomBytes(300_000, 1);
 
-    StoredPackage stored = store.store(new ByteArrayInputStream(content), "word-count.jar", 1_000_000);
+    StoredPackage stored =
+        store.store(new ByteArrayInputStream(content), "word-count.jar", 1_000_000);
 
     assertThat(stored.sha256()).isEqualTo(sha256(content));
     assertThat(stored.fileName()).isEqualTo("word-count.jar");
     assertThat(stored.size()).isEqualTo(content.length);
-    assertThat(stored.path()).isEqualTo(directory.toAbsolutePath().resolve(stored.sha256()).resolve("word-count.jar"));
+    assertThat(stored.path())
+        .isEqualTo(directory.toAbsolutePath().resolve(stored.sha256()).resolve("word-count.jar"));
     assertThat(Files.readAllBytes(stored.path())).isEqualTo(content);
     assertThat(store.find(stored.sha256(), "word-count.jar")).contains(stored);
     assertThat(temporaryFiles()).isEmpty();
@@ -84,11 +86,15 @@ class PackageStoreTest {
     PackageStore store = new PackageStore(directory);
 
     assertThatThrownBy(() -> store.store(new ByteArrayInputStream(new byte[1001]), "t.jar", 1000))
-        .isInstanceOfSatisfying(PayloadTooLargeException.class, e -> {
-          assertThat(e.status()).isEqualTo(413);
-          assertThat(e.field()).isEqualTo("topology");
-          assertThat(e.getMessage()).contains("1000 bytes").contains("heroncp.packages.max-upload-size");
-        });
+        .isInstanceOfSatisfying(
+            PayloadTooLargeException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(413);
+              assertThat(e.field()).isEqualTo("topology");
+              assertThat(e.getMessage())
+                  .contains("1000 bytes")
+                  .contains("heroncp.packages.max-upload-size");
+            });
     assertThat(store.count()).isZero();
     assertThat(temporaryFiles()).isEmpty();
   }
@@ -115,7 +121,8 @@ class PackageStoreTest {
     StoredPackage second = store.store(new ByteArrayInputStream(content), "t.jar", 1_000_000);
 
     assertThat(second).isEqualTo(first);
-    assertThat(Files.getLastModifiedTime(second.path())).isEqualTo(firstWritten); // reused, not rewritten
+    assertThat(Files.getLastModifiedTime(second.path()))
+        .isEqualTo(firstWritten); // reused, not rewritten
     assertThat(store.count()).isEqualTo(1);
     assertThat(temporaryFiles()).isEmpty();
   }
@@ -140,10 +147,12 @@ class PackageStoreTest {
     CyclicBarrier halfway = new CyclicBarrier(2);
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try {
-      Future<StoredPackage> first = threads.submit(
-          () -> store.store(new PausingStream(content, halfway), "t.jar", 1_000_000));
-      Future<StoredPackage> second = threads.submit(
-          () -> store.store(new PausingStream(content, halfway), "t.jar", 1_000_000));
+      Future<StoredPackage> first =
+          threads.submit(
+              () -> store.store(new PausingStream(content, halfway), "t.jar", 1_000_000));
+      Future<StoredPackage> second =
+          threads.submit(
+              () -> store.store(new PausingStream(content, halfway), "t.jar", 1_000_000));
 
       StoredPackage a = first.get(30, TimeUnit.SECONDS);
       StoredPackage b = second.get(30, TimeUnit.SECONDS);
@@ -159,13 +168,26 @@ class PackageStoreTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"..", ".", "../evil.jar", "a/b.jar", "a\\b.jar", "", " ", "x y.jar", "/etc/passwd",
-      "t.jar\n", "C:evil"})
+  @ValueSource(
+      strings = {
+        "..",
+        ".",
+        "../evil.jar",
+        "a/b.jar",
+        "a\\b.jar",
+        "",
+        " ",
+        "x y.jar",
+        "/etc/passwd",
+        "t.jar\n",
+        "C:evil"
+      })
   void storeRejectsNamesThatAreNotPlainFileNames(String fileName) {
     PackageStore store = new PackageStore(directory);
 
     assertThatThrownBy(() -> store.store(new ByteArrayInputStream(new byte[1]), fileName, 10))
-        .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("topology"));
+        .isInstanceOfSatisfying(
+            InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("topology"));
     assertThat(temporaryFiles()).isEmpty();
   }
 
@@ -232,10 +254,16 @@ class PackageStoreTest {
   void failingWriterLeavesNothingBehind() {
     PackageStore store = new PackageStore(directory);
 
-    assertThatThrownBy(() -> store.write("t.tar.gz", out -> {
-      out.write(new byte[1000]);
-      throw new IOException("disk on fire");
-    })).isInstanceOf(UncheckedIOException.class).hasMessageContaining("disk on fire");
+    assertThatThrownBy(
+            () ->
+                store.write(
+                    "t.tar.gz",
+                    out -> {
+                      out.write(new byte[1000]);
+                      throw new IOException("disk on fire");
+                    }))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("disk on fire");
     assertThat(store.count()).isZero();
     assertThat(temporaryFiles()).isEmpty();
   }

@@ -15,7 +15,8 @@ class PackageUrlSignerTest {
 
   @Test
   void signatureIsTheLowercaseHexHmacSha256OfShaSlashFile() {
-    // Computed independently: printf '%s' "$SHA/topology.tar.gz" | openssl dgst -sha256 -hmac "$CURRENT"
+    // Computed independently: printf '%s' "$SHA/topology.tar.gz" | openssl dgst -sha256 -hmac
+    // "$CURRENT"
     assertThat(new PackageUrlSigner(CURRENT, List.of(), true).sign(SHA, FILE))
         .isEqualTo("18f5260cf258ae25db4980553a1c02be3dd9d81d87d90a00ffe70fc91c3626e4");
   }
@@ -43,7 +44,9 @@ class PackageUrlSignerTest {
     assertThat(signer.verify(SHA, FILE, flipped)).isFalse();
     assertThat(signer.verify(SHA, FILE, "0".repeat(64))).isFalse();
     // Signed with a secret the service does not know.
-    String foreign = new PackageUrlSigner("someone-elses-secret-of-32-characters", List.of(), true).sign(SHA, FILE);
+    String foreign =
+        new PackageUrlSigner("someone-elses-secret-of-32-characters", List.of(), true)
+            .sign(SHA, FILE);
     assertThat(signer.verify(SHA, FILE, foreign)).isFalse();
   }
 
@@ -61,7 +64,8 @@ class PackageUrlSignerTest {
   void aChangedSecretInvalidatesOldSignaturesUnlessListedAsPrevious() {
     String signedBefore = new PackageUrlSigner(OLD, List.of(), true).sign(SHA, FILE);
 
-    assertThat(new PackageUrlSigner(CURRENT, List.of(), true).verify(SHA, FILE, signedBefore)).isFalse();
+    assertThat(new PackageUrlSigner(CURRENT, List.of(), true).verify(SHA, FILE, signedBefore))
+        .isFalse();
   }
 
   @Test
@@ -80,10 +84,12 @@ class PackageUrlSignerTest {
     assertThatThrownBy(() -> new PackageUrlSigner(null, List.of(), true))
         .hasMessageContaining("heroncp.security.package-url-secret");
     assertThatThrownBy(() -> new PackageUrlSigner("short-secret", List.of(), false))
-        .hasMessageContaining("heroncp.security.package-url-secret").hasMessageContaining("32")
+        .hasMessageContaining("heroncp.security.package-url-secret")
+        .hasMessageContaining("32")
         .hasMessageNotContaining("short-secret");
     assertThatThrownBy(() -> new PackageUrlSigner(CURRENT, List.of("old-short"), true))
-        .hasMessageContaining("heroncp.security.package-url-previous-secrets[0]").hasMessageNotContaining("old-short");
+        .hasMessageContaining("heroncp.security.package-url-previous-secrets[0]")
+        .hasMessageNotContaining("old-short");
     assertThatThrownBy(() -> new PackageUrlSigner(null, List.of(OLD), false))
         .hasMessageContaining("heroncp.security.package-url-previous-secrets");
   }
@@ -92,6 +98,9 @@ class PackageUrlSignerTest {
   void toStringShowsNoSecret() {
     String shown = new PackageUrlSigner(CURRENT, List.of(OLD), true).toString();
 
-    assertThat(shown).doesNotContain(CURRENT).doesNotContain(OLD).contains("signs=true", "acceptedSecrets=2");
+    assertThat(shown)
+        .doesNotContain(CURRENT)
+        .doesNotContain(OLD)
+        .contains("signs=true", "acceptedSecrets=2");
   }
 }

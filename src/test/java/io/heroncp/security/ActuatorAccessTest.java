@@ -6,7 +6,10 @@ import io.heroncp.support.SecuredServiceTest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
-/** Actuator on the secured service: probes and metrics open, health details and every other endpoint for admins. */
+/**
+ * Actuator on the secured service: probes and metrics open, health details and every other endpoint
+ * for admins.
+ */
 class ActuatorAccessTest extends SecuredServiceTest {
 
   @Test
@@ -26,7 +29,9 @@ class ActuatorAccessTest extends SecuredServiceTest {
     }
     HttpResponse<String> admin = get("/actuator/health", ADMIN);
     assertThat(admin.statusCode()).isEqualTo(200);
-    assertThat(json(admin).at("/components/zookeeper/details").isObject()).as(admin.body()).isTrue();
+    assertThat(json(admin).at("/components/zookeeper/details").isObject())
+        .as(admin.body())
+        .isTrue();
   }
 
   @Test
@@ -34,7 +39,8 @@ class ActuatorAccessTest extends SecuredServiceTest {
     assertThat(get("/actuator/metrics", null).statusCode()).isEqualTo(401);
     HttpResponse<String> alice = get("/actuator/metrics", ALICE);
     assertThat(alice.statusCode()).isEqualTo(403);
-    assertThat(json(alice).get("type").asString()).isEqualTo("urn:heron-controlplane:problem:forbidden");
+    assertThat(json(alice).get("type").asString())
+        .isEqualTo("urn:heron-controlplane:problem:forbidden");
     assertThat(get("/actuator/metrics", ADMIN).statusCode()).isEqualTo(200);
     assertThat(get("/actuator/env", ALICE).statusCode()).isIn(403, 404);
   }

@@ -24,15 +24,17 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The secured service with the other settings: {@code read-access: anyone} (reads open, mutations and preflight
- * still guarded), {@code metrics-open: false} (Prometheus needs a token) and {@code jwt.principal-claim:
- * preferred_username}. One service of its own (ZooKeeper, simulator, ports), started once for the class.
+ * The secured service with the other settings: {@code read-access: anyone} (reads open, mutations
+ * and preflight still guarded), {@code metrics-open: false} (Prometheus needs a token) and {@code
+ * jwt.principal-claim: preferred_username}. One service of its own (ZooKeeper, simulator, ports),
+ * started once for the class.
  */
 class AnyoneReadsClosedMetricsTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String ALICE = "anyone-reads-alice-token-0123456789abcdef";
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private static TestingServer zooKeeper;
   private static ConfigurableApplicationContext service;
@@ -42,26 +44,30 @@ class AnyoneReadsClosedMetricsTest {
   static void start() throws Exception {
     Path data = Files.createTempDirectory("heroncp-anyone-reads");
     zooKeeper = new TestingServer(true);
-    service = SpringApplication.run(HeronControlPlaneApplication.class,
-        "--server.port=0",
-        "--heroncp.security.enabled=true",
-        "--heroncp.security.read-access=anyone",
-        "--heroncp.security.metrics-open=false",
-        "--heroncp.security.jwt.principal-claim=preferred_username",
-        "--heroncp.security.package-url-secret=" + SecuredServiceTest.PACKAGE_SECRET,
-        "--heroncp.security.tokens.alice.sha256=" + SecuredServiceTest.sha256(ALICE),
-        "--heroncp.security.tokens.alice.principal=alice",
-        "--heroncp.security.tokens.alice.roles[0]=alice",
-        "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + TestJwks.get().jwkSetUri(),
-        "--spring.security.oauth2.resourceserver.jwt.audiences[0]=" + TestJwks.AUDIENCE,
-        "--heroncp.zookeeper.embedded.enabled=false",
-        "--heroncp.zookeeper.connect-string=" + zooKeeper.getConnectString(),
-        "--heroncp.clusters.local.scheduler.zookeeper=" + zooKeeper.getConnectString(),
-        // Known up front: the local cluster's core-package-uri (checked by preflight) names it.
-        "--heroncp.simulator.port=" + freePort(),
-        "--heroncp.simulator.pending-delay=50ms", "--heroncp.simulator.assigned-delay=50ms",
-        "--heroncp.simulator.starting-delay=50ms", "--heroncp.simulator.killing-delay=50ms",
-        "--heroncp.packages.directory=" + data.resolve("packages"));
+    service =
+        SpringApplication.run(
+            HeronControlPlaneApplication.class,
+            "--server.port=0",
+            "--heroncp.security.enabled=true",
+            "--heroncp.security.read-access=anyone",
+            "--heroncp.security.metrics-open=false",
+            "--heroncp.security.jwt.principal-claim=preferred_username",
+            "--heroncp.security.package-url-secret=" + SecuredServiceTest.PACKAGE_SECRET,
+            "--heroncp.security.tokens.alice.sha256=" + SecuredServiceTest.sha256(ALICE),
+            "--heroncp.security.tokens.alice.principal=alice",
+            "--heroncp.security.tokens.alice.roles[0]=alice",
+            "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + TestJwks.get().jwkSetUri(),
+            "--spring.security.oauth2.resourceserver.jwt.audiences[0]=" + TestJwks.AUDIENCE,
+            "--heroncp.zookeeper.embedded.enabled=false",
+            "--heroncp.zookeeper.connect-string=" + zooKeeper.getConnectString(),
+            "--heroncp.clusters.local.scheduler.zookeeper=" + zooKeeper.getConnectString(),
+            // Known up front: the local cluster's core-package-uri (checked by preflight) names it.
+            "--heroncp.simulator.port=" + freePort(),
+            "--heroncp.simulator.pending-delay=50ms",
+            "--heroncp.simulator.assigned-delay=50ms",
+            "--heroncp.simulator.starting-delay=50ms",
+            "--heroncp.simulator.killing-delay=50ms",
+            "--heroncp.packages.directory=" + data.resolve("packages"));
     base = "http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port");
   }
 
@@ -75,8 +81,10 @@ class AnyoneReadsClosedMetricsTest {
     }
   }
 
-  private static HttpResponse<String> send(String method, String path, String token, Multipart form) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+  private static HttpResponse<String> send(String method, String path, String token, Multipart form)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
@@ -89,12 +97,13 @@ class AnyoneReadsClosedMetricsTest {
   }
 
   private static void assertUnauthorized(HttpResponse<String> response) {
-    assertThat(response.statusCode()).as(response.request().method() + " " + response.request().uri() + ": "
-        + response.body()).isEqualTo(401);
-    assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-        challenge -> assertThat(challenge).startsWith("Bearer"));
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("application/problem+json"));
+    assertThat(response.statusCode())
+        .as(response.request().method() + " " + response.request().uri() + ": " + response.body())
+        .isEqualTo(401);
+    assertThat(response.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(challenge -> assertThat(challenge).startsWith("Bearer"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
   }
 
   @Test
@@ -103,14 +112,15 @@ class AnyoneReadsClosedMetricsTest {
 
     HttpResponse<String> scraped = send("GET", "/actuator/prometheus", ALICE, null);
     assertThat(scraped.statusCode()).as(scraped.body()).isEqualTo(200);
-    assertThat(scraped.headers().firstValue("Content-Type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("text/plain"));
+    assertThat(scraped.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
     assertThat(scraped.body()).contains("# TYPE jvm_");
   }
 
   @Test
   void anyoneReadsButEveryMutationStillNeedsCredentialsAndPreflightNeedsAdmin() throws Exception {
-    HttpResponse<String> submitted = send("POST", "/api/v1/topologies", ALICE, RoleGrantsTest.submitForm("AnyReads1", "alice"));
+    HttpResponse<String> submitted =
+        send("POST", "/api/v1/topologies", ALICE, RoleGrantsTest.submitForm("AnyReads1", "alice"));
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
     String path = "/api/v1/topologies/local/alice/devel/AnyReads1";
 
@@ -118,10 +128,12 @@ class AnyoneReadsClosedMetricsTest {
     assertThat(send("GET", path, null, null).statusCode()).isEqualTo(200);
     HttpResponse<String> history = send("GET", path + "/history", null, null);
     assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
-    assertThat(JSON.readTree(history.body()).at("/operations/0/requester").asString()).isEqualTo("alice");
+    assertThat(JSON.readTree(history.body()).at("/operations/0/requester").asString())
+        .isEqualTo("alice");
     assertThat(send("GET", "/api/v1/clusters", null, null).statusCode()).isEqualTo(200);
 
-    assertUnauthorized(send("POST", "/api/v1/topologies", null, RoleGrantsTest.submitForm("AnyReads2", "alice")));
+    assertUnauthorized(
+        send("POST", "/api/v1/topologies", null, RoleGrantsTest.submitForm("AnyReads2", "alice")));
     for (String verb : List.of("activate", "deactivate", "restart", "update")) {
       assertUnauthorized(send("POST", path + "/" + verb, null, null));
     }
@@ -130,24 +142,40 @@ class AnyoneReadsClosedMetricsTest {
     HttpResponse<String> preflight = send("POST", "/api/v1/clusters/local/preflight", ALICE, null);
     assertThat(preflight.statusCode()).as(preflight.body()).isEqualTo(403);
     assertThat(JSON.readTree(history.body()).at("/operations").size()).isEqualTo(1);
-    assertThat(JSON.readTree(send("GET", path + "/history", null, null).body()).at("/operations").size()).isEqualTo(1);
-    assertThat(send("GET", "/api/v1/topologies/local/alice/devel/AnyReads2", null, null).statusCode()).isEqualTo(404);
+    assertThat(
+            JSON.readTree(send("GET", path + "/history", null, null).body())
+                .at("/operations")
+                .size())
+        .isEqualTo(1);
+    assertThat(
+            send("GET", "/api/v1/topologies/local/alice/devel/AnyReads2", null, null).statusCode())
+        .isEqualTo(404);
 
     assertThat(send("DELETE", path, ALICE, null).statusCode()).isEqualTo(200);
   }
 
   @Test
   void aJwtWhoseSubIsAnEmailSubmitsUnderItsPreferredUsername() throws Exception {
-    String jwt = TestJwks.get().sign("alice@example.com", claims -> claims.claim("preferred_username", "alice")
-        .claim("aurora_roles", List.of("alice")));
+    String jwt =
+        TestJwks.get()
+            .sign(
+                "alice@example.com",
+                claims ->
+                    claims
+                        .claim("preferred_username", "alice")
+                        .claim("aurora_roles", List.of("alice")));
 
-    HttpResponse<String> submitted = send("POST", "/api/v1/topologies", jwt, RoleGrantsTest.submitForm("AnyJwt1", "alice"));
+    HttpResponse<String> submitted =
+        send("POST", "/api/v1/topologies", jwt, RoleGrantsTest.submitForm("AnyJwt1", "alice"));
 
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
     assertThat(JSON.readTree(submitted.body()).get("submitter").asString()).isEqualTo("alice");
     String path = "/api/v1/topologies/local/alice/devel/AnyJwt1";
-    assertThat(JSON.readTree(send("GET", path + "/history", null, null).body()).at("/operations/0/requester")
-        .asString()).isEqualTo("alice");
+    assertThat(
+            JSON.readTree(send("GET", path + "/history", null, null).body())
+                .at("/operations/0/requester")
+                .asString())
+        .isEqualTo("alice");
     assertThat(send("DELETE", path, jwt, null).statusCode()).isEqualTo(200);
   }
 }

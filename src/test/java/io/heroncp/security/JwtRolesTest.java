@@ -8,12 +8,20 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.jwt.Jwt;
 
-/** How a JWT's claims become the requester: the principal claim, the roles claim, the role prefix, {@code *}. */
+/**
+ * How a JWT's claims become the requester: the principal claim, the roles claim, the role prefix,
+ * {@code *}.
+ */
 class JwtRolesTest {
 
   private static Jwt jwt(String subject, Object roles) {
-    Jwt.Builder builder = Jwt.withTokenValue("t").header("alg", "RS256").subject(subject).claim("email", subject + "@example.com")
-        .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(60));
+    Jwt.Builder builder =
+        Jwt.withTokenValue("t")
+            .header("alg", "RS256")
+            .subject(subject)
+            .claim("email", subject + "@example.com")
+            .issuedAt(Instant.now())
+            .expiresAt(Instant.now().plusSeconds(60));
     if (roles != null) {
       builder.claim("groups", roles);
     }
@@ -28,7 +36,9 @@ class JwtRolesTest {
   void aRolePrefixKeepsOnlyPrefixedGroupsWithThePrefixStripped() {
     SecurityProperties.Jwt settings = new SecurityProperties.Jwt("email", "groups", "aurora-");
 
-    Requester requester = requester(settings, jwt("alice", List.of("aurora-alice", "staff", "aurora-", "aurora-etl")));
+    Requester requester =
+        requester(
+            settings, jwt("alice", List.of("aurora-alice", "staff", "aurora-", "aurora-etl")));
 
     assertThat(requester.name()).isEqualTo("alice@example.com");
     assertThat(requester.roles()).containsExactlyInAnyOrder("alice", "etl");

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Authorization by Aurora role on the secured service: own role passes, another role is 403 naming principal,
- * role and verb with nothing written (ZooKeeper, Aurora), admin ({@code *}) acts for others, and the requester is
- * the principal in the history and as the Aurora job's owner.
+ * Authorization by Aurora role on the secured service: own role passes, another role is 403 naming
+ * principal, role and verb with nothing written (ZooKeeper, Aurora), admin ({@code *}) acts for
+ * others, and the requester is the principal in the history and as the Aurora job's owner.
  */
 class RoleGrantsTest extends SecuredServiceTest {
 
@@ -24,8 +24,14 @@ class RoleGrantsTest extends SecuredServiceTest {
         .field("cluster", "local")
         .field("role", role)
         .field("environment", "devel")
-        .file("definition", name + ".defn", HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, name))
-        .file("topology", "topology.jar", HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+        .file(
+            "definition",
+            name + ".defn",
+            HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, name))
+        .file(
+            "topology",
+            "topology.jar",
+            HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
   }
 
   private Set<JobConfiguration> jobs(String role) {
@@ -36,35 +42,47 @@ class RoleGrantsTest extends SecuredServiceTest {
     assertThat(zooKeeper().checkExists().forPath("/heron/topologies/" + name)).isNull();
     assertThat(zooKeeper().checkExists().forPath("/heron/executionstate/" + name)).isNull();
     assertThat(jobs(role)).noneSatisfy(job -> assertThat(job.getKey().getName()).isEqualTo(name));
-    assertThat(get("/api/v1/topologies/local/" + role + "/devel/" + name + "/history", ADMIN).statusCode())
+    assertThat(
+            get("/api/v1/topologies/local/" + role + "/devel/" + name + "/history", ADMIN)
+                .statusCode())
         .isEqualTo(404);
   }
 
   private static void assertForbidden(HttpResponse<String> response, String... named) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("application/problem+json"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     JsonNode problem = json(response);
-    assertThat(problem.get("type").asString()).isEqualTo("urn:heron-controlplane:problem:forbidden");
+    assertThat(problem.get("type").asString())
+        .isEqualTo("urn:heron-controlplane:problem:forbidden");
     assertThat(problem.get("status").asInt()).isEqualTo(403);
-    assertThat(problem.get("message").asString()).isEqualTo(problem.get("detail").asString()).contains(named);
+    assertThat(problem.get("message").asString())
+        .isEqualTo(problem.get("detail").asString())
+        .contains(named);
   }
 
   @Test
   void aliceSubmitsAsAliceAndIsRecordedAsRequesterAndAuroraJobOwner() throws Exception {
-    HttpResponse<String> submitted = post("/api/v1/topologies", ALICE, submitForm("SecAlice1", "alice"));
+    HttpResponse<String> submitted =
+        post("/api/v1/topologies", ALICE, submitForm("SecAlice1", "alice"));
 
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
     assertThat(json(submitted).get("submitter").asString()).isEqualTo("alice");
     JsonNode history = json(get("/api/v1/topologies/local/alice/devel/SecAlice1/history", ALICE));
     assertThat(history.at("/operations/0/requester").asString()).isEqualTo("alice");
-    assertThat(jobs("alice")).filteredOn(job -> job.getKey().getName().equals("SecAlice1"))
-        .singleElement().satisfies(job -> assertThat(job.getOwner().getUser()).isEqualTo("alice"));
+    assertThat(jobs("alice"))
+        .filteredOn(job -> job.getKey().getName().equals("SecAlice1"))
+        .singleElement()
+        .satisfies(job -> assertThat(job.getOwner().getUser()).isEqualTo("alice"));
 
     HttpResponse<String> killed = delete("/api/v1/topologies/local/alice/devel/SecAlice1", ALICE);
     assertThat(killed.statusCode()).as(killed.body()).isEqualTo(200);
-    assertThat(json(get("/api/v1/topologies/local/alice/devel/SecAlice1/history", ALICE)).at("/operations")
-        .valueStream().map(op -> op.get("requester").asString())).containsOnly("alice");
+    assertThat(
+            json(get("/api/v1/topologies/local/alice/devel/SecAlice1/history", ALICE))
+                .at("/operations")
+                .valueStream()
+                .map(op -> op.get("requester").asString()))
+        .containsOnly("alice");
   }
 
   @Test
@@ -77,14 +95,16 @@ class RoleGrantsTest extends SecuredServiceTest {
 
   @Test
   void aliceCannotSubmitADryRunForRoleBob() throws Exception {
-    HttpResponse<String> refused = post("/api/v1/topologies", ALICE, submitForm("SecBob2", "bob").field("dry_run", "true"));
+    HttpResponse<String> refused =
+        post("/api/v1/topologies", ALICE, submitForm("SecBob2", "bob").field("dry_run", "true"));
 
     assertForbidden(refused, "alice", "'bob'", "submit");
   }
 
   @Test
   void aTokenRestrictedToAnotherClusterCannotSubmitEvenForItsRole() throws Exception {
-    HttpResponse<String> refused = post("/api/v1/topologies", CAROL, submitForm("SecCarol1", "alice"));
+    HttpResponse<String> refused =
+        post("/api/v1/topologies", CAROL, submitForm("SecCarol1", "alice"));
 
     assertForbidden(refused, "carol", "'alice'", "'local'", "nocore");
     assertNothingWritten("alice", "SecCarol1");
@@ -92,26 +112,33 @@ class RoleGrantsTest extends SecuredServiceTest {
 
   @Test
   void aUserFieldNamingSomeoneElseIsRefusedUnlessTheCallerIsAdmin() throws Exception {
-    HttpResponse<String> refused = post("/api/v1/topologies", ALICE,
-        submitForm("SecMallory1", "alice").field("user", "mallory"));
+    HttpResponse<String> refused =
+        post(
+            "/api/v1/topologies",
+            ALICE,
+            submitForm("SecMallory1", "alice").field("user", "mallory"));
 
     assertForbidden(refused, "alice", "mallory");
     assertNothingWritten("alice", "SecMallory1");
 
-    HttpResponse<String> ownName = post("/api/v1/topologies", ALICE,
-        submitForm("SecOwnName1", "alice").field("user", "alice"));
+    HttpResponse<String> ownName =
+        post(
+            "/api/v1/topologies", ALICE, submitForm("SecOwnName1", "alice").field("user", "alice"));
     assertThat(ownName.statusCode()).as(ownName.body()).isEqualTo(201);
-    assertThat(delete("/api/v1/topologies/local/alice/devel/SecOwnName1", ALICE).statusCode()).isEqualTo(200);
+    assertThat(delete("/api/v1/topologies/local/alice/devel/SecOwnName1", ALICE).statusCode())
+        .isEqualTo(200);
   }
 
   @Test
   void adminActsForBobAndAliceCannotKillBobsTopology() throws Exception {
-    HttpResponse<String> submitted = post("/api/v1/topologies", ADMIN,
-        submitForm("SecBob3", "bob").field("user", "bob"));
+    HttpResponse<String> submitted =
+        post("/api/v1/topologies", ADMIN, submitForm("SecBob3", "bob").field("user", "bob"));
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
     assertThat(json(submitted).get("submitter").asString()).isEqualTo("bob");
-    assertThat(jobs("bob")).filteredOn(job -> job.getKey().getName().equals("SecBob3"))
-        .singleElement().satisfies(job -> assertThat(job.getOwner().getUser()).isEqualTo("bob"));
+    assertThat(jobs("bob"))
+        .filteredOn(job -> job.getKey().getName().equals("SecBob3"))
+        .singleElement()
+        .satisfies(job -> assertThat(job.getOwner().getUser()).isEqualTo("bob"));
     JsonNode history = json(get("/api/v1/topologies/local/bob/devel/SecBob3/history", BOB));
     assertThat(history.at("/operations/0/requester").asString()).isEqualTo("ops");
 
@@ -120,14 +147,19 @@ class RoleGrantsTest extends SecuredServiceTest {
     for (String verb : new String[] {"activate", "deactivate", "restart", "update"}) {
       assertForbidden(post(path + "/" + verb, ALICE), "alice", "'bob'", verb);
     }
-    assertForbidden(post(path + "/update?dry_run=true&component_parallelism=spout:2", ALICE), "alice", "update");
+    assertForbidden(
+        post(path + "/update?dry_run=true&component_parallelism=spout:2", ALICE),
+        "alice",
+        "update");
     // Nothing of the refused verbs was recorded; the topology still runs as bob's.
     assertThat(json(get(path + "/history", BOB)).at("/operations").size()).isEqualTo(1);
-    assertThat(jobs("bob")).anySatisfy(job -> assertThat(job.getKey().getName()).isEqualTo("SecBob3"));
+    assertThat(jobs("bob"))
+        .anySatisfy(job -> assertThat(job.getKey().getName()).isEqualTo("SecBob3"));
 
     HttpResponse<String> killed = delete(path, BOB);
     assertThat(killed.statusCode()).as(killed.body()).isEqualTo(200);
-    assertThat(json(get(path + "/history", BOB)).at("/operations/0/requester").asString()).isEqualTo("bob");
+    assertThat(json(get(path + "/history", BOB)).at("/operations/0/requester").asString())
+        .isEqualTo("bob");
   }
 
   @Test

@@ -35,8 +35,8 @@ import io.heroncp.aurora.thrift.RoleSummary;
 import io.heroncp.aurora.thrift.ScheduleStatus;
 import io.heroncp.aurora.thrift.ScheduledTask;
 import io.heroncp.aurora.thrift.TaskConfig;
-import io.heroncp.aurora.thrift.TaskEvent;
 import io.heroncp.aurora.thrift.TaskConstraint;
+import io.heroncp.aurora.thrift.TaskEvent;
 import io.heroncp.aurora.thrift.TaskQuery;
 import io.heroncp.aurora.thrift.ValueConstraint;
 import java.time.Duration;
@@ -54,7 +54,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Aurora's semantics through the simulator's real HTTP endpoint, with the generated TJSON client. */
+/**
+ * Aurora's semantics through the simulator's real HTTP endpoint, with the generated TJSON client.
+ */
 class AuroraSimulatorTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -87,22 +89,37 @@ class AuroraSimulatorTest {
     assertThat(created.getServerInfo().getClusterName()).isEqualTo("test-cluster");
     List<ScheduledTask> running = awaitStatuses(key("hello"), ScheduleStatus.RUNNING, 2);
     for (ScheduledTask task : running) {
-      assertThat(task.getTaskEvents()).extracting(TaskEvent::getStatus).containsExactly(
-          ScheduleStatus.PENDING, ScheduleStatus.ASSIGNED, ScheduleStatus.STARTING, ScheduleStatus.RUNNING);
-      assertThat(task.getAssignedTask().getTaskId()).matches(
-          "www-data-prod-hello-" + task.getAssignedTask().getInstanceId() + "-[0-9a-f-]{36}");
+      assertThat(task.getTaskEvents())
+          .extracting(TaskEvent::getStatus)
+          .containsExactly(
+              ScheduleStatus.PENDING,
+              ScheduleStatus.ASSIGNED,
+              ScheduleStatus.STARTING,
+              ScheduleStatus.RUNNING);
+      assertThat(task.getAssignedTask().getTaskId())
+          .matches(
+              "www-data-prod-hello-" + task.getAssignedTask().getInstanceId() + "-[0-9a-f-]{36}");
       assertThat(task.getAssignedTask().getSlaveHost()).isEqualTo("127.0.0.1");
       assertThat(task.getAssignedTask().getSlaveId()).isNotBlank();
       assertThat(task.getAssignedTask().getAssignedPorts()).containsOnlyKeys("http");
       assertThat(task.getAssignedTask().getTask().getExecutorConfig().isSetData()).isFalse();
     }
-    assertThat(running).extracting(task -> task.getAssignedTask().getInstanceId()).containsExactlyInAnyOrder(0, 1);
+    assertThat(running)
+        .extracting(task -> task.getAssignedTask().getInstanceId())
+        .containsExactlyInAnyOrder(0, 1);
     assertThat(running.get(0).getAssignedTask().getAssignedPorts().get("http"))
         .isNotEqualTo(running.get(1).getAssignedTask().getAssignedPorts().get("http"));
-    List<ScheduledTask> full = client.getTasksStatus(new TaskQuery().setJobKeys(Set.of(key("hello"))))
-        .getResult().getScheduleStatusResult().getTasks();
-    assertThat(full).allSatisfy(task ->
-        assertThat(task.getAssignedTask().getTask().getExecutorConfig().getData()).isEqualTo("{\"name\":\"hello\"}"));
+    List<ScheduledTask> full =
+        client
+            .getTasksStatus(new TaskQuery().setJobKeys(Set.of(key("hello"))))
+            .getResult()
+            .getScheduleStatusResult()
+            .getTasks();
+    assertThat(full)
+        .allSatisfy(
+            task ->
+                assertThat(task.getAssignedTask().getTask().getExecutorConfig().getData())
+                    .isEqualTo("{\"name\":\"hello\"}"));
   }
 
   @Test
@@ -127,55 +144,111 @@ class AuroraSimulatorTest {
 
   static Stream<Arguments> invalidJobs() {
     return Stream.of(
-        invalid("no taskConfig", job -> job.unsetTaskConfig(), "Job configuration must have taskConfig set."),
-        invalid("zero instances", job -> job.setInstanceCount(0), "Instance count must be positive."),
-        invalid("role with a space", job -> job.getKey().setRole("www data"),
+        invalid(
+            "no taskConfig",
+            job -> job.unsetTaskConfig(),
+            "Job configuration must have taskConfig set."),
+        invalid(
+            "zero instances", job -> job.setInstanceCount(0), "Instance count must be positive."),
+        invalid(
+            "role with a space",
+            job -> job.getKey().setRole("www data"),
             "Job key JobKey(role:www data, environment:prod, name:hello) is invalid."),
-        invalid("name of 256 chars", job -> job.getKey().setName("n".repeat(256)),
-            "Job key JobKey(role:www-data, environment:prod, name:" + "n".repeat(256) + ") is invalid."),
-        invalid("unset environment", job -> job.getKey().unsetEnvironment(),
+        invalid(
+            "name of 256 chars",
+            job -> job.getKey().setName("n".repeat(256)),
+            "Job key JobKey(role:www-data, environment:prod, name:"
+                + "n".repeat(256)
+                + ") is invalid."),
+        invalid(
+            "unset environment",
+            job -> job.getKey().unsetEnvironment(),
             "Job key JobKey(role:www-data, environment:null, name:hello) is invalid."),
-        invalid("environment not allowed", job -> job.getKey().setEnvironment("qa"),
+        invalid(
+            "environment not allowed",
+            job -> job.getKey().setEnvironment("qa"),
             "Job environment qa doesn't match: ^(prod|devel|test|staging\\d*)$"),
-        invalid("kerberos owner", job -> job.setOwner(new Identity("alice@REALM")),
+        invalid(
+            "kerberos owner",
+            job -> job.setOwner(new Identity("alice@REALM")),
             "Job user contains illegal characters: alice@REALM"),
-        invalid("unknown tier", job -> job.getTaskConfig().setTier("gold"), "Invalid tier 'gold' in TaskConfig."),
-        invalid("invalid task job key", job -> job.getTaskConfig().getJob().setName("a/b"),
+        invalid(
+            "unknown tier",
+            job -> job.getTaskConfig().setTier("gold"),
+            "Invalid tier 'gold' in TaskConfig."),
+        invalid(
+            "invalid task job key",
+            job -> job.getTaskConfig().getJob().setName("a/b"),
             "Job key JobKey(role:www-data, environment:prod, name:a/b) is invalid."),
-        invalid("no executor", job -> job.getTaskConfig().unsetExecutorConfig(), "Configuration may not be null."),
-        invalid("executor without name", job -> job.getTaskConfig().getExecutorConfig().unsetName(),
+        invalid(
+            "no executor",
+            job -> job.getTaskConfig().unsetExecutorConfig(),
+            "Configuration may not be null."),
+        invalid(
+            "executor without name",
+            job -> job.getTaskConfig().getExecutorConfig().unsetName(),
             "Executor name may not be left unset."),
-        invalid("unknown executor", job -> job.getTaskConfig().getExecutorConfig().setName("Custom"),
+        invalid(
+            "unknown executor",
+            job -> job.getTaskConfig().getExecutorConfig().setName("Custom"),
             "Configuration for executor 'Custom' doesn't exist."),
-        invalid("two cpu values", job -> job.getTaskConfig().addToResources(Resource.numCpus(1.0)),
+        invalid(
+            "two cpu values",
+            job -> job.getTaskConfig().addToResources(Resource.numCpus(1.0)),
             "Multiple resource values are not supported for CPU"),
-        invalid("two disk and ram values", job -> {
-          job.getTaskConfig().addToResources(Resource.diskMb(1));
-          job.getTaskConfig().addToResources(Resource.ramMb(1));
-        }, "Multiple resource values are not supported for RAM, disk"),
-        invalid("dedicated to another role", job -> job.getTaskConfig().addToConstraints(new Constraint("dedicated",
-            TaskConstraint.value(new ValueConstraint(false, Set.of("analytics/hosts"))))),
+        invalid(
+            "two disk and ram values",
+            job -> {
+              job.getTaskConfig().addToResources(Resource.diskMb(1));
+              job.getTaskConfig().addToResources(Resource.ramMb(1));
+            },
+            "Multiple resource values are not supported for RAM, disk"),
+        invalid(
+            "dedicated to another role",
+            job ->
+                job.getTaskConfig()
+                    .addToConstraints(
+                        new Constraint(
+                            "dedicated",
+                            TaskConstraint.value(
+                                new ValueConstraint(false, Set.of("analytics/hosts"))))),
             "Only analytics may use hosts dedicated for that role."),
-        invalid("docker container", job -> job.getTaskConfig().setContainer(
-            Container.docker(new DockerContainer("busybox"))),
+        invalid(
+            "docker container",
+            job ->
+                job.getTaskConfig().setContainer(Container.docker(new DockerContainer("busybox"))),
             "This scheduler is not configured to allow the container type DOCKER"),
-        invalid("zero cpu", job -> replaceResource(job, Resource.numCpus(0.5), Resource.numCpus(0.0)),
+        invalid(
+            "zero cpu",
+            job -> replaceResource(job, Resource.numCpus(0.5), Resource.numCpus(0.0)),
             "num_cpus must be greater than 0.0"),
-        invalid("no ram", job -> job.getTaskConfig().getResources().remove(Resource.ramMb(128)),
+        invalid(
+            "no ram",
+            job -> job.getTaskConfig().getResources().remove(Resource.ramMb(128)),
             "ram_mb must be greater than 0.0"),
-        invalid("negative disk", job -> replaceResource(job, Resource.diskMb(256), Resource.diskMb(-1)),
+        invalid(
+            "negative disk",
+            job -> replaceResource(job, Resource.diskMb(256), Resource.diskMb(-1)),
             "disk_mb must be greater than 0.0"),
-        invalid("empty cron schedule", job -> job.setCronSchedule(""),
+        invalid(
+            "empty cron schedule",
+            job -> job.setCronSchedule(""),
             "Cron jobs may only be created/updated by calling scheduleCronJob."),
-        invalid("non-service cron", job -> {
-          job.setCronSchedule("*/5 * * * *");
-          job.getTaskConfig().setIsService(false);
-        }, "Cron jobs may only be created/updated by calling scheduleCronJob."),
-        invalid("too many instances", job -> job.setInstanceCount(4001),
+        invalid(
+            "non-service cron",
+            job -> {
+              job.setCronSchedule("*/5 * * * *");
+              job.getTaskConfig().setIsService(false);
+            },
+            "Cron jobs may only be created/updated by calling scheduleCronJob."),
+        invalid(
+            "too many instances",
+            job -> job.setInstanceCount(4001),
             "Instance count must be between 1 and 4000 inclusive."));
   }
 
-  private static Arguments invalid(String rule, Consumer<JobConfiguration> breakIt, String message) {
+  private static Arguments invalid(
+      String rule, Consumer<JobConfiguration> breakIt, String message) {
     return Arguments.of(rule, breakIt, message);
   }
 
@@ -210,7 +283,8 @@ class AuroraSimulatorTest {
     Response response = client.createJob(job);
 
     assertThat(response.getResponseCode()).isEqualTo(ResponseCode.INVALID_REQUEST);
-    assertThat(messages(response).get(0)).startsWith("A service task may not be run on a cron schedule: ");
+    assertThat(messages(response).get(0))
+        .startsWith("A service task may not be run on a cron schedule: ");
   }
 
   @Test
@@ -224,8 +298,10 @@ class AuroraSimulatorTest {
     client.createJob(defaulted);
     client.createJob(preferred);
 
-    TaskConfig defaultedTask = tasks(new TaskQuery().setJobName("defaulted")).get(0).getAssignedTask().getTask();
-    TaskConfig preferredTask = tasks(new TaskQuery().setJobName("preferred")).get(0).getAssignedTask().getTask();
+    TaskConfig defaultedTask =
+        tasks(new TaskQuery().setJobName("defaulted")).get(0).getAssignedTask().getTask();
+    TaskConfig preferredTask =
+        tasks(new TaskQuery().setJobName("preferred")).get(0).getAssignedTask().getTask();
     assertThat(defaultedTask.getTier()).isEqualTo("preemptible");
     assertThat(defaultedTask.isProduction()).isFalse();
     assertThat(preferredTask.getTier()).isEqualTo("preferred");
@@ -243,11 +319,19 @@ class AuroraSimulatorTest {
     assertThat(killed.getResponseCode()).isEqualTo(ResponseCode.OK);
     assertThat(killed.getDetails()).isEmpty();
     // The KILLING step itself is short (40 ms); the task's events prove it was passed through.
-    await().atMost(TIMEOUT).until(() -> instance(key("hello"), 1).getStatus() == ScheduleStatus.KILLED);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> instance(key("hello"), 1).getStatus() == ScheduleStatus.KILLED);
     ScheduledTask done = instance(key("hello"), 1);
-    assertThat(done.getTaskEvents()).extracting(TaskEvent::getStatus).containsExactly(ScheduleStatus.PENDING,
-        ScheduleStatus.ASSIGNED, ScheduleStatus.STARTING, ScheduleStatus.RUNNING, ScheduleStatus.KILLING,
-        ScheduleStatus.KILLED);
+    assertThat(done.getTaskEvents())
+        .extracting(TaskEvent::getStatus)
+        .containsExactly(
+            ScheduleStatus.PENDING,
+            ScheduleStatus.ASSIGNED,
+            ScheduleStatus.STARTING,
+            ScheduleStatus.RUNNING,
+            ScheduleStatus.KILLING,
+            ScheduleStatus.KILLED);
     assertThat(done.getTaskEvents().get(4).getMessage()).contains("scale down");
     assertThat(instance(key("hello"), 0).getStatus()).isEqualTo(ScheduleStatus.RUNNING);
     assertThat(instance(key("hello"), 2).getStatus()).isEqualTo(ScheduleStatus.RUNNING);
@@ -258,13 +342,15 @@ class AuroraSimulatorTest {
     client.createJob(job(key("hello"), 2));
     client.createJob(job(key("other"), 1));
 
-    assertThat(client.killTasks(key("hello"), Set.of(), null).getResponseCode()).isEqualTo(ResponseCode.OK);
+    assertThat(client.killTasks(key("hello"), Set.of(), null).getResponseCode())
+        .isEqualTo(ResponseCode.OK);
     awaitStatuses(key("hello"), ScheduleStatus.KILLED, 2);
 
     Response again = client.killTasks(key("hello"), null, null);
     assertThat(again.getResponseCode()).isEqualTo(ResponseCode.OK);
     assertThat(messages(again)).containsExactly("No tasks to kill.");
-    assertThat(tasks(new TaskQuery().setJobName("other"))).extracting(ScheduledTask::getStatus)
+    assertThat(tasks(new TaskQuery().setJobName("other")))
+        .extracting(ScheduledTask::getStatus)
         .doesNotContain(ScheduleStatus.KILLING, ScheduleStatus.KILLED);
   }
 
@@ -292,9 +378,12 @@ class AuroraSimulatorTest {
     client.createJob(otherRole);
     awaitStatuses(key("hello"), ScheduleStatus.RUNNING, 3);
     client.killTasks(key("hello"), Set.of(0), null);
-    await().atMost(TIMEOUT).until(() -> instance(key("hello"), 0).getStatus() == ScheduleStatus.KILLED);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> instance(key("hello"), 0).getStatus() == ScheduleStatus.KILLED);
 
-    Set<JobSummary> summaries = client.getJobSummary("www-data").getResult().getJobSummaryResult().getSummaries();
+    Set<JobSummary> summaries =
+        client.getJobSummary("www-data").getResult().getJobSummaryResult().getSummaries();
 
     assertThat(summaries).hasSize(1);
     JobSummary summary = summaries.iterator().next();
@@ -308,11 +397,13 @@ class AuroraSimulatorTest {
 
   @Test
   void jobStatsClassifyEveryStatusLikeJobsJava() {
-    List<ScheduledTask> tasks = Stream.of(ScheduleStatus.values())
-        .map(status -> new ScheduledTask().setStatus(status))
-        .collect(Collectors.toList());
+    List<ScheduledTask> tasks =
+        Stream.of(ScheduleStatus.values())
+            .map(status -> new ScheduledTask().setStatus(status))
+            .collect(Collectors.toList());
 
-    // pending: INIT, THROTTLED, PENDING; finished: FINISHED, KILLED; failed: FAILED, LOST; active: the other 8.
+    // pending: INIT, THROTTLED, PENDING; finished: FINISHED, KILLED; failed: FAILED, LOST; active:
+    // the other 8.
     assertThat(SimulatedTaskStore.jobStats(tasks)).isEqualTo(new JobStats(8, 2, 2, 3));
   }
 
@@ -323,24 +414,38 @@ class AuroraSimulatorTest {
     client.createJob(job(key("world"), 1));
     awaitStatuses(key("hello"), ScheduleStatus.RUNNING, 3);
     client.killTasks(key("hello"), Set.of(2), null);
-    await().atMost(TIMEOUT).until(() -> instance(key("hello"), 2).getStatus() == ScheduleStatus.KILLED);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> instance(key("hello"), 2).getStatus() == ScheduleStatus.KILLED);
 
     assertThat(tasks(new TaskQuery())).hasSize(5);
     assertThat(tasks(new TaskQuery().setRole("www-data"))).hasSize(5);
     assertThat(tasks(new TaskQuery().setRole("nobody"))).isEmpty();
     assertThat(tasks(new TaskQuery().setEnvironment("devel"))).hasSize(1);
     assertThat(tasks(new TaskQuery().setJobName("hello"))).hasSize(4);
-    assertThat(tasks(new TaskQuery().setRole("www-data").setEnvironment("prod").setJobName("hello"))).hasSize(3);
+    assertThat(
+            tasks(new TaskQuery().setRole("www-data").setEnvironment("prod").setJobName("hello")))
+        .hasSize(3);
     assertThat(tasks(new TaskQuery().setJobKeys(Set.of(key("hello"), key("world"))))).hasSize(4);
-    assertThat(tasks(new TaskQuery().setJobKeys(Set.of(key("hello")))
-        .setStatuses(Set.of(ScheduleStatus.KILLED)))).hasSize(1);
-    assertThat(tasks(new TaskQuery().setJobKeys(Set.of(key("hello")))
-        .setStatuses(io.heroncp.aurora.thrift.aurora_apiConstants.ACTIVE_STATES))).hasSize(2);
+    assertThat(
+            tasks(
+                new TaskQuery()
+                    .setJobKeys(Set.of(key("hello")))
+                    .setStatuses(Set.of(ScheduleStatus.KILLED))))
+        .hasSize(1);
+    assertThat(
+            tasks(
+                new TaskQuery()
+                    .setJobKeys(Set.of(key("hello")))
+                    .setStatuses(io.heroncp.aurora.thrift.aurora_apiConstants.ACTIVE_STATES)))
+        .hasSize(2);
     assertThat(tasks(new TaskQuery().setJobKeys(Set.of(key("hello"))).setInstanceIds(Set.of(0, 2))))
-        .extracting(task -> task.getAssignedTask().getInstanceId()).containsExactlyInAnyOrder(0, 2);
+        .extracting(task -> task.getAssignedTask().getInstanceId())
+        .containsExactlyInAnyOrder(0, 2);
     String taskId = instance(key("world"), 0).getAssignedTask().getTaskId();
     assertThat(tasks(new TaskQuery().setTaskIds(Set.of(taskId))))
-        .extracting(task -> task.getAssignedTask().getTaskId()).containsExactly(taskId);
+        .extracting(task -> task.getAssignedTask().getTaskId())
+        .containsExactly(taskId);
     assertThat(tasks(new TaskQuery().setSlaveHosts(Set.of("127.0.0.1")))).hasSize(5);
     List<String> all = ids(tasks(new TaskQuery()));
     assertThat(ids(tasks(new TaskQuery().setOffset(1).setLimit(2)))).isEqualTo(all.subList(1, 3));
@@ -351,18 +456,28 @@ class AuroraSimulatorTest {
   void restartShardsReplacesEachInstanceWithANewTask() throws Exception {
     client.createJob(job(key("hello"), 2));
     List<ScheduledTask> running = awaitStatuses(key("hello"), ScheduleStatus.RUNNING, 2);
-    String oldId = running.stream().filter(task -> task.getAssignedTask().getInstanceId() == 0)
-        .findFirst().orElseThrow().getAssignedTask().getTaskId();
+    String oldId =
+        running.stream()
+            .filter(task -> task.getAssignedTask().getInstanceId() == 0)
+            .findFirst()
+            .orElseThrow()
+            .getAssignedTask()
+            .getTaskId();
 
     Response restarted = client.restartShards(key("hello"), Set.of(0));
 
     assertThat(restarted.getResponseCode()).isEqualTo(ResponseCode.OK);
-    await().atMost(TIMEOUT).until(() -> {
-      ScheduledTask current = instance(key("hello"), 0);
-      return !current.getAssignedTask().getTaskId().equals(oldId) && current.getStatus() == ScheduleStatus.RUNNING;
-    });
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              ScheduledTask current = instance(key("hello"), 0);
+              return !current.getAssignedTask().getTaskId().equals(oldId)
+                  && current.getStatus() == ScheduleStatus.RUNNING;
+            });
     ScheduledTask old = tasks(new TaskQuery().setTaskIds(Set.of(oldId))).get(0);
-    assertThat(old.getTaskEvents()).extracting(TaskEvent::getStatus)
+    assertThat(old.getTaskEvents())
+        .extracting(TaskEvent::getStatus)
         .endsWith(ScheduleStatus.RUNNING, ScheduleStatus.RESTARTING, ScheduleStatus.KILLED);
     assertThat(instance(key("hello"), 0).getAncestorId()).isEqualTo(oldId);
   }
@@ -388,9 +503,12 @@ class AuroraSimulatorTest {
 
     assertThat(added.getResponseCode()).isEqualTo(ResponseCode.OK);
     List<ScheduledTask> running = awaitStatuses(key("hello"), ScheduleStatus.RUNNING, 4);
-    assertThat(running).extracting(task -> task.getAssignedTask().getInstanceId())
+    assertThat(running)
+        .extracting(task -> task.getAssignedTask().getInstanceId())
         .containsExactlyInAnyOrder(0, 1, 2, 3);
-    assertThat(running).extracting(task -> task.getAssignedTask().getTask().getJob()).containsOnly(key("hello"));
+    assertThat(running)
+        .extracting(task -> task.getAssignedTask().getTask().getJob())
+        .containsOnly(key("hello"));
   }
 
   @Test
@@ -404,9 +522,11 @@ class AuroraSimulatorTest {
     assertThat(zero.getResponseCode()).isEqualTo(ResponseCode.INVALID_REQUEST);
     assertThat(messages(zero)).containsExactly("Instance count must be positive.");
     assertThat(noTemplate.getResponseCode()).isEqualTo(ResponseCode.INVALID_REQUEST);
-    assertThat(messages(noTemplate)).containsExactly("No active task found for a given instance ID.");
+    assertThat(messages(noTemplate))
+        .containsExactly("No active task found for a given instance ID.");
     assertThat(tooMany.getResponseCode()).isEqualTo(ResponseCode.INVALID_REQUEST);
-    assertThat(messages(tooMany)).containsExactly("Instance count must be between 1 and 4000 inclusive.");
+    assertThat(messages(tooMany))
+        .containsExactly("Instance count must be between 1 and 4000 inclusive.");
     assertThat(tasks(new TaskQuery())).hasSize(2);
   }
 
@@ -422,10 +542,12 @@ class AuroraSimulatorTest {
     assertThat(started.getResponseCode()).isEqualTo(ResponseCode.OK);
     JobUpdateKey updateKey = started.getResult().getStartJobUpdateResult().getKey();
     assertThat(updateKey.getJob()).isEqualTo(key("hello"));
-    assertThat(started.getResult().getStartJobUpdateResult().getUpdateSummary().getState().getStatus())
+    assertThat(
+            started.getResult().getStartJobUpdateResult().getUpdateSummary().getState().getStatus())
         .isEqualTo(JobUpdateStatus.ROLLING_FORWARD);
 
-    Response second = client.startJobUpdate(updateRequest(job(key("hello"), 1).getTaskConfig(), 1, 1), null);
+    Response second =
+        client.startJobUpdate(updateRequest(job(key("hello"), 1).getTaskConfig(), 1, 1), null);
     assertThat(second.getResponseCode()).isEqualTo(ResponseCode.INVALID_REQUEST);
     assertThat(messages(second).get(0)).startsWith("An active update already exists for this job");
     assertThat(second.getResult().getStartJobUpdateResult().getKey()).isEqualTo(updateKey);
@@ -433,20 +555,36 @@ class AuroraSimulatorTest {
     assertThat(kill.getResponseCode()).isEqualTo(ResponseCode.JOB_UPDATING_ERROR);
 
     await().atMost(TIMEOUT).until(() -> updateStatus(updateKey) == JobUpdateStatus.ROLLED_FORWARD);
-    List<ScheduledTask> active = tasks(new TaskQuery().setJobKeys(Set.of(key("hello")))
-        .setStatuses(Set.of(ScheduleStatus.RUNNING)));
-    assertThat(active).hasSize(3).allSatisfy(task ->
-        assertThat(task.getAssignedTask().getTask().getResources()).contains(Resource.ramMb(256)));
-    JobUpdateDetails details = client.getJobUpdateDetails(null, new JobUpdateQuery().setKey(updateKey))
-        .getResult().getGetJobUpdateDetailsResult().getDetailsList().get(0);
-    assertThat(details.getUpdateEvents()).extracting(event -> event.getStatus())
+    List<ScheduledTask> active =
+        tasks(
+            new TaskQuery()
+                .setJobKeys(Set.of(key("hello")))
+                .setStatuses(Set.of(ScheduleStatus.RUNNING)));
+    assertThat(active)
+        .hasSize(3)
+        .allSatisfy(
+            task ->
+                assertThat(task.getAssignedTask().getTask().getResources())
+                    .contains(Resource.ramMb(256)));
+    JobUpdateDetails details =
+        client
+            .getJobUpdateDetails(null, new JobUpdateQuery().setKey(updateKey))
+            .getResult()
+            .getGetJobUpdateDetailsResult()
+            .getDetailsList()
+            .get(0);
+    assertThat(details.getUpdateEvents())
+        .extracting(event -> event.getStatus())
         .containsExactly(JobUpdateStatus.ROLLING_FORWARD, JobUpdateStatus.ROLLED_FORWARD);
     assertThat(details.getUpdate().getInstructions().getDesiredState().getInstances())
         .containsExactly(new Range(0, 2));
     assertThat(details.getUpdate().getInstructions().getInitialState())
-        .singleElement().satisfies(initial -> assertThat(initial.getInstances()).containsExactly(new Range(0, 1)));
-    assertThat(details.getInstanceEvents()).extracting(event -> event.getAction())
-        .filteredOn(action -> action == JobUpdateAction.INSTANCE_UPDATED).hasSize(3);
+        .singleElement()
+        .satisfies(initial -> assertThat(initial.getInstances()).containsExactly(new Range(0, 1)));
+    assertThat(details.getInstanceEvents())
+        .extracting(event -> event.getAction())
+        .filteredOn(action -> action == JobUpdateAction.INSTANCE_UPDATED)
+        .hasSize(3);
   }
 
   @Test
@@ -455,7 +593,8 @@ class AuroraSimulatorTest {
     TaskConfig same = job(key("hello"), 2).getTaskConfig();
 
     Response unchanged = client.startJobUpdate(updateRequest(same, 2, 1), null);
-    Response batch = client.startJobUpdate(updateRequest(same.deepCopy().setIsService(false), 2, 1), null);
+    Response batch =
+        client.startJobUpdate(updateRequest(same.deepCopy().setIsService(false), 2, 1), null);
 
     assertThat(unchanged.getResponseCode()).isEqualTo(ResponseCode.OK);
     assertThat(unchanged.isSetResult()).isFalse();
@@ -475,19 +614,26 @@ class AuroraSimulatorTest {
     noGroup.getSettings().setUpdateGroupSize(0).unsetUpdateStrategy();
     JobUpdateRequest outOfScope = updateRequest(job(key("hello"), 2).getTaskConfig(), 2, 1);
     outOfScope.getSettings().setUpdateOnlyTheseInstances(Set.of(new Range(5, 5)));
-    JobUpdateRequest badEnvironment = updateRequest(bigger.deepCopy().setJob(new JobKey("www-data", "qa", "hello")), 2, 1);
+    JobUpdateRequest badEnvironment =
+        updateRequest(bigger.deepCopy().setJob(new JobKey("www-data", "qa", "hello")), 2, 1);
 
     assertThat(messages(client.startJobUpdate(negativeFailures, null)))
         .containsExactly("maxFailedInstances must be non-negative.");
     assertThat(messages(client.startJobUpdate(noGroup, null)))
         .containsExactly("Update results in no instance being modified.");
-    assertThat(messages(client.startJobUpdate(outOfScope, null))).containsExactly(
-        "The update request attempted to update specific instances,"
-            + " but some are irrelevant to the update and current job state: [5]");
+    assertThat(messages(client.startJobUpdate(outOfScope, null)))
+        .containsExactly(
+            "The update request attempted to update specific instances,"
+                + " but some are irrelevant to the update and current job state: [5]");
     Response environment = client.startJobUpdate(badEnvironment, null);
     assertThat(environment.getResponseCode()).isEqualTo(ResponseCode.OK);
-    assertThat(client.getJobUpdateSummaries(new JobUpdateQuery()).getResult().getGetJobUpdateSummariesResult()
-        .getUpdateSummaries()).hasSize(1);
+    assertThat(
+            client
+                .getJobUpdateSummaries(new JobUpdateQuery())
+                .getResult()
+                .getGetJobUpdateSummariesResult()
+                .getUpdateSummaries())
+        .hasSize(1);
   }
 
   @Test
@@ -503,19 +649,23 @@ class AuroraSimulatorTest {
     assertThat(updateStatus(updateKey)).isEqualTo(JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE);
 
     Response pulse = client.pulseJobUpdate(updateKey);
-    assertThat(pulse.getResult().getPulseJobUpdateResult().getStatus()).isEqualTo(JobUpdatePulseStatus.OK);
+    assertThat(pulse.getResult().getPulseJobUpdateResult().getStatus())
+        .isEqualTo(JobUpdatePulseStatus.OK);
     assertThat(updateStatus(updateKey)).isEqualTo(JobUpdateStatus.ROLLING_FORWARD);
 
-    assertThat(client.abortJobUpdate(updateKey, "stop").getResponseCode()).isEqualTo(ResponseCode.OK);
+    assertThat(client.abortJobUpdate(updateKey, "stop").getResponseCode())
+        .isEqualTo(ResponseCode.OK);
     assertThat(updateStatus(updateKey)).isEqualTo(JobUpdateStatus.ABORTED);
     Response finished = client.pulseJobUpdate(updateKey);
     assertThat(finished.getResponseCode()).isEqualTo(ResponseCode.OK);
-    assertThat(finished.getResult().getPulseJobUpdateResult().getStatus()).isEqualTo(JobUpdatePulseStatus.FINISHED);
+    assertThat(finished.getResult().getPulseJobUpdateResult().getStatus())
+        .isEqualTo(JobUpdatePulseStatus.FINISHED);
     JobUpdateKey unknown = new JobUpdateKey(key("hello"), "no-such-update");
     Response abortUnknown = client.abortJobUpdate(unknown, null);
     assertThat(abortUnknown.getResponseCode()).isEqualTo(ResponseCode.INVALID_REQUEST);
     assertThat(messages(abortUnknown)).containsExactly("Update does not exist " + unknown);
-    assertThat(client.pauseJobUpdate(updateKey, null).getResponseCode()).isEqualTo(ResponseCode.INVALID_REQUEST);
+    assertThat(client.pauseJobUpdate(updateKey, null).getResponseCode())
+        .isEqualTo(ResponseCode.INVALID_REQUEST);
   }
 
   @Test
@@ -523,10 +673,17 @@ class AuroraSimulatorTest {
     client.createJob(job(key("hello"), 3));
     client.createJob(job(key("world"), 1));
 
-    Set<RoleSummary> roles = client.getRoleSummary().getResult().getRoleSummaryResult().getSummaries();
-    Set<JobConfiguration> jobs = client.getJobs("www-data").getResult().getGetJobsResult().getConfigs();
-    Set<ConfigGroup> groups = client.getConfigSummary(key("hello")).getResult().getConfigSummaryResult()
-        .getSummary().getGroups();
+    Set<RoleSummary> roles =
+        client.getRoleSummary().getResult().getRoleSummaryResult().getSummaries();
+    Set<JobConfiguration> jobs =
+        client.getJobs("www-data").getResult().getGetJobsResult().getConfigs();
+    Set<ConfigGroup> groups =
+        client
+            .getConfigSummary(key("hello"))
+            .getResult()
+            .getConfigSummaryResult()
+            .getSummary()
+            .getGroups();
 
     assertThat(roles).containsExactly(new RoleSummary("www-data", 2, 0));
     assertThat(jobs).extracting(JobConfiguration::getInstanceCount).containsExactlyInAnyOrder(3, 1);
@@ -546,10 +703,12 @@ class AuroraSimulatorTest {
     Response rejected = client.populateJobConfig(invalid);
 
     assertThat(populated.getResponseCode()).isEqualTo(ResponseCode.OK);
-    assertThat(populated.getResult().getPopulateJobResult().getTaskConfig().getTier()).isEqualTo("preemptible");
+    assertThat(populated.getResult().getPopulateJobResult().getTaskConfig().getTier())
+        .isEqualTo("preemptible");
     assertThat(rejected.getResponseCode()).isEqualTo(ResponseCode.INVALID_REQUEST);
-    assertThat(messages(rejected)).containsExactly(
-        "Invalid configuration: Job environment qa doesn't match: ^(prod|devel|test|staging\\d*)$");
+    assertThat(messages(rejected))
+        .containsExactly(
+            "Invalid configuration: Job environment qa doesn't match: ^(prod|devel|test|staging\\d*)$");
     assertThat(tasks(new TaskQuery())).isEmpty();
   }
 
@@ -563,16 +722,24 @@ class AuroraSimulatorTest {
   }
 
   private static JobUpdateRequest updateRequest(TaskConfig config, int instances, int groupSize) {
-    JobUpdateSettings settings = new JobUpdateSettings()
-        .setUpdateGroupSize(groupSize)
-        .setUpdateStrategy(JobUpdateStrategy.queueStrategy(new QueueJobUpdateStrategy(groupSize)))
-        .setUpdateOnlyTheseInstances(new LinkedHashSet<>());
+    JobUpdateSettings settings =
+        new JobUpdateSettings()
+            .setUpdateGroupSize(groupSize)
+            .setUpdateStrategy(
+                JobUpdateStrategy.queueStrategy(new QueueJobUpdateStrategy(groupSize)))
+            .setUpdateOnlyTheseInstances(new LinkedHashSet<>());
     return new JobUpdateRequest(config, instances, settings);
   }
 
   private JobUpdateStatus updateStatus(JobUpdateKey key) throws Exception {
-    return client.getJobUpdateSummaries(new JobUpdateQuery().setKey(key)).getResult()
-        .getGetJobUpdateSummariesResult().getUpdateSummaries().get(0).getState().getStatus();
+    return client
+        .getJobUpdateSummaries(new JobUpdateQuery().setKey(key))
+        .getResult()
+        .getGetJobUpdateSummariesResult()
+        .getUpdateSummaries()
+        .get(0)
+        .getState()
+        .getStatus();
   }
 
   private List<ScheduledTask> tasks(TaskQuery query) throws Exception {
@@ -583,7 +750,8 @@ class AuroraSimulatorTest {
 
   /** The newest task of an instance, as Aurora's JobMonitor picks it. */
   private ScheduledTask instance(JobKey job, int instanceId) throws Exception {
-    return tasks(new TaskQuery().setJobKeys(Set.of(job)).setInstanceIds(Set.of(instanceId))).stream()
+    return tasks(new TaskQuery().setJobKeys(Set.of(job)).setInstanceIds(Set.of(instanceId)))
+        .stream()
         .max(Comparator.comparingLong(task -> task.getTaskEvents().get(0).getTimestamp()))
         .orElseThrow();
   }
@@ -594,10 +762,14 @@ class AuroraSimulatorTest {
   }
 
   private static List<String> ids(List<ScheduledTask> tasks) {
-    return tasks.stream().map(task -> task.getAssignedTask().getTaskId()).collect(Collectors.toList());
+    return tasks.stream()
+        .map(task -> task.getAssignedTask().getTaskId())
+        .collect(Collectors.toList());
   }
 
   private static List<String> messages(Response response) {
-    return response.getDetails().stream().map(ResponseDetail::getMessage).collect(Collectors.toList());
+    return response.getDetails().stream()
+        .map(ResponseDetail::getMessage)
+        .collect(Collectors.toList());
   }
 }

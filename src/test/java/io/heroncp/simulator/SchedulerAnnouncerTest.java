@@ -27,7 +27,8 @@ class SchedulerAnnouncerTest {
   @BeforeEach
   void start() throws Exception {
     zookeeper = new TestingServer(true);
-    curator = CuratorFrameworkFactory.newClient(zookeeper.getConnectString(), new RetryOneTime(100));
+    curator =
+        CuratorFrameworkFactory.newClient(zookeeper.getConnectString(), new RetryOneTime(100));
     curator.start();
     curator.blockUntilConnected();
   }
@@ -48,13 +49,16 @@ class SchedulerAnnouncerTest {
       String member = members().get(0);
       assertThat(member).matches("member_\\d{10}");
       assertThat(announcer.memberPath()).hasValue(PATH + "/" + member);
-      assertThat(new String(curator.getData().forPath(PATH + "/" + member), StandardCharsets.UTF_8)).isEqualTo(
-          "{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":8081},"
-              + "\"additionalEndpoints\":{\"http\":{\"host\":\"127.0.0.1\",\"port\":8081}},\"status\":\"ALIVE\"}");
-      assertThat(curator.checkExists().forPath(PATH + "/" + member).getEphemeralOwner()).isNotZero();
-      List<String> others = curator.getChildren().forPath(PATH).stream()
-          .filter(child -> !child.startsWith("member_"))
-          .collect(Collectors.toList());
+      assertThat(new String(curator.getData().forPath(PATH + "/" + member), StandardCharsets.UTF_8))
+          .isEqualTo(
+              "{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":8081},"
+                  + "\"additionalEndpoints\":{\"http\":{\"host\":\"127.0.0.1\",\"port\":8081}},\"status\":\"ALIVE\"}");
+      assertThat(curator.checkExists().forPath(PATH + "/" + member).getEphemeralOwner())
+          .isNotZero();
+      List<String> others =
+          curator.getChildren().forPath(PATH).stream()
+              .filter(child -> !child.startsWith("member_"))
+              .collect(Collectors.toList());
       assertThat(others).singleElement().asString().contains("-lock-");
     }
   }
@@ -86,7 +90,9 @@ class SchedulerAnnouncerTest {
       first.close();
 
       await().atMost(TIMEOUT).until(() -> second.memberPath().isPresent() && members().size() == 1);
-      assertThat(new String(curator.getData().forPath(second.memberPath().get()), StandardCharsets.UTF_8))
+      assertThat(
+              new String(
+                  curator.getData().forPath(second.memberPath().get()), StandardCharsets.UTF_8))
           .contains("\"port\":8082");
     }
   }

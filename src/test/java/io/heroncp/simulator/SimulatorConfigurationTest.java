@@ -20,7 +20,10 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 
-/** The Spring wiring in a plain application context (no Boot test): on only when enabled, started and stopped. */
+/**
+ * The Spring wiring in a plain application context (no Boot test): on only when enabled, started
+ * and stopped.
+ */
 class SimulatorConfigurationTest {
 
   private TestingServer zookeeper;
@@ -29,7 +32,8 @@ class SimulatorConfigurationTest {
   @BeforeEach
   void start() throws Exception {
     zookeeper = new TestingServer(true);
-    curator = CuratorFrameworkFactory.newClient(zookeeper.getConnectString(), new RetryOneTime(100));
+    curator =
+        CuratorFrameworkFactory.newClient(zookeeper.getConnectString(), new RetryOneTime(100));
     curator.start();
   }
 
@@ -48,14 +52,18 @@ class SimulatorConfigurationTest {
       assertThat(SimulatorFixtures.get(api.resolve("/health")).statusCode()).isEqualTo(200);
       SchedulerAnnouncer announcer = context.getBean(SchedulerAnnouncer.class);
       await().atMost(Duration.ofSeconds(15)).until(() -> announcer.memberPath().isPresent());
-      assertThat(new String(curator.getData().forPath(announcer.memberPath().get()), StandardCharsets.UTF_8))
+      assertThat(
+              new String(
+                  curator.getData().forPath(announcer.memberPath().get()), StandardCharsets.UTF_8))
           .contains("\"port\":" + server.port());
     }
-    assertThat(curator.getChildren().forPath("/aurora/scheduler")).noneMatch(child -> child.startsWith("member_"));
+    assertThat(curator.getChildren().forPath("/aurora/scheduler"))
+        .noneMatch(child -> child.startsWith("member_"));
   }
 
   @Test
-  void enabledSimulatorRunsTheTopologyManagerStandInOnItsOwnPortUntilTheContextCloses() throws Exception {
+  void enabledSimulatorRunsTheTopologyManagerStandInOnItsOwnPortUntilTheContextCloses()
+      throws Exception {
     URI activate;
     try (AnnotationConfigApplicationContext context = context("true")) {
       TopologyManagerStandIn standIn = context.getBean(TopologyManagerStandIn.class);
@@ -63,16 +71,22 @@ class SimulatorConfigurationTest {
       activate = URI.create("http://127.0.0.1:" + standIn.port() + "/activate");
       assertThat(SimulatorFixtures.get(activate).statusCode()).isEqualTo(400);
     }
-    assertThatThrownBy(() -> SimulatorFixtures.get(activate)).isInstanceOf(java.io.IOException.class);
+    assertThatThrownBy(() -> SimulatorFixtures.get(activate))
+        .isInstanceOf(java.io.IOException.class);
   }
 
   @Test
   void topologyManagerPortBindsFromConfigurationAndDefaultsToAFreePort() {
-    SimulatorProperties configured = new Binder(new MapConfigurationPropertySource(
-        Map.of("heroncp.simulator.topology-manager-port", "18099"))).bind("heroncp.simulator",
-        SimulatorProperties.class).get();
-    SimulatorProperties defaulted = new Binder(new MapConfigurationPropertySource(
-        Map.of("heroncp.simulator.enabled", "true"))).bind("heroncp.simulator", SimulatorProperties.class).get();
+    SimulatorProperties configured =
+        new Binder(
+                new MapConfigurationPropertySource(
+                    Map.of("heroncp.simulator.topology-manager-port", "18099")))
+            .bind("heroncp.simulator", SimulatorProperties.class)
+            .get();
+    SimulatorProperties defaulted =
+        new Binder(new MapConfigurationPropertySource(Map.of("heroncp.simulator.enabled", "true")))
+            .bind("heroncp.simulator", SimulatorProperties.class)
+            .get();
 
     assertThat(configured.topologyManagerPort()).isEqualTo(18099);
     assertThat(defaulted.topologyManagerPort()).isZero();
@@ -90,10 +104,13 @@ class SimulatorConfigurationTest {
 
   private AnnotationConfigApplicationContext context(String enabled) {
     AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
-    context.getEnvironment().getPropertySources()
+    context
+        .getEnvironment()
+        .getPropertySources()
         .addFirst(new MapPropertySource("test", Map.of("heroncp.simulator.enabled", enabled)));
     context.registerBean(SimulatorProperties.class, SimulatorFixtures::properties);
-    context.registerBean(CuratorFramework.class, () -> curator, definition -> definition.setDestroyMethodName(""));
+    context.registerBean(
+        CuratorFramework.class, () -> curator, definition -> definition.setDestroyMethodName(""));
     context.register(SimulatorConfiguration.class);
     context.refresh();
     return context;

@@ -36,8 +36,20 @@ final class SimulatorFixtures {
   }
 
   static SimulatorProperties properties(int standbyPort, String username, String password) {
-    return new SimulatorProperties(true, "test-cluster", "127.0.0.1", 0, "/aurora/scheduler",
-        "^(prod|devel|test|staging\\d*)$", STEP, STEP, STEP, STEP, standbyPort, username, password);
+    return new SimulatorProperties(
+        true,
+        "test-cluster",
+        "127.0.0.1",
+        0,
+        "/aurora/scheduler",
+        "^(prod|devel|test|staging\\d*)$",
+        STEP,
+        STEP,
+        STEP,
+        STEP,
+        standbyPort,
+        username,
+        password);
   }
 
   static JobKey key(String name) {
@@ -51,16 +63,18 @@ final class SimulatorFixtures {
     resources.add(Resource.ramMb(128));
     resources.add(Resource.diskMb(256));
     resources.add(Resource.namedPort("http"));
-    TaskConfig task = new TaskConfig()
-        .setJob(key.deepCopy())
-        .setOwner(new Identity("www-data"))
-        .setIsService(true)
-        .setPriority(0)
-        .setMaxTaskFailures(1)
-        .setTier("preferred")
-        .setResources(resources)
-        .setConstraints(new LinkedHashSet<>())
-        .setExecutorConfig(new ExecutorConfig("AuroraExecutor", "{\"name\":\"" + key.getName() + "\"}"));
+    TaskConfig task =
+        new TaskConfig()
+            .setJob(key.deepCopy())
+            .setOwner(new Identity("www-data"))
+            .setIsService(true)
+            .setPriority(0)
+            .setMaxTaskFailures(1)
+            .setTier("preferred")
+            .setResources(resources)
+            .setConstraints(new LinkedHashSet<>())
+            .setExecutorConfig(
+                new ExecutorConfig("AuroraExecutor", "{\"name\":\"" + key.getName() + "\"}"));
     return new JobConfiguration()
         .setKey(key.deepCopy())
         .setOwner(new Identity("www-data"))
@@ -70,7 +84,8 @@ final class SimulatorFixtures {
 
   /** A generated client speaking TJSON through the stock THttpClient, as Aurora's own ITs do. */
   static AuroraSchedulerManager.Client client(URI endpoint) throws TException {
-    return new AuroraSchedulerManager.Client(new TJSONProtocol(new THttpClient(endpoint.toString())));
+    return new AuroraSchedulerManager.Client(
+        new TJSONProtocol(new THttpClient(endpoint.toString())));
   }
 
   /** The bytes a generated client writes for one call. */
@@ -81,7 +96,8 @@ final class SimulatorFixtures {
   }
 
   /** Decodes the reply to a call made by {@link #encode} with a generated client's recv method. */
-  static <T> T decode(TProtocolFactory protocol, byte[] reply, ThriftCall<T> receive) throws Exception {
+  static <T> T decode(TProtocolFactory protocol, byte[] reply, ThriftCall<T> receive)
+      throws Exception {
     AuroraSchedulerManager.Client client =
         new AuroraSchedulerManager.Client(protocol.getProtocol(new TMemoryInputTransport(reply))) {
           {
@@ -93,9 +109,10 @@ final class SimulatorFixtures {
   }
 
   static HttpResponse<byte[]> post(URI endpoint, byte[] body, String... headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
-        .timeout(Duration.ofSeconds(10))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (headers.length > 0) {
       request.headers(headers);
     }
@@ -103,7 +120,8 @@ final class SimulatorFixtures {
   }
 
   static HttpResponse<String> get(URI uri) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

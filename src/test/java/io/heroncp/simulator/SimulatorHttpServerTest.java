@@ -73,33 +73,48 @@ class SimulatorHttpServerTest {
     URI core = server.corePackageUri();
     HttpClient http = HttpClient.newHttpClient();
 
-    HttpResponse<byte[]> got = http.send(HttpRequest.newBuilder(core).GET().build(),
-        HttpResponse.BodyHandlers.ofByteArray());
-    HttpResponse<Void> head = http.send(HttpRequest.newBuilder(core).method("HEAD", HttpRequest.BodyPublishers.noBody())
-        .build(), HttpResponse.BodyHandlers.discarding());
-    HttpResponse<Void> cached = http.send(HttpRequest.newBuilder(core)
-        .header("If-None-Match", got.headers().firstValue("ETag").orElseThrow()).GET().build(),
-        HttpResponse.BodyHandlers.discarding());
-    HttpResponse<Void> posted = http.send(HttpRequest.newBuilder(core).POST(HttpRequest.BodyPublishers.noBody())
-        .build(), HttpResponse.BodyHandlers.discarding());
+    HttpResponse<byte[]> got =
+        http.send(
+            HttpRequest.newBuilder(core).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<Void> head =
+        http.send(
+            HttpRequest.newBuilder(core)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+    HttpResponse<Void> cached =
+        http.send(
+            HttpRequest.newBuilder(core)
+                .header("If-None-Match", got.headers().firstValue("ETag").orElseThrow())
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+    HttpResponse<Void> posted =
+        http.send(
+            HttpRequest.newBuilder(core).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.discarding());
 
-    assertThat(core).isEqualTo(URI.create("http://127.0.0.1:" + server.port() + "/packages/heron-core.tar.gz"));
+    assertThat(core)
+        .isEqualTo(URI.create("http://127.0.0.1:" + server.port() + "/packages/heron-core.tar.gz"));
     assertThat(got.statusCode()).isEqualTo(200);
     assertThat(got.headers().firstValue("Content-Type")).contains("application/gzip");
-    assertThat(got.headers().firstValue("ETag")).contains("\"" + SimulatedCorePackage.get().sha256() + "\"");
+    assertThat(got.headers().firstValue("ETag"))
+        .contains("\"" + SimulatedCorePackage.get().sha256() + "\"");
     assertThat(got.body()).isEqualTo(SimulatedCorePackage.get().bytes());
     Map<String, String> entries = new LinkedHashMap<>();
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(
-        new GZIPInputStream(new ByteArrayInputStream(got.body())))) {
+    try (TarArchiveInputStream tar =
+        new TarArchiveInputStream(new GZIPInputStream(new ByteArrayInputStream(got.body())))) {
       for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
         entries.put(entry.getName(), new String(tar.readAllBytes(), StandardCharsets.UTF_8));
       }
     }
-    assertThat(entries).containsOnlyKeys("heron-core/", "heron-core/README", "heron-core/release.yaml");
+    assertThat(entries)
+        .containsOnlyKeys("heron-core/", "heron-core/README", "heron-core/release.yaml");
     assertThat(entries.get("heron-core/release.yaml")).contains("heron.build.version : simulated");
     assertThat(entries.get("heron-core/README")).contains("core-package-uri");
     assertThat(head.statusCode()).isEqualTo(200);
-    assertThat(head.headers().firstValue("Content-Length")).contains(Integer.toString(got.body().length));
+    assertThat(head.headers().firstValue("Content-Length"))
+        .contains(Integer.toString(got.body().length));
     assertThat(cached.statusCode()).isEqualTo(304);
     assertThat(posted.statusCode()).isEqualTo(405);
     assertThat(posted.headers().firstValue("Allow")).contains("GET, HEAD");
@@ -108,16 +123,22 @@ class SimulatorHttpServerTest {
   @Test
   void binaryRequestWithoutAcceptGetsATjsonReply() throws Exception {
     URI api = start(SimulatorFixtures.properties());
-    byte[] request = encode(BINARY, client -> {
-      client.send_getRoleSummary();
-      return null;
-    });
+    byte[] request =
+        encode(
+            BINARY,
+            client -> {
+              client.send_getRoleSummary();
+              return null;
+            });
 
-    HttpResponse<byte[]> reply = post(api, request, "Content-Type", "application/vnd.apache.thrift.binary");
+    HttpResponse<byte[]> reply =
+        post(api, request, "Content-Type", "application/vnd.apache.thrift.binary");
 
     assertThat(reply.statusCode()).isEqualTo(200);
-    assertThat(reply.headers().allValues("Content-Type")).containsExactly("application/vnd.apache.thrift.json");
-    assertThat(new String(reply.body(), StandardCharsets.UTF_8)).startsWith("[1,\"getRoleSummary\",2,");
+    assertThat(reply.headers().allValues("Content-Type"))
+        .containsExactly("application/vnd.apache.thrift.json");
+    assertThat(new String(reply.body(), StandardCharsets.UTF_8))
+        .startsWith("[1,\"getRoleSummary\",2,");
     Response response = decode(JSON, reply.body(), client -> client.recv_getRoleSummary());
     assertThat(response.getResponseCode()).isEqualTo(ResponseCode.OK);
     assertThat(response.getServerInfo().getClusterName()).isEqualTo("test-cluster");
@@ -126,16 +147,26 @@ class SimulatorHttpServerTest {
   @Test
   void binaryAcceptSelectsABinaryReply() throws Exception {
     URI api = start(SimulatorFixtures.properties());
-    byte[] request = encode(BINARY, client -> {
-      client.send_createJob(job(key("hello"), 1));
-      return null;
-    });
+    byte[] request =
+        encode(
+            BINARY,
+            client -> {
+              client.send_createJob(job(key("hello"), 1));
+              return null;
+            });
 
-    HttpResponse<byte[]> reply = post(api, request, "Content-Type", "application/vnd.apache.thrift.binary",
-        "Accept", "application/vnd.apache.thrift.binary");
+    HttpResponse<byte[]> reply =
+        post(
+            api,
+            request,
+            "Content-Type",
+            "application/vnd.apache.thrift.binary",
+            "Accept",
+            "application/vnd.apache.thrift.binary");
 
     assertThat(reply.statusCode()).isEqualTo(200);
-    assertThat(reply.headers().allValues("Content-Type")).containsExactly("application/vnd.apache.thrift.binary");
+    assertThat(reply.headers().allValues("Content-Type"))
+        .containsExactly("application/vnd.apache.thrift.binary");
     Response response = decode(BINARY, reply.body(), client -> client.recv_createJob());
     assertThat(response.getResponseCode()).isEqualTo(ResponseCode.OK);
   }
@@ -143,30 +174,51 @@ class SimulatorHttpServerTest {
   @Test
   void aMultiValuedAcceptFallsBackToTjson() throws Exception {
     URI api = start(SimulatorFixtures.properties());
-    byte[] request = encode(BINARY, client -> {
-      client.send_getRoleSummary();
-      return null;
-    });
+    byte[] request =
+        encode(
+            BINARY,
+            client -> {
+              client.send_getRoleSummary();
+              return null;
+            });
 
-    HttpResponse<byte[]> reply = post(api, request, "Content-Type", "application/vnd.apache.thrift.binary",
-        "Accept", "application/vnd.apache.thrift.binary, application/json");
+    HttpResponse<byte[]> reply =
+        post(
+            api,
+            request,
+            "Content-Type",
+            "application/vnd.apache.thrift.binary",
+            "Accept",
+            "application/vnd.apache.thrift.binary, application/json");
 
-    assertThat(reply.headers().allValues("Content-Type")).containsExactly("application/vnd.apache.thrift.json");
+    assertThat(reply.headers().allValues("Content-Type"))
+        .containsExactly("application/vnd.apache.thrift.json");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "application/x-thrift", "application/json", "application/vnd.apache.thrift.json",
-      "application/vnd.apache.thrift.json; charset=utf-8", "application/vnd.apache.thrift.json;charset=UTF-8"})
+  @ValueSource(
+      strings = {
+        "",
+        "application/x-thrift",
+        "application/json",
+        "application/vnd.apache.thrift.json",
+        "application/vnd.apache.thrift.json; charset=utf-8",
+        "application/vnd.apache.thrift.json;charset=UTF-8"
+      })
   void tjsonContentTypesAreAccepted(String contentType) throws Exception {
     URI api = start(SimulatorFixtures.properties());
-    byte[] request = encode(JSON, client -> {
-      client.send_getRoleSummary();
-      return null;
-    });
+    byte[] request =
+        encode(
+            JSON,
+            client -> {
+              client.send_getRoleSummary();
+              return null;
+            });
 
-    HttpResponse<byte[]> reply = contentType.isEmpty()
-        ? post(api, request)
-        : post(api, request, "Content-Type", contentType);
+    HttpResponse<byte[]> reply =
+        contentType.isEmpty()
+            ? post(api, request)
+            : post(api, request, "Content-Type", contentType);
 
     assertThat(reply.statusCode()).isEqualTo(200);
     assertThat(decode(JSON, reply.body(), client -> client.recv_getRoleSummary()).getResponseCode())
@@ -174,24 +226,39 @@ class SimulatorHttpServerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"application/json; charset=UTF-8", "application/x-thrift; charset=utf-8",
-      "application/vnd.apache.thrift.compact", "text/plain", "application/vnd.apache.thrift.binary; charset=utf-8"})
+  @ValueSource(
+      strings = {
+        "application/json; charset=UTF-8",
+        "application/x-thrift; charset=utf-8",
+        "application/vnd.apache.thrift.compact",
+        "text/plain",
+        "application/vnd.apache.thrift.binary; charset=utf-8"
+      })
   void otherContentTypesAre415WithAuroraMessage(String contentType) throws Exception {
     URI api = start(SimulatorFixtures.properties());
 
-    HttpResponse<byte[]> reply = post(api, "[1,\"getRoleSummary\",1,0,{}]".getBytes(StandardCharsets.UTF_8),
-        "Content-Type", contentType);
+    HttpResponse<byte[]> reply =
+        post(
+            api,
+            "[1,\"getRoleSummary\",1,0,{}]".getBytes(StandardCharsets.UTF_8),
+            "Content-Type",
+            contentType);
 
     assertThat(reply.statusCode()).isEqualTo(415);
-    assertThat(new String(reply.body(), StandardCharsets.UTF_8)).isEqualTo("Unsupported Content-Type: " + contentType);
+    assertThat(new String(reply.body(), StandardCharsets.UTF_8))
+        .isEqualTo("Unsupported Content-Type: " + contentType);
   }
 
   @Test
   void answersTheTjsonEnvelopeFixtureFromAurorasApiIt() throws Exception {
     URI api = start(SimulatorFixtures.properties());
 
-    HttpResponse<byte[]> reply = post(api, "[1,\"getRoleSummary\",1,0,{}]".getBytes(StandardCharsets.UTF_8),
-        "Content-Type", "application/vnd.apache.thrift.json");
+    HttpResponse<byte[]> reply =
+        post(
+            api,
+            "[1,\"getRoleSummary\",1,0,{}]".getBytes(StandardCharsets.UTF_8),
+            "Content-Type",
+            "application/vnd.apache.thrift.json");
 
     String body = new String(reply.body(), StandardCharsets.UTF_8);
     assertThat(reply.statusCode()).isEqualTo(200);
@@ -203,7 +270,8 @@ class SimulatorHttpServerTest {
   void unknownMethodIsATApplicationExceptionWithStatus200() throws Exception {
     URI api = start(SimulatorFixtures.properties());
 
-    HttpResponse<byte[]> reply = post(api, "[1,\"setQuota\",1,7,{}]".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<byte[]> reply =
+        post(api, "[1,\"setQuota\",1,7,{}]".getBytes(StandardCharsets.UTF_8));
 
     assertThat(reply.statusCode()).isEqualTo(200);
     assertThat(new String(reply.body(), StandardCharsets.UTF_8)).startsWith("[1,\"setQuota\",3,7,");
@@ -221,14 +289,20 @@ class SimulatorHttpServerTest {
   @Test
   void withCredentialsConfiguredMutatingCallsNeedThemAndReadsDoNot() throws Exception {
     URI api = start(SimulatorFixtures.properties(0, "alice", "secret"));
-    byte[] create = encode(JSON, client -> {
-      client.send_createJob(job(key("hello"), 1));
-      return null;
-    });
-    byte[] read = encode(JSON, client -> {
-      client.send_getRoleSummary();
-      return null;
-    });
+    byte[] create =
+        encode(
+            JSON,
+            client -> {
+              client.send_createJob(job(key("hello"), 1));
+              return null;
+            });
+    byte[] read =
+        encode(
+            JSON,
+            client -> {
+              client.send_getRoleSummary();
+              return null;
+            });
 
     HttpResponse<byte[]> anonymousCreate = post(api, create);
     HttpResponse<byte[]> anonymousRead = post(api, read);
@@ -256,10 +330,13 @@ class SimulatorHttpServerTest {
     int standbyPort = freePort();
     URI api = start(SimulatorFixtures.properties(standbyPort, null, null));
     URI standbyApi = server.standbyApiEndpoint();
-    byte[] read = encode(JSON, client -> {
-      client.send_getRoleSummary();
-      return null;
-    });
+    byte[] read =
+        encode(
+            JSON,
+            client -> {
+              client.send_getRoleSummary();
+              return null;
+            });
 
     HttpResponse<byte[]> redirected = post(standbyApi, read);
     HttpResponse<byte[]> bypassed = post(standbyApi, read, "Bypass-Leader-Redirect", "true");
@@ -268,9 +345,12 @@ class SimulatorHttpServerTest {
     assertThat(redirected.statusCode()).isEqualTo(307);
     assertThat(redirected.headers().firstValue("Location")).hasValue(api.toString());
     assertThat(bypassed.statusCode()).isEqualTo(200);
-    assertThat(decode(JSON, bypassed.body(), client -> client.recv_getRoleSummary()).getResponseCode())
+    assertThat(
+            decode(JSON, bypassed.body(), client -> client.recv_getRoleSummary()).getResponseCode())
         .isEqualTo(ResponseCode.OK);
-    assertThat(SimulatorFixtures.get(URI.create("http://127.0.0.1:" + standbyPort + "/leaderhealth")).statusCode())
+    assertThat(
+            SimulatorFixtures.get(URI.create("http://127.0.0.1:" + standbyPort + "/leaderhealth"))
+                .statusCode())
         .isEqualTo(503);
     assertThat(SimulatorFixtures.get(api.resolve("/leaderhealth")).statusCode()).isEqualTo(200);
     HttpResponse<String> health = SimulatorFixtures.get(api.resolve("/health"));
@@ -279,6 +359,8 @@ class SimulatorHttpServerTest {
   }
 
   private static String basic(String user, String password) {
-    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 }

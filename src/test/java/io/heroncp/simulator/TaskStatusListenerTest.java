@@ -14,7 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The simulator's task-status hook: every status, in order, delivered off the simulator's monitor. */
+/**
+ * The simulator's task-status hook: every status, in order, delivered off the simulator's monitor.
+ */
 class TaskStatusListenerTest {
 
   private final AuroraSimulator simulator = new AuroraSimulator(SimulatorFixtures.properties());
@@ -29,25 +31,46 @@ class TaskStatusListenerTest {
     JobKey key = SimulatorFixtures.key("heard");
     List<String> heard = new CopyOnWriteArrayList<>();
     List<Integer> activeSeenFromListener = new CopyOnWriteArrayList<>();
-    simulator.addTaskStatusListener(change -> {
-      heard.add(change.instanceId() + ":" + change.status());
-      // Calling back would deadlock if listeners ran under the simulator's monitor on another thread's behalf.
-      activeSeenFromListener.add(simulator.getTasksStatus(new TaskQuery().setJobKeys(Set.of(key)))
-          .getResult().getScheduleStatusResult().getTasksSize());
-      assertThat(change.job()).isEqualTo(key);
-      assertThat(change.task().getJob()).isEqualTo(key);
-    });
+    simulator.addTaskStatusListener(
+        change -> {
+          heard.add(change.instanceId() + ":" + change.status());
+          // Calling back would deadlock if listeners ran under the simulator's monitor on another
+          // thread's behalf.
+          activeSeenFromListener.add(
+              simulator
+                  .getTasksStatus(new TaskQuery().setJobKeys(Set.of(key)))
+                  .getResult()
+                  .getScheduleStatusResult()
+                  .getTasksSize());
+          assertThat(change.job()).isEqualTo(key);
+          assertThat(change.task().getJob()).isEqualTo(key);
+        });
 
-    assertThat(simulator.createJob(SimulatorFixtures.job(key, 2)).getResponseCode()).isEqualTo(ResponseCode.OK);
-    await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains("0:RUNNING") && heard.contains("1:RUNNING"));
-    assertThat(simulator.restartShards(key, Set.of(0)).getResponseCode()).isEqualTo(ResponseCode.OK);
-    await().atMost(Duration.ofSeconds(10)).until(() -> heard.stream().filter("0:RUNNING"::equals).count() == 2);
+    assertThat(simulator.createJob(SimulatorFixtures.job(key, 2)).getResponseCode())
+        .isEqualTo(ResponseCode.OK);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> heard.contains("0:RUNNING") && heard.contains("1:RUNNING"));
+    assertThat(simulator.restartShards(key, Set.of(0)).getResponseCode())
+        .isEqualTo(ResponseCode.OK);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> heard.stream().filter("0:RUNNING"::equals).count() == 2);
 
-    assertThat(heard.stream().filter(entry -> entry.startsWith("0:")).toList()).containsExactly(
-        "0:PENDING", "0:ASSIGNED", "0:STARTING", "0:RUNNING",
-        "0:RESTARTING", "0:KILLED", "0:PENDING", "0:ASSIGNED", "0:STARTING", "0:RUNNING");
-    assertThat(heard.stream().filter(entry -> entry.startsWith("1:")).toList()).containsExactly(
-        "1:PENDING", "1:ASSIGNED", "1:STARTING", "1:RUNNING");
+    assertThat(heard.stream().filter(entry -> entry.startsWith("0:")).toList())
+        .containsExactly(
+            "0:PENDING",
+            "0:ASSIGNED",
+            "0:STARTING",
+            "0:RUNNING",
+            "0:RESTARTING",
+            "0:KILLED",
+            "0:PENDING",
+            "0:ASSIGNED",
+            "0:STARTING",
+            "0:RUNNING");
+    assertThat(heard.stream().filter(entry -> entry.startsWith("1:")).toList())
+        .containsExactly("1:PENDING", "1:ASSIGNED", "1:STARTING", "1:RUNNING");
     assertThat(activeSeenFromListener).isNotEmpty().allMatch(count -> count >= 2);
   }
 

@@ -44,9 +44,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The stand-in against a real ZooKeeper ({@code TestingServer}) and the simulator driven in-process through its
- * Thrift interface, with jobs built by {@link AuroraJobFactory} exactly as the service submits them; the
- * controller is called over real HTTP.
+ * The stand-in against a real ZooKeeper ({@code TestingServer}) and the simulator driven in-process
+ * through its Thrift interface, with jobs built by {@link AuroraJobFactory} exactly as the service
+ * submits them; the controller is called over real HTTP.
  */
 class TopologyManagerStandInTest {
 
@@ -60,13 +60,13 @@ class TopologyManagerStandInTest {
   private AuroraSimulator simulator;
   private TopologyManagerStandIn standIn;
   private final List<TaskStatusChange> seen = new CopyOnWriteArrayList<>();
-  @TempDir
-  Path packages;
+  @TempDir Path packages;
 
   @BeforeEach
   void start() throws Exception {
     zookeeper = new TestingServer(true);
-    curator = CuratorFrameworkFactory.newClient(zookeeper.getConnectString(), new RetryOneTime(100));
+    curator =
+        CuratorFrameworkFactory.newClient(zookeeper.getConnectString(), new RetryOneTime(100));
     curator.start();
     simulator = new AuroraSimulator(SimulatorFixtures.properties());
     standIn = new TopologyManagerStandIn(simulator, curator, "127.0.0.1", 0);
@@ -87,7 +87,8 @@ class TopologyManagerStandInTest {
 
   @Test
   void runningInstanceZeroPublishesLocationAndPhysicalPlan() throws Exception {
-    TopologyDefinition definition = submit(HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, NAME));
+    TopologyDefinition definition =
+        submit(HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, NAME));
 
     TManagerLocation location = awaitLocation();
     assertThat(location.topologyName()).isEqualTo(NAME);
@@ -97,8 +98,10 @@ class TopologyManagerStandInTest {
     PhysicalPlans.PhysicalPlan plan = physicalPlan();
     assertThat(plan.getTopology().getId()).isEqualTo(definition.id());
     assertThat(plan.getTopology().getName()).isEqualTo(NAME);
-    assertThat(HeronStateCodec.decodePhysicalPlanState(plan.toByteArray())).isEqualTo(HeronTopologyState.RUNNING);
-    assertThat(curator.checkExists().forPath(PATHS.tmanagerLocation(NAME)).getEphemeralOwner()).isNotZero();
+    assertThat(HeronStateCodec.decodePhysicalPlanState(plan.toByteArray()))
+        .isEqualTo(HeronTopologyState.RUNNING);
+    assertThat(curator.checkExists().forPath(PATHS.tmanagerLocation(NAME)).getEphemeralOwner())
+        .isNotZero();
     assertThat(standIn.servedTopologyIds()).containsExactly(definition.id());
   }
 
@@ -130,9 +133,13 @@ class TopologyManagerStandInTest {
     submit(HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, NAME));
     awaitLocation();
 
-    assertAnswer(get("/deactivate?topologyid=" + NAME + "-not-the-id"), 400, "Topology id does not match");
+    assertAnswer(
+        get("/deactivate?topologyid=" + NAME + "-not-the-id"), 400, "Topology id does not match");
     assertAnswer(get("/activate"), 400, "Missing 'topologyid' argument in the request");
-    assertAnswer(get("/runtime_config/update?topologyid="), 400, "Missing 'topologyid' argument in the request");
+    assertAnswer(
+        get("/runtime_config/update?topologyid="),
+        400,
+        "Missing 'topologyid' argument in the request");
     assertAnswer(get("/no_such_call?topologyid=x"), 404, "Not Supported");
     assertThat(state()).isEqualTo(HeronTopologyState.RUNNING);
   }
@@ -143,7 +150,9 @@ class TopologyManagerStandInTest {
     awaitLocation();
     curator.delete().forPath(PATHS.physicalPlan(NAME));
 
-    assertAnswer(get("/activate?topologyid=" + id), 500,
+    assertAnswer(
+        get("/activate?topologyid=" + id),
+        500,
         "Tmanager still not initialized (physical plan is not available)");
   }
 
@@ -152,21 +161,33 @@ class TopologyManagerStandInTest {
     String id = submit(HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, NAME)).id();
     awaitLocation();
 
-    assertAnswer(get("/runtime_config/update?topologyid=" + id
-        + "&runtime-config=split:topology.component.output.bps:1000&runtime-config=my.rate:5"), 200,
+    assertAnswer(
+        get(
+            "/runtime_config/update?topologyid="
+                + id
+                + "&runtime-config=split:topology.component.output.bps:1000&runtime-config=my.rate:5"),
+        200,
         "Runtime config updated");
     TopologyAPI.Topology topology = physicalPlan().getTopology();
     assertThat(kvs(topology.getTopologyConfig())).containsEntry("my.rate:runtime", "5");
-    TopologyAPI.Bolt split = topology.getBoltsList().stream()
-        .filter(bolt -> bolt.getComp().getName().equals("split")).findFirst().orElseThrow();
-    assertThat(kvs(split.getComp().getConfig())).containsEntry("topology.component.output.bps:runtime", "1000");
+    TopologyAPI.Bolt split =
+        topology.getBoltsList().stream()
+            .filter(bolt -> bolt.getComp().getName().equals("split"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(kvs(split.getComp().getConfig()))
+        .containsEntry("topology.component.output.bps:runtime", "1000");
 
     // A second value for the same key replaces the first rather than adding a duplicate.
-    assertAnswer(get("/runtime_config/update?topologyid=" + id + "&runtime-config=my.rate:7"), 200,
+    assertAnswer(
+        get("/runtime_config/update?topologyid=" + id + "&runtime-config=my.rate:7"),
+        200,
         "Runtime config updated");
     assertThat(physicalPlan().getTopology().getTopologyConfig().getKvsList())
         .filteredOn(kv -> kv.getKey().equals("my.rate:runtime"))
-        .singleElement().extracting(TopologyAPI.Config.KeyValue::getValue).isEqualTo("7");
+        .singleElement()
+        .extracting(TopologyAPI.Config.KeyValue::getValue)
+        .isEqualTo("7");
   }
 
   @Test
@@ -175,27 +196,40 @@ class TopologyManagerStandInTest {
     awaitLocation();
     byte[] before = curator.getData().forPath(PATHS.physicalPlan(NAME));
 
-    assertAnswer(get("/runtime_config/update?topologyid=" + id), 400,
+    assertAnswer(
+        get("/runtime_config/update?topologyid=" + id),
+        400,
         "No runtime config is found. Usage: runtime-config=[COMPONENT:]<CONFIG>:<VALUE>.");
-    assertAnswer(get("/runtime_config/update?topologyid=" + id + "&runtime-config=justakey"), 400,
+    assertAnswer(
+        get("/runtime_config/update?topologyid=" + id + "&runtime-config=justakey"),
+        400,
         "Failed to parse runtime configs. Possibly bad format. The expected format is [COMPONENT:]<CONFIG>:<VALUE>.");
-    assertAnswer(get("/runtime_config/update?topologyid=" + id + "&runtime-config=nosuchbolt:k:v"), 400,
+    assertAnswer(
+        get("/runtime_config/update?topologyid=" + id + "&runtime-config=nosuchbolt:k:v"),
+        400,
         "Failed to validate runtime configs");
     assertThat(curator.getData().forPath(PATHS.physicalPlan(NAME))).isEqualTo(before);
   }
 
   @Test
   void packingPlanChangeRewritesThePhysicalPlanKeepingTheState() throws Exception {
-    TopologyDefinition definition = submit(HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, NAME));
+    TopologyDefinition definition =
+        submit(HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, NAME));
     awaitLocation();
-    assertAnswer(get("/deactivate?topologyid=" + definition.id()), 200, "Topology successfully deactivated");
+    assertAnswer(
+        get("/deactivate?topologyid=" + definition.id()), 200, "Topology successfully deactivated");
     int version = curator.checkExists().forPath(PATHS.physicalPlan(NAME)).getVersion();
 
-    PackingPlan current = HeronStateCodec.decodePackingPlan(curator.getData().forPath(PATHS.packingPlan(NAME)));
-    PackingPlan proposed = new RoundRobinPacking().repack(definition, Map.of(), current, Map.of("split", 4), null);
+    PackingPlan current =
+        HeronStateCodec.decodePackingPlan(curator.getData().forPath(PATHS.packingPlan(NAME)));
+    PackingPlan proposed =
+        new RoundRobinPacking().repack(definition, Map.of(), current, Map.of("split", 4), null);
     curator.setData().forPath(PATHS.packingPlan(NAME), HeronStateCodec.encodePackingPlan(proposed));
 
-    await().atMost(WAIT).until(() -> curator.checkExists().forPath(PATHS.physicalPlan(NAME)).getVersion() > version);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> curator.checkExists().forPath(PATHS.physicalPlan(NAME)).getVersion() > version);
     assertThat(state()).isEqualTo(HeronTopologyState.PAUSED);
   }
 
@@ -204,9 +238,12 @@ class TopologyManagerStandInTest {
     String id = submit(HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, NAME)).id();
     awaitLocation();
 
-    assertThat(simulator.killTasks(job(), null, "kill").getResponseCode()).isEqualTo(ResponseCode.OK);
+    assertThat(simulator.killTasks(job(), null, "kill").getResponseCode())
+        .isEqualTo(ResponseCode.OK);
 
-    await().atMost(WAIT).until(() -> curator.checkExists().forPath(PATHS.tmanagerLocation(NAME)) == null);
+    await()
+        .atMost(WAIT)
+        .until(() -> curator.checkExists().forPath(PATHS.tmanagerLocation(NAME)) == null);
     await().atMost(WAIT).until(() -> standIn.servedTopologyIds().isEmpty());
     assertAnswer(get("/activate?topologyid=" + id), 400, "Topology id does not match");
   }
@@ -218,15 +255,22 @@ class TopologyManagerStandInTest {
     assertAnswer(get("/deactivate?topologyid=" + id), 200, "Topology successfully deactivated");
     long firstLocation = curator.checkExists().forPath(PATHS.tmanagerLocation(NAME)).getCzxid();
 
-    assertThat(simulator.restartShards(job(), Set.of(0)).getResponseCode()).isEqualTo(ResponseCode.OK);
+    assertThat(simulator.restartShards(job(), Set.of(0)).getResponseCode())
+        .isEqualTo(ResponseCode.OK);
 
-    // Instance 0 went RESTARTING (location deleted) and a new task came up RUNNING (location created anew).
-    await().atMost(WAIT).until(() -> {
-      Stat stat = curator.checkExists().forPath(PATHS.tmanagerLocation(NAME));
-      return stat != null && stat.getCzxid() != firstLocation;
-    });
-    assertThat(seen).filteredOn(change -> change.instanceId() == 0)
-        .extracting(TaskStatusChange::status).contains(ScheduleStatus.RESTARTING, ScheduleStatus.KILLED);
+    // Instance 0 went RESTARTING (location deleted) and a new task came up RUNNING (location
+    // created anew).
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              Stat stat = curator.checkExists().forPath(PATHS.tmanagerLocation(NAME));
+              return stat != null && stat.getCzxid() != firstLocation;
+            });
+    assertThat(seen)
+        .filteredOn(change -> change.instanceId() == 0)
+        .extracting(TaskStatusChange::status)
+        .contains(ScheduleStatus.RESTARTING, ScheduleStatus.KILLED);
     assertThat(state()).isEqualTo(HeronTopologyState.PAUSED);
     assertThat(standIn.servedTopologyIds()).containsExactly(id);
     assertAnswer(get("/activate?topologyid=" + id), 200, "Topology successfully activated");
@@ -235,10 +279,19 @@ class TopologyManagerStandInTest {
   @Test
   void jobsNotMadeByTheServiceAreIgnored() throws Exception {
     JobKey key = SimulatorFixtures.key("plain");
-    assertThat(simulator.createJob(SimulatorFixtures.job(key, 2)).getResponseCode()).isEqualTo(ResponseCode.OK);
+    assertThat(simulator.createJob(SimulatorFixtures.job(key, 2)).getResponseCode())
+        .isEqualTo(ResponseCode.OK);
 
-    await().atMost(WAIT).until(() -> seen.stream().anyMatch(change -> change.job().equals(key)
-        && change.instanceId() == 0 && change.status() == ScheduleStatus.RUNNING));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                seen.stream()
+                    .anyMatch(
+                        change ->
+                            change.job().equals(key)
+                                && change.instanceId() == 0
+                                && change.status() == ScheduleStatus.RUNNING));
     assertThat(standIn.servedTopologyIds()).isEmpty();
     assertThat(curator.checkExists().forPath(PATHS.directory("tmanagers"))).isNull();
   }
@@ -247,8 +300,14 @@ class TopologyManagerStandInTest {
   void startTakesOverHeronJobsAlreadyRunning() throws Exception {
     standIn.close();
     String id = submit(HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, NAME)).id();
-    await().atMost(WAIT).until(() -> seen.stream().anyMatch(change -> change.instanceId() == 0
-        && change.status() == ScheduleStatus.RUNNING));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                seen.stream()
+                    .anyMatch(
+                        change ->
+                            change.instanceId() == 0 && change.status() == ScheduleStatus.RUNNING));
     assertThat(curator.checkExists().forPath(PATHS.tmanagerLocation(NAME))).isNull();
 
     standIn = new TopologyManagerStandIn(simulator, curator, "127.0.0.1", 0);
@@ -260,20 +319,50 @@ class TopologyManagerStandInTest {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** Writes topology + packing plan as the service does, then creates the Aurora job the service would. */
+  /**
+   * Writes topology + packing plan as the service does, then creates the Aurora job the service
+   * would.
+   */
   private TopologyDefinition submit(byte[] defn) throws Exception {
     TopologyDefinition definition = new DefinitionReader().read(defn);
     PackingPlan packing = new RoundRobinPacking().pack(definition, Map.of());
-    curator.create().creatingParentContainersIfNeeded().forPath(PATHS.topology(NAME), definition.trimmedBytes());
-    curator.create().creatingParentContainersIfNeeded()
+    curator
+        .create()
+        .creatingParentContainersIfNeeded()
+        .forPath(PATHS.topology(NAME), definition.trimmedBytes());
+    curator
+        .create()
+        .creatingParentContainersIfNeeded()
         .forPath(PATHS.packingPlan(NAME), HeronStateCodec.encodePackingPlan(packing));
-    JobRequest request = new JobRequest(new TopologyKey("test-cluster", "alice", "devel", NAME), "alice",
-        definition, packing, PackageFiles.fetchable(packages, "topology.tar.gz"), "word-count.jar", Map.of());
-    ClusterProperties cluster = new ClusterProperties("devel", "^(prod|devel|test|staging\\d*)$", "/heron", null,
-        PackageFiles.fetchable(packages, "heron-core.tar.gz"), null, Map.of(),
-        new ClusterProperties.Scheduler(URI.create("http://127.0.0.1:1"), null, "/aurora/scheduler", null, null,
-            ClusterProperties.Scheduler.Protocol.BINARY, Duration.ofSeconds(2), Duration.ofSeconds(5)));
-    JobConfiguration job = new AuroraJobFactory().create(request, cluster, zookeeper.getConnectString());
+    JobRequest request =
+        new JobRequest(
+            new TopologyKey("test-cluster", "alice", "devel", NAME),
+            "alice",
+            definition,
+            packing,
+            PackageFiles.fetchable(packages, "topology.tar.gz"),
+            "word-count.jar",
+            Map.of());
+    ClusterProperties cluster =
+        new ClusterProperties(
+            "devel",
+            "^(prod|devel|test|staging\\d*)$",
+            "/heron",
+            null,
+            PackageFiles.fetchable(packages, "heron-core.tar.gz"),
+            null,
+            Map.of(),
+            new ClusterProperties.Scheduler(
+                URI.create("http://127.0.0.1:1"),
+                null,
+                "/aurora/scheduler",
+                null,
+                null,
+                ClusterProperties.Scheduler.Protocol.BINARY,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5)));
+    JobConfiguration job =
+        new AuroraJobFactory().create(request, cluster, zookeeper.getConnectString());
     assertThat(simulator.createJob(job).getResponseCode()).isEqualTo(ResponseCode.OK);
     return definition;
   }
@@ -283,16 +372,21 @@ class TopologyManagerStandInTest {
   }
 
   private TManagerLocation awaitLocation() throws Exception {
-    await().atMost(WAIT).until(() -> curator.checkExists().forPath(PATHS.tmanagerLocation(NAME)) != null);
-    return HeronStateCodec.decodeTManagerLocation(curator.getData().forPath(PATHS.tmanagerLocation(NAME)));
+    await()
+        .atMost(WAIT)
+        .until(() -> curator.checkExists().forPath(PATHS.tmanagerLocation(NAME)) != null);
+    return HeronStateCodec.decodeTManagerLocation(
+        curator.getData().forPath(PATHS.tmanagerLocation(NAME)));
   }
 
   private PhysicalPlans.PhysicalPlan physicalPlan() throws Exception {
-    return PhysicalPlans.PhysicalPlan.parseFrom(curator.getData().forPath(PATHS.physicalPlan(NAME)));
+    return PhysicalPlans.PhysicalPlan.parseFrom(
+        curator.getData().forPath(PATHS.physicalPlan(NAME)));
   }
 
   private HeronTopologyState state() throws Exception {
-    return HeronStateCodec.decodePhysicalPlanState(curator.getData().forPath(PATHS.physicalPlan(NAME)));
+    return HeronStateCodec.decodePhysicalPlanState(
+        curator.getData().forPath(PATHS.physicalPlan(NAME)));
   }
 
   private static Map<String, String> kvs(TopologyAPI.Config config) {
@@ -302,8 +396,12 @@ class TopologyManagerStandInTest {
   }
 
   private HttpResponse<String> get(String pathAndQuery) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + standIn.port() + pathAndQuery))
-        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + standIn.port() + pathAndQuery))
+            .timeout(Duration.ofSeconds(5))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static void assertAnswer(HttpResponse<String> response, int status, String body) {

@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** A TCP port on the loopback interface that was free a moment ago, for parts whose port must be known up front. */
+/**
+ * A TCP port on the loopback interface that was free a moment ago, for parts whose port must be
+ * known up front.
+ */
 public final class FreePorts {
 
   private FreePorts() {}

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * PKCS12 key and trust stores made by the JDK's own {@code keytool}, run as a process, for TLS tests. Each identity
- * is a self-signed RSA certificate for 127.0.0.1 and localhost; a trust store holds the certificates it trusts.
+ * PKCS12 key and trust stores made by the JDK's own {@code keytool}, run as a process, for TLS
+ * tests. Each identity is a self-signed RSA certificate for 127.0.0.1 and localhost; a trust store
+ * holds the certificates it trusts.
  */
 public final class KeyStores {
 
@@ -24,14 +25,44 @@ public final class KeyStores {
     this.password = password;
   }
 
-  /** A key store {@code <name>.p12} with one key pair (alias {@code name}); its certificate in {@code <name>.crt}. */
+  /**
+   * A key store {@code <name>.p12} with one key pair (alias {@code name}); its certificate in
+   * {@code <name>.crt}.
+   */
   public Path identity(String name) {
     Path store = directory.resolve(name + ".p12");
-    keytool("-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-        "-dname", "CN=127.0.0.1,OU=" + name, "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-        "-storetype", TYPE, "-keystore", store.toString(), "-storepass", password, "-keypass", password);
-    keytool("-exportcert", "-alias", name, "-keystore", store.toString(), "-storepass", password,
-        "-file", directory.resolve(name + ".crt").toString());
+    keytool(
+        "-genkeypair",
+        "-alias",
+        name,
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-validity",
+        "2",
+        "-dname",
+        "CN=127.0.0.1,OU=" + name,
+        "-ext",
+        "SAN=ip:127.0.0.1,dns:localhost",
+        "-storetype",
+        TYPE,
+        "-keystore",
+        store.toString(),
+        "-storepass",
+        password,
+        "-keypass",
+        password);
+    keytool(
+        "-exportcert",
+        "-alias",
+        name,
+        "-keystore",
+        store.toString(),
+        "-storepass",
+        password,
+        "-file",
+        directory.resolve(name + ".crt").toString());
     return store;
   }
 
@@ -39,8 +70,19 @@ public final class KeyStores {
   public Path trustStore(String name, String... trusted) {
     Path store = directory.resolve(name + ".p12");
     for (String identity : trusted) {
-      keytool("-importcert", "-noprompt", "-alias", identity, "-file", directory.resolve(identity + ".crt").toString(),
-          "-storetype", TYPE, "-keystore", store.toString(), "-storepass", password);
+      keytool(
+          "-importcert",
+          "-noprompt",
+          "-alias",
+          identity,
+          "-file",
+          directory.resolve(identity + ".crt").toString(),
+          "-storetype",
+          TYPE,
+          "-keystore",
+          store.toString(),
+          "-storepass",
+          password);
     }
     return store;
   }

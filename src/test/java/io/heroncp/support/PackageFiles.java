@@ -8,8 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Package files the simulated agent can fetch, for tests that run jobs without the service's package store: the
- * simulator's core archive written to {@code dir/fileName} (a valid .tar.gz is all the agent checks).
+ * Package files the simulated agent can fetch, for tests that run jobs without the service's
+ * package store: the simulator's core archive written to {@code dir/fileName} (a valid .tar.gz is
+ * all the agent checks).
  */
 public final class PackageFiles {
 

@@ -25,18 +25,21 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Base of the tests of the secured service ({@code heroncp.security.enabled=true}): the whole service on a random
- * port with a ZooKeeper, a simulator port and a package directory of its own, so it never competes with the
- * shared {@link ServiceTest} context. Every subclass shares this one context; subclasses must not change it.
+ * Base of the tests of the secured service ({@code heroncp.security.enabled=true}): the whole
+ * service on a random port with a ZooKeeper, a simulator port and a package directory of its own,
+ * so it never competes with the shared {@link ServiceTest} context. Every subclass shares this one
+ * context; subclasses must not change it.
  *
- * <p>API tokens: {@link #ALICE} (role alice), {@link #BOB} (role bob), {@link #ADMIN} (role *), {@link #CAROL}
- * (role alice in cluster {@code nocore} only). JWTs: {@link TestJwks}, audience {@link TestJwks#AUDIENCE}.
+ * <p>API tokens: {@link #ALICE} (role alice), {@link #BOB} (role bob), {@link #ADMIN} (role *),
+ * {@link #CAROL} (role alice in cluster {@code nocore} only). JWTs: {@link TestJwks}, audience
+ * {@link TestJwks#AUDIENCE}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class SecuredServiceTest {
 
   protected static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public static final String ALICE = "alice-token-3f0c8e51b7d24a96a1e0c5d7b8f91234";
   public static final String BOB = "bob-token-9a7e1c0d4b2f48e6a3c5d7e9f0b1a2c3";
@@ -47,8 +50,10 @@ public abstract class SecuredServiceTest {
 
   private static final TestingServer ZOOKEEPER;
   private static final Path PACKAGES;
+
   /** Known up front: the clusters' core-package-uris name it. */
   private static final int SIMULATOR_PORT = FreePorts.freePort();
+
   private static CuratorFramework client;
 
   static {
@@ -60,11 +65,9 @@ public abstract class SecuredServiceTest {
     }
   }
 
-  @LocalServerPort
-  protected int port;
+  @LocalServerPort protected int port;
 
-  @Autowired
-  protected AuroraSimulator simulator;
+  @Autowired protected AuroraSimulator simulator;
 
   @DynamicPropertySource
   static void securedProperties(DynamicPropertyRegistry registry) {
@@ -75,7 +78,8 @@ public abstract class SecuredServiceTest {
     token(registry, "bob", BOB, "bob", "bob", null);
     token(registry, "admin", ADMIN, "ops", "*", null);
     token(registry, "carol", CAROL, "carol", "alice", "nocore");
-    registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", () -> TestJwks.get().jwkSetUri());
+    registry.add(
+        "spring.security.oauth2.resourceserver.jwt.jwk-set-uri", () -> TestJwks.get().jwkSetUri());
     registry.add("spring.security.oauth2.resourceserver.jwt.audiences[0]", () -> TestJwks.AUDIENCE);
     registry.add("heroncp.zookeeper.connect-string", ZOOKEEPER::getConnectString);
     registry.add("heroncp.zookeeper.embedded.enabled", () -> "false");
@@ -85,7 +89,8 @@ public abstract class SecuredServiceTest {
     registry.add("heroncp.simulator.starting-delay", () -> "100ms");
     registry.add("heroncp.simulator.killing-delay", () -> "100ms");
     registry.add("heroncp.clusters.local.scheduler.zookeeper", ZOOKEEPER::getConnectString);
-    registry.add("heroncp.clusters.nocore.core-package-uri",
+    registry.add(
+        "heroncp.clusters.nocore.core-package-uri",
         () -> "http://127.0.0.1:" + SIMULATOR_PORT + "/packages/no-such-core.tar.gz");
     registry.add("heroncp.clusters.nocore.heron-root", () -> "/heron-nocore");
     registry.add("heroncp.clusters.nocore.scheduler.zookeeper", ZOOKEEPER::getConnectString);
@@ -95,7 +100,12 @@ public abstract class SecuredServiceTest {
     registry.add("heroncp.operations.lock-wait", () -> "2s");
   }
 
-  private static void token(DynamicPropertyRegistry registry, String id, String token, String principal, String role,
+  private static void token(
+      DynamicPropertyRegistry registry,
+      String id,
+      String token,
+      String principal,
+      String role,
       String cluster) {
     String prefix = "heroncp.security.tokens." + id + ".";
     registry.add(prefix + "sha256", () -> sha256(token));
@@ -108,7 +118,9 @@ public abstract class SecuredServiceTest {
 
   public static String sha256(String token) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -117,7 +129,8 @@ public abstract class SecuredServiceTest {
   /** A client of the tests' own on the secured service's ZooKeeper. */
   protected static synchronized CuratorFramework zooKeeper() {
     if (client == null) {
-      client = CuratorFrameworkFactory.newClient(ZOOKEEPER.getConnectString(), new RetryOneTime(100));
+      client =
+          CuratorFrameworkFactory.newClient(ZOOKEEPER.getConnectString(), new RetryOneTime(100));
       client.start();
     }
     return client;
@@ -128,7 +141,8 @@ public abstract class SecuredServiceTest {
   }
 
   protected HttpRequest.Builder request(String path, String token) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30));
     if (token != null) {
       builder.header("Authorization", "Bearer " + token);
     }
@@ -148,7 +162,11 @@ public abstract class SecuredServiceTest {
   }
 
   protected HttpResponse<String> post(String path, String token, Multipart form) {
-    return send(request(path, token).header("Content-Type", form.contentType()).POST(form.publisher()).build());
+    return send(
+        request(path, token)
+            .header("Content-Type", form.contentType())
+            .POST(form.publisher())
+            .build());
   }
 
   protected static HttpResponse<String> send(HttpRequest request) {

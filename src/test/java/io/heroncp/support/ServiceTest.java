@@ -15,23 +15,24 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Base of the end-to-end tests: the whole service on a random port, against a real ZooKeeper and the
- * built-in Aurora simulator (its own random port, found through ZooKeeper discovery as in production).
- * Every subclass shares one application context, so one simulator is announced in the shared ZooKeeper
- * (a second context's simulator would compete for that role); subclasses must not change the context.
+ * Base of the end-to-end tests: the whole service on a random port, against a real ZooKeeper and
+ * the built-in Aurora simulator (its own random port, found through ZooKeeper discovery as in
+ * production). Every subclass shares one application context, so one simulator is announced in the
+ * shared ZooKeeper (a second context's simulator would compete for that role); subclasses must not
+ * change the context.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(CrashPoints.class)
 public abstract class ServiceTest {
 
   protected static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** The simulator's port, the same for the whole run (one shared context). */
   protected static final int SIMULATOR_PORT = FreePorts.freePort();
 
-  @LocalServerPort
-  protected int port;
+  @LocalServerPort protected int port;
 
   @DynamicPropertySource
   static void serviceProperties(DynamicPropertyRegistry registry) {
@@ -51,18 +52,23 @@ public abstract class ServiceTest {
     registry.add("heroncp.operations.reconcile-interval", () -> "500ms");
     registry.add("heroncp.operations.reconcile-after", () -> "1s");
     registry.add("heroncp.operations.lock-wait", () -> "2s");
-    // The simulated scheduler is stricter than the cluster's setting, so a job can pass the service's checks
+    // The simulated scheduler is stricter than the cluster's setting, so a job can pass the
+    // service's checks
     // and still be refused by Aurora.
-    registry.add("heroncp.clusters.local.allowed-environments", () -> "^(prod|devel|test|staging\\d*)$");
+    registry.add(
+        "heroncp.clusters.local.allowed-environments", () -> "^(prod|devel|test|staging\\d*)$");
     registry.add("heroncp.simulator.allowed-environments", () -> "^(prod|devel|test)$");
-    // A cluster on the same simulator whose Heron core package does not exist: its tasks fail to fetch it.
-    registry.add("heroncp.clusters.nocore.core-package-uri",
+    // A cluster on the same simulator whose Heron core package does not exist: its tasks fail to
+    // fetch it.
+    registry.add(
+        "heroncp.clusters.nocore.core-package-uri",
         () -> "http://127.0.0.1:" + SIMULATOR_PORT + "/packages/no-such-core.tar.gz");
     registry.add("heroncp.clusters.nocore.heron-root", () -> "/heron-nocore");
     registry.add("heroncp.clusters.nocore.scheduler.zookeeper", SharedZooKeeper::connectString);
     registry.add("heroncp.clusters.nocore.scheduler.zookeeper-path", () -> "/aurora/scheduler");
     // A cluster whose scheduler never answers.
-    registry.add("heroncp.clusters.offline.core-package-uri", () -> "http://127.0.0.1:9/heron-core.tar.gz");
+    registry.add(
+        "heroncp.clusters.offline.core-package-uri", () -> "http://127.0.0.1:9/heron-core.tar.gz");
     registry.add("heroncp.clusters.offline.heron-root", () -> "/heron-offline");
     registry.add("heroncp.clusters.offline.scheduler.url", () -> "http://127.0.0.1:9");
     registry.add("heroncp.clusters.offline.scheduler.connect-timeout", () -> "1s");
@@ -81,8 +87,11 @@ public abstract class ServiceTest {
   }
 
   protected HttpResponse<String> post(String path, Multipart form) {
-    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", form.contentType())
-        .POST(form.publisher()).build());
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", form.contentType())
+            .POST(form.publisher())
+            .build());
   }
 
   protected static HttpResponse<String> send(HttpRequest request) {

@@ -8,8 +8,8 @@ import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 
 /**
- * One real ZooKeeper server (curator-test runs the real server code) for every test in the JVM, so Spring
- * can cache one application context across test classes. Tests keep apart by topology names.
+ * One real ZooKeeper server (curator-test runs the real server code) for every test in the JVM, so
+ * Spring can cache one application context across test classes. Tests keep apart by topology names.
  */
 public final class SharedZooKeeper {
 

@@ -17,8 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;
 
 /**
- * An identity provider's keys for tests: an RSA key whose public JWKS a JDK HttpServer on 127.0.0.1 serves at
- * {@code /jwks}, and a second key it does not publish (a forger's).
+ * An identity provider's keys for tests: an RSA key whose public JWKS a JDK HttpServer on 127.0.0.1
+ * serves at {@code /jwks}, and a second key it does not publish (a forger's).
  */
 public final class TestJwks {
 
@@ -37,13 +37,15 @@ public final class TestJwks {
       throw new IllegalStateException(e);
     }
     byte[] jwks = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
-    server.createContext("/jwks", exchange -> {
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, jwks.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(jwks);
-      }
-    });
+    server.createContext(
+        "/jwks",
+        exchange -> {
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, jwks.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(jwks);
+          }
+        });
     server.start();
   }
 
@@ -60,7 +62,10 @@ public final class TestJwks {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks";
   }
 
-  /** A JWT for {@code subject} signed with the published key; {@code claims} may change the defaults. */
+  /**
+   * A JWT for {@code subject} signed with the published key; {@code claims} may change the
+   * defaults.
+   */
   public String sign(String subject, UnaryOperator<JWTClaimsSet.Builder> claims) {
     return sign(key, subject, claims);
   }
@@ -70,15 +75,19 @@ public final class TestJwks {
     return sign(otherKey, subject, claims);
   }
 
-  private static String sign(RSAKey signer, String subject, UnaryOperator<JWTClaimsSet.Builder> claims) {
+  private static String sign(
+      RSAKey signer, String subject, UnaryOperator<JWTClaimsSet.Builder> claims) {
     java.util.Date now = new java.util.Date();
-    JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
-        .subject(subject)
-        .audience(AUDIENCE)
-        .issueTime(now)
-        .expirationTime(new java.util.Date(now.getTime() + 600_000));
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID()).build(),
-        claims.apply(builder).build());
+    JWTClaimsSet.Builder builder =
+        new JWTClaimsSet.Builder()
+            .subject(subject)
+            .audience(AUDIENCE)
+            .issueTime(now)
+            .expirationTime(new java.util.Date(now.getTime() + 600_000));
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID()).build(),
+            claims.apply(builder).build());
     try {
       jwt.sign(new RSASSASigner(signer));
     } catch (JOSEException e) {

@@ -1,13 +1,13 @@
 package io.heroncp.tmanager;
 
-import io.heroncp.heron.HeronTopologyState;
-import io.heroncp.heron.HeronStateCodec;
-import io.heroncp.heron.HeronPaths;
-import io.heroncp.heron.TManagerLocation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.heroncp.heron.HeronPaths;
+import io.heroncp.heron.HeronStateCodec;
+import io.heroncp.heron.HeronTopologyState;
+import io.heroncp.heron.TManagerLocation;
 import io.heroncp.heron.proto.TopologyAPI;
 import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.DependencyFailedException;
@@ -32,8 +32,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The TManager client against a real ZooKeeper holding Heron's nodes and a JDK HTTP server standing in for
- * the TManager's controller port.
+ * The TManager client against a real ZooKeeper holding Heron's nodes and a JDK HTTP server standing
+ * in for the TManager's controller port.
  */
 class HeronTopologyManagerClientTest {
 
@@ -55,21 +55,28 @@ class HeronTopologyManagerClientTest {
   @BeforeEach
   void start() throws Exception {
     zooKeeper = new TestingServer(true);
-    curator = CuratorFrameworkFactory.newClient(zooKeeper.getConnectString(), new RetryOneTime(100));
+    curator =
+        CuratorFrameworkFactory.newClient(zooKeeper.getConnectString(), new RetryOneTime(100));
     curator.start();
     controller = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    controller.createContext("/", exchange -> {
-      requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath() + "?"
-          + exchange.getRequestURI().getRawQuery());
-      if (hang) {
-        awaitRelease();
-      }
-      byte[] body = answer.getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    controller.createContext(
+        "/",
+        exchange -> {
+          requests.add(
+              exchange.getRequestMethod()
+                  + " "
+                  + exchange.getRequestURI().getRawPath()
+                  + "?"
+                  + exchange.getRequestURI().getRawQuery());
+          if (hang) {
+            awaitRelease();
+          }
+          byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     controller.start();
     client = new HeronTopologyManagerClient(curator, Duration.ofMillis(500));
   }
@@ -91,15 +98,27 @@ class HeronTopologyManagerClientTest {
   }
 
   private void writeLocation(int controllerPort) throws Exception {
-    curator.create().creatingParentsIfNeeded().forPath(PATHS.tmanagerLocation(NAME),
-        HeronStateCodec.encodeTManagerLocation(new TManagerLocation(NAME, ID, "127.0.0.1", controllerPort, 0, 0)));
+    curator
+        .create()
+        .creatingParentsIfNeeded()
+        .forPath(
+            PATHS.tmanagerLocation(NAME),
+            HeronStateCodec.encodeTManagerLocation(
+                new TManagerLocation(NAME, ID, "127.0.0.1", controllerPort, 0, 0)));
   }
 
   private void writePhysicalPlan(HeronTopologyState state) throws Exception {
-    byte[] topology = TopologyAPI.Topology.newBuilder().setId(ID).setName(NAME)
-        .setState(TopologyAPI.TopologyState.RUNNING).build().toByteArray();
-    curator.create().creatingParentsIfNeeded().forPath(PATHS.physicalPlan(NAME),
-        HeronStateCodec.encodePhysicalPlan(topology, state));
+    byte[] topology =
+        TopologyAPI.Topology.newBuilder()
+            .setId(ID)
+            .setName(NAME)
+            .setState(TopologyAPI.TopologyState.RUNNING)
+            .build()
+            .toByteArray();
+    curator
+        .create()
+        .creatingParentsIfNeeded()
+        .forPath(PATHS.physicalPlan(NAME), HeronStateCodec.encodePhysicalPlan(topology, state));
   }
 
   private void runningTopology() throws Exception {
@@ -114,9 +133,10 @@ class HeronTopologyManagerClientTest {
     client.deactivate(ROOT, NAME, ID);
     client.activate(ROOT, NAME, ID);
 
-    assertThat(requests).containsExactly(
-        "GET /deactivate?topologyid=WordCount-4f1c2a9e",
-        "GET /activate?topologyid=WordCount-4f1c2a9e");
+    assertThat(requests)
+        .containsExactly(
+            "GET /deactivate?topologyid=WordCount-4f1c2a9e",
+            "GET /activate?topologyid=WordCount-4f1c2a9e");
   }
 
   @Test
@@ -125,8 +145,10 @@ class HeronTopologyManagerClientTest {
 
     client.updateRuntimeConfig(ROOT, NAME, ID, List.of("word:rate:10", "topology.debug:a b&c"));
 
-    assertThat(requests).containsExactly("GET /runtime_config/update?topologyid=WordCount-4f1c2a9e"
-        + "&runtime-config=word%3Arate%3A10&runtime-config=topology.debug%3Aa+b%26c");
+    assertThat(requests)
+        .containsExactly(
+            "GET /runtime_config/update?topologyid=WordCount-4f1c2a9e"
+                + "&runtime-config=word%3Arate%3A10&runtime-config=topology.debug%3Aa+b%26c");
     assertThatThrownBy(() -> client.updateRuntimeConfig(ROOT, NAME, ID, List.of()))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -146,8 +168,9 @@ class HeronTopologyManagerClientTest {
 
     assertThatThrownBy(() -> client.activate(ROOT, NAME, ID))
         .isInstanceOf(DependencyUnavailableException.class)
-        .hasMessage("The topology manager of WordCount has not started yet (no tmanagers/WordCount in ZooKeeper);"
-            + " retry when the topology is running");
+        .hasMessage(
+            "The topology manager of WordCount has not started yet (no tmanagers/WordCount in ZooKeeper);"
+                + " retry when the topology is running");
     assertThat(requests).isEmpty();
   }
 

@@ -19,9 +19,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The orchestration core (runner, lifecycle, verbs, reconciler) wired over in-memory fakes of its ports, the one
- * place that knows the core's constructors. Topologies are spout-only definitions built with Heron's protobuf
- * API, read and packed by the real {@link DefinitionReader} and {@link RoundRobinPacking}.
+ * The orchestration core (runner, lifecycle, verbs, reconciler) wired over in-memory fakes of its
+ * ports, the one place that knows the core's constructors. Topologies are spout-only definitions
+ * built with Heron's protobuf API, read and packed by the real {@link DefinitionReader} and {@link
+ * RoundRobinPacking}.
  */
 final class CoreFixture implements AutoCloseable {
 
@@ -38,48 +39,89 @@ final class CoreFixture implements AutoCloseable {
   final ScriptedTopologyManager topologyManager = new ScriptedTopologyManager();
   final InMemoryPackages packages = new InMemoryPackages(1024 * 1024);
   final List<String> repairs = new ArrayList<>();
+
   /** Runs right after an operation's intent is recorded; a test sets it to crash there. */
   volatile OperationHooks hooks = OperationHooks.NONE;
 
-  private final ExecutorService background = Executors.newSingleThreadExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "core-fixture-operation");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService background =
+      Executors.newSingleThreadExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "core-fixture-operation");
+            thread.setDaemon(true);
+            return thread;
+          });
   final OperationRunner runner;
   final TopologyLifecycle lifecycle;
   final TopologyVerbs verbs;
   final Reconciler reconciler;
 
   CoreFixture() {
-    TopologyClusters clusters = name -> {
-      if (!CLUSTER.equals(name)) {
-        throw new InvalidFieldException("cluster '" + name + "' is not configured; known: [" + CLUSTER + "]", "cluster");
-      }
-      return new HeronCluster(CLUSTER, "devel", HERON_ROOT, "", null, Map.of());
-    };
-    SchedulerDirectory schedulers = cluster -> {
-      clusters.heronCluster(cluster);
-      return scheduler;
-    };
+    TopologyClusters clusters =
+        name -> {
+          if (!CLUSTER.equals(name)) {
+            throw new InvalidFieldException(
+                "cluster '" + name + "' is not configured; known: [" + CLUSTER + "]", "cluster");
+          }
+          return new HeronCluster(CLUSTER, "devel", HERON_ROOT, "", null, Map.of());
+        };
+    SchedulerDirectory schedulers =
+        cluster -> {
+          clusters.heronCluster(cluster);
+          return scheduler;
+        };
     DefinitionReader definitions = new DefinitionReader();
     RoundRobinPacking packing = new RoundRobinPacking();
-    runner = new OperationRunner(topologies, operations, locks, Duration.ofMillis(100), background,
-        operation -> hooks.afterIntentRecorded(operation), clock, (operation, nanos) -> { });
-    lifecycle = new TopologyLifecycle(clusters, definitions, packing, schedulers, topologies, packages,
-        "127.0.0.1:2181", runner, clock);
-    verbs = new TopologyVerbs(runner, clusters, schedulers, topologyManager, topologies, definitions, packing,
-        Duration.ofMinutes(10));
-    reconciler = new Reconciler(topologies, operations, locks, schedulers, topologyManager, clusters, lifecycle,
-        RECONCILE_AFTER, clock, new Reconciler.Listener() {
-          @Override
-          public void ran() { }
+    runner =
+        new OperationRunner(
+            topologies,
+            operations,
+            locks,
+            Duration.ofMillis(100),
+            background,
+            operation -> hooks.afterIntentRecorded(operation),
+            clock,
+            (operation, nanos) -> {});
+    lifecycle =
+        new TopologyLifecycle(
+            clusters,
+            definitions,
+            packing,
+            schedulers,
+            topologies,
+            packages,
+            "127.0.0.1:2181",
+            runner,
+            clock);
+    verbs =
+        new TopologyVerbs(
+            runner,
+            clusters,
+            schedulers,
+            topologyManager,
+            topologies,
+            definitions,
+            packing,
+            Duration.ofMinutes(10));
+    reconciler =
+        new Reconciler(
+            topologies,
+            operations,
+            locks,
+            schedulers,
+            topologyManager,
+            clusters,
+            lifecycle,
+            RECONCILE_AFTER,
+            clock,
+            new Reconciler.Listener() {
+              @Override
+              public void ran() {}
 
-          @Override
-          public void repaired(String what) {
-            repairs.add(what);
-          }
-        });
+              @Override
+              public void repaired(String what) {
+                repairs.add(what);
+              }
+            });
   }
 
   static TopologyKey key(String name) {
@@ -90,28 +132,51 @@ final class CoreFixture implements AutoCloseable {
     return name + "-0c5e2f3a";
   }
 
-  /** A definition with one spout {@code sentence} of this parallelism on {@code stmgrs} containers. */
+  /**
+   * A definition with one spout {@code sentence} of this parallelism on {@code stmgrs} containers.
+   */
   static byte[] definition(String name, int parallelism, int stmgrs, boolean paused) {
-    TopologyAPI.Config.Builder spoutConfig = TopologyAPI.Config.newBuilder().addKvs(TopologyAPI.Config.KeyValue
-        .newBuilder().setKey(HeronConfigKeys.COMPONENT_PARALLELISM).setValue(Integer.toString(parallelism)));
+    TopologyAPI.Config.Builder spoutConfig =
+        TopologyAPI.Config.newBuilder()
+            .addKvs(
+                TopologyAPI.Config.KeyValue.newBuilder()
+                    .setKey(HeronConfigKeys.COMPONENT_PARALLELISM)
+                    .setValue(Integer.toString(parallelism)));
     return TopologyAPI.Topology.newBuilder()
         .setId(topologyId(name))
         .setName(name)
         .setState(paused ? TopologyAPI.TopologyState.PAUSED : TopologyAPI.TopologyState.RUNNING)
-        .addSpouts(TopologyAPI.Spout.newBuilder().setComp(TopologyAPI.Component.newBuilder()
-            .setName("sentence").setClassName("example.SentenceSpout").setConfig(spoutConfig)))
-        .setTopologyConfig(TopologyAPI.Config.newBuilder().addKvs(TopologyAPI.Config.KeyValue.newBuilder()
-            .setKey(HeronConfigKeys.STMGRS).setValue(Integer.toString(stmgrs))))
-        .build().toByteArray();
+        .addSpouts(
+            TopologyAPI.Spout.newBuilder()
+                .setComp(
+                    TopologyAPI.Component.newBuilder()
+                        .setName("sentence")
+                        .setClassName("example.SentenceSpout")
+                        .setConfig(spoutConfig)))
+        .setTopologyConfig(
+            TopologyAPI.Config.newBuilder()
+                .addKvs(
+                    TopologyAPI.Config.KeyValue.newBuilder()
+                        .setKey(HeronConfigKeys.STMGRS)
+                        .setValue(Integer.toString(stmgrs))))
+        .build()
+        .toByteArray();
   }
 
   static SubmitCommand submitCommand(String name, int parallelism, int stmgrs, boolean paused) {
     byte[] definition = definition(name, parallelism, stmgrs, paused);
     byte[] binary = ("jar of " + name).getBytes(StandardCharsets.UTF_8);
-    return new SubmitCommand(name, CLUSTER, "alice", "devel", null,
+    return new SubmitCommand(
+        name,
+        CLUSTER,
+        "alice",
+        "devel",
+        null,
         new Upload(name + ".defn", definition.length, () -> new ByteArrayInputStream(definition)),
         new Upload(name + ".jar", binary.length, () -> new ByteArrayInputStream(binary)),
-        false, null, Map.of());
+        false,
+        null,
+        Map.of());
   }
 
   static SubmitCommand submitCommand(String name) {
@@ -119,12 +184,13 @@ final class CoreFixture implements AutoCloseable {
   }
 
   OperationResult submit(String name, String idempotencyKey) {
-    return lifecycle.submit(submitCommand(name), "alice", idempotencyKey, idempotencyKey == null ? null : SUBMIT_SCOPE);
+    return lifecycle.submit(
+        submitCommand(name), "alice", idempotencyKey, idempotencyKey == null ? null : SUBMIT_SCOPE);
   }
 
   /**
-   * A topology submitted and running, its topology manager up; the calls made so far are forgotten, so a test
-   * sees only its own.
+   * A topology submitted and running, its topology manager up; the calls made so far are forgotten,
+   * so a test sees only its own.
    */
   TopologyRecord running(String name, int parallelism, int stmgrs) {
     lifecycle.submit(submitCommand(name, parallelism, stmgrs, false), "alice", null, null);
@@ -152,7 +218,9 @@ final class CoreFixture implements AutoCloseable {
 
   /** The stored record; fails when there is none. */
   TopologyRecord record(String name) {
-    return topologies.find(CLUSTER, name).orElseThrow(() -> new AssertionError("no record of " + name));
+    return topologies
+        .find(CLUSTER, name)
+        .orElseThrow(() -> new AssertionError("no record of " + name));
   }
 
   boolean hasRecord(String name) {
@@ -161,7 +229,9 @@ final class CoreFixture implements AutoCloseable {
 
   /** The packing plan in Heron's {@code packingplans/<name>} node. */
   PackingPlan packingPlan(String name) {
-    return topologies.heronPackingPlan(HeronStateNodes.of(HERON_ROOT, name)).map(HeronStateCodec::decodePackingPlan)
+    return topologies
+        .heronPackingPlan(HeronStateNodes.of(HERON_ROOT, name))
+        .map(HeronStateCodec::decodePackingPlan)
         .orElseThrow(() -> new AssertionError("no packing plan of " + name));
   }
 
@@ -189,11 +259,12 @@ final class CoreFixture implements AutoCloseable {
 
   /** A hook that crashes (as a dying replica) right after the intent of this verb was recorded. */
   void crashAfterIntentOf(Operation.Verb verb) {
-    hooks = operation -> {
-      if (operation.verb() == verb) {
-        throw new Faults.Crash("crash after the intent of " + operation.id());
-      }
-    };
+    hooks =
+        operation -> {
+          if (operation.verb() == verb) {
+            throw new Faults.Crash("crash after the intent of " + operation.id());
+          }
+        };
   }
 
   @Override

@@ -14,24 +14,37 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A crash between "intent recorded" and "scheduler called" (the {@link io.heroncp.support.CrashPoints} seam
- * throws an Error there, as a dying replica would stop): the operation stays RUNNING and the topology in its in-progress state, until the
- * leader's reconciler finishes or rolls it back by comparing with Aurora and Heron.
+ * A crash between "intent recorded" and "scheduler called" (the {@link
+ * io.heroncp.support.CrashPoints} seam throws an Error there, as a dying replica would stop): the
+ * operation stays RUNNING and the topology in its in-progress state, until the leader's reconciler
+ * finishes or rolls it back by comparing with Aurora and Heron.
  */
 class CrashRecoveryTest extends ServiceTest {
 
   private final CuratorFramework zk = SharedZooKeeper.client();
 
   private HttpResponse<String> submit(String name) {
-    Multipart form = new Multipart().field("name", name).field("cluster", "local").field("role", "crash")
-        .field("environment", "devel")
-        .file("definition", name + ".defn", HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, name))
-        .file("topology", "topology.jar", HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+    Multipart form =
+        new Multipart()
+            .field("name", name)
+            .field("cluster", "local")
+            .field("role", "crash")
+            .field("environment", "devel")
+            .file(
+                "definition",
+                name + ".defn",
+                HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, name))
+            .file(
+                "topology",
+                "topology.jar",
+                HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
     return post("/api/v1/topologies", form);
   }
 
   private JsonNode lastOperation(String name) {
-    return json(get("/api/v1/topologies/local/crash/devel/" + name + "/history")).get("operations").get(0);
+    return json(get("/api/v1/topologies/local/crash/devel/" + name + "/history"))
+        .get("operations")
+        .get(0);
   }
 
   @Test
@@ -40,7 +53,8 @@ class CrashRecoveryTest extends ServiceTest {
     assertThat(zk.checkExists().forPath("/heron/topologies/CrashSubmit")).isNotNull();
     assertThat(lastOperation("CrashSubmit").get("outcome").asString()).isEqualTo("RUNNING");
 
-    await().atMost(Duration.ofSeconds(30))
+    await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> lastOperation("CrashSubmit").get("outcome").asString().equals("ROLLED_BACK"));
     assertThat(zk.checkExists().forPath("/heron/topologies/CrashSubmit")).isNull();
     assertThat(zk.checkExists().forPath("/heron/executionstate/CrashSubmit")).isNull();
@@ -52,11 +66,17 @@ class CrashRecoveryTest extends ServiceTest {
     assertThat(submit("CrashRestart").statusCode()).isEqualTo(201);
     String path = "/api/v1/topologies/local/crash/devel/CrashRestart";
 
-    assertThat(send(java.net.http.HttpRequest.newBuilder(uri(path + "/restart"))
-        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isGreaterThanOrEqualTo(500);
+    assertThat(
+            send(java.net.http.HttpRequest.newBuilder(uri(path + "/restart"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .build())
+                .statusCode())
+        .isGreaterThanOrEqualTo(500);
     assertThat(json(get(path)).get("state").asString()).isEqualTo("RESTARTING");
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> json(get(path)).get("state").asString().equals("RUNNING"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> json(get(path)).get("state").asString().equals("RUNNING"));
     JsonNode restart = lastOperation("CrashRestart");
     assertThat(restart.get("verb").asString()).isEqualTo("RESTART");
     assertThat(restart.get("outcome").asString()).isEqualTo("FAILED");

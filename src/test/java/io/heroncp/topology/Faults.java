@@ -6,8 +6,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Failures a fake is told to produce on its next calls, by call name: before the call takes effect (nothing
- * changed) or after it (the effect happened but the caller never hears so, as with a timed-out request).
+ * Failures a fake is told to produce on its next calls, by call name: before the call takes effect
+ * (nothing changed) or after it (the effect happened but the caller never hears so, as with a
+ * timed-out request).
  */
 final class Faults {
 

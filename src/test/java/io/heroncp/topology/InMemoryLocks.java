@@ -7,10 +7,10 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The topology lock's contract (see {@code zookeeper.ZooKeeperTopologyLocks}): one holder per cluster and name,
- * not reentrant, a lock held elsewhere answers {@link BusyException} with Retry-After (here at once instead of
- * after {@code maxWait}: the holder of a test never lets go meanwhile), close is idempotent, and no lock while
- * disconnected (503).
+ * The topology lock's contract (see {@code zookeeper.ZooKeeperTopologyLocks}): one holder per
+ * cluster and name, not reentrant, a lock held elsewhere answers {@link BusyException} with
+ * Retry-After (here at once instead of after {@code maxWait}: the holder of a test never lets go
+ * meanwhile), close is idempotent, and no lock while disconnected (503).
  */
 final class InMemoryLocks implements TopologyLocks {
 
@@ -21,11 +21,12 @@ final class InMemoryLocks implements TopologyLocks {
   @Override
   public synchronized Held acquire(TopologyKey key, Duration maxWait) {
     if (!connected) {
-      throw new DependencyUnavailableException("ZooKeeper is not connected; cannot lock topology " + key
-          + ". Retry later");
+      throw new DependencyUnavailableException(
+          "ZooKeeper is not connected; cannot lock topology " + key + ". Retry later");
     }
     if (!held.add(path(key))) {
-      throw new BusyException("Topology " + key + " is busy with another operation; retry in 5 seconds", 5);
+      throw new BusyException(
+          "Topology " + key + " is busy with another operation; retry in 5 seconds", 5);
     }
     acquisitions++;
     return new Held() {

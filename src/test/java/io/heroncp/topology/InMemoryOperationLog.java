@@ -18,11 +18,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The operation store's contract (see {@code zookeeper.OperationStore}) in memory: {@code begin} records the
- * operation, its history entry, its unfinished marker and its idempotency entry at once, refusing a key (per
- * scope) that a live entry holds with {@link IdempotencyKeyUsedException} naming the owner, and replacing an
- * expired one; {@code complete} is compare-and-set on the version and removes the marker; writes while
- * disconnected change nothing (503).
+ * The operation store's contract (see {@code zookeeper.OperationStore}) in memory: {@code begin}
+ * records the operation, its history entry, its unfinished marker and its idempotency entry at
+ * once, refusing a key (per scope) that a live entry holds with {@link IdempotencyKeyUsedException}
+ * naming the owner, and replacing an expired one; {@code complete} is compare-and-set on the
+ * version and removes the marker; writes while disconnected change nothing (503).
  */
 final class InMemoryOperationLog implements OperationLog {
 
@@ -51,22 +51,27 @@ final class InMemoryOperationLog implements OperationLog {
   public synchronized Operation begin(Operation operation, String idempotencyScope) {
     Objects.requireNonNull(operation, "operation");
     if (operation.outcome() != Operation.Outcome.RUNNING || operation.endedAt() != null) {
-      throw new IllegalArgumentException("begin takes a RUNNING operation, got " + operation.outcome());
+      throw new IllegalArgumentException(
+          "begin takes a RUNNING operation, got " + operation.outcome());
     }
     String key = operation.idempotencyKey();
     if (key != null && idempotencyScope == null) {
-      throw new IllegalArgumentException("an operation with an idempotency key needs its scope (method and path)");
+      throw new IllegalArgumentException(
+          "an operation with an idempotency key needs its scope (method and path)");
     }
     requireConnected("begin");
     faults.before("begin");
     if (operations.containsKey(operation.id())) {
-      throw new ConflictException("Operation " + operation.id() + " exists already; start it with a new id");
+      throw new ConflictException(
+          "Operation " + operation.id() + " exists already; start it with a new id");
     }
     if (key != null) {
       Entry entry = idempotency.get(key + "\n" + idempotencyScope);
       if (entry != null && !expired(entry)) {
-        throw new IdempotencyKeyUsedException("Idempotency-Key '" + key + "' was already used by operation "
-            + entry.operationId(), entry.operationId(), null);
+        throw new IdempotencyKeyUsedException(
+            "Idempotency-Key '" + key + "' was already used by operation " + entry.operationId(),
+            entry.operationId(),
+            null);
       }
       idempotency.put(key + "\n" + idempotencyScope, new Entry(operation.id(), clock.instant()));
     }
@@ -82,7 +87,8 @@ final class InMemoryOperationLog implements OperationLog {
   public synchronized Operation complete(Operation operation) {
     Objects.requireNonNull(operation, "operation");
     if (!operation.ended() || operation.endedAt() == null) {
-      throw new IllegalArgumentException("complete takes an ended operation with endedAt, got " + operation.outcome());
+      throw new IllegalArgumentException(
+          "complete takes an ended operation with endedAt, got " + operation.outcome());
     }
     requireConnected("complete");
     faults.before("complete");
@@ -91,7 +97,8 @@ final class InMemoryOperationLog implements OperationLog {
       throw new NotFoundException("Operation " + operation.id() + " does not exist");
     }
     if (stored.version() != operation.version()) {
-      throw new ConflictException("Operation " + operation.id() + " was changed concurrently; read it and retry");
+      throw new ConflictException(
+          "Operation " + operation.id() + " was changed concurrently; read it and retry");
     }
     Operation completed = operation.withVersion(operation.version() + 1);
     operations.put(completed.id(), completed);
@@ -119,12 +126,16 @@ final class InMemoryOperationLog implements OperationLog {
 
   @Override
   public synchronized List<Operation> unfinished() {
-    return unfinished.stream().map(operations::get).filter(op -> !op.ended())
-        .sorted(Comparator.comparing(Operation::startedAt)).toList();
+    return unfinished.stream()
+        .map(operations::get)
+        .filter(op -> !op.ended())
+        .sorted(Comparator.comparing(Operation::startedAt))
+        .toList();
   }
 
   @Override
-  public synchronized Optional<Operation> findByIdempotencyKey(String idempotencyKey, String scope) {
+  public synchronized Optional<Operation> findByIdempotencyKey(
+      String idempotencyKey, String scope) {
     Entry entry = idempotency.get(idempotencyKey + "\n" + scope);
     if (entry == null || expired(entry)) {
       return Optional.empty();
@@ -143,7 +154,8 @@ final class InMemoryOperationLog implements OperationLog {
 
   /** The only operation of a verb; fails the test when there is none or more than one. */
   synchronized Operation only(Operation.Verb verb) {
-    List<Operation> matching = operations.values().stream().filter(op -> op.verb() == verb).toList();
+    List<Operation> matching =
+        operations.values().stream().filter(op -> op.verb() == verb).toList();
     if (matching.size() != 1) {
       throw new AssertionError("expected one " + verb + " operation, found " + matching);
     }
@@ -156,8 +168,8 @@ final class InMemoryOperationLog implements OperationLog {
 
   private void requireConnected(String call) {
     if (!connected) {
-      throw new DependencyUnavailableException("ZooKeeper is not connected; nothing was changed while " + call
-          + ". Retry later");
+      throw new DependencyUnavailableException(
+          "ZooKeeper is not connected; nothing was changed while " + call + ". Retry later");
     }
   }
 

@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The package port, content-addressed as the package store is: the digest covers what goes into the package
- * (definition, binary and its name, overrides, state-manager settings), so equal packages share one entry; delete
- * is idempotent. Reads the binary while building, as the builder does (the file is gone afterwards).
+ * The package port, content-addressed as the package store is: the digest covers what goes into the
+ * package (definition, binary and its name, overrides, state-manager settings), so equal packages
+ * share one entry; delete is idempotent. Reads the binary while building, as the builder does (the
+ * file is gone afterwards).
  */
 final class InMemoryPackages implements TopologyPackages {
 
@@ -41,11 +42,22 @@ final class InMemoryPackages implements TopologyPackages {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       digest.update(request.definition());
       digest.update(Files.readAllBytes(request.binary()));
-      digest.update((request.binaryFileName() + "\n" + request.overrides() + "\n" + request.stateManagerConnection()
-          + "\n" + request.stateManagerRoot()).getBytes(StandardCharsets.UTF_8));
+      digest.update(
+          (request.binaryFileName()
+                  + "\n"
+                  + request.overrides()
+                  + "\n"
+                  + request.stateManagerConnection()
+                  + "\n"
+                  + request.stateManagerRoot())
+              .getBytes(StandardCharsets.UTF_8));
       String sha256 = HexFormat.of().formatHex(digest.digest());
-      TopologyRecord.PackageRef ref = new TopologyRecord.PackageRef(sha256, "topology.tar.gz", 1,
-          URI.create("http://packages.test/packages/" + sha256 + "/topology.tar.gz"));
+      TopologyRecord.PackageRef ref =
+          new TopologyRecord.PackageRef(
+              sha256,
+              "topology.tar.gz",
+              1,
+              URI.create("http://packages.test/packages/" + sha256 + "/topology.tar.gz"));
       stored.put(sha256, ref);
       faults.after("build");
       return ref;

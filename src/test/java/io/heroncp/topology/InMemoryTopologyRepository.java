@@ -12,10 +12,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The topology store's contract (see {@code zookeeper.TopologyStore}) in memory: every write of an existing record
- * is compare-and-set on its version (ConflictException when it changed or vanished); a submission is refused when
- * the name is taken in the cluster or Heron's nodes of that name exist; a delete removes the record and Heron's
- * nodes in kill order at once; writes while disconnected change nothing (503). Heron's nodes are kept by path.
+ * The topology store's contract (see {@code zookeeper.TopologyStore}) in memory: every write of an
+ * existing record is compare-and-set on its version (ConflictException when it changed or
+ * vanished); a submission is refused when the name is taken in the cluster or Heron's nodes of that
+ * name exist; a delete removes the record and Heron's nodes in kill order at once; writes while
+ * disconnected change nothing (503). Heron's nodes are kept by path.
  */
 final class InMemoryTopologyRepository implements TopologyRepository {
 
@@ -38,7 +39,9 @@ final class InMemoryTopologyRepository implements TopologyRepository {
   @Override
   public synchronized List<TopologyRecord> list() {
     List<TopologyRecord> all = new ArrayList<>(records.values());
-    all.sort(Comparator.comparing((TopologyRecord r) -> r.key().cluster()).thenComparing(r -> r.key().name()));
+    all.sort(
+        Comparator.comparing((TopologyRecord r) -> r.key().cluster())
+            .thenComparing(r -> r.key().name()));
     return all;
   }
 
@@ -49,13 +52,17 @@ final class InMemoryTopologyRepository implements TopologyRepository {
   }
 
   @Override
-  public synchronized TopologyRecord createSubmission(TopologyRecord record, HeronStateNodes heron) {
+  public synchronized TopologyRecord createSubmission(
+      TopologyRecord record, HeronStateNodes heron) {
     write("createSubmission");
     TopologyKey key = record.key();
     String name = heron.name();
-    if (records.containsKey(path(key)) || nodes.containsKey(heron.paths().topology(name))
-        || nodes.containsKey(heron.paths().packingPlan(name)) || nodes.containsKey(heron.paths().executionState(name))) {
-      throw new ConflictException("Topology '" + key.name() + "' already exists in cluster " + key.cluster(), "name");
+    if (records.containsKey(path(key))
+        || nodes.containsKey(heron.paths().topology(name))
+        || nodes.containsKey(heron.paths().packingPlan(name))
+        || nodes.containsKey(heron.paths().executionState(name))) {
+      throw new ConflictException(
+          "Topology '" + key.name() + "' already exists in cluster " + key.cluster(), "name");
     }
     nodes.put(heron.paths().topology(name), heron.topology());
     nodes.put(heron.paths().packingPlan(name), heron.packingPlan());
@@ -64,7 +71,8 @@ final class InMemoryTopologyRepository implements TopologyRepository {
   }
 
   @Override
-  public synchronized TopologyRecord completeLaunch(TopologyRecord record, HeronStateNodes heron, byte[] location) {
+  public synchronized TopologyRecord completeLaunch(
+      TopologyRecord record, HeronStateNodes heron, byte[] location) {
     write("completeLaunch");
     requireVersion(record);
     nodes.putIfAbsent(heron.paths().schedulerLocation(heron.name()), location);
@@ -79,13 +87,14 @@ final class InMemoryTopologyRepository implements TopologyRepository {
   }
 
   @Override
-  public synchronized TopologyRecord updateWithPackingPlan(TopologyRecord record, HeronStateNodes heron,
-      byte[] packingPlan) {
+  public synchronized TopologyRecord updateWithPackingPlan(
+      TopologyRecord record, HeronStateNodes heron, byte[] packingPlan) {
     write("updateWithPackingPlan");
     requireVersion(record);
     String plan = heron.paths().packingPlan(heron.name());
     if (!nodes.containsKey(plan)) {
-      throw new ConflictException("Topology " + record.key() + " was changed concurrently; read it and retry");
+      throw new ConflictException(
+          "Topology " + record.key() + " was changed concurrently; read it and retry");
     }
     nodes.put(plan, packingPlan);
     return store(record.withVersion(record.version() + 1), "updateWithPackingPlan");
@@ -96,11 +105,14 @@ final class InMemoryTopologyRepository implements TopologyRepository {
     write("delete");
     TopologyRecord stored = records.get(path(record.key()));
     if (stored == null) {
-      // The real store retries a vanished record node and then reports ZooKeeper's NoNode as a failure.
-      throw new DependencyFailedException("ZooKeeper failed while removing the state of " + record.key() + ": NoNode");
+      // The real store retries a vanished record node and then reports ZooKeeper's NoNode as a
+      // failure.
+      throw new DependencyFailedException(
+          "ZooKeeper failed while removing the state of " + record.key() + ": NoNode");
     }
     if (stored.version() != record.version()) {
-      throw new ConflictException("Topology " + record.key() + " was changed concurrently; read it and retry");
+      throw new ConflictException(
+          "Topology " + record.key() + " was changed concurrently; read it and retry");
     }
     for (String node : heron.paths().killCleanupOrder(heron.name())) {
       nodes.keySet().removeIf(p -> p.equals(node) || p.startsWith(node + "/"));
@@ -151,8 +163,8 @@ final class InMemoryTopologyRepository implements TopologyRepository {
 
   private void write(String call) {
     if (!connected) {
-      throw new DependencyUnavailableException("ZooKeeper is not connected; nothing was changed while " + call
-          + ". Retry later");
+      throw new DependencyUnavailableException(
+          "ZooKeeper is not connected; nothing was changed while " + call + ". Retry later");
     }
     faults.before(call);
   }
@@ -160,7 +172,8 @@ final class InMemoryTopologyRepository implements TopologyRepository {
   private void requireVersion(TopologyRecord record) {
     TopologyRecord stored = records.get(path(record.key()));
     if (stored == null || stored.version() != record.version()) {
-      throw new ConflictException("Topology " + record.key() + " was changed concurrently; read it and retry");
+      throw new ConflictException(
+          "Topology " + record.key() + " was changed concurrently; read it and retry");
     }
   }
 

@@ -35,33 +35,43 @@ import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Every runtime verb end to end: HTTP in, the Aurora simulator, the local topology-manager stand-in and
- * ZooKeeper checked.
+ * Every runtime verb end to end: HTTP in, the Aurora simulator, the local topology-manager stand-in
+ * and ZooKeeper checked.
  */
 class LifecycleVerbsTest extends ServiceTest {
 
   private final CuratorFramework zk = SharedZooKeeper.client();
 
-  @Autowired
-  AuroraSimulator simulator;
+  @Autowired AuroraSimulator simulator;
 
   private String submitRunning(String name, Class<?> main, boolean paused) {
-    Multipart form = new Multipart().field("name", name).field("cluster", "local").field("role", "verbs")
-        .field("environment", "devel")
-        .file("definition", name + ".defn",
-            paused ? HeronDefinitions.pausedDefinition(main, name) : HeronDefinitions.definition(main, name))
-        .file("topology", "topology.jar", HeronDefinitions.topologyJar(main));
+    Multipart form =
+        new Multipart()
+            .field("name", name)
+            .field("cluster", "local")
+            .field("role", "verbs")
+            .field("environment", "devel")
+            .file(
+                "definition",
+                name + ".defn",
+                paused
+                    ? HeronDefinitions.pausedDefinition(main, name)
+                    : HeronDefinitions.definition(main, name))
+            .file("topology", "topology.jar", HeronDefinitions.topologyJar(main));
     HttpResponse<String> submitted = post("/api/v1/topologies", form);
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
     // The topology manager (local stand-in) announces itself once instance 0 runs.
-    await().atMost(Duration.ofSeconds(20)).until(() -> zk.checkExists().forPath("/heron/tmanagers/" + name) != null);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> zk.checkExists().forPath("/heron/tmanagers/" + name) != null);
     return "/api/v1/topologies/local/verbs/devel/" + name;
   }
 
   private HttpResponse<String> verb(String path, String form, String... headers) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form));
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form));
     for (int i = 0; i < headers.length; i += 2) {
       builder.header(headers[i], headers[i + 1]);
     }
@@ -73,11 +83,20 @@ class LifecycleVerbsTest extends ServiceTest {
   }
 
   private int activeInstances(String name) throws Exception {
-    return simulator.getTasksWithoutConfigs(new TaskQuery()
-        .setJobKeys(Set.of(new JobKey("verbs", "devel", name)))
-        .setStatuses(Set.of(ScheduleStatus.PENDING, ScheduleStatus.ASSIGNED, ScheduleStatus.STARTING,
-            ScheduleStatus.RUNNING)))
-        .getResult().getScheduleStatusResult().getTasks().size();
+    return simulator
+        .getTasksWithoutConfigs(
+            new TaskQuery()
+                .setJobKeys(Set.of(new JobKey("verbs", "devel", name)))
+                .setStatuses(
+                    Set.of(
+                        ScheduleStatus.PENDING,
+                        ScheduleStatus.ASSIGNED,
+                        ScheduleStatus.STARTING,
+                        ScheduleStatus.RUNNING)))
+        .getResult()
+        .getScheduleStatusResult()
+        .getTasks()
+        .size();
   }
 
   @Test
@@ -100,31 +119,49 @@ class LifecycleVerbsTest extends ServiceTest {
     assertThat(json(restartedOne).get("state").asString()).isEqualTo("RUNNING");
     HttpResponse<String> restartedAll = verb(path + "/restart", "container_id=-1");
     assertThat(restartedAll.statusCode()).as(restartedAll.body()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(20)).until(() -> zk.checkExists().forPath("/heron/tmanagers/Verbs1") != null);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> zk.checkExists().forPath("/heron/tmanagers/Verbs1") != null);
 
     byte[] planBefore = zk.getData().forPath("/heron/packingplans/Verbs1");
     HttpResponse<String> parallelism = verb(path + "/update", "component_parallelism=split:4");
     assertThat(parallelism.statusCode()).as(parallelism.body()).isEqualTo(200);
     JsonNode afterParallelism = json(parallelism);
     assertThat(afterParallelism.get("state").asString()).isEqualTo("RUNNING");
-    assertThat(afterParallelism.get("components")).anySatisfy(c -> {
-      assertThat(c.get("name").asString()).isEqualTo("split");
-      assertThat(c.get("parallelism").asInt()).isEqualTo(4);
-    });
-    PackingPlans.PackingPlan planAfter = PackingPlans.PackingPlan.parseFrom(zk.getData().forPath("/heron/packingplans/Verbs1"));
+    assertThat(afterParallelism.get("components"))
+        .anySatisfy(
+            c -> {
+              assertThat(c.get("name").asString()).isEqualTo("split");
+              assertThat(c.get("parallelism").asInt()).isEqualTo(4);
+            });
+    PackingPlans.PackingPlan planAfter =
+        PackingPlans.PackingPlan.parseFrom(zk.getData().forPath("/heron/packingplans/Verbs1"));
     assertThat(zk.getData().forPath("/heron/packingplans/Verbs1")).isNotEqualTo(planBefore);
-    assertThat(planAfter.getContainerPlansList().stream().mapToLong(c -> c.getInstancePlansList().stream()
-        .filter(i -> i.getComponentName().equals("split")).count()).sum()).isEqualTo(4);
+    assertThat(
+            planAfter.getContainerPlansList().stream()
+                .mapToLong(
+                    c ->
+                        c.getInstancePlansList().stream()
+                            .filter(i -> i.getComponentName().equals("split"))
+                            .count())
+                .sum())
+        .isEqualTo(4);
     assertThat(runtimeState("Verbs1")).isEqualTo(HeronTopologyState.RUNNING);
 
     int containersBefore = afterParallelism.at("/packing_plan/containers").asInt();
-    HttpResponse<String> containers = verb(path + "/update", "container_number=" + (containersBefore + 1));
+    HttpResponse<String> containers =
+        verb(path + "/update", "container_number=" + (containersBefore + 1));
     assertThat(containers.statusCode()).as(containers.body()).isEqualTo(200);
-    assertThat(json(containers).at("/packing_plan/containers").asInt()).isEqualTo(containersBefore + 1);
+    assertThat(json(containers).at("/packing_plan/containers").asInt())
+        .isEqualTo(containersBefore + 1);
     assertThat(json(containers).at("/aurora/instances").asInt()).isEqualTo(containersBefore + 2);
-    await().atMost(Duration.ofSeconds(20)).until(() -> activeInstances("Verbs1") == containersBefore + 2);
-    assertThat(PackingPlans.PackingPlan.parseFrom(zk.getData().forPath("/heron/packingplans/Verbs1"))
-        .getContainerPlansCount()).isEqualTo(containersBefore + 1);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> activeInstances("Verbs1") == containersBefore + 2);
+    assertThat(
+            PackingPlans.PackingPlan.parseFrom(zk.getData().forPath("/heron/packingplans/Verbs1"))
+                .getContainerPlansCount())
+        .isEqualTo(containersBefore + 1);
 
     HttpResponse<String> runtime = verb(path + "/update", "runtime_config=split:my.key:42");
     assertThat(runtime.statusCode()).as(runtime.body()).isEqualTo(200);
@@ -135,9 +172,20 @@ class LifecycleVerbsTest extends ServiceTest {
     assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
     List<String> verbs = new ArrayList<>();
     json(history).get("operations").forEach(op -> verbs.add(op.get("verb").asString()));
-    assertThat(verbs).containsExactly("KILL", "UPDATE", "UPDATE", "UPDATE", "RESTART", "RESTART", "ACTIVATE",
-        "DEACTIVATE", "SUBMIT");
-    json(history).get("operations").forEach(op -> assertThat(op.get("outcome").asString()).isEqualTo("SUCCEEDED"));
+    assertThat(verbs)
+        .containsExactly(
+            "KILL",
+            "UPDATE",
+            "UPDATE",
+            "UPDATE",
+            "RESTART",
+            "RESTART",
+            "ACTIVATE",
+            "DEACTIVATE",
+            "SUBMIT");
+    json(history)
+        .get("operations")
+        .forEach(op -> assertThat(op.get("outcome").asString()).isEqualTo("SUCCEEDED"));
     String firstId = json(history).get("operations").get(0).get("id").asString();
     assertThat(json(get("/api/v1/operations/" + firstId)).get("verb").asString()).isEqualTo("KILL");
   }
@@ -158,12 +206,15 @@ class LifecycleVerbsTest extends ServiceTest {
 
     assertThat(verb(path + "/restart", "container_id=7").statusCode()).isEqualTo(422);
     assertThat(verb(path + "/restart", "container_id=x").statusCode()).isEqualTo(422);
-    HttpResponse<String> mixed = verb(path + "/update", "component_parallelism=sentence:2&runtime_config=a:b");
+    HttpResponse<String> mixed =
+        verb(path + "/update", "component_parallelism=sentence:2&runtime_config=a:b");
     assertThat(mixed.statusCode()).isEqualTo(422);
     assertThat(json(mixed).get("field").asString()).isEqualTo("runtime_config");
     assertThat(verb(path + "/update", "").statusCode()).isEqualTo(422);
-    assertThat(verb(path + "/update", "component_parallelism=nosuch:2").statusCode()).isEqualTo(422);
-    assertThat(verb("/api/v1/topologies/local/verbs/devel/Nothing/activate", "").statusCode()).isEqualTo(404);
+    assertThat(verb(path + "/update", "component_parallelism=nosuch:2").statusCode())
+        .isEqualTo(422);
+    assertThat(verb("/api/v1/topologies/local/verbs/devel/Nothing/activate", "").statusCode())
+        .isEqualTo(404);
     assertThat(delete(path).statusCode()).isEqualTo(200);
   }
 
@@ -182,20 +233,26 @@ class LifecycleVerbsTest extends ServiceTest {
   void aRetryWithTheSameIdempotencyKeyAnswersTheFirstOutcomeWithoutActingTwice() {
     String path = submitRunning("Verbs4", HeronDefinitions.SINGLE_SPOUT, false);
 
-    HttpResponse<String> first = verb(path + "/restart", "container_id=1", "Idempotency-Key", "restart-once");
-    HttpResponse<String> second = verb(path + "/restart", "container_id=1", "Idempotency-Key", "restart-once");
+    HttpResponse<String> first =
+        verb(path + "/restart", "container_id=1", "Idempotency-Key", "restart-once");
+    HttpResponse<String> second =
+        verb(path + "/restart", "container_id=1", "Idempotency-Key", "restart-once");
 
     assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
     assertThat(second.statusCode()).isEqualTo(200);
     assertThat(second.headers().firstValue("Idempotent-Replayed")).hasValue("true");
-    assertThat(json(second).at("/operation/id").asString()).isEqualTo(json(first).at("/operation/id").asString());
+    assertThat(json(second).at("/operation/id").asString())
+        .isEqualTo(json(first).at("/operation/id").asString());
     List<String> verbs = new ArrayList<>();
-    json(get(path + "/history")).get("operations").forEach(op -> verbs.add(op.get("verb").asString()));
+    json(get(path + "/history"))
+        .get("operations")
+        .forEach(op -> verbs.add(op.get("verb").asString()));
     assertThat(verbs).containsExactly("RESTART", "SUBMIT");
 
     // A failed first attempt is replayed as the same failure.
     HttpResponse<String> failed = verb(path + "/activate", "", "Idempotency-Key", "bad-activate");
-    HttpResponse<String> failedAgain = verb(path + "/activate", "", "Idempotency-Key", "bad-activate");
+    HttpResponse<String> failedAgain =
+        verb(path + "/activate", "", "Idempotency-Key", "bad-activate");
     assertThat(failed.statusCode()).isEqualTo(409);
     assertThat(failedAgain.statusCode()).isEqualTo(409);
     assertThat(delete(path).statusCode()).isEqualTo(200);
@@ -212,12 +269,15 @@ class LifecycleVerbsTest extends ServiceTest {
 
     HttpResponse<String> current = verb(path + "/deactivate", "", "If-Match", etag);
     assertThat(current.statusCode()).as(current.body()).isEqualTo(200);
-    assertThat(current.headers().firstValue("ETag")).isPresent().hasValueSatisfying(t -> assertThat(t).isNotEqualTo(etag));
+    assertThat(current.headers().firstValue("ETag"))
+        .isPresent()
+        .hasValueSatisfying(t -> assertThat(t).isNotEqualTo(etag));
     assertThat(delete(path).statusCode()).isEqualTo(200);
   }
 
   @Test
-  void withoutATopologyManagerLocationActivationAnswersUnavailableSayingItHasNotStarted() throws Exception {
+  void withoutATopologyManagerLocationActivationAnswersUnavailableSayingItHasNotStarted()
+      throws Exception {
     String path = submitRunning("Verbs6", HeronDefinitions.SINGLE_SPOUT, false);
     zk.delete().forPath("/heron/tmanagers/Verbs6");
 
@@ -232,15 +292,33 @@ class LifecycleVerbsTest extends ServiceTest {
   @Test
   void anAuroraUpdateAlreadyInProgressIsAConflict() throws Exception {
     String path = submitRunning("Verbs7", HeronDefinitions.SINGLE_SPOUT, false);
-    TaskConfig config = simulator.getTasksStatus(new TaskQuery().setJobKeys(Set.of(new JobKey("verbs", "devel", "Verbs7"))))
-        .getResult().getScheduleStatusResult().getTasks().get(0).getAssignedTask().getTask().deepCopy();
+    TaskConfig config =
+        simulator
+            .getTasksStatus(
+                new TaskQuery().setJobKeys(Set.of(new JobKey("verbs", "devel", "Verbs7"))))
+            .getResult()
+            .getScheduleStatusResult()
+            .getTasks()
+            .get(0)
+            .getAssignedTask()
+            .getTask()
+            .deepCopy();
     config.setPriority(1);
-    var started = simulator.startJobUpdate(new JobUpdateRequest().setTaskConfig(config).setInstanceCount(2)
-        .setSettings(new JobUpdateSettings().setUpdateGroupSize(1).setBlockIfNoPulsesAfterMs(600_000)
-            .setUpdateOnlyTheseInstances(new HashSet<>())), "held open by the test");
+    var started =
+        simulator.startJobUpdate(
+            new JobUpdateRequest()
+                .setTaskConfig(config)
+                .setInstanceCount(2)
+                .setSettings(
+                    new JobUpdateSettings()
+                        .setUpdateGroupSize(1)
+                        .setBlockIfNoPulsesAfterMs(600_000)
+                        .setUpdateOnlyTheseInstances(new HashSet<>())),
+            "held open by the test");
     assertThat(started.getResponseCode()).isEqualTo(ResponseCode.OK);
 
-    HttpResponse<String> response = verb(path + "/update", "component_parallelism=sentence:3&container_number=1");
+    HttpResponse<String> response =
+        verb(path + "/update", "component_parallelism=sentence:3&container_number=1");
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(409);
     assertThat(json(response).get("detail").asString()).containsIgnoringCase("update");
@@ -254,7 +332,8 @@ class LifecycleVerbsTest extends ServiceTest {
     String path = submitRunning("Verbs8", HeronDefinitions.WORD_COUNT, false);
     byte[] plan = zk.getData().forPath("/heron/packingplans/Verbs8");
 
-    HttpResponse<String> response = verb(path + "/update", "component_parallelism=split:4&container_number=3&dry_run=True");
+    HttpResponse<String> response =
+        verb(path + "/update", "component_parallelism=split:4&container_number=3&dry_run=True");
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     JsonNode rendering = json(response).get("response");
@@ -275,7 +354,8 @@ class LifecycleVerbsTest extends ServiceTest {
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     String location = accepted.headers().firstValue("Location").orElseThrow();
     assertThat(location).startsWith("/api/v1/operations/");
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> json(get(location)).get("outcome").asString().equals("SUCCEEDED"));
     assertThat(delete(path).statusCode()).isEqualTo(200);
   }
@@ -288,10 +368,12 @@ class LifecycleVerbsTest extends ServiceTest {
     try {
       List<Future<Integer>> results = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        results.add(pool.submit(() -> {
-          barrier.await();
-          return verb(path + "/deactivate", "").statusCode();
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  barrier.await();
+                  return verb(path + "/deactivate", "").statusCode();
+                }));
       }
       List<Integer> codes = new ArrayList<>();
       for (Future<Integer> result : results) {
@@ -308,9 +390,12 @@ class LifecycleVerbsTest extends ServiceTest {
   void aTopologyWhoseAuroraJobVanishedIsMarkedFailedAndCanStillBeKilled() {
     String path = submitRunning("Verbs11", HeronDefinitions.SINGLE_SPOUT, false);
 
-    simulator.killTasks(new JobKey("verbs", "devel", "Verbs11"), null, "lost outside the control plane");
+    simulator.killTasks(
+        new JobKey("verbs", "devel", "Verbs11"), null, "lost outside the control plane");
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> json(get(path)).get("state").asString().equals("FAILED"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> json(get(path)).get("state").asString().equals("FAILED"));
     assertThat(verb(path + "/activate", "").statusCode()).isEqualTo(409);
     assertThat(delete(path).statusCode()).isEqualTo(200);
   }

@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that only moves when told, so "older than reconcile-after" is a step in the test, not a wait. */
+/**
+ * A clock that only moves when told, so "older than reconcile-after" is a step in the test, not a
+ * wait.
+ */
 final class MutableClock extends Clock {
 
   private volatile Instant now;

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The guarantees every verb shares: idempotent replay, If-Match, the lock, the transition table. */
+/**
+ * The guarantees every verb shares: idempotent replay, If-Match, the lock, the transition table.
+ */
 class OperationRunnerUnitTest {
 
   private static final String RESTART_PATH = "/api/v1/topologies/local/alice/devel/words/restart";
@@ -44,11 +46,14 @@ class OperationRunnerUnitTest {
 
   @Test
   void aRetriedSubmitWithTheSameKeyReplaysTheRecordedErrorAsTheSameProblem() {
-    core.scheduler.faults.failNext("createJob", new DependencyUnavailableException("Aurora is unreachable"));
-    assertThatThrownBy(() -> core.submit("words", "key-1")).isInstanceOf(DependencyUnavailableException.class);
+    core.scheduler.faults.failNext(
+        "createJob", new DependencyUnavailableException("Aurora is unreachable"));
+    assertThatThrownBy(() -> core.submit("words", "key-1"))
+        .isInstanceOf(DependencyUnavailableException.class);
 
     assertThatThrownBy(() -> core.submit("words", "key-1"))
-        .isInstanceOf(DependencyUnavailableException.class).hasMessage("Aurora is unreachable");
+        .isInstanceOf(DependencyUnavailableException.class)
+        .hasMessage("Aurora is unreachable");
 
     assertThat(core.scheduler.calls()).containsExactly("createJob local/alice/devel/words");
     assertThat(core.operations.all()).hasSize(1);
@@ -58,9 +63,11 @@ class OperationRunnerUnitTest {
   @Test
   void aRetriedRestartWithTheSameKeyRestartsOnce() {
     core.running("words");
-    OperationResult first = core.verbs.restart(core.requestWithKey("words", "key-2", RESTART_PATH), 1);
+    OperationResult first =
+        core.verbs.restart(core.requestWithKey("words", "key-2", RESTART_PATH), 1);
 
-    OperationResult again = core.verbs.restart(core.requestWithKey("words", "key-2", RESTART_PATH), 1);
+    OperationResult again =
+        core.verbs.restart(core.requestWithKey("words", "key-2", RESTART_PATH), 1);
 
     assertThat(again.replayed()).isTrue();
     assertThat(again.operation().id()).isEqualTo(first.operation().id());
@@ -72,8 +79,10 @@ class OperationRunnerUnitTest {
     core.running("words");
     core.verbs.restart(core.requestWithKey("words", "key-2", RESTART_PATH), 1);
 
-    OperationResult other = core.verbs.deactivate(core.requestWithKey("words", "key-2",
-        "/api/v1/topologies/local/alice/devel/words/deactivate"));
+    OperationResult other =
+        core.verbs.deactivate(
+            core.requestWithKey(
+                "words", "key-2", "/api/v1/topologies/local/alice/devel/words/deactivate"));
 
     assertThat(other.replayed()).isFalse();
     assertThat(other.operation().verb()).isEqualTo(Operation.Verb.DEACTIVATE);
@@ -86,7 +95,8 @@ class OperationRunnerUnitTest {
     core.verbs.restart(core.requestWithKey("words", "key-2", RESTART_PATH), 1);
     core.clock.advance(Duration.ofHours(25));
 
-    OperationResult again = core.verbs.restart(core.requestWithKey("words", "key-2", RESTART_PATH), 1);
+    OperationResult again =
+        core.verbs.restart(core.requestWithKey("words", "key-2", RESTART_PATH), 1);
 
     assertThat(again.replayed()).isFalse();
     assertThat(core.scheduler.calls()).hasSize(2);
@@ -96,12 +106,15 @@ class OperationRunnerUnitTest {
   void aRetryWhileTheFirstOperationIsStillRunningIsBusy() {
     core.running("words");
     core.crashAfterIntentOf(Operation.Verb.RESTART);
-    assertThatThrownBy(() -> core.verbs.restart(core.requestWithKey("words", "key-2", RESTART_PATH), 1))
+    assertThatThrownBy(
+            () -> core.verbs.restart(core.requestWithKey("words", "key-2", RESTART_PATH), 1))
         .isInstanceOf(Faults.Crash.class);
     core.hooks = OperationHooks.NONE;
 
-    assertThatThrownBy(() -> core.verbs.restart(core.requestWithKey("words", "key-2", RESTART_PATH), 1))
-        .isInstanceOf(BusyException.class).hasMessageContaining("still running");
+    assertThatThrownBy(
+            () -> core.verbs.restart(core.requestWithKey("words", "key-2", RESTART_PATH), 1))
+        .isInstanceOf(BusyException.class)
+        .hasMessageContaining("still running");
 
     assertThat(core.scheduler.calls()).isEmpty();
   }
@@ -110,11 +123,14 @@ class OperationRunnerUnitTest {
   void aKeyClaimedByARacingRequestAnswersWithThatRequestsOutcome() {
     core.running("words");
     OperationResult winner = core.verbs.restart(core.request("words"), 1);
-    core.operations.faults.failNext("begin",
-        new IdempotencyKeyUsedException("Idempotency-Key 'key-3' was already used", winner.operation().id(), null));
+    core.operations.faults.failNext(
+        "begin",
+        new IdempotencyKeyUsedException(
+            "Idempotency-Key 'key-3' was already used", winner.operation().id(), null));
     core.forgetCalls();
 
-    OperationResult loser = core.verbs.restart(core.requestWithKey("words", "key-3", RESTART_PATH), 1);
+    OperationResult loser =
+        core.verbs.restart(core.requestWithKey("words", "key-3", RESTART_PATH), 1);
 
     assertThat(loser.replayed()).isTrue();
     assertThat(loser.operation().id()).isEqualTo(winner.operation().id());
@@ -128,8 +144,12 @@ class OperationRunnerUnitTest {
     int writes = core.topologies.writes();
     int operations = core.operations.all().size();
 
-    assertThatThrownBy(() -> core.verbs.restart(core.requestIfMatch("words", "\"" + (record.version() + 1) + "\""), 1))
-        .isInstanceOf(PreconditionFailedException.class).hasMessageContaining("\"" + record.version() + "\"");
+    assertThatThrownBy(
+            () ->
+                core.verbs.restart(
+                    core.requestIfMatch("words", "\"" + (record.version() + 1) + "\""), 1))
+        .isInstanceOf(PreconditionFailedException.class)
+        .hasMessageContaining("\"" + record.version() + "\"");
 
     assertThat(core.record("words")).isEqualTo(record);
     assertThat(core.topologies.writes()).isEqualTo(writes);
@@ -143,7 +163,8 @@ class OperationRunnerUnitTest {
   void aMatchingIfMatchProceeds(String format) {
     TopologyRecord record = core.running("words");
 
-    OperationResult result = core.lifecycle.kill(core.requestIfMatch("words", String.format(format, record.version())));
+    OperationResult result =
+        core.lifecycle.kill(core.requestIfMatch("words", String.format(format, record.version())));
 
     assertThat(result.operation().outcome()).isEqualTo(Operation.Outcome.SUCCEEDED);
     assertThat(core.hasRecord("words")).isFalse();
@@ -156,7 +177,8 @@ class OperationRunnerUnitTest {
     int writes = core.topologies.writes();
     core.locks.holdElsewhere(key("words"));
 
-    assertThatThrownBy(() -> core.lifecycle.kill(core.request("words"))).isInstanceOf(BusyException.class)
+    assertThatThrownBy(() -> core.lifecycle.kill(core.request("words")))
+        .isInstanceOf(BusyException.class)
         .satisfies(e -> assertThat(((BusyException) e).retryAfterSeconds()).isPositive());
 
     assertThat(core.record("words")).isEqualTo(record);
@@ -169,7 +191,8 @@ class OperationRunnerUnitTest {
   void aVerbTheStateDoesNotAllowIsAConflictAndRecordsNoOperation() {
     core.running("words");
 
-    assertThatThrownBy(() -> core.verbs.activate(core.request("words"))).isInstanceOf(ConflictException.class)
+    assertThatThrownBy(() -> core.verbs.activate(core.request("words")))
+        .isInstanceOf(ConflictException.class)
         .hasMessageContaining("already RUNNING");
 
     assertThat(core.operations.all()).hasSize(1);
@@ -178,7 +201,8 @@ class OperationRunnerUnitTest {
 
   @Test
   void aVerbOnAMissingTopologyIsNotFound() {
-    assertThatThrownBy(() -> core.verbs.restart(core.request("nothing"), null)).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> core.verbs.restart(core.request("nothing"), null))
+        .isInstanceOf(NotFoundException.class);
 
     assertThat(core.operations.all()).isEmpty();
   }
@@ -192,8 +216,12 @@ class OperationRunnerUnitTest {
 
     assertThat(accepted.accepted()).isTrue();
     assertThat(accepted.operation().outcome()).isEqualTo(Operation.Outcome.RUNNING);
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-        core.operations.find(accepted.operation().id()).orElseThrow().outcome()).isEqualTo(Operation.Outcome.SUCCEEDED));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(core.operations.find(accepted.operation().id()).orElseThrow().outcome())
+                    .isEqualTo(Operation.Outcome.SUCCEEDED));
     assertThat(core.scheduler.calls()).containsExactly("restart [1] local/alice/devel/words");
   }
 }

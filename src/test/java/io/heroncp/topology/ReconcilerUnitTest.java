@@ -11,7 +11,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The reconciler's decision for each interrupted verb, for vanished jobs, and what it leaves alone. */
+/**
+ * The reconciler's decision for each interrupted verb, for vanished jobs, and what it leaves alone.
+ */
 class ReconcilerUnitTest {
 
   private final CoreFixture core = new CoreFixture();
@@ -53,14 +55,16 @@ class ReconcilerUnitTest {
 
   @Test
   void aSubmitInterruptedAfterTheJobWasCreatedIsCompleted() {
-    core.topologies.faults.failNext("completeLaunch", new Faults.Crash("crash before the final write"));
+    core.topologies.faults.failNext(
+        "completeLaunch", new Faults.Crash("crash before the final write"));
     assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(Faults.Crash.class);
     assertThat(core.scheduler.hasJob(key("words"))).isTrue();
 
     reconcileLater();
 
     assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
-    assertThat(core.heronNodes("words")).contains(new HeronPaths(CoreFixture.HERON_ROOT).schedulerLocation("words"));
+    assertThat(core.heronNodes("words"))
+        .contains(new HeronPaths(CoreFixture.HERON_ROOT).schedulerLocation("words"));
     Operation submit = core.operations.only(Operation.Verb.SUBMIT);
     assertThat(submit.outcome()).isEqualTo(Operation.Outcome.SUCCEEDED);
     assertThat(submit.targetState()).isEqualTo(TopologyState.RUNNING);
@@ -73,7 +77,8 @@ class ReconcilerUnitTest {
 
     core.reconciler.reconcileOnce();
 
-    assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome()).isEqualTo(Operation.Outcome.RUNNING);
+    assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome())
+        .isEqualTo(Operation.Outcome.RUNNING);
     assertThat(core.record("words").state()).isEqualTo(TopologyState.SUBMITTING);
     assertThat(core.repairs).isEmpty();
   }
@@ -86,7 +91,8 @@ class ReconcilerUnitTest {
 
     reconcileLater();
 
-    assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome()).isEqualTo(Operation.Outcome.RUNNING);
+    assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome())
+        .isEqualTo(Operation.Outcome.RUNNING);
     assertThat(core.hasRecord("words")).isTrue();
   }
 
@@ -94,7 +100,8 @@ class ReconcilerUnitTest {
   void anInterruptedKillIsFinished() {
     TopologyRecord record = core.running("words");
     core.crashAfterIntentOf(Operation.Verb.KILL);
-    assertThatThrownBy(() -> core.lifecycle.kill(core.request("words"))).isInstanceOf(Faults.Crash.class);
+    assertThatThrownBy(() -> core.lifecycle.kill(core.request("words")))
+        .isInstanceOf(Faults.Crash.class);
     assertThat(core.record("words").state()).isEqualTo(TopologyState.KILLING);
 
     reconcileLater();
@@ -110,7 +117,8 @@ class ReconcilerUnitTest {
   void anActivateInterruptedBeforeTheTopologyManagerWasToldIsRolledBack() {
     core.paused("words");
     core.crashAfterIntentOf(Operation.Verb.ACTIVATE);
-    assertThatThrownBy(() -> core.verbs.activate(core.request("words"))).isInstanceOf(Faults.Crash.class);
+    assertThatThrownBy(() -> core.verbs.activate(core.request("words")))
+        .isInstanceOf(Faults.Crash.class);
 
     reconcileLater();
 
@@ -123,7 +131,8 @@ class ReconcilerUnitTest {
   void aDeactivateTheTopologyManagerCarriedOutBeforeTheCrashSucceeds() {
     core.running("words");
     core.crashAfterIntentOf(Operation.Verb.DEACTIVATE);
-    assertThatThrownBy(() -> core.verbs.deactivate(core.request("words"))).isInstanceOf(Faults.Crash.class);
+    assertThatThrownBy(() -> core.verbs.deactivate(core.request("words")))
+        .isInstanceOf(Faults.Crash.class);
     core.topologyManager.started("words", CoreFixture.topologyId("words"), "PAUSED");
 
     reconcileLater();
@@ -136,7 +145,8 @@ class ReconcilerUnitTest {
   void anInterruptedRestartRestoresTheStateAndEndsFailed() {
     core.running("words");
     core.crashAfterIntentOf(Operation.Verb.RESTART);
-    assertThatThrownBy(() -> core.verbs.restart(core.request("words"), 1)).isInstanceOf(Faults.Crash.class);
+    assertThatThrownBy(() -> core.verbs.restart(core.request("words"), 1))
+        .isInstanceOf(Faults.Crash.class);
     assertThat(core.record("words").state()).isEqualTo(TopologyState.RESTARTING);
 
     reconcileLater();
@@ -149,11 +159,17 @@ class ReconcilerUnitTest {
   @Test
   void anInterruptedUpdateBringsAuroraInLineWithThePlanAndReactivates() {
     core.running("words");
-    // the crash came after the deactivation, before the containers were added and the new plan written
+    // the crash came after the deactivation, before the containers were added and the new plan
+    // written
     core.scheduler.faults.failNext("scaleTo", new Faults.Crash("crash before adding containers"));
-    assertThatThrownBy(() -> core.verbs.update(core.request("words"),
-        new UpdateRequest(Map.of("sentence", 2), null, List.of(), false, null))).isInstanceOf(Faults.Crash.class);
-    assertThat(core.topologyManager.runtimeState(CoreFixture.HERON_ROOT, "words")).isEqualTo("PAUSED");
+    assertThatThrownBy(
+            () ->
+                core.verbs.update(
+                    core.request("words"),
+                    new UpdateRequest(Map.of("sentence", 2), null, List.of(), false, null)))
+        .isInstanceOf(Faults.Crash.class);
+    assertThat(core.topologyManager.runtimeState(CoreFixture.HERON_ROOT, "words"))
+        .isEqualTo("PAUSED");
     core.forgetCalls();
 
     reconcileLater();
@@ -183,7 +199,8 @@ class ReconcilerUnitTest {
     core.reconciler.reconcileOnce();
     assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
 
-    core.scheduler.faults.failNext("status", new DependencyUnavailableException("Aurora is unreachable"));
+    core.scheduler.faults.failNext(
+        "status", new DependencyUnavailableException("Aurora is unreachable"));
     reconcileLater();
     assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
   }

@@ -13,10 +13,11 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
- * An Aurora port that keeps jobs in memory, records every call it gets (and whether the topology's lock was held
- * then), and whose next calls can be told to fail before or after they take effect. It keeps the adapter's
- * contract: a create of a job that exists with the same topology id returns normally, with another id answers
- * 409; kill is idempotent; restart, scaling and updates need the job; identifiers follow Aurora's pattern.
+ * An Aurora port that keeps jobs in memory, records every call it gets (and whether the topology's
+ * lock was held then), and whose next calls can be told to fail before or after they take effect.
+ * It keeps the adapter's contract: a create of a job that exists with the same topology id returns
+ * normally, with another id answers 409; kill is idempotent; restart, scaling and updates need the
+ * job; identifiers follow Aurora's pattern.
  */
 final class ScriptedScheduler implements TopologyScheduler {
 
@@ -71,7 +72,9 @@ final class ScriptedScheduler implements TopologyScheduler {
   public synchronized JobStatus status(TopologyKey key) {
     faults.before("status");
     Job job = jobs.get(key);
-    return job == null ? new JobStatus(false, Map.of()) : new JobStatus(true, Map.of("RUNNING", job.instances()));
+    return job == null
+        ? new JobStatus(false, Map.of())
+        : new JobStatus(true, Map.of("RUNNING", job.instances()));
   }
 
   @Override
@@ -89,7 +92,8 @@ final class ScriptedScheduler implements TopologyScheduler {
     call("restart " + instances, key);
     Job job = requireJob(key);
     if (instances.isEmpty() || instances.stream().anyMatch(i -> i < 0 || i >= job.instances())) {
-      throw new InvalidFieldException("instances " + instances + " are not all active in job " + key, "container_id");
+      throw new InvalidFieldException(
+          "instances " + instances + " are not all active in job " + key, "container_id");
     }
     faults.after("restart");
   }
@@ -118,8 +122,11 @@ final class ScriptedScheduler implements TopologyScheduler {
       throw new IllegalArgumentException("killInstances needs instances");
     }
     Job job = requireJob(key);
-    jobs.put(key, new Job(job.topologyId(), job.instances() - (int) instances.stream()
-        .filter(i -> i < job.instances()).count()));
+    jobs.put(
+        key,
+        new Job(
+            job.topologyId(),
+            job.instances() - (int) instances.stream().filter(i -> i < job.instances()).count()));
     faults.after("killInstances");
   }
 
@@ -145,14 +152,16 @@ final class ScriptedScheduler implements TopologyScheduler {
   @Override
   public void checkIdentifier(String field, String value) {
     if (value == null || !IDENTIFIER.matcher(value).matches() || value.length() > 255) {
-      throw new InvalidFieldException("Aurora accepts only letters, digits, '_', '-' and '.' in the " + field, field);
+      throw new InvalidFieldException(
+          "Aurora accepts only letters, digits, '_', '-' and '.' in the " + field, field);
     }
   }
 
   @Override
   public void checkEnvironment(String environment) {
     if (!ENVIRONMENTS.matcher(environment).matches()) {
-      throw new InvalidFieldException("environment '" + environment + "' is not allowed", "environment");
+      throw new InvalidFieldException(
+          "environment '" + environment + "' is not allowed", "environment");
     }
   }
 

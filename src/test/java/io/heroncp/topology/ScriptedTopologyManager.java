@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A topology-manager port over an in-memory runtime state per topology name. As the HTTP client: no physical plan
- * yet answers 503, a wrong topology id 409 (as the TManager's 400); activate and deactivate change the state.
- * Records its calls; the next calls can be told to fail.
+ * A topology-manager port over an in-memory runtime state per topology name. As the HTTP client: no
+ * physical plan yet answers 503, a wrong topology id 409 (as the TManager's 400); activate and
+ * deactivate change the state. Records its calls; the next calls can be told to fail.
  */
 final class ScriptedTopologyManager implements TopologyManagerClient {
 
@@ -43,8 +43,8 @@ final class ScriptedTopologyManager implements TopologyManagerClient {
   }
 
   @Override
-  public synchronized void updateRuntimeConfig(String heronRoot, String topologyName, String topologyId,
-      List<String> runtimeConfig) {
+  public synchronized void updateRuntimeConfig(
+      String heronRoot, String topologyName, String topologyId, List<String> runtimeConfig) {
     String call = "updateRuntimeConfig";
     calls.add(call + " " + topologyName + " " + runtimeConfig);
     faults.before(call);
@@ -77,10 +77,12 @@ final class ScriptedTopologyManager implements TopologyManagerClient {
   private void require(String name, String topologyId) {
     Topology topology = topologies.get(name);
     if (topology == null) {
-      throw new DependencyUnavailableException("The topology manager of " + name + " has not started yet; retry");
+      throw new DependencyUnavailableException(
+          "The topology manager of " + name + " has not started yet; retry");
     }
     if (!topology.id().equals(topologyId)) {
-      throw new ConflictException("The topology manager of " + name + " runs topology " + topology.id());
+      throw new ConflictException(
+          "The topology manager of " + name + " runs topology " + topology.id());
     }
   }
 }

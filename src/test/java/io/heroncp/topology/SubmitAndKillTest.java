@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Submit, describe, list and kill real Heron topologies end to end: HTTP in, the service's ZooKeeper writes
- * and the Aurora simulator's tasks checked.
+ * Submit, describe, list and kill real Heron topologies end to end: HTTP in, the service's
+ * ZooKeeper writes and the Aurora simulator's tasks checked.
  */
 class SubmitAndKillTest extends ServiceTest {
 
@@ -44,10 +44,12 @@ class SubmitAndKillTest extends ServiceTest {
 
   @Test
   void submitRunsTheTopologyOnAuroraAndKillRemovesEverything() throws Exception {
-    HttpResponse<String> submitted = post("/api/v1/topologies", submitForm("WordCount1", HeronDefinitions.WORD_COUNT, "alice"));
+    HttpResponse<String> submitted =
+        post("/api/v1/topologies", submitForm("WordCount1", HeronDefinitions.WORD_COUNT, "alice"));
 
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
-    assertThat(submitted.headers().firstValue("Location")).hasValue("/api/v1/topologies/local/alice/devel/WordCount1");
+    assertThat(submitted.headers().firstValue("Location"))
+        .hasValue("/api/v1/topologies/local/alice/devel/WordCount1");
     JsonNode body = json(submitted);
     assertThat(body.get("name").asString()).isEqualTo("WordCount1");
     assertThat(body.get("cluster").asString()).isEqualTo("local");
@@ -58,13 +60,17 @@ class SubmitAndKillTest extends ServiceTest {
     assertThat(body.get("id").asString()).startsWith("WordCount1");
 
     // Heron's nodes exist and decode as Heron's messages.
-    TopologyAPI.Topology topology = TopologyAPI.Topology.parseFrom(zk.getData().forPath("/heron/topologies/WordCount1"));
+    TopologyAPI.Topology topology =
+        TopologyAPI.Topology.parseFrom(zk.getData().forPath("/heron/topologies/WordCount1"));
     assertThat(topology.getName()).isEqualTo("WordCount1");
-    assertThat(topology.getSpoutsList()).allSatisfy(s -> assertThat(s.getComp().hasSerializedObject()).isFalse());
-    PackingPlans.PackingPlan packing = PackingPlans.PackingPlan.parseFrom(zk.getData().forPath("/heron/packingplans/WordCount1"));
+    assertThat(topology.getSpoutsList())
+        .allSatisfy(s -> assertThat(s.getComp().hasSerializedObject()).isFalse());
+    PackingPlans.PackingPlan packing =
+        PackingPlans.PackingPlan.parseFrom(zk.getData().forPath("/heron/packingplans/WordCount1"));
     assertThat(packing.getContainerPlansCount()).isEqualTo(2);
     ExecutionEnvironment.ExecutionState execution =
-        ExecutionEnvironment.ExecutionState.parseFrom(zk.getData().forPath("/heron/executionstate/WordCount1"));
+        ExecutionEnvironment.ExecutionState.parseFrom(
+            zk.getData().forPath("/heron/executionstate/WordCount1"));
     assertThat(execution.getCluster()).isEqualTo("local");
     assertThat(execution.getRole()).isEqualTo("alice");
     assertThat(execution.getEnviron()).isEqualTo("devel");
@@ -74,10 +80,13 @@ class SubmitAndKillTest extends ServiceTest {
     assertThat(location.getTopologyName()).isEqualTo("WordCount1");
 
     // Describe: live Aurora task counts reach RUNNING for containers + 1 instances.
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      JsonNode described = json(get("/api/v1/topologies/local/alice/devel/WordCount1"));
-      assertThat(described.at("/aurora/tasks/RUNNING").asInt()).isEqualTo(3);
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              JsonNode described = json(get("/api/v1/topologies/local/alice/devel/WordCount1"));
+              assertThat(described.at("/aurora/tasks/RUNNING").asInt()).isEqualTo(3);
+            });
     HttpResponse<String> described = get("/api/v1/topologies/local/alice/devel/WordCount1");
     assertThat(described.headers().firstValue("ETag")).isPresent();
     JsonNode view = json(described);
@@ -93,10 +102,14 @@ class SubmitAndKillTest extends ServiceTest {
     String packagePath = java.net.URI.create(view.at("/package/uri").asString()).getPath();
     HttpResponse<String> fetched = get(packagePath);
     assertThat(fetched.statusCode()).isEqualTo(200);
-    HttpResponse<String> head = send(java.net.http.HttpRequest.newBuilder(uri(packagePath))
-        .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+    HttpResponse<String> head =
+        send(
+            java.net.http.HttpRequest.newBuilder(uri(packagePath))
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .build());
     assertThat(head.statusCode()).isEqualTo(200);
-    assertThat(head.headers().firstValue("ETag")).hasValue("\"" + view.at("/package/sha256").asString() + "\"");
+    assertThat(head.headers().firstValue("ETag"))
+        .hasValue("\"" + view.at("/package/sha256").asString() + "\"");
 
     // Kill.
     HttpResponse<String> killed = delete("/api/v1/topologies/local/alice/devel/WordCount1");
@@ -112,18 +125,30 @@ class SubmitAndKillTest extends ServiceTest {
   void aTopologySubmittedAgainUnderItsOldNameCountsOnlyItsOwnTasks() {
     String path = "/api/v1/topologies/local/alice/devel/Again";
     // First incarnation: 3 stream managers, so Aurora instances 0..3.
-    assertThat(post("/api/v1/topologies", submitForm("Again", HeronDefinitions.WORD_COUNT, "alice")
-        .field("topology.stmgrs", "3")).statusCode()).isEqualTo(201);
-    await().atMost(Duration.ofSeconds(20)).until(() -> json(get(path)).at("/aurora/tasks/RUNNING").asInt() == 4);
+    assertThat(
+            post(
+                    "/api/v1/topologies",
+                    submitForm("Again", HeronDefinitions.WORD_COUNT, "alice")
+                        .field("topology.stmgrs", "3"))
+                .statusCode())
+        .isEqualTo(201);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> json(get(path)).at("/aurora/tasks/RUNNING").asInt() == 4);
     assertThat(delete(path).statusCode()).isEqualTo(200);
 
     // Second incarnation under the same Aurora job key: 2 stream managers, instances 0..2.
-    HttpResponse<String> again = post("/api/v1/topologies", submitForm("Again", HeronDefinitions.WORD_COUNT, "alice"));
+    HttpResponse<String> again =
+        post("/api/v1/topologies", submitForm("Again", HeronDefinitions.WORD_COUNT, "alice"));
     assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
 
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(json(get(path)).at("/aurora/tasks"))
-        .as("instance 3's KILLED task belongs to the first incarnation")
-        .isEqualTo(JSON.readTree("{\"RUNNING\":3}")));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(json(get(path)).at("/aurora/tasks"))
+                    .as("instance 3's KILLED task belongs to the first incarnation")
+                    .isEqualTo(JSON.readTree("{\"RUNNING\":3}")));
     assertThat(delete(path).statusCode()).isEqualTo(200);
   }
 
@@ -139,7 +164,9 @@ class SubmitAndKillTest extends ServiceTest {
         offline = cluster;
       }
     }
-    assertThat(local.at("/scheduler/discovery").asString()).startsWith("zookeeper ").endsWith("/aurora/scheduler");
+    assertThat(local.at("/scheduler/discovery").asString())
+        .startsWith("zookeeper ")
+        .endsWith("/aurora/scheduler");
     assertThat(local.at("/scheduler/reachable").asBoolean()).isTrue();
     assertThat(local.at("/scheduler/endpoint").asString()).startsWith("http://127.0.0.1:");
     assertThat(offline.at("/scheduler/discovery").asString()).contains("http://127.0.0.1:9");
@@ -150,18 +177,31 @@ class SubmitAndKillTest extends ServiceTest {
   @Test
   void listFiltersAndPages() {
     for (String name : List.of("ListA", "ListB", "ListC")) {
-      assertThat(post("/api/v1/topologies", submitForm(name, HeronDefinitions.SINGLE_SPOUT, "lister")).statusCode()).isEqualTo(201);
+      assertThat(
+              post("/api/v1/topologies", submitForm(name, HeronDefinitions.SINGLE_SPOUT, "lister"))
+                  .statusCode())
+          .isEqualTo(201);
     }
     JsonNode first = json(get("/api/v1/topologies?role=lister&page_size=2"));
-    assertThat(first.get("topologies")).extracting(t -> t.get("name").asString()).containsExactly("ListA", "ListB");
+    assertThat(first.get("topologies"))
+        .extracting(t -> t.get("name").asString())
+        .containsExactly("ListA", "ListB");
     String token = first.get("next_page_token").asString();
     JsonNode second = json(get("/api/v1/topologies?role=lister&page_size=2&page_token=" + token));
-    assertThat(second.get("topologies")).extracting(t -> t.get("name").asString()).containsExactly("ListC");
+    assertThat(second.get("topologies"))
+        .extracting(t -> t.get("name").asString())
+        .containsExactly("ListC");
     assertThat(second.has("next_page_token")).as("no next page token on the last page").isFalse();
-    assertThat(json(get("/api/v1/topologies?role=lister&state=KILLED")).get("topologies")).isEmpty();
-    assertThat(json(get("/api/v1/topologies?role=lister&cluster=local&environment=devel&state=running")).get("topologies")).hasSize(3);
+    assertThat(json(get("/api/v1/topologies?role=lister&state=KILLED")).get("topologies"))
+        .isEmpty();
+    assertThat(
+            json(get(
+                    "/api/v1/topologies?role=lister&cluster=local&environment=devel&state=running"))
+                .get("topologies"))
+        .hasSize(3);
     for (String name : List.of("ListA", "ListB", "ListC")) {
-      assertThat(delete("/api/v1/topologies/local/lister/devel/" + name).statusCode()).isEqualTo(200);
+      assertThat(delete("/api/v1/topologies/local/lister/devel/" + name).statusCode())
+          .isEqualTo(200);
     }
   }
 
@@ -174,12 +214,18 @@ class SubmitAndKillTest extends ServiceTest {
     try {
       List<Future<Integer>> results = new ArrayList<>();
       for (String role : List.of("racer1", "racer2")) {
-        Callable<Integer> submit = () -> {
-          Multipart form = new Multipart().field("name", "Racer").field("cluster", "local").field("role", role)
-              .file("definition", "Racer.defn", definition).file("topology", "topology.jar", jar);
-          start.await();
-          return post("/api/v1/topologies", form).statusCode();
-        };
+        Callable<Integer> submit =
+            () -> {
+              Multipart form =
+                  new Multipart()
+                      .field("name", "Racer")
+                      .field("cluster", "local")
+                      .field("role", role)
+                      .file("definition", "Racer.defn", definition)
+                      .file("topology", "topology.jar", jar);
+              start.await();
+              return post("/api/v1/topologies", form).statusCode();
+            };
         results.add(pool.submit(submit));
       }
       List<Integer> codes = new ArrayList<>();
@@ -192,12 +238,16 @@ class SubmitAndKillTest extends ServiceTest {
     }
     JsonNode listed = json(get("/api/v1/topologies?cluster=local"));
     List<JsonNode> racers = new ArrayList<>();
-    listed.get("topologies").forEach(t -> {
-      if (t.get("name").asString().equals("Racer")) {
-        racers.add(t);
-      }
-    });
+    listed
+        .get("topologies")
+        .forEach(
+            t -> {
+              if (t.get("name").asString().equals("Racer")) {
+                racers.add(t);
+              }
+            });
     assertThat(racers).hasSize(1);
-    assertThat(delete("/api/v1/topologies/" + racers.get(0).get("key").asString()).statusCode()).isEqualTo(200);
+    assertThat(delete("/api/v1/topologies/" + racers.get(0).get("key").asString()).statusCode())
+        .isEqualTo(200);
   }
 }

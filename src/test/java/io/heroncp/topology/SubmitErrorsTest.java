@@ -16,20 +16,25 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Every submit error answers problem+json naming the field and the rule, and leaves nothing behind in
- * ZooKeeper, the package store or Aurora.
+ * Every submit error answers problem+json naming the field and the rule, and leaves nothing behind
+ * in ZooKeeper, the package store or Aurora.
  */
 class SubmitErrorsTest extends ServiceTest {
 
   private final CuratorFramework zk = SharedZooKeeper.client();
 
-  private Multipart form(String name, String cluster, String role, String environment, byte[] definition) {
-    Multipart form = new Multipart().field("name", name).field("cluster", cluster).field("role", role);
+  private Multipart form(
+      String name, String cluster, String role, String environment, byte[] definition) {
+    Multipart form =
+        new Multipart().field("name", name).field("cluster", cluster).field("role", role);
     if (environment != null) {
       form.field("environment", environment);
     }
     return form.file("definition", name + ".defn", definition)
-        .file("topology", "topology.jar", HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+        .file(
+            "topology",
+            "topology.jar",
+            HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
   }
 
   private byte[] definition(String name) {
@@ -38,11 +43,13 @@ class SubmitErrorsTest extends ServiceTest {
 
   private JsonNode problem(HttpResponse<String> response, int status) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("application/problem+json"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     JsonNode body = json(response);
     assertThat(body.get("status").asInt()).isEqualTo(status);
-    assertThat(body.get("message").asString()).isEqualTo(body.get("detail").asString()).isNotBlank();
+    assertThat(body.get("message").asString())
+        .isEqualTo(body.get("detail").asString())
+        .isNotBlank();
     assertThat(body.get("type").asString()).startsWith("urn:heron-controlplane:problem:");
     return body;
   }
@@ -65,8 +72,11 @@ class SubmitErrorsTest extends ServiceTest {
   @Test
   void dryRunRendersPackingPlanAndJobAndWritesNothing() throws Exception {
     long packagesBefore = storedPackages();
-    HttpResponse<String> response = post("/api/v1/topologies",
-        form("DryRunOne", "local", "alice", "devel", definition("DryRunOne")).field("dry_run", "True"));
+    HttpResponse<String> response =
+        post(
+            "/api/v1/topologies",
+            form("DryRunOne", "local", "alice", "devel", definition("DryRunOne"))
+                .field("dry_run", "True"));
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     JsonNode body = json(response);
@@ -77,56 +87,99 @@ class SubmitErrorsTest extends ServiceTest {
     assertNothingWritten("DryRunOne");
     assertThat(storedPackages()).isEqualTo(packagesBefore);
 
-    HttpResponse<String> table = post("/api/v1/topologies", form("DryRunOne", "local", "alice", "devel",
-        definition("DryRunOne")).field("dry_run", "True").field("dry_run_format", "table"));
+    HttpResponse<String> table =
+        post(
+            "/api/v1/topologies",
+            form("DryRunOne", "local", "alice", "devel", definition("DryRunOne"))
+                .field("dry_run", "True")
+                .field("dry_run_format", "table"));
     assertThat(table.statusCode()).isEqualTo(200);
     assertThat(json(table).get("response").asString()).contains("component").contains("sentence");
   }
 
   @Test
   void duplicateNameInClusterIsConflictAndLeavesTheFirstUntouched() throws Exception {
-    assertThat(post("/api/v1/topologies", form("Dup", "local", "alice", "devel", definition("Dup"))).statusCode())
+    assertThat(
+            post("/api/v1/topologies", form("Dup", "local", "alice", "devel", definition("Dup")))
+                .statusCode())
         .isEqualTo(201);
     byte[] firstTopologyNode = zk.getData().forPath("/heron/topologies/Dup");
 
-    JsonNode body = problem(post("/api/v1/topologies", form("Dup", "local", "bob", "devel", definition("Dup"))), 409);
+    JsonNode body =
+        problem(
+            post("/api/v1/topologies", form("Dup", "local", "bob", "devel", definition("Dup"))),
+            409);
 
     assertThat(body.get("detail").asString()).contains("already exists");
     assertThat(zk.getData().forPath("/heron/topologies/Dup")).isEqualTo(firstTopologyNode);
-    assertThat(json(get("/api/v1/topologies/local/alice/devel/Dup")).get("state").asString()).isEqualTo("RUNNING");
+    assertThat(json(get("/api/v1/topologies/local/alice/devel/Dup")).get("state").asString())
+        .isEqualTo("RUNNING");
     assertThat(delete("/api/v1/topologies/local/alice/devel/Dup").statusCode()).isEqualTo(200);
   }
 
   @Test
   void garbageDefinitionIsMalformed() throws Exception {
-    JsonNode body = problem(post("/api/v1/topologies",
-        form("Garbage", "local", "alice", "devel", "this is not a protobuf".getBytes())), 400);
+    JsonNode body =
+        problem(
+            post(
+                "/api/v1/topologies",
+                form("Garbage", "local", "alice", "devel", "this is not a protobuf".getBytes())),
+            400);
     assertThat(body.get("field").asString()).isEqualTo("definition");
     assertNothingWritten("Garbage");
   }
 
   @Test
   void unparseableMultipartIsMalformed() {
-    HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/api/v1/topologies"))
-        .header("Content-Type", "multipart/form-data; boundary=nothing-like-the-body")
-        .POST(HttpRequest.BodyPublishers.ofString("garbage")).build());
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(uri("/api/v1/topologies"))
+                .header("Content-Type", "multipart/form-data; boundary=nothing-like-the-body")
+                .POST(HttpRequest.BodyPublishers.ofString("garbage"))
+                .build());
     problem(response, 400);
   }
 
   @Test
   void invalidIdentifiersAreRejectedNamingTheField() throws Exception {
-    assertThat(problem(post("/api/v1/topologies", form("Bad", "local", "al ice", "devel", definition("Bad"))), 422)
-        .get("field").asString()).isEqualTo("role");
-    assertThat(problem(post("/api/v1/topologies", form("Bad", "local", "..", "devel", definition("Bad"))), 422)
-        .get("field").asString()).isEqualTo("role");
-    assertThat(problem(post("/api/v1/topologies", form("Bad", "local", "alice", "../etc", definition("Bad"))), 422)
-        .get("field").asString()).isEqualTo("environment");
+    assertThat(
+            problem(
+                    post(
+                        "/api/v1/topologies",
+                        form("Bad", "local", "al ice", "devel", definition("Bad"))),
+                    422)
+                .get("field")
+                .asString())
+        .isEqualTo("role");
+    assertThat(
+            problem(
+                    post(
+                        "/api/v1/topologies",
+                        form("Bad", "local", "..", "devel", definition("Bad"))),
+                    422)
+                .get("field")
+                .asString())
+        .isEqualTo("role");
+    assertThat(
+            problem(
+                    post(
+                        "/api/v1/topologies",
+                        form("Bad", "local", "alice", "../etc", definition("Bad"))),
+                    422)
+                .get("field")
+                .asString())
+        .isEqualTo("environment");
     assertNothingWritten("Bad");
   }
 
   @Test
   void environmentOutsideTheClusterPatternIsRejected() throws Exception {
-    JsonNode body = problem(post("/api/v1/topologies", form("EnvDefault", "local", "alice", "default", definition("EnvDefault"))), 422);
+    JsonNode body =
+        problem(
+            post(
+                "/api/v1/topologies",
+                form("EnvDefault", "local", "alice", "default", definition("EnvDefault"))),
+            422);
     assertThat(body.get("field").asString()).isEqualTo("environment");
     assertThat(body.get("detail").asString()).contains("prod|devel|test|staging");
     assertNothingWritten("EnvDefault");
@@ -134,14 +187,24 @@ class SubmitErrorsTest extends ServiceTest {
 
   @Test
   void unknownClusterIsRejected() throws Exception {
-    JsonNode body = problem(post("/api/v1/topologies", form("NoCluster", "atlantis", "alice", "devel", definition("NoCluster"))), 422);
+    JsonNode body =
+        problem(
+            post(
+                "/api/v1/topologies",
+                form("NoCluster", "atlantis", "alice", "devel", definition("NoCluster"))),
+            422);
     assertThat(body.get("field").asString()).isEqualTo("cluster");
     assertThat(body.get("detail").asString()).contains("atlantis").contains("local");
   }
 
   @Test
   void nameDifferentFromTheDefinitionIsRejected() throws Exception {
-    JsonNode body = problem(post("/api/v1/topologies", form("Other", "local", "alice", "devel", definition("Mismatch"))), 422);
+    JsonNode body =
+        problem(
+            post(
+                "/api/v1/topologies",
+                form("Other", "local", "alice", "devel", definition("Mismatch"))),
+            422);
     assertThat(body.get("field").asString()).isEqualTo("name");
     assertThat(body.get("detail").asString()).contains("Mismatch");
     assertNothingWritten("Other");
@@ -152,16 +215,21 @@ class SubmitErrorsTest extends ServiceTest {
   void missingFieldsAreListedAsHeronApiserverLists() {
     Multipart form = new Multipart().field("cluster", "local");
     JsonNode body = problem(post("/api/v1/topologies", form), 422);
-    assertThat(body.at("/errors/missing_parameters")).extracting(JsonNode::asString)
+    assertThat(body.at("/errors/missing_parameters"))
+        .extracting(JsonNode::asString)
         .containsExactly("name", "role", "definition", "topology");
   }
 
   @Test
   void topologyFileOverTheLimitIsTooLargeAndNothingIsStored() throws Exception {
     long packagesBefore = storedPackages();
-    Multipart form = new Multipart().field("name", "Huge").field("cluster", "local").field("role", "alice")
-        .file("definition", "Huge.defn", definition("Huge"))
-        .file("topology", "huge.jar", new byte[5 * 1024 * 1024]);
+    Multipart form =
+        new Multipart()
+            .field("name", "Huge")
+            .field("cluster", "local")
+            .field("role", "alice")
+            .file("definition", "Huge.defn", definition("Huge"))
+            .file("topology", "huge.jar", new byte[5 * 1024 * 1024]);
     JsonNode body = problem(post("/api/v1/topologies", form), 413);
     assertThat(body.get("field").asString()).isEqualTo("topology");
     assertNothingWritten("Huge");
@@ -171,9 +239,14 @@ class SubmitErrorsTest extends ServiceTest {
   @Test
   void auroraRefusingTheJobRollsBackZooKeeperAndThePackage() throws Exception {
     long packagesBefore = storedPackages();
-    // The cluster allows staging environments, its (simulated) scheduler does not: Aurora refuses the job.
-    JsonNode body = problem(post("/api/v1/topologies",
-        form("Refused", "local", "alice", "staging1", definition("Refused"))), 422);
+    // The cluster allows staging environments, its (simulated) scheduler does not: Aurora refuses
+    // the job.
+    JsonNode body =
+        problem(
+            post(
+                "/api/v1/topologies",
+                form("Refused", "local", "alice", "staging1", definition("Refused"))),
+            422);
     assertThat(body.get("detail").asString()).contains("staging1");
     assertNothingWritten("Refused");
     assertThat(storedPackages()).isEqualTo(packagesBefore);
@@ -182,7 +255,10 @@ class SubmitErrorsTest extends ServiceTest {
   @Test
   void unreachableSchedulerIsUnavailableAndNothingIsLeft() throws Exception {
     long packagesBefore = storedPackages();
-    HttpResponse<String> response = post("/api/v1/topologies", form("Offline", "offline", "alice", "devel", definition("Offline")));
+    HttpResponse<String> response =
+        post(
+            "/api/v1/topologies",
+            form("Offline", "offline", "alice", "devel", definition("Offline")));
     problem(response, 503);
     assertThat(response.headers().firstValue("Retry-After")).isPresent();
     assertThat(zk.checkExists().forPath("/heron-controlplane/topologies/offline/Offline")).isNull();

@@ -38,8 +38,12 @@ class SubmitSagaTest {
     assertThat(record.state()).isEqualTo(TopologyState.RUNNING);
     assertThat(record.lastOperationId()).isEqualTo(result.operation().id());
     assertThat(result.record()).isEqualTo(record);
-    assertThat(core.heronNodes("words")).containsExactlyInAnyOrder(heron.topology("words"),
-        heron.packingPlan("words"), heron.executionState("words"), heron.schedulerLocation("words"));
+    assertThat(core.heronNodes("words"))
+        .containsExactlyInAnyOrder(
+            heron.topology("words"),
+            heron.packingPlan("words"),
+            heron.executionState("words"),
+            heron.schedulerLocation("words"));
     assertThat(core.scheduler.calls()).containsExactly("createJob local/alice/devel/words");
     assertThat(core.scheduler.instances(key("words"))).isEqualTo(2);
     assertThat(core.scheduler.unlockedCalls()).isEmpty();
@@ -56,14 +60,17 @@ class SubmitSagaTest {
     core.lifecycle.submit(CoreFixture.submitCommand("quiet", 1, 1, true), "alice", null, null);
 
     assertThat(core.record("quiet").state()).isEqualTo(TopologyState.PAUSED);
-    assertThat(core.operations.only(Operation.Verb.SUBMIT).targetState()).isEqualTo(TopologyState.PAUSED);
+    assertThat(core.operations.only(Operation.Verb.SUBMIT).targetState())
+        .isEqualTo(TopologyState.PAUSED);
   }
 
   @Test
   void aPackageThatCannotBeStoredRollsBackBeforeAnythingIsRecorded() {
-    core.packages.faults.failNext("build", new DependencyUnavailableException("package store unavailable"));
+    core.packages.faults.failNext(
+        "build", new DependencyUnavailableException("package store unavailable"));
 
-    assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(DependencyUnavailableException.class);
+    assertThatThrownBy(() -> core.submit("words", null))
+        .isInstanceOf(DependencyUnavailableException.class);
 
     assertNothingLeft("words");
     assertThat(core.scheduler.calls()).isEmpty();
@@ -72,9 +79,11 @@ class SubmitSagaTest {
 
   @Test
   void aFailedRecordWriteDeletesThePackageAndCallsNoScheduler() {
-    core.topologies.faults.failNext("createSubmission", new DependencyUnavailableException("ZooKeeper is gone"));
+    core.topologies.faults.failNext(
+        "createSubmission", new DependencyUnavailableException("ZooKeeper is gone"));
 
-    assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(DependencyUnavailableException.class);
+    assertThatThrownBy(() -> core.submit("words", null))
+        .isInstanceOf(DependencyUnavailableException.class);
 
     assertNothingLeft("words");
     assertThat(core.packages.deleted()).hasSize(1);
@@ -90,8 +99,10 @@ class SubmitSagaTest {
     core.topologies.delete(record, io.heroncp.heron.HeronStateNodes.of("/elsewhere", "words"));
     core.forgetCalls();
 
-    assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(ConflictException.class)
-        .extracting(e -> ((ConflictException) e).field()).isEqualTo("name");
+    assertThatThrownBy(() -> core.submit("words", null))
+        .isInstanceOf(ConflictException.class)
+        .extracting(e -> ((ConflictException) e).field())
+        .isEqualTo("name");
 
     assertThat(core.hasRecord("words")).isFalse();
     assertThat(core.packages.stored()).isEmpty();
@@ -124,31 +135,40 @@ class SubmitSagaTest {
 
   @Test
   void aRolledBackSubmitFreesTheNameForTheNextSubmit() {
-    core.scheduler.faults.failNext("createJob", new DependencyUnavailableException("Aurora is unreachable"));
-    assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(DependencyUnavailableException.class);
+    core.scheduler.faults.failNext(
+        "createJob", new DependencyUnavailableException("Aurora is unreachable"));
+    assertThatThrownBy(() -> core.submit("words", null))
+        .isInstanceOf(DependencyUnavailableException.class);
 
     core.submit("words", null);
 
     assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
-    assertThat(core.operations.history(CoreFixture.CLUSTER, "words")).extracting(Operation::outcome)
+    assertThat(core.operations.history(CoreFixture.CLUSTER, "words"))
+        .extracting(Operation::outcome)
         .containsExactly(Operation.Outcome.SUCCEEDED, Operation.Outcome.ROLLED_BACK);
   }
 
   @Test
   void aCreateJobTimeoutAfterTheJobWasCreatedLeavesNoOrphanJob() {
-    core.scheduler.faults.failNextAfterEffect("createJob", new DependencyTimeoutException("Aurora did not answer"));
+    core.scheduler.faults.failNextAfterEffect(
+        "createJob", new DependencyTimeoutException("Aurora did not answer"));
 
-    assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(DependencyTimeoutException.class);
+    assertThatThrownBy(() -> core.submit("words", null))
+        .isInstanceOf(DependencyTimeoutException.class);
 
     assertNothingLeft("words");
-    assertThat(core.scheduler.hasJob(key("words"))).as("Aurora job of the rolled-back submit").isFalse();
+    assertThat(core.scheduler.hasJob(key("words")))
+        .as("Aurora job of the rolled-back submit")
+        .isFalse();
   }
 
   @Test
   void aFailedFinalRecordWriteLeavesNothingHalfWritten() {
-    core.topologies.faults.failNext("completeLaunch", new DependencyUnavailableException("ZooKeeper is gone"));
+    core.topologies.faults.failNext(
+        "completeLaunch", new DependencyUnavailableException("ZooKeeper is gone"));
 
-    assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(DependencyUnavailableException.class);
+    assertThatThrownBy(() -> core.submit("words", null))
+        .isInstanceOf(DependencyUnavailableException.class);
     core.timePasses();
     core.reconciler.reconcileOnce();
 
@@ -163,9 +183,12 @@ class SubmitSagaTest {
 
   @Test
   void aSubmittingRecordLeftByAFailedRollbackIsRemovedByTheReconciler() {
-    core.scheduler.faults.failNext("createJob", new DependencyUnavailableException("Aurora is unreachable"));
-    core.topologies.faults.failNext("delete", new DependencyUnavailableException("ZooKeeper is gone"));
-    assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(DependencyUnavailableException.class);
+    core.scheduler.faults.failNext(
+        "createJob", new DependencyUnavailableException("Aurora is unreachable"));
+    core.topologies.faults.failNext(
+        "delete", new DependencyUnavailableException("ZooKeeper is gone"));
+    assertThatThrownBy(() -> core.submit("words", null))
+        .isInstanceOf(DependencyUnavailableException.class);
     assertThat(core.record("words").state()).isEqualTo(TopologyState.SUBMITTING);
 
     core.timePasses();
@@ -176,9 +199,11 @@ class SubmitSagaTest {
 
   @Test
   void aFailureOutsideTheDomainErrorsBeforeAuroraEndsTheSubmitAsAnInternalError() {
-    core.packages.faults.failNext("build", new UncheckedIOException("disk full", new java.io.IOException("ENOSPC")));
+    core.packages.faults.failNext(
+        "build", new UncheckedIOException("disk full", new java.io.IOException("ENOSPC")));
 
-    assertThatThrownBy(() -> core.submit("words", "key-1")).isInstanceOf(UncheckedIOException.class);
+    assertThatThrownBy(() -> core.submit("words", "key-1"))
+        .isInstanceOf(UncheckedIOException.class);
 
     Operation submit = core.operations.only(Operation.Verb.SUBMIT);
     assertThat(submit.outcome()).isEqualTo(Operation.Outcome.ROLLED_BACK);
@@ -188,29 +213,34 @@ class SubmitSagaTest {
     assertNothingLeft("words");
     assertThat(core.scheduler.calls()).isEmpty();
     // the retry gets the first answer instead of 409 "still running"
-    assertThatThrownBy(() -> core.submit("words", "key-1")).isInstanceOf(InternalErrorException.class)
-        .extracting(e -> ((ControlPlaneException) e).status()).isEqualTo(500);
+    assertThatThrownBy(() -> core.submit("words", "key-1"))
+        .isInstanceOf(InternalErrorException.class)
+        .extracting(e -> ((ControlPlaneException) e).status())
+        .isEqualTo(500);
   }
 
   @Test
   void anUnexpectedCreateJobFailureAfterTheJobWasCreatedKillsTheJob() {
-    core.scheduler.faults.failNextAfterEffect("createJob", new IllegalStateException("unreadable answer"));
+    core.scheduler.faults.failNextAfterEffect(
+        "createJob", new IllegalStateException("unreadable answer"));
 
     assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(IllegalStateException.class);
 
     assertNothingLeft("words");
     assertThat(core.scheduler.hasJob(key("words"))).isFalse();
-    assertThat(core.scheduler.calls()).containsExactly("createJob local/alice/devel/words",
-        "killJob local/alice/devel/words");
-    assertThat(core.operations.only(Operation.Verb.SUBMIT).error().type()).isEqualTo("internal-error");
+    assertThat(core.scheduler.calls())
+        .containsExactly("createJob local/alice/devel/words", "killJob local/alice/devel/words");
+    assertThat(core.operations.only(Operation.Verb.SUBMIT).error().type())
+        .isEqualTo("internal-error");
   }
 
   @Test
   void aCreateJobBrokenAfterSendingThatTookEffectKillsTheJob() {
-    core.scheduler.faults.failNextAfterEffect("createJob",
-        DependencyUnavailableException.afterSending("connection reset", null));
+    core.scheduler.faults.failNextAfterEffect(
+        "createJob", DependencyUnavailableException.afterSending("connection reset", null));
 
-    assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(DependencyUnavailableException.class);
+    assertThatThrownBy(() -> core.submit("words", null))
+        .isInstanceOf(DependencyUnavailableException.class);
 
     assertNothingLeft("words");
     assertThat(core.scheduler.hasJob(key("words"))).isFalse();
@@ -230,12 +260,16 @@ class SubmitSagaTest {
 
   @Test
   void aTimedOutCreateWhoseJobCannotBeCheckedIsLeftForTheReconcilerWhichFinishesIt() {
-    core.scheduler.faults.failNextAfterEffect("createJob", new DependencyTimeoutException("Aurora did not answer"));
-    core.scheduler.faults.failNext("status", new DependencyUnavailableException("Aurora is unreachable"));
+    core.scheduler.faults.failNextAfterEffect(
+        "createJob", new DependencyTimeoutException("Aurora did not answer"));
+    core.scheduler.faults.failNext(
+        "status", new DependencyUnavailableException("Aurora is unreachable"));
 
-    assertThatThrownBy(() -> core.submit("words", "key-1")).isInstanceOf(DependencyTimeoutException.class);
+    assertThatThrownBy(() -> core.submit("words", "key-1"))
+        .isInstanceOf(DependencyTimeoutException.class);
     assertThat(core.record("words").state()).isEqualTo(TopologyState.SUBMITTING);
-    assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome()).isEqualTo(Operation.Outcome.RUNNING);
+    assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome())
+        .isEqualTo(Operation.Outcome.RUNNING);
     assertThat(core.locks.isHeld(key("words"))).isFalse();
     assertThatThrownBy(() -> core.submit("words", "key-1")).isInstanceOf(BusyException.class);
 
@@ -244,16 +278,20 @@ class SubmitSagaTest {
 
     // the job was created: the reconciler finishes the submit, and the retry learns so
     assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
-    assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome()).isEqualTo(Operation.Outcome.SUCCEEDED);
+    assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome())
+        .isEqualTo(Operation.Outcome.SUCCEEDED);
     assertThat(core.submit("words", "key-1").replayed()).isTrue();
   }
 
   @Test
   void aFailedFinalRecordWriteIsFinishedByTheReconcilerNotReportedUndone() {
-    core.topologies.faults.failNext("completeLaunch", new DependencyUnavailableException("ZooKeeper is gone"));
+    core.topologies.faults.failNext(
+        "completeLaunch", new DependencyUnavailableException("ZooKeeper is gone"));
 
-    assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(DependencyUnavailableException.class);
-    assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome()).isEqualTo(Operation.Outcome.RUNNING);
+    assertThatThrownBy(() -> core.submit("words", null))
+        .isInstanceOf(DependencyUnavailableException.class);
+    assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome())
+        .isEqualTo(Operation.Outcome.RUNNING);
     assertThat(core.scheduler.hasJob(key("words"))).isTrue();
 
     core.timePasses();
@@ -261,7 +299,8 @@ class SubmitSagaTest {
 
     assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
     assertThat(core.heronNodes("words")).contains(heron.schedulerLocation("words"));
-    assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome()).isEqualTo(Operation.Outcome.SUCCEEDED);
+    assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome())
+        .isEqualTo(Operation.Outcome.SUCCEEDED);
   }
 
   @Test
@@ -270,7 +309,8 @@ class SubmitSagaTest {
     int writes = core.topologies.writes();
     int packages = core.packages.stored().size();
 
-    assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(ConflictException.class)
+    assertThatThrownBy(() -> core.submit("words", null))
+        .isInstanceOf(ConflictException.class)
         .hasMessageContaining("already exists");
 
     assertThat(core.topologies.writes()).isEqualTo(writes);
@@ -294,11 +334,22 @@ class SubmitSagaTest {
   @Test
   void anInvalidSubmitIsRefusedBeforeTheLockIsTaken() {
     SubmitCommand command = CoreFixture.submitCommand("words");
-    SubmitCommand wrongName = new SubmitCommand("other", command.cluster(), command.role(), command.environment(),
-        null, command.definition(), command.topology(), false, null, command.overrides());
+    SubmitCommand wrongName =
+        new SubmitCommand(
+            "other",
+            command.cluster(),
+            command.role(),
+            command.environment(),
+            null,
+            command.definition(),
+            command.topology(),
+            false,
+            null,
+            command.overrides());
 
     assertThatThrownBy(() -> core.lifecycle.submit(wrongName, "alice", null, null))
-        .isInstanceOf(InvalidFieldException.class).hasMessageContaining("does not match");
+        .isInstanceOf(InvalidFieldException.class)
+        .hasMessageContaining("does not match");
 
     assertThat(core.locks.acquisitions()).isZero();
     assertThat(core.operations.all()).isEmpty();

@@ -23,43 +23,56 @@ class TopologyTransitionsTest {
     TopologyTransitions.check(Verb.RESTART, TopologyState.PAUSED);
 
     assertThat(TopologyTransitions.inProgress(Verb.RESTART)).isEqualTo(TopologyState.RESTARTING);
-    assertThat(TopologyTransitions.target(Verb.RESTART, TopologyState.PAUSED)).isEqualTo(TopologyState.PAUSED);
-    assertThat(TopologyTransitions.target(Verb.RESTART, TopologyState.RUNNING)).isEqualTo(TopologyState.RUNNING);
+    assertThat(TopologyTransitions.target(Verb.RESTART, TopologyState.PAUSED))
+        .isEqualTo(TopologyState.PAUSED);
+    assertThat(TopologyTransitions.target(Verb.RESTART, TopologyState.RUNNING))
+        .isEqualTo(TopologyState.RUNNING);
   }
 
   @Test
   void updateGoesThroughUpdatingBackToWhereItStarted() {
-    assertThat(TopologyTransitions.of(Verb.UPDATE).from()).containsExactlyInAnyOrder(TopologyState.RUNNING, TopologyState.PAUSED);
+    assertThat(TopologyTransitions.of(Verb.UPDATE).from())
+        .containsExactlyInAnyOrder(TopologyState.RUNNING, TopologyState.PAUSED);
     assertThat(TopologyTransitions.inProgress(Verb.UPDATE)).isEqualTo(TopologyState.UPDATING);
-    assertThat(TopologyTransitions.target(Verb.UPDATE, TopologyState.PAUSED)).isEqualTo(TopologyState.PAUSED);
+    assertThat(TopologyTransitions.target(Verb.UPDATE, TopologyState.PAUSED))
+        .isEqualTo(TopologyState.PAUSED);
   }
 
   @Test
   void activateAndDeactivateSwitchBetweenPausedAndRunningWithoutAnInProgressState() {
     assertThat(TopologyTransitions.of(Verb.ACTIVATE).from()).containsExactly(TopologyState.PAUSED);
-    assertThat(TopologyTransitions.target(Verb.ACTIVATE, TopologyState.PAUSED)).isEqualTo(TopologyState.RUNNING);
+    assertThat(TopologyTransitions.target(Verb.ACTIVATE, TopologyState.PAUSED))
+        .isEqualTo(TopologyState.RUNNING);
     assertThat(TopologyTransitions.inProgress(Verb.ACTIVATE)).isNull();
-    assertThat(TopologyTransitions.of(Verb.DEACTIVATE).from()).containsExactly(TopologyState.RUNNING);
-    assertThat(TopologyTransitions.target(Verb.DEACTIVATE, TopologyState.RUNNING)).isEqualTo(TopologyState.PAUSED);
+    assertThat(TopologyTransitions.of(Verb.DEACTIVATE).from())
+        .containsExactly(TopologyState.RUNNING);
+    assertThat(TopologyTransitions.target(Verb.DEACTIVATE, TopologyState.RUNNING))
+        .isEqualTo(TopologyState.PAUSED);
     assertThat(TopologyTransitions.inProgress(Verb.DEACTIVATE)).isNull();
   }
 
   @Test
   void activatingARunningTopologyConflictsAndSaysItIsAlreadyRunning() {
     assertThatThrownBy(() -> TopologyTransitions.check(Verb.ACTIVATE, TopologyState.RUNNING))
-        .isInstanceOfSatisfying(ConflictException.class, e -> assertThat(e.field()).isEqualTo("state"))
-        .hasMessageStartingWith("activate is not allowed while the topology is RUNNING; allowed from PAUSED")
+        .isInstanceOfSatisfying(
+            ConflictException.class, e -> assertThat(e.field()).isEqualTo("state"))
+        .hasMessageStartingWith(
+            "activate is not allowed while the topology is RUNNING; allowed from PAUSED")
         .hasMessageContaining("already RUNNING");
   }
 
   @Test
   void killIsAllowedFromEveryStateButSubmittingAndKilled() {
-    EnumSet<TopologyState> allowed = EnumSet.complementOf(EnumSet.of(TopologyState.SUBMITTING, TopologyState.KILLED));
+    EnumSet<TopologyState> allowed =
+        EnumSet.complementOf(EnumSet.of(TopologyState.SUBMITTING, TopologyState.KILLED));
     for (TopologyState state : TopologyState.values()) {
-      assertThat(TopologyTransitions.allowed(Verb.KILL, state)).as(state.name()).isEqualTo(allowed.contains(state));
+      assertThat(TopologyTransitions.allowed(Verb.KILL, state))
+          .as(state.name())
+          .isEqualTo(allowed.contains(state));
     }
     assertThat(TopologyTransitions.inProgress(Verb.KILL)).isEqualTo(TopologyState.KILLING);
-    assertThat(TopologyTransitions.target(Verb.KILL, TopologyState.FAILED)).isEqualTo(TopologyState.KILLED);
+    assertThat(TopologyTransitions.target(Verb.KILL, TopologyState.FAILED))
+        .isEqualTo(TopologyState.KILLED);
   }
 
   @ParameterizedTest
@@ -75,12 +88,14 @@ class TopologyTransitionsTest {
   void anOperationInProgressBlocksEverythingButKill() {
     assertThatThrownBy(() -> TopologyTransitions.check(Verb.RESTART, TopologyState.UPDATING))
         .isInstanceOf(ConflictException.class)
-        .hasMessage("restart is not allowed while the topology is UPDATING; allowed from RUNNING, PAUSED. "
-            + "Another operation is in progress: retry when it has finished");
+        .hasMessage(
+            "restart is not allowed while the topology is UPDATING; allowed from RUNNING, PAUSED. "
+                + "Another operation is in progress: retry when it has finished");
     assertThatThrownBy(() -> TopologyTransitions.check(Verb.KILL, TopologyState.SUBMITTING))
         .isInstanceOf(ConflictException.class)
-        .hasMessageStartingWith("kill is not allowed while the topology is SUBMITTING; allowed from RUNNING, PAUSED, "
-            + "RESTARTING, UPDATING, KILLING, FAILED");
+        .hasMessageStartingWith(
+            "kill is not allowed while the topology is SUBMITTING; allowed from RUNNING, PAUSED, "
+                + "RESTARTING, UPDATING, KILLING, FAILED");
     TopologyTransitions.check(Verb.KILL, TopologyState.KILLING);
     assertThat(TopologyTransitions.isInProgress(TopologyState.SUBMITTING)).isTrue();
     assertThat(TopologyTransitions.isInProgress(TopologyState.PAUSED)).isFalse();
@@ -90,17 +105,22 @@ class TopologyTransitionsTest {
   void submitNeedsThatNoTopologyExistsAndOtherVerbsNeedOne() {
     TopologyTransitions.check(Verb.SUBMIT, null);
     assertThat(TopologyTransitions.inProgress(Verb.SUBMIT)).isEqualTo(TopologyState.SUBMITTING);
-    assertThat(TopologyTransitions.of(Verb.SUBMIT).to()).containsExactlyInAnyOrder(TopologyState.RUNNING, TopologyState.PAUSED);
+    assertThat(TopologyTransitions.of(Verb.SUBMIT).to())
+        .containsExactlyInAnyOrder(TopologyState.RUNNING, TopologyState.PAUSED);
 
     assertThatThrownBy(() -> TopologyTransitions.check(Verb.SUBMIT, TopologyState.PAUSED))
         .isInstanceOf(ConflictException.class)
-        .hasMessageStartingWith("submit is not allowed while the topology is PAUSED; allowed from no topology");
-    assertThatThrownBy(() -> TopologyTransitions.check(Verb.RESTART, null)).isInstanceOf(NotFoundException.class);
+        .hasMessageStartingWith(
+            "submit is not allowed while the topology is PAUSED; allowed from no topology");
+    assertThatThrownBy(() -> TopologyTransitions.check(Verb.RESTART, null))
+        .isInstanceOf(NotFoundException.class);
   }
 
   @Test
   void everyVerbHasOneRow() {
-    assertThat(TopologyTransitions.all()).extracting(TopologyTransitions.Transition::verb).containsExactly(Verb.values());
+    assertThat(TopologyTransitions.all())
+        .extracting(TopologyTransitions.Transition::verb)
+        .containsExactly(Verb.values());
   }
 
   @Test

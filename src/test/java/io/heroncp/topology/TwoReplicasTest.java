@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** Two replicas of the service (two application contexts) on one ZooKeeper, racing on one topology. */
+/**
+ * Two replicas of the service (two application contexts) on one ZooKeeper, racing on one topology.
+ */
 class TwoReplicasTest extends ServiceTest {
 
   private ConfigurableApplicationContext replica;
@@ -36,14 +38,16 @@ class TwoReplicasTest extends ServiceTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       replicaPort = socket.getLocalPort();
     }
-    replica = SpringApplication.run(HeronControlPlaneApplication.class,
-        "--server.port=" + replicaPort,
-        "--heroncp.zookeeper.connect-string=" + SharedZooKeeper.connectString(),
-        "--heroncp.zookeeper.embedded.enabled=false",
-        "--heroncp.simulator.enabled=false",
-        "--heroncp.clusters.local.scheduler.zookeeper=" + SharedZooKeeper.connectString(),
-        "--heroncp.packages.directory=" + SharedZooKeeper.packageDirectory(),
-        "--heroncp.operations.lock-wait=2s");
+    replica =
+        SpringApplication.run(
+            HeronControlPlaneApplication.class,
+            "--server.port=" + replicaPort,
+            "--heroncp.zookeeper.connect-string=" + SharedZooKeeper.connectString(),
+            "--heroncp.zookeeper.embedded.enabled=false",
+            "--heroncp.simulator.enabled=false",
+            "--heroncp.clusters.local.scheduler.zookeeper=" + SharedZooKeeper.connectString(),
+            "--heroncp.packages.directory=" + SharedZooKeeper.packageDirectory(),
+            "--heroncp.operations.lock-wait=2s");
   }
 
   @AfterEach
@@ -52,32 +56,51 @@ class TwoReplicasTest extends ServiceTest {
   }
 
   private HttpResponse<String> deactivateOn(int servicePort, String path) {
-    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + servicePort + path + "/deactivate"))
-        .POST(HttpRequest.BodyPublishers.noBody()).build());
+    return send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + servicePort + path + "/deactivate"))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build());
   }
 
   @Test
   void oneReplicasWritesAreSeenByTheOtherAndTheirRaceChangesTheTopologyOnce() throws Exception {
-    Multipart form = new Multipart().field("name", "Replicated").field("cluster", "local").field("role", "twins")
-        .file("definition", "Replicated.defn", HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "Replicated"))
-        .file("topology", "topology.jar", HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+    Multipart form =
+        new Multipart()
+            .field("name", "Replicated")
+            .field("cluster", "local")
+            .field("role", "twins")
+            .file(
+                "definition",
+                "Replicated.defn",
+                HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "Replicated"))
+            .file(
+                "topology",
+                "topology.jar",
+                HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
     assertThat(post("/api/v1/topologies", form).statusCode()).isEqualTo(201);
     String path = "/api/v1/topologies/local/twins/devel/Replicated";
     URI onReplica = URI.create("http://127.0.0.1:" + replicaPort + path);
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> send(HttpRequest.newBuilder(onReplica).build()).statusCode() == 200);
-    await().atMost(Duration.ofSeconds(20))
-        .until(() -> SharedZooKeeper.client().checkExists().forPath("/heron/tmanagers/Replicated") != null);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                SharedZooKeeper.client().checkExists().forPath("/heron/tmanagers/Replicated")
+                    != null);
 
     CyclicBarrier barrier = new CyclicBarrier(2);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       List<Future<Integer>> results = new ArrayList<>();
       for (int servicePort : new int[] {port, replicaPort}) {
-        results.add(pool.submit(() -> {
-          barrier.await();
-          return deactivateOn(servicePort, path).statusCode();
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  barrier.await();
+                  return deactivateOn(servicePort, path).statusCode();
+                }));
       }
       List<Integer> codes = new ArrayList<>();
       for (Future<Integer> result : results) {
@@ -88,10 +111,18 @@ class TwoReplicasTest extends ServiceTest {
       pool.shutdownNow();
     }
     List<String> verbs = new ArrayList<>();
-    json(get(path + "/history")).get("operations").forEach(op -> verbs.add(op.get("verb").asString()));
+    json(get(path + "/history"))
+        .get("operations")
+        .forEach(op -> verbs.add(op.get("verb").asString()));
     assertThat(verbs).containsExactly("DEACTIVATE", "SUBMIT");
-    await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(
-        send(HttpRequest.newBuilder(onReplica).build()).body()).get("state").asString().equals("PAUSED"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                JSON.readTree(send(HttpRequest.newBuilder(onReplica).build()).body())
+                    .get("state")
+                    .asString()
+                    .equals("PAUSED"));
     assertThat(delete(path).statusCode()).isEqualTo(200);
   }
 }

@@ -12,7 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Kill, restart, update, activate and deactivate when the scheduler or topology manager fails midway. */
+/**
+ * Kill, restart, update, activate and deactivate when the scheduler or topology manager fails
+ * midway.
+ */
 class VerbFailurePathsTest {
 
   private final CoreFixture core = new CoreFixture();
@@ -34,15 +37,19 @@ class VerbFailurePathsTest {
     assertThat(core.packages.deleted()).containsExactly(record.topologyPackage().sha256());
     assertThat(core.scheduler.hasJob(key("words"))).isFalse();
     assertThat(core.scheduler.unlockedCalls()).isEmpty();
-    assertThat(core.operations.history(CoreFixture.CLUSTER, "words")).extracting(Operation::verb, Operation::outcome)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(Operation.Verb.KILL, Operation.Outcome.SUCCEEDED),
-            org.assertj.core.groups.Tuple.tuple(Operation.Verb.SUBMIT, Operation.Outcome.SUCCEEDED));
+    assertThat(core.operations.history(CoreFixture.CLUSTER, "words"))
+        .extracting(Operation::verb, Operation::outcome)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Operation.Verb.KILL, Operation.Outcome.SUCCEEDED),
+            org.assertj.core.groups.Tuple.tuple(
+                Operation.Verb.SUBMIT, Operation.Outcome.SUCCEEDED));
   }
 
   @Test
   void aKillTheSchedulerFailsRestoresTheStateAndKeepsEverything() {
     TopologyRecord before = core.running("words");
-    core.scheduler.faults.failNext("killJob", new DependencyUnavailableException("Aurora is unreachable"));
+    core.scheduler.faults.failNext(
+        "killJob", new DependencyUnavailableException("Aurora is unreachable"));
 
     assertThatThrownBy(() -> core.lifecycle.kill(core.request("words")))
         .isInstanceOf(DependencyUnavailableException.class);
@@ -59,11 +66,13 @@ class VerbFailurePathsTest {
   @Test
   void aKillWhoseStateRemovalFailsAfterTheJobDiedEndsFailedByTheReconciler() {
     core.running("words");
-    core.topologies.faults.failNext("delete", new DependencyUnavailableException("ZooKeeper is gone"));
+    core.topologies.faults.failNext(
+        "delete", new DependencyUnavailableException("ZooKeeper is gone"));
 
     assertThatThrownBy(() -> core.lifecycle.kill(core.request("words")))
         .isInstanceOf(DependencyUnavailableException.class);
-    // The runner restores RUNNING although the job is gone (ROLLED_BACK, yet the job is not restored) ...
+    // The runner restores RUNNING although the job is gone (ROLLED_BACK, yet the job is not
+    // restored) ...
     assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
     assertThat(core.scheduler.hasJob(key("words"))).isFalse();
     assertOutcome(Operation.Verb.KILL, Operation.Outcome.ROLLED_BACK, "dependency-unavailable");
@@ -91,7 +100,8 @@ class VerbFailurePathsTest {
   @Test
   void aRestartTheSchedulerFailsRestoresTheState() {
     core.running("words");
-    core.scheduler.faults.failNext("restart", new DependencyTimeoutException("Aurora did not answer"));
+    core.scheduler.faults.failNext(
+        "restart", new DependencyTimeoutException("Aurora did not answer"));
 
     assertThatThrownBy(() -> core.verbs.restart(core.request("words"), 1))
         .isInstanceOf(DependencyTimeoutException.class);
@@ -106,7 +116,8 @@ class VerbFailurePathsTest {
     core.running("words");
 
     assertThatThrownBy(() -> core.verbs.restart(core.request("words"), 5))
-        .isInstanceOf(InvalidFieldException.class).hasMessageContaining("container_id");
+        .isInstanceOf(InvalidFieldException.class)
+        .hasMessageContaining("container_id");
 
     assertThat(core.scheduler.calls()).isEmpty();
     assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
@@ -116,7 +127,8 @@ class VerbFailurePathsTest {
   @Test
   void anActivateTheTopologyManagerFailsStaysPaused() {
     core.paused("words");
-    core.topologyManager.faults.failNext("activate", new DependencyUnavailableException("TManager unreachable"));
+    core.topologyManager.faults.failNext(
+        "activate", new DependencyUnavailableException("TManager unreachable"));
 
     assertThatThrownBy(() -> core.verbs.activate(core.request("words")))
         .isInstanceOf(DependencyUnavailableException.class);
@@ -140,11 +152,15 @@ class VerbFailurePathsTest {
   @Test
   void aRuntimeConfigUpdateTheTopologyManagerRefusesRestoresTheState() {
     core.running("words");
-    core.topologyManager.faults.failNext("updateRuntimeConfig",
+    core.topologyManager.faults.failNext(
+        "updateRuntimeConfig",
         new io.heroncp.problems.ConflictException("the TManager refused: unknown component"));
 
-    assertThatThrownBy(() -> core.verbs.update(core.request("words"),
-        new UpdateRequest(Map.of(), null, List.of("sentence:rate:10"), false, null)))
+    assertThatThrownBy(
+            () ->
+                core.verbs.update(
+                    core.request("words"),
+                    new UpdateRequest(Map.of(), null, List.of("sentence:rate:10"), false, null)))
         .isInstanceOf(io.heroncp.problems.ConflictException.class);
 
     assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
@@ -155,13 +171,16 @@ class VerbFailurePathsTest {
   void aScaleUpAddsContainersWritesThePlanAndReactivates() {
     core.running("words");
 
-    core.verbs.update(core.request("words"), new UpdateRequest(Map.of("sentence", 2), null, List.of(), false, null));
+    core.verbs.update(
+        core.request("words"),
+        new UpdateRequest(Map.of("sentence", 2), null, List.of(), false, null));
 
     assertThat(core.scheduler.calls()).containsExactly("scaleTo 3 local/alice/devel/words");
     assertThat(core.scheduler.instances(key("words"))).isEqualTo(3);
     assertThat(core.packingPlan("words").containerCount()).isEqualTo(2);
     assertThat(core.record("words").packing().containers()).isEqualTo(2);
-    assertThat(core.record("words").components()).extracting(TopologyRecord.ComponentSummary::parallelism)
+    assertThat(core.record("words").components())
+        .extracting(TopologyRecord.ComponentSummary::parallelism)
         .containsExactly(2);
     assertThat(core.topologyManager.calls()).containsExactly("deactivate words", "activate words");
     assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
@@ -170,28 +189,36 @@ class VerbFailurePathsTest {
   @Test
   void aScaleUpTheSchedulerFailsKeepsThePlanAndReactivates() {
     TopologyRecord before = core.running("words");
-    core.scheduler.faults.failNext("scaleTo", new DependencyUnavailableException("Aurora is unreachable"));
+    core.scheduler.faults.failNext(
+        "scaleTo", new DependencyUnavailableException("Aurora is unreachable"));
 
-    assertThatThrownBy(() -> core.verbs.update(core.request("words"),
-        new UpdateRequest(Map.of("sentence", 2), null, List.of(), false, null)))
+    assertThatThrownBy(
+            () ->
+                core.verbs.update(
+                    core.request("words"),
+                    new UpdateRequest(Map.of("sentence", 2), null, List.of(), false, null)))
         .isInstanceOf(DependencyUnavailableException.class);
 
     assertThat(core.packingPlan("words").containerCount()).isEqualTo(1);
     assertThat(core.record("words").packing()).isEqualTo(before.packing());
     assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
     assertThat(core.topologyManager.calls()).containsExactly("deactivate words", "activate words");
-    assertThat(core.topologyManager.runtimeState(CoreFixture.HERON_ROOT, "words")).isEqualTo("RUNNING");
+    assertThat(core.topologyManager.runtimeState(CoreFixture.HERON_ROOT, "words"))
+        .isEqualTo("RUNNING");
     assertOutcome(Operation.Verb.UPDATE, Operation.Outcome.ROLLED_BACK, "dependency-unavailable");
   }
 
   @Test
   void aResizeTheJobUpdateFailsKeepsThePlanAndReactivates() {
     TopologyRecord before = core.running("words", 2, 2);
-    core.scheduler.faults.failNext("updateJob", new DependencyTimeoutException("the job update did not finish"));
+    core.scheduler.faults.failNext(
+        "updateJob", new DependencyTimeoutException("the job update did not finish"));
 
     // two one-instance containers into one of two instances: every Aurora instance changes size
-    assertThatThrownBy(() -> core.verbs.update(core.request("words"),
-        new UpdateRequest(Map.of(), 1, List.of(), false, null)))
+    assertThatThrownBy(
+            () ->
+                core.verbs.update(
+                    core.request("words"), new UpdateRequest(Map.of(), 1, List.of(), false, null)))
         .isInstanceOf(DependencyTimeoutException.class);
 
     assertThat(core.scheduler.calls()).containsExactly("updateJob 2 local/alice/devel/words");
@@ -206,7 +233,9 @@ class VerbFailurePathsTest {
   void anUpdateOfAPausedTopologyNeitherDeactivatesNorActivates() {
     core.paused("words");
 
-    core.verbs.update(core.request("words"), new UpdateRequest(Map.of("sentence", 2), null, List.of(), false, null));
+    core.verbs.update(
+        core.request("words"),
+        new UpdateRequest(Map.of("sentence", 2), null, List.of(), false, null));
 
     assertThat(core.topologyManager.calls()).isEmpty();
     assertThat(core.record("words").state()).isEqualTo(TopologyState.PAUSED);
@@ -215,10 +244,14 @@ class VerbFailurePathsTest {
   @Test
   void aScaleDownTheSchedulerFailsAfterThePlanWasWrittenIsNotReportedAsUndone() {
     core.running("words", 2, 2);
-    core.scheduler.faults.failNext("scaleTo", new DependencyUnavailableException("Aurora is unreachable"));
+    core.scheduler.faults.failNext(
+        "scaleTo", new DependencyUnavailableException("Aurora is unreachable"));
 
-    assertThatThrownBy(() -> core.verbs.update(core.request("words"),
-        new UpdateRequest(Map.of("sentence", 1), null, List.of(), false, null)))
+    assertThatThrownBy(
+            () ->
+                core.verbs.update(
+                    core.request("words"),
+                    new UpdateRequest(Map.of("sentence", 1), null, List.of(), false, null)))
         .isInstanceOf(DependencyUnavailableException.class);
 
     Operation update = core.operations.history(CoreFixture.CLUSTER, "words").get(0);
@@ -226,21 +259,26 @@ class VerbFailurePathsTest {
       assertThat(core.packingPlan("words").containerCount()).isEqualTo(2);
       assertThat(core.record("words").packing().containers()).isEqualTo(2);
     } else {
-      assertThat(core.scheduler.instances(key("words"))).isEqualTo(core.packingPlan("words").containerCount() + 1);
+      assertThat(core.scheduler.instances(key("words")))
+          .isEqualTo(core.packingPlan("words").containerCount() + 1);
     }
   }
 
   @Test
   void aScaleDownTheSchedulerFailsAfterThePlanWasWrittenPutsAuroraAndThePlanBack() {
     TopologyRecord before = core.running("words", 2, 2);
-    core.scheduler.faults.failNextAfterEffect("scaleTo", new DependencyTimeoutException("Aurora did not answer"));
+    core.scheduler.faults.failNextAfterEffect(
+        "scaleTo", new DependencyTimeoutException("Aurora did not answer"));
 
-    assertThatThrownBy(() -> core.verbs.update(core.request("words"),
-        new UpdateRequest(Map.of("sentence", 1), null, List.of(), false, null)))
+    assertThatThrownBy(
+            () ->
+                core.verbs.update(
+                    core.request("words"),
+                    new UpdateRequest(Map.of("sentence", 1), null, List.of(), false, null)))
         .isInstanceOf(DependencyTimeoutException.class);
 
-    assertThat(core.scheduler.calls()).containsExactly("scaleTo 2 local/alice/devel/words",
-        "scaleTo 3 local/alice/devel/words");
+    assertThat(core.scheduler.calls())
+        .containsExactly("scaleTo 2 local/alice/devel/words", "scaleTo 3 local/alice/devel/words");
     assertThat(core.scheduler.instances(key("words"))).isEqualTo(3);
     assertThat(core.packingPlan("words").containerCount()).isEqualTo(2);
     assertThat(core.record("words").packing()).isEqualTo(before.packing());
@@ -253,14 +291,18 @@ class VerbFailurePathsTest {
   @Test
   void aScaleUpWhoseReactivationFailsPutsAuroraAndThePlanBack() {
     TopologyRecord before = core.running("words");
-    core.topologyManager.faults.failNext("activate", new DependencyUnavailableException("topology manager is gone"));
+    core.topologyManager.faults.failNext(
+        "activate", new DependencyUnavailableException("topology manager is gone"));
 
-    assertThatThrownBy(() -> core.verbs.update(core.request("words"),
-        new UpdateRequest(Map.of("sentence", 2), null, List.of(), false, null)))
+    assertThatThrownBy(
+            () ->
+                core.verbs.update(
+                    core.request("words"),
+                    new UpdateRequest(Map.of("sentence", 2), null, List.of(), false, null)))
         .isInstanceOf(DependencyUnavailableException.class);
 
-    assertThat(core.scheduler.calls()).containsExactly("scaleTo 3 local/alice/devel/words",
-        "scaleTo 2 local/alice/devel/words");
+    assertThat(core.scheduler.calls())
+        .containsExactly("scaleTo 3 local/alice/devel/words", "scaleTo 2 local/alice/devel/words");
     assertThat(core.scheduler.instances(key("words"))).isEqualTo(2);
     assertThat(core.packingPlan("words").containerCount()).isEqualTo(1);
     assertThat(core.record("words").packing()).isEqualTo(before.packing());
@@ -270,21 +312,29 @@ class VerbFailurePathsTest {
   @Test
   void aScaleDownThatCannotBeUndoneIsLeftForTheReconcilerWhichMakesAuroraMatchThePlan() {
     core.running("words", 2, 2);
-    core.scheduler.faults.failNext("scaleTo", new DependencyUnavailableException("Aurora is unreachable"));
-    core.scheduler.faults.failNext("scaleTo", new DependencyUnavailableException("Aurora is unreachable"));
+    core.scheduler.faults.failNext(
+        "scaleTo", new DependencyUnavailableException("Aurora is unreachable"));
+    core.scheduler.faults.failNext(
+        "scaleTo", new DependencyUnavailableException("Aurora is unreachable"));
 
-    assertThatThrownBy(() -> core.verbs.update(core.request("words"),
-        new UpdateRequest(Map.of("sentence", 1), null, List.of(), false, null)))
+    assertThatThrownBy(
+            () ->
+                core.verbs.update(
+                    core.request("words"),
+                    new UpdateRequest(Map.of("sentence", 1), null, List.of(), false, null)))
         .isInstanceOf(DependencyUnavailableException.class);
     Operation update = core.operations.history(CoreFixture.CLUSTER, "words").get(0);
     assertThat(update.outcome()).isEqualTo(Operation.Outcome.RUNNING);
-    assertThat(core.topologyManager.runtimeState(CoreFixture.HERON_ROOT, "words")).isEqualTo("RUNNING");
+    assertThat(core.topologyManager.runtimeState(CoreFixture.HERON_ROOT, "words"))
+        .isEqualTo("RUNNING");
 
     core.timePasses();
     core.reconciler.reconcileOnce();
 
-    assertThat(core.scheduler.instances(key("words"))).isEqualTo(core.packingPlan("words").containerCount() + 1);
-    assertThat(core.record("words").packing().containers()).isEqualTo(core.packingPlan("words").containerCount());
+    assertThat(core.scheduler.instances(key("words")))
+        .isEqualTo(core.packingPlan("words").containerCount() + 1);
+    assertThat(core.record("words").packing().containers())
+        .isEqualTo(core.packingPlan("words").containerCount());
     assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
     assertOutcome(Operation.Verb.UPDATE, Operation.Outcome.FAILED, "interrupted");
   }

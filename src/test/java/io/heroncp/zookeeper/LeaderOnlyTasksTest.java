@@ -47,15 +47,23 @@ class LeaderOnlyTasksTest {
   }
 
   private CuratorFramework newClient() throws InterruptedException {
-    CuratorFramework c = CuratorFrameworkFactory.newClient(server.getConnectString(), 5_000, 2_000, new RetryOneTime(100));
+    CuratorFramework c =
+        CuratorFrameworkFactory.newClient(
+            server.getConnectString(), 5_000, 2_000, new RetryOneTime(100));
     c.start();
     c.blockUntilConnected();
     return c;
   }
 
   private ZooKeeperProperties properties() {
-    return new ZooKeeperProperties(server.getConnectString(), "/cp", Duration.ofSeconds(5), Duration.ofSeconds(2),
-        Duration.ofSeconds(2), null, new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
+    return new ZooKeeperProperties(
+        server.getConnectString(),
+        "/cp",
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(2),
+        null,
+        new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
         ZooKeeperProperties.Tls.OFF);
   }
 
@@ -82,7 +90,10 @@ class LeaderOnlyTasksTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> followerRuns.get() >= 3);
     assertThat(leader.isLeader()).isFalse();
     int stoppedAt = leaderRuns.get();
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> leaderRuns.get() == stoppedAt);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> leaderRuns.get() == stoppedAt);
   }
 
   @Test
@@ -95,7 +106,10 @@ class LeaderOnlyTasksTest {
     // Suspended connection = leadership given up: no run while nobody can know who leads.
     await().atMost(Duration.ofSeconds(10)).until(() -> !replicaA.isLeader());
     int stoppedAt = runsA.get();
-    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> runsA.get() == stoppedAt);
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> runsA.get() == stoppedAt);
 
     server.restart();
 
@@ -106,10 +120,12 @@ class LeaderOnlyTasksTest {
   @Test
   void aFailingRunDoesNotEndTheSchedule() {
     AtomicInteger attempts = new AtomicInteger();
-    replicaA.start(() -> {
-      attempts.incrementAndGet();
-      throw new IllegalStateException("reconcile failed");
-    }, INTERVAL);
+    replicaA.start(
+        () -> {
+          attempts.incrementAndGet();
+          throw new IllegalStateException("reconcile failed");
+        },
+        INTERVAL);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() >= 3);
   }
@@ -128,7 +144,8 @@ class LeaderOnlyTasksTest {
   void startAfterCloseIsRejected() {
     replicaA.close();
 
-    assertThatThrownBy(() -> replicaA.start(runsA::incrementAndGet, INTERVAL)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> replicaA.start(runsA::incrementAndGet, INTERVAL))
+        .isInstanceOf(IllegalStateException.class);
     assertThat(replicaA.isLeader()).isFalse();
   }
 }

@@ -1,12 +1,12 @@
 package io.heroncp.zookeeper;
 
-import io.heroncp.topology.IdempotencyKeyUsedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.DependencyUnavailableException;
 import io.heroncp.problems.NotFoundException;
+import io.heroncp.topology.IdempotencyKeyUsedException;
 import io.heroncp.topology.Operation;
 import io.heroncp.topology.Operation.Outcome;
 import io.heroncp.topology.Operation.Verb;
@@ -41,7 +41,8 @@ class OperationStoreTest {
   private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
   private static final TopologyKey KEY = new TopologyKey("c1", "alice", "devel", "wc");
   private static final Duration TTL = Duration.ofHours(24);
-  private static final String SCOPE = OperationStore.scope("POST", "/api/v1/topologies/c1/alice/devel/wc/restart");
+  private static final String SCOPE =
+      OperationStore.scope("POST", "/api/v1/topologies/c1/alice/devel/wc/restart");
 
   private TestingServer server;
   private CuratorFramework client;
@@ -61,33 +62,56 @@ class OperationStoreTest {
   }
 
   private CuratorFramework newClient() throws InterruptedException {
-    CuratorFramework c = CuratorFrameworkFactory.newClient(server.getConnectString(), 5_000, 2_000, new RetryOneTime(100));
+    CuratorFramework c =
+        CuratorFrameworkFactory.newClient(
+            server.getConnectString(), 5_000, 2_000, new RetryOneTime(100));
     c.start();
     c.blockUntilConnected();
     return c;
   }
 
   private OperationStore newStore(CuratorFramework c, Clock clock) {
-    ZooKeeperProperties properties = new ZooKeeperProperties(server.getConnectString(), "/cp", Duration.ofSeconds(5),
-        Duration.ofSeconds(2), Duration.ofSeconds(2), null, new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
-        ZooKeeperProperties.Tls.OFF);
+    ZooKeeperProperties properties =
+        new ZooKeeperProperties(
+            server.getConnectString(),
+            "/cp",
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            null,
+            new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
+            ZooKeeperProperties.Tls.OFF);
     return new OperationStore(c, properties, JsonMapper.builder().build(), clock, TTL);
   }
 
   private static Operation restart(String idempotencyKey) {
-    return Operation.start(Verb.RESTART, KEY, Map.of("container", "1"), "alice", T0, TopologyState.RUNNING,
-        TopologyState.RUNNING, idempotencyKey);
+    return Operation.start(
+        Verb.RESTART,
+        KEY,
+        Map.of("container", "1"),
+        "alice",
+        T0,
+        TopologyState.RUNNING,
+        TopologyState.RUNNING,
+        idempotencyKey);
   }
 
   @Test
-  void beginStoresTheOperationItsHistoryEntryAndItsUnfinishedMarkerAndReadsBackEqual() throws Exception {
+  void beginStoresTheOperationItsHistoryEntryAndItsUnfinishedMarkerAndReadsBackEqual()
+      throws Exception {
     Operation begun = store.begin(restart(null));
 
     assertThat(begun.version()).isZero();
     assertThat(store.find(begun.id())).contains(begun);
-    assertThat(client.getChildren().forPath("/cp/history/c1/wc")).singleElement()
-        .satisfies(child -> assertThat(new String(client.getData().forPath("/cp/history/c1/wc/" + child),
-            StandardCharsets.UTF_8)).isEqualTo(begun.id()));
+    assertThat(client.getChildren().forPath("/cp/history/c1/wc"))
+        .singleElement()
+        .satisfies(
+            child ->
+                assertThat(
+                        new String(
+                            client.getData().forPath("/cp/history/c1/wc/" + child),
+                            StandardCharsets.UTF_8))
+                    .isEqualTo(begun.id()));
     assertThat(client.checkExists().forPath("/cp/unfinished/" + begun.id())).isNotNull();
     assertThat(store.unfinished()).containsExactly(begun);
   }
@@ -96,7 +120,9 @@ class OperationStoreTest {
   void storedJsonLeavesTheVersionOut() throws Exception {
     Operation begun = store.begin(restart(null));
 
-    String stored = new String(client.getData().forPath("/cp/operations/" + begun.id()), StandardCharsets.UTF_8);
+    String stored =
+        new String(
+            client.getData().forPath("/cp/operations/" + begun.id()), StandardCharsets.UTF_8);
     assertThat(stored).contains("\"verb\":\"RESTART\"").doesNotContain("version");
   }
 
@@ -106,7 +132,8 @@ class OperationStoreTest {
     Operation second = restart("key-1");
 
     assertThatThrownBy(() -> store.begin(second, SCOPE))
-        .isInstanceOfSatisfying(IdempotencyKeyUsedException.class,
+        .isInstanceOfSatisfying(
+            IdempotencyKeyUsedException.class,
             e -> assertThat(e.operationId()).isEqualTo(first.id()))
         .isInstanceOf(ConflictException.class);
 
@@ -118,11 +145,17 @@ class OperationStoreTest {
   @Test
   void theSameKeyOnAnotherPathIsAnotherEntry() {
     Operation first = store.begin(restart("key-1"), SCOPE);
-    Operation other = store.begin(restart("key-1"), OperationStore.scope("POST", "/api/v1/topologies/c1/alice/devel/wc/update"));
+    Operation other =
+        store.begin(
+            restart("key-1"),
+            OperationStore.scope("POST", "/api/v1/topologies/c1/alice/devel/wc/update"));
 
     assertThat(store.findByIdempotencyKey("key-1", SCOPE)).contains(first);
-    assertThat(store.findByIdempotencyKey("key-1", OperationStore.scope("POST",
-        "/api/v1/topologies/c1/alice/devel/wc/update"))).contains(other);
+    assertThat(
+            store.findByIdempotencyKey(
+                "key-1",
+                OperationStore.scope("POST", "/api/v1/topologies/c1/alice/devel/wc/update")))
+        .contains(other);
     assertThat(store.findByIdempotencyKey("key-2", SCOPE)).isEmpty();
   }
 
@@ -138,10 +171,11 @@ class OperationStoreTest {
         CuratorFramework replica = newClient();
         clients.add(replica);
         OperationStore replicaStore = newStore(replica, Clock.systemUTC());
-        Callable<Operation> begin = () -> {
-          go.await();
-          return replicaStore.begin(restart("raced"), SCOPE);
-        };
+        Callable<Operation> begin =
+            () -> {
+              go.await();
+              return replicaStore.begin(restart("raced"), SCOPE);
+            };
         results.add(pool.submit(begin));
       }
       go.countDown();
@@ -176,7 +210,10 @@ class OperationStoreTest {
     assertThat(done.endedAt()).isEqualTo(T0.plusSeconds(5));
 
     // A second writer still holding version 0 must not overwrite the outcome.
-    assertThatThrownBy(() -> store.complete(begun.failed(T0.plusSeconds(6), "dependency-failed", "Aurora said no")))
+    assertThatThrownBy(
+            () ->
+                store.complete(
+                    begun.failed(T0.plusSeconds(6), "dependency-failed", "Aurora said no")))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("changed concurrently");
     assertThat(store.find(begun.id()).orElseThrow().outcome()).isEqualTo(Outcome.SUCCEEDED);
@@ -187,7 +224,9 @@ class OperationStoreTest {
     Operation running = store.begin(restart(null));
     Operation other = store.begin(restart(null));
 
-    Operation rolledBack = store.complete(running.rolledBack(T0.plusSeconds(1), "dependency-failed", "Aurora refused"));
+    Operation rolledBack =
+        store.complete(
+            running.rolledBack(T0.plusSeconds(1), "dependency-failed", "Aurora refused"));
 
     assertThat(store.unfinished()).containsExactly(other);
     assertThat(store.find(running.id()).orElseThrow().error())
@@ -206,20 +245,42 @@ class OperationStoreTest {
 
   @Test
   void historyIsNewestFirstAndSurvivesWhenTheTopologyIsGone() throws Exception {
-    Operation submit = store.begin(Operation.start(Verb.SUBMIT, KEY, Map.of(), "alice", T0, null,
-        TopologyState.RUNNING, null));
+    Operation submit =
+        store.begin(
+            Operation.start(
+                Verb.SUBMIT, KEY, Map.of(), "alice", T0, null, TopologyState.RUNNING, null));
     Operation restart = store.begin(restart(null));
-    Operation kill = store.begin(Operation.start(Verb.KILL, KEY, Map.of(), "alice", T0.plusSeconds(9),
-        TopologyState.RUNNING, TopologyState.KILLED, null));
-    store.begin(Operation.start(Verb.SUBMIT, new TopologyKey("c1", "alice", "devel", "other"), Map.of(), "alice", T0,
-        null, TopologyState.RUNNING, null));
+    Operation kill =
+        store.begin(
+            Operation.start(
+                Verb.KILL,
+                KEY,
+                Map.of(),
+                "alice",
+                T0.plusSeconds(9),
+                TopologyState.RUNNING,
+                TopologyState.KILLED,
+                null));
+    store.begin(
+        Operation.start(
+            Verb.SUBMIT,
+            new TopologyKey("c1", "alice", "devel", "other"),
+            Map.of(),
+            "alice",
+            T0,
+            null,
+            TopologyState.RUNNING,
+            null));
     // The topology record being deleted does not touch operations or history.
     client.create().creatingParentsIfNeeded().forPath("/cp/topologies/c1/wc");
     client.delete().forPath("/cp/topologies/c1/wc");
 
-    assertThat(store.history("c1", "wc")).extracting(Operation::id)
+    assertThat(store.history("c1", "wc"))
+        .extracting(Operation::id)
         .containsExactly(kill.id(), restart.id(), submit.id());
-    assertThat(store.history("c1", "wc", 2)).extracting(Operation::id).containsExactly(kill.id(), restart.id());
+    assertThat(store.history("c1", "wc", 2))
+        .extracting(Operation::id)
+        .containsExactly(kill.id(), restart.id());
     assertThat(store.history("c1", "never")).isEmpty();
   }
 
@@ -230,21 +291,35 @@ class OperationStoreTest {
   }
 
   @Test
-  void pruneHistoryKeepsTheNewestEntriesAndRemovesOlderEndedOperationsWithTheirEntries() throws Exception {
+  void pruneHistoryKeepsTheNewestEntriesAndRemovesOlderEndedOperationsWithTheirEntries()
+      throws Exception {
     List<Operation> begun = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       Operation operation = store.begin(restart(null));
       begun.add(store.complete(operation.succeeded(T0.plusSeconds(i))));
     }
-    Operation otherTopology = store.complete(store.begin(Operation.start(Verb.RESTART,
-        new TopologyKey("c1", "alice", "devel", "other"), Map.of(), "alice", T0, TopologyState.RUNNING,
-        TopologyState.RUNNING, null)).succeeded(T0));
+    Operation otherTopology =
+        store.complete(
+            store
+                .begin(
+                    Operation.start(
+                        Verb.RESTART,
+                        new TopologyKey("c1", "alice", "devel", "other"),
+                        Map.of(),
+                        "alice",
+                        T0,
+                        TopologyState.RUNNING,
+                        TopologyState.RUNNING,
+                        null))
+                .succeeded(T0));
     // Ended at T0..T0+4s; a day later none is needed for idempotent retries any more.
-    OperationStore dayLater = newStore(client, Clock.fixed(T0.plus(TTL).plusSeconds(10), java.time.ZoneOffset.UTC));
+    OperationStore dayLater =
+        newStore(client, Clock.fixed(T0.plus(TTL).plusSeconds(10), java.time.ZoneOffset.UTC));
 
     assertThat(dayLater.pruneHistory(2)).isEqualTo(3);
 
-    assertThat(store.history("c1", "wc")).extracting(Operation::id)
+    assertThat(store.history("c1", "wc"))
+        .extracting(Operation::id)
         .containsExactly(begun.get(4).id(), begun.get(3).id());
     assertThat(client.getChildren().forPath("/cp/history/c1/wc")).hasSize(2);
     for (Operation removed : begun.subList(0, 3)) {
@@ -259,7 +334,8 @@ class OperationStoreTest {
     Operation running = store.begin(restart(null));
     Operation recent = store.complete(store.begin(restart(null)).succeeded(T0.plus(TTL)));
     store.complete(store.begin(restart(null)).succeeded(T0.plus(TTL)));
-    OperationStore later = newStore(client, Clock.fixed(T0.plus(TTL).plusSeconds(60), java.time.ZoneOffset.UTC));
+    OperationStore later =
+        newStore(client, Clock.fixed(T0.plus(TTL).plusSeconds(60), java.time.ZoneOffset.UTC));
 
     // The oldest is still RUNNING: nothing behind it goes either, so the history has no holes.
     assertThat(later.pruneHistory(1)).isZero();
@@ -302,9 +378,11 @@ class OperationStoreTest {
   @Test
   void beginWithoutZooKeeperChangesNothingAndAnswersUnavailable() throws Exception {
     server.stop();
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> !client.getZookeeperClient().isConnected());
 
-    assertThatThrownBy(() -> store.begin(restart("k"), SCOPE)).isInstanceOf(DependencyUnavailableException.class);
+    assertThatThrownBy(() -> store.begin(restart("k"), SCOPE))
+        .isInstanceOf(DependencyUnavailableException.class);
   }
 }

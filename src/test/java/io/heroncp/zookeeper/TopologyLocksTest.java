@@ -1,6 +1,5 @@
 package io.heroncp.zookeeper;
 
-import io.heroncp.topology.TopologyLocks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -9,6 +8,7 @@ import io.heroncp.problems.BusyException;
 import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.DependencyUnavailableException;
 import io.heroncp.topology.TopologyKey;
+import io.heroncp.topology.TopologyLocks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -28,8 +28,11 @@ import org.junit.jupiter.api.Test;
 class TopologyLocksTest {
 
   private static final TopologyKey WORD_COUNT = new TopologyKey("c1", "alice", "devel", "wc");
+
   /** Same cluster and name, another role: the same topology name, so the same lock. */
-  private static final TopologyKey WORD_COUNT_OTHER_ROLE = new TopologyKey("c1", "bob", "prod", "wc");
+  private static final TopologyKey WORD_COUNT_OTHER_ROLE =
+      new TopologyKey("c1", "bob", "prod", "wc");
+
   private static final Duration SESSION_TIMEOUT = Duration.ofMillis(1_500);
 
   private TestingServer server;
@@ -58,8 +61,12 @@ class TopologyLocksTest {
   }
 
   private CuratorFramework newClient() throws InterruptedException {
-    CuratorFramework c = CuratorFrameworkFactory.newClient(server.getConnectString(), (int) SESSION_TIMEOUT.toMillis(),
-        1_000, new RetryOneTime(100));
+    CuratorFramework c =
+        CuratorFrameworkFactory.newClient(
+            server.getConnectString(),
+            (int) SESSION_TIMEOUT.toMillis(),
+            1_000,
+            new RetryOneTime(100));
     c.start();
     c.blockUntilConnected();
     return c;
@@ -67,12 +74,20 @@ class TopologyLocksTest {
 
   /** Until the word-count lock has two contenders: the holder and one waiter. */
   private void awaitQueued() {
-    await().atMost(Duration.ofSeconds(5)).until(() -> replicaA.getChildren().forPath("/cp/locks/c1/wc").size() == 2);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> replicaA.getChildren().forPath("/cp/locks/c1/wc").size() == 2);
   }
 
   private ZooKeeperProperties properties() {
-    return new ZooKeeperProperties(server.getConnectString(), "/cp", SESSION_TIMEOUT, Duration.ofSeconds(1),
-        Duration.ofSeconds(1), null, new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
+    return new ZooKeeperProperties(
+        server.getConnectString(),
+        "/cp",
+        SESSION_TIMEOUT,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(1),
+        null,
+        new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
         ZooKeeperProperties.Tls.OFF);
   }
 
@@ -83,7 +98,8 @@ class TopologyLocksTest {
       long started = System.nanoTime();
 
       assertThatThrownBy(() -> locksB.acquire(WORD_COUNT_OTHER_ROLE, Duration.ofMillis(300)))
-          .isInstanceOfSatisfying(BusyException.class, e -> assertThat(e.retryAfterSeconds()).isEqualTo(3))
+          .isInstanceOfSatisfying(
+              BusyException.class, e -> assertThat(e.retryAfterSeconds()).isEqualTo(3))
           .isInstanceOf(ConflictException.class)
           .hasMessageContaining("busy");
 
@@ -95,9 +111,11 @@ class TopologyLocksTest {
   @Test
   void otherTopologiesAreNotBlocked() {
     try (TopologyLocks.Held held = locksA.acquire(WORD_COUNT, Duration.ofSeconds(1));
-        TopologyLocks.Held other = locksB.acquire(new TopologyKey("c1", "alice", "devel", "other"), Duration.ofMillis(500));
-        TopologyLocks.Held sameNameOtherCluster = locksB.acquire(new TopologyKey("c2", "alice", "devel", "wc"),
-            Duration.ofMillis(500))) {
+        TopologyLocks.Held other =
+            locksB.acquire(
+                new TopologyKey("c1", "alice", "devel", "other"), Duration.ofMillis(500));
+        TopologyLocks.Held sameNameOtherCluster =
+            locksB.acquire(new TopologyKey("c2", "alice", "devel", "wc"), Duration.ofMillis(500))) {
       assertThat(other.isHeld()).isTrue();
       assertThat(sameNameOtherCluster.isHeld()).isTrue();
     }
@@ -106,8 +124,9 @@ class TopologyLocksTest {
   @Test
   void closingReleasesTheLockToTheWaitingReplica() throws Exception {
     TopologyLocks.Held held = locksA.acquire(WORD_COUNT, Duration.ofSeconds(1));
-    CompletableFuture<TopologyLocks.Held> waiter = CompletableFuture.supplyAsync(
-        () -> locksB.acquire(WORD_COUNT, Duration.ofSeconds(10)), threads);
+    CompletableFuture<TopologyLocks.Held> waiter =
+        CompletableFuture.supplyAsync(
+            () -> locksB.acquire(WORD_COUNT, Duration.ofSeconds(10)), threads);
     // The waiter is queued (its node beside the holder's), not holding.
     awaitQueued();
     assertThat(waiter).isNotDone();
@@ -125,15 +144,19 @@ class TopologyLocksTest {
   @Test
   void threadsOfOneReplicaExcludeEachOtherAndTheLockIsNotReentrant() throws Exception {
     try (TopologyLocks.Held held = locksA.acquire(WORD_COUNT, Duration.ofSeconds(1))) {
-      CompletableFuture<Throwable> otherThread = CompletableFuture.supplyAsync(() -> {
-        try {
-          locksA.acquire(WORD_COUNT, Duration.ofMillis(200)).close();
-          return null;
-        } catch (RuntimeException e) {
-          return e;
-        }
-      }, threads);
-      assertThat(otherThread.get(5, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(BusyException.class);
+      CompletableFuture<Throwable> otherThread =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  locksA.acquire(WORD_COUNT, Duration.ofMillis(200)).close();
+                  return null;
+                } catch (RuntimeException e) {
+                  return e;
+                }
+              },
+              threads);
+      assertThat(otherThread.get(5, java.util.concurrent.TimeUnit.SECONDS))
+          .isInstanceOf(BusyException.class);
       assertThatThrownBy(() -> locksA.acquire(WORD_COUNT, Duration.ofMillis(200)))
           .isInstanceOf(BusyException.class);
       assertThat(held.isHeld()).isTrue();
@@ -142,13 +165,16 @@ class TopologyLocksTest {
 
   @Test
   void theLockIsReleasedWhenTheHoldersSessionDies() throws Exception {
-    AtomicReference<TopologyLocks.Held> held = new AtomicReference<>(locksA.acquire(WORD_COUNT, Duration.ofSeconds(1)));
-    CompletableFuture<TopologyLocks.Held> waiter = CompletableFuture.supplyAsync(
-        () -> locksB.acquire(WORD_COUNT, Duration.ofSeconds(20)), threads);
+    AtomicReference<TopologyLocks.Held> held =
+        new AtomicReference<>(locksA.acquire(WORD_COUNT, Duration.ofSeconds(1)));
+    CompletableFuture<TopologyLocks.Held> waiter =
+        CompletableFuture.supplyAsync(
+            () -> locksB.acquire(WORD_COUNT, Duration.ofSeconds(20)), threads);
     awaitQueued();
     assertThat(waiter).isNotDone();
 
-    // Replica A "crashes": its client stops talking without closing the session; the server expires it.
+    // Replica A "crashes": its client stops talking without closing the session; the server expires
+    // it.
     replicaA.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
 
     TopologyLocks.Held got = waiter.get(15, java.util.concurrent.TimeUnit.SECONDS);
@@ -160,7 +186,9 @@ class TopologyLocksTest {
   @Test
   void withoutZooKeeperAcquireAnswersUnavailable() throws Exception {
     server.stop();
-    await().atMost(Duration.ofSeconds(10)).until(() -> !replicaA.getZookeeperClient().isConnected());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !replicaA.getZookeeperClient().isConnected());
 
     assertThatThrownBy(() -> locksA.acquire(WORD_COUNT, Duration.ofSeconds(1)))
         .isInstanceOf(DependencyUnavailableException.class);

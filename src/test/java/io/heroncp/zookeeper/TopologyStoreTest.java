@@ -1,10 +1,10 @@
 package io.heroncp.zookeeper;
 
-import io.heroncp.heron.HeronStateNodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.heroncp.heron.HeronStateNodes;
 import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.DependencyUnavailableException;
 import io.heroncp.topology.TopologyKey;
@@ -49,31 +49,59 @@ class TopologyStoreTest {
   }
 
   private CuratorFramework newClient() throws InterruptedException {
-    CuratorFramework c = CuratorFrameworkFactory.newClient(server.getConnectString(), 5_000, 2_000, new RetryOneTime(100));
+    CuratorFramework c =
+        CuratorFrameworkFactory.newClient(
+            server.getConnectString(), 5_000, 2_000, new RetryOneTime(100));
     c.start();
     c.blockUntilConnected();
     return c;
   }
 
   private TopologyStore newStore(CuratorFramework c) throws InterruptedException {
-    ZooKeeperProperties properties = new ZooKeeperProperties(server.getConnectString(), "/cp", Duration.ofSeconds(5),
-        Duration.ofSeconds(2), Duration.ofSeconds(2), null, new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
-        ZooKeeperProperties.Tls.OFF);
+    ZooKeeperProperties properties =
+        new ZooKeeperProperties(
+            server.getConnectString(),
+            "/cp",
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            null,
+            new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
+            ZooKeeperProperties.Tls.OFF);
     TopologyStore s = new TopologyStore(c, properties, JsonMapper.builder().build());
     s.start();
     return s;
   }
 
   private static TopologyRecord record(String name, TopologyState state) {
-    return new TopologyRecord(new TopologyKey("c1", "alice", "devel", name), name + "-id", state, false, "alice", T0, T0,
+    return new TopologyRecord(
+        new TopologyKey("c1", "alice", "devel", name),
+        name + "-id",
+        state,
+        false,
+        "alice",
+        T0,
+        T0,
         List.of(new TopologyRecord.ComponentSummary("spout", "SPOUT", 1)),
         new TopologyRecord.PackingSummary(name + "-id", 1, 1, 2, 2.0, 1L << 30, 1L << 30),
-        "c1/alice/devel/" + name, new TopologyRecord.PackageRef("ab".repeat(32), "topology.tar.gz", 10,
-            URI.create("http://127.0.0.1/api/v1/packages/x/topology.tar.gz")), "topology.jar", java.util.Map.of(), "op-1", 0);
+        "c1/alice/devel/" + name,
+        new TopologyRecord.PackageRef(
+            "ab".repeat(32),
+            "topology.tar.gz",
+            10,
+            URI.create("http://127.0.0.1/api/v1/packages/x/topology.tar.gz")),
+        "topology.jar",
+        java.util.Map.of(),
+        "op-1",
+        0);
   }
 
   private static HeronStateNodes heron(String name) {
-    return new HeronStateNodes(new io.heroncp.heron.HeronPaths("/heron"), name, bytes("topology"), bytes("packing"),
+    return new HeronStateNodes(
+        new io.heroncp.heron.HeronPaths("/heron"),
+        name,
+        bytes("topology"),
+        bytes("packing"),
         bytes("execution"));
   }
 
@@ -83,7 +111,8 @@ class TopologyStoreTest {
 
   @Test
   void createSubmissionWritesRecordAndHeronNodesTogether() throws Exception {
-    TopologyRecord created = store.createSubmission(record("t1", TopologyState.SUBMITTING), heron("t1"));
+    TopologyRecord created =
+        store.createSubmission(record("t1", TopologyState.SUBMITTING), heron("t1"));
 
     assertThat(created.version()).isZero();
     assertThat(client.getData().forPath("/heron/topologies/t1")).isEqualTo(bytes("topology"));
@@ -97,7 +126,8 @@ class TopologyStoreTest {
   void createSubmissionIsAllOrNothingWhenStaleHeronStateExists() throws Exception {
     client.create().creatingParentsIfNeeded().forPath("/heron/executionstate/t2", bytes("stale"));
 
-    assertThatThrownBy(() -> store.createSubmission(record("t2", TopologyState.SUBMITTING), heron("t2")))
+    assertThatThrownBy(
+            () -> store.createSubmission(record("t2", TopologyState.SUBMITTING), heron("t2")))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("stale Heron state");
     assertThat(client.checkExists().forPath("/heron/topologies/t2")).isNull();
@@ -109,8 +139,23 @@ class TopologyStoreTest {
   @Test
   void secondSubmissionOfANameInTheClusterConflictsEvenUnderAnotherRole() {
     store.createSubmission(record("t3", TopologyState.SUBMITTING), heron("t3"));
-    TopologyRecord other = new TopologyRecord(new TopologyKey("c1", "bob", "prod", "t3"), "t3-other", TopologyState.SUBMITTING,
-        false, "bob", T0, T0, List.of(), record("t3", TopologyState.SUBMITTING).packing(), "c1/bob/prod/t3", null, "topology.jar", java.util.Map.of(), "op-2", 0);
+    TopologyRecord other =
+        new TopologyRecord(
+            new TopologyKey("c1", "bob", "prod", "t3"),
+            "t3-other",
+            TopologyState.SUBMITTING,
+            false,
+            "bob",
+            T0,
+            T0,
+            List.of(),
+            record("t3", TopologyState.SUBMITTING).packing(),
+            "c1/bob/prod/t3",
+            null,
+            "topology.jar",
+            java.util.Map.of(),
+            "op-2",
+            0);
 
     assertThatThrownBy(() -> store.createSubmission(other, heron("t3")))
         .isInstanceOf(ConflictException.class)
@@ -119,22 +164,27 @@ class TopologyStoreTest {
 
   @Test
   void updateIsConditionalOnTheVersionRead() {
-    TopologyRecord created = store.createSubmission(record("t4", TopologyState.SUBMITTING), heron("t4"));
-    TopologyRecord running = store.update(created.withState(TopologyState.RUNNING, T0.plusSeconds(1), "op-2"));
+    TopologyRecord created =
+        store.createSubmission(record("t4", TopologyState.SUBMITTING), heron("t4"));
+    TopologyRecord running =
+        store.update(created.withState(TopologyState.RUNNING, T0.plusSeconds(1), "op-2"));
     assertThat(running.version()).isEqualTo(1);
 
     // A writer still holding version 0 loses: no lost update.
-    assertThatThrownBy(() -> store.update(created.withState(TopologyState.KILLING, T0.plusSeconds(2), "op-3")))
+    assertThatThrownBy(
+            () -> store.update(created.withState(TopologyState.KILLING, T0.plusSeconds(2), "op-3")))
         .isInstanceOf(ConflictException.class);
     assertThat(store.find(created.key()).orElseThrow().state()).isEqualTo(TopologyState.RUNNING);
   }
 
   @Test
   void completeLaunchSetsStateAndCreatesTheSchedulerLocation() throws Exception {
-    TopologyRecord created = store.createSubmission(record("t5", TopologyState.SUBMITTING), heron("t5"));
+    TopologyRecord created =
+        store.createSubmission(record("t5", TopologyState.SUBMITTING), heron("t5"));
 
-    TopologyRecord launched = store.completeLaunch(created.withState(TopologyState.RUNNING, T0, "op-1"), heron("t5"),
-        bytes("scheduler"));
+    TopologyRecord launched =
+        store.completeLaunch(
+            created.withState(TopologyState.RUNNING, T0, "op-1"), heron("t5"), bytes("scheduler"));
 
     assertThat(launched.state()).isEqualTo(TopologyState.RUNNING);
     assertThat(client.getData().forPath("/heron/schedulers/t5")).isEqualTo(bytes("scheduler"));
@@ -142,21 +192,36 @@ class TopologyStoreTest {
 
   @Test
   void deleteRemovesEveryHeronNodeOfTheTopologyAndTheRecordButKeepsCheckpoints() throws Exception {
-    TopologyRecord created = store.createSubmission(record("t6", TopologyState.SUBMITTING), heron("t6"));
-    TopologyRecord launched = store.completeLaunch(created.withState(TopologyState.RUNNING, T0, "op-1"), heron("t6"),
-        bytes("scheduler"));
+    TopologyRecord created =
+        store.createSubmission(record("t6", TopologyState.SUBMITTING), heron("t6"));
+    TopologyRecord launched =
+        store.completeLaunch(
+            created.withState(TopologyState.RUNNING, T0, "op-1"), heron("t6"), bytes("scheduler"));
     // What Heron's own processes add while it runs.
     client.create().creatingParentsIfNeeded().forPath("/heron/pplans/t6", bytes("pplan"));
     client.create().creatingParentsIfNeeded().forPath("/heron/tmanagers/t6", bytes("tmanager"));
-    client.create().creatingParentsIfNeeded().forPath("/heron/locks/t6__updateTopology/lease-0001", bytes(""));
-    client.create().creatingParentsIfNeeded().forPath("/heron/statefulcheckpoints/t6", bytes("ckpt"));
+    client
+        .create()
+        .creatingParentsIfNeeded()
+        .forPath("/heron/locks/t6__updateTopology/lease-0001", bytes(""));
+    client
+        .create()
+        .creatingParentsIfNeeded()
+        .forPath("/heron/statefulcheckpoints/t6", bytes("ckpt"));
     client.create().creatingParentsIfNeeded().forPath("/heron/topologies/other", bytes("other"));
 
     store.delete(launched, HeronStateNodes.of("/heron", "t6"));
 
-    for (String path : List.of("/heron/topologies/t6", "/heron/packingplans/t6", "/heron/executionstate/t6",
-        "/heron/schedulers/t6", "/heron/pplans/t6", "/heron/tmanagers/t6", "/heron/locks/t6__updateTopology",
-        "/cp/topologies/c1/t6")) {
+    for (String path :
+        List.of(
+            "/heron/topologies/t6",
+            "/heron/packingplans/t6",
+            "/heron/executionstate/t6",
+            "/heron/schedulers/t6",
+            "/heron/pplans/t6",
+            "/heron/tmanagers/t6",
+            "/heron/locks/t6__updateTopology",
+            "/cp/topologies/c1/t6")) {
       assertThat(client.checkExists().forPath(path)).as(path).isNull();
     }
     assertThat(client.getData().forPath("/heron/statefulcheckpoints/t6")).isEqualTo(bytes("ckpt"));
@@ -166,7 +231,8 @@ class TopologyStoreTest {
 
   @Test
   void deleteWithAStaleVersionRemovesNothing() throws Exception {
-    TopologyRecord created = store.createSubmission(record("t7", TopologyState.SUBMITTING), heron("t7"));
+    TopologyRecord created =
+        store.createSubmission(record("t7", TopologyState.SUBMITTING), heron("t7"));
     store.update(created.withState(TopologyState.RUNNING, T0, "op-2"));
 
     assertThatThrownBy(() -> store.delete(created, HeronStateNodes.of("/heron", "t7")))
@@ -180,14 +246,20 @@ class TopologyStoreTest {
   void anotherReplicasWritesReachTheCacheThroughTheWatch() throws Exception {
     CuratorFramework otherClient = newClient();
     try (TopologyStore otherReplica = newStore(otherClient)) {
-      TopologyRecord created = otherReplica.createSubmission(record("t8", TopologyState.SUBMITTING), heron("t8"));
+      TopologyRecord created =
+          otherReplica.createSubmission(record("t8", TopologyState.SUBMITTING), heron("t8"));
       await().atMost(Duration.ofSeconds(5)).until(() -> store.find(created.key()).isPresent());
 
       otherReplica.update(created.withState(TopologyState.RUNNING, T0, "op-2"));
-      await().atMost(Duration.ofSeconds(5))
-          .until(() -> store.find(created.key()).map(TopologyRecord::state).orElse(null) == TopologyState.RUNNING);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  store.find(created.key()).map(TopologyRecord::state).orElse(null)
+                      == TopologyState.RUNNING);
 
-      otherReplica.delete(otherReplica.find(created.key()).orElseThrow(), HeronStateNodes.of("/heron", "t8"));
+      otherReplica.delete(
+          otherReplica.find(created.key()).orElseThrow(), HeronStateNodes.of("/heron", "t8"));
       await().atMost(Duration.ofSeconds(5)).until(() -> store.find(created.key()).isEmpty());
     } finally {
       otherClient.close();
@@ -196,7 +268,8 @@ class TopologyStoreTest {
 
   @Test
   void recordsSurviveARestartOfTheStore() throws Exception {
-    TopologyRecord created = store.createSubmission(record("t9", TopologyState.SUBMITTING), heron("t9"));
+    TopologyRecord created =
+        store.createSubmission(record("t9", TopologyState.SUBMITTING), heron("t9"));
     store.close();
 
     store = newStore(client);
@@ -207,12 +280,14 @@ class TopologyStoreTest {
 
   @Test
   void mutationsAnswerUnavailableWhenZooKeeperIsDown() throws Exception {
-    TopologyRecord cached = store.createSubmission(record("t11", TopologyState.SUBMITTING), heron("t11"));
+    TopologyRecord cached =
+        store.createSubmission(record("t11", TopologyState.SUBMITTING), heron("t11"));
     await().atMost(Duration.ofSeconds(10)).until(() -> store.find(cached.key()).isPresent());
     server.stop();
     await().atMost(Duration.ofSeconds(10)).until(() -> !store.connected());
 
-    assertThatThrownBy(() -> store.createSubmission(record("t10", TopologyState.SUBMITTING), heron("t10")))
+    assertThatThrownBy(
+            () -> store.createSubmission(record("t10", TopologyState.SUBMITTING), heron("t10")))
         .isInstanceOf(DependencyUnavailableException.class);
     // Reads keep answering from the cache.
     assertThat(store.list()).contains(cached);

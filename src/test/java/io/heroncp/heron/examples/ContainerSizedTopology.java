@@ -7,8 +7,8 @@ import org.apache.heron.api.tuple.Fields;
 import org.apache.heron.common.basics.ByteAmount;
 
 /**
- * Word count that sizes its containers itself: 2 stream managers, container RAM 6 GiB, container CPU 4,
- * container disk 20 GiB, RAM padding 1 GiB (spout 1, split 2, count 2).
+ * Word count that sizes its containers itself: 2 stream managers, container RAM 6 GiB, container
+ * CPU 4, container disk 20 GiB, RAM padding 1 GiB (spout 1, split 2, count 2).
  */
 public final class ContainerSizedTopology {
 

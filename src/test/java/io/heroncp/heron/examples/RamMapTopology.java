@@ -7,8 +7,8 @@ import org.apache.heron.api.tuple.Fields;
 import org.apache.heron.common.basics.ByteAmount;
 
 /**
- * Word count with an explicit component RAM map ({@code split} 512 MiB, {@code count} 2 GiB; {@code sentence}
- * left to the default) over 3 stream managers: spout 2, split 3, count 2.
+ * Word count with an explicit component RAM map ({@code split} 512 MiB, {@code count} 2 GiB; {@code
+ * sentence} left to the default) over 3 stream managers: spout 2, split 3, count 2.
  */
 public final class RamMapTopology {
 
@@ -23,6 +23,7 @@ public final class RamMapTopology {
     conf.setNumStmgrs(3);
     conf.setComponentRam("split", ByteAmount.fromMegabytes(512));
     conf.setComponentRam("count", ByteAmount.fromGigabytes(2));
-    HeronSubmitter.submitTopology(args.length > 0 ? args[0] : "ram-map", conf, builder.createTopology());
+    HeronSubmitter.submitTopology(
+        args.length > 0 ? args[0] : "ram-map", conf, builder.createTopology());
   }
 }

@@ -20,7 +20,8 @@ public class SentenceSpout extends BaseRichSpout {
   private int next;
 
   @Override
-  public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
+  public void open(
+      Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
     this.collector = collector;
   }
 

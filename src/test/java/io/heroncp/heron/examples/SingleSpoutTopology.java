@@ -4,7 +4,10 @@ import org.apache.heron.api.Config;
 import org.apache.heron.api.HeronSubmitter;
 import org.apache.heron.api.topology.TopologyBuilder;
 
-/** The smallest topology: one spout {@code sentence} with parallelism 1; heron-api writes {@code topology.stmgrs=1}. */
+/**
+ * The smallest topology: one spout {@code sentence} with parallelism 1; heron-api writes {@code
+ * topology.stmgrs=1}.
+ */
 public final class SingleSpoutTopology {
 
   private SingleSpoutTopology() {}

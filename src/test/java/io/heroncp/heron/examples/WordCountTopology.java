@@ -6,8 +6,8 @@ import org.apache.heron.api.topology.TopologyBuilder;
 import org.apache.heron.api.tuple.Fields;
 
 /**
- * Word count: spout {@code sentence} (1) -> bolt {@code split} (2, shuffle) -> bolt {@code count} (2, fields on
- * {@code word}), on 2 stream managers, all resources left to Heron's defaults.
+ * Word count: spout {@code sentence} (1) -> bolt {@code split} (2, shuffle) -> bolt {@code count}
+ * (2, fields on {@code word}), on 2 stream managers, all resources left to Heron's defaults.
  */
 public final class WordCountTopology {
 
@@ -20,6 +20,7 @@ public final class WordCountTopology {
     builder.setBolt("count", new CountBolt(), 2).fieldsGrouping("split", new Fields("word"));
     Config conf = new Config();
     conf.setNumStmgrs(2);
-    HeronSubmitter.submitTopology(args.length > 0 ? args[0] : "word-count", conf, builder.createTopology());
+    HeronSubmitter.submitTopology(
+        args.length > 0 ? args[0] : "word-count", conf, builder.createTopology());
   }
 }
