@@ -98,7 +98,7 @@ public class RoundRobinPacking {
    * @throws InvalidFieldException naming the config key when Heron would refuse to pack
    */
   public PackingPlan pack(TopologyDefinition definition, Map<String, String> config) {
-    Settings settings = new Settings(definition, config);
+    PackingSettings settings = new PackingSettings(definition, config);
     return packInto(
         definition,
         settings,
@@ -211,7 +211,7 @@ public class RoundRobinPacking {
     }
     int instances = parallelism.values().stream().mapToInt(Integer::intValue).sum();
 
-    Settings settings = new Settings(definition, config);
+    PackingSettings settings = new PackingSettings(definition, config);
     int containers;
     if (newContainerCount == null || newContainerCount == current.containerCount()) {
       int initialContainers = settings.integer(HeronConfigKeys.STMGRS, 1);
@@ -256,7 +256,7 @@ public class RoundRobinPacking {
   /** Heron's {@code packInternal}: shared by {@link #pack} and {@link #repack}. */
   private PackingPlan packInto(
       TopologyDefinition definition,
-      Settings settings,
+      PackingSettings settings,
       int containers,
       Map<String, Integer> parallelism) {
     Map<String, Long> ramMap = settings.bytesMap(HeronConfigKeys.COMPONENT_RAM_MAP, parallelism);
@@ -476,7 +476,7 @@ public class RoundRobinPacking {
     }
   }
 
-  private static long ramPadding(Settings settings) {
+  private static long ramPadding(PackingSettings settings) {
     long stmgr = settings.bytes(HeronConfigKeys.STMGR_RAM, DEFAULT_DAEMON_RAM);
     long metricsmgr = settings.bytes(HeronConfigKeys.METRICSMGR_RAM, DEFAULT_DAEMON_RAM);
     boolean stateful = "EFFECTIVELY_ONCE".equals(settings.get(HeronConfigKeys.RELIABILITY_MODE));
@@ -542,73 +542,5 @@ public class RoundRobinPacking {
             return a / parts;
           }
         };
-  }
-
-  /**
-   * Config lookup: effective config first, then the definition's own config; parse errors name the
-   * key.
-   */
-  private static final class Settings {
-    private final Map<String, String> effective;
-    private final Map<String, String> own;
-
-    Settings(TopologyDefinition definition, Map<String, String> effective) {
-      this.effective = effective == null ? Map.of() : effective;
-      this.own = definition.config();
-    }
-
-    String get(String key) {
-      String value = effective.get(key);
-      return value != null ? value : own.get(key);
-    }
-
-    int integer(String key, int absent) {
-      String value = get(key);
-      try {
-        return value == null ? absent : Integer.parseInt(value.trim());
-      } catch (NumberFormatException e) {
-        throw invalid(key, value, "a whole number", e);
-      }
-    }
-
-    long bytes(String key, long absent) {
-      String value = get(key);
-      try {
-        return value == null ? absent : Long.parseLong(value.trim());
-      } catch (NumberFormatException e) {
-        throw invalid(key, value, "a whole number of bytes", e);
-      }
-    }
-
-    double cores(String key, double absent) {
-      String value = get(key);
-      try {
-        return value == null ? absent : Double.parseDouble(value.trim());
-      } catch (NumberFormatException e) {
-        throw invalid(key, value, "a number of CPU cores", e);
-      }
-    }
-
-    Map<String, Long> bytesMap(String key, Map<String, Integer> components) {
-      try {
-        return ComponentValueMap.parseBytes(key, get(key), components.keySet());
-      } catch (IllegalArgumentException e) {
-        throw new InvalidFieldException(e.getMessage(), key, e);
-      }
-    }
-
-    Map<String, Double> coresMap(String key, Map<String, Integer> components) {
-      try {
-        return ComponentValueMap.parseCores(key, get(key), components.keySet());
-      } catch (IllegalArgumentException e) {
-        throw new InvalidFieldException(e.getMessage(), key, e);
-      }
-    }
-
-    private static InvalidFieldException invalid(
-        String key, String value, String expected, Exception e) {
-      return new InvalidFieldException(
-          key + "='" + value + "' is not " + expected + "; fix or remove it", key, e);
-    }
   }
 }
