@@ -14,6 +14,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
@@ -62,6 +64,12 @@ public class OperationStore implements OperationLog {
   private final OperationPaths paths;
   private final IdempotencyIndex idempotency;
   private final OperationHistoryPruner pruner;
+
+  /**
+   * History directories this replica has seen exist (persistent, never removed): a bounded set of
+   * names.
+   */
+  private final Set<String> knownHistoryDirs = ConcurrentHashMap.newKeySet();
 
   /**
    * @param idempotencyTtl how long an {@code Idempotency-Key} keeps answering with its operation,
@@ -127,11 +135,8 @@ public class OperationStore implements OperationLog {
     String entry = key == null ? null : paths.idempotencyEntry(key, idempotencyScope);
     String historyDir = paths.historyDir(operation.key());
     try {
-      ensureExists(paths.operations);
-      ensureExists(paths.unfinished);
-      ensureExists(historyDir);
-      if (entry != null) {
-        ensureExists(paths.idempotency);
+      if (!knownHistoryDirs.contains(historyDir)) {
+        createIfMissing(historyDir); // a new topology name: one create, not a failed transaction
       }
       byte[] id = operation.id().getBytes(StandardCharsets.UTF_8);
       for (int attempt = 1; ; attempt++) {
@@ -159,7 +164,20 @@ public class OperationStore implements OperationLog {
               client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(entry, id));
         }
         try {
-          client.transaction().forOperations(ops);
+          try {
+            client.transaction().forOperations(ops);
+          } catch (KeeperException.NoNodeException missingParent) {
+            // Parents are created when first missing, not checked per call (they are never
+            // removed).
+            ensureExists(paths.operations);
+            ensureExists(paths.unfinished);
+            ensureExists(historyDir);
+            if (entry != null) {
+              ensureExists(paths.idempotency);
+            }
+            client.transaction().forOperations(ops);
+          }
+          knownHistoryDirs.add(historyDir);
           log.debug(
               "Operation {} {} of {} started", operation.id(), operation.verb(), operation.key());
           // A create in a multi returns no Stat; a created node's version is always 0.
@@ -215,7 +233,8 @@ public class OperationStore implements OperationLog {
                 .setData()
                 .withVersion(operation.version())
                 .forPath(path, serialize(operation)));
-        boolean withMarker = client.checkExists().forPath(marker) != null;
+        // The marker is there unless a replica completed the operation before: try with it first.
+        boolean withMarker = attempt == 1;
         if (withMarker) {
           ops.add(client.transactionOp().delete().forPath(marker));
         }
@@ -232,10 +251,10 @@ public class OperationStore implements OperationLog {
           if (client.checkExists().forPath(path) == null) {
             throw new NotFoundException("Operation " + operation.id() + " does not exist", null, e);
           }
-          if (!withMarker || attempt >= 3) {
+          if (!withMarker) {
             throw e;
           }
-          // The marker vanished between the check and the transaction: try again without it.
+          // No marker (already removed): try again without it.
         }
       }
     } catch (ConflictException | NotFoundException e) {
@@ -372,6 +391,14 @@ public class OperationStore implements OperationLog {
       return pruner.prune(keep);
     } catch (Exception e) {
       throw ZooKeeperFailures.translate("pruning operation history", e);
+    }
+  }
+
+  private void createIfMissing(String path) throws Exception {
+    try {
+      client.create().creatingParentsIfNeeded().forPath(path);
+    } catch (KeeperException.NodeExistsException known) {
+      // an earlier operation of this name created it
     }
   }
 

@@ -175,7 +175,6 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
     TopologyKey key = record.key();
     requireConnected("recording the submission of " + key);
     try {
-      ensureParents(recordPath(key.cluster(), key.name()), heron);
       List<CuratorOp> ops = new ArrayList<>();
       ops.add(
           client
@@ -184,7 +183,13 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
               .withMode(CreateMode.PERSISTENT)
               .forPath(recordPath(key.cluster(), key.name()), serialize(record)));
       ops.addAll(HeronStateOps.createSubmitNodes(client, heron));
-      client.transaction().forOperations(ops);
+      try {
+        client.transaction().forOperations(ops);
+      } catch (KeeperException.NoNodeException missingParent) {
+        // Parents are created when first missing, not checked per call (containers may vanish).
+        ensureParents(recordPath(key.cluster(), key.name()), heron);
+        client.transaction().forOperations(ops);
+      }
       // A create in a multi returns no Stat; the record's identity (czxid) is needed for the cache.
       return remember(record, client.checkExists().forPath(recordPath(key.cluster(), key.name())));
     } catch (KeeperException.NodeExistsException e) {
@@ -204,10 +209,14 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
     try {
       List<CuratorOp> ops = new ArrayList<>();
       ops.add(setRecordOp(record));
-      if (client.checkExists().forPath(heron.paths().schedulerLocation(heron.name())) == null) {
-        ops.add(HeronStateOps.createSchedulerLocation(client, heron, schedulerLocation));
+      ops.add(HeronStateOps.createSchedulerLocation(client, heron, schedulerLocation));
+      List<CuratorTransactionResult> results;
+      try {
+        results = client.transaction().forOperations(ops);
+      } catch (KeeperException.NodeExistsException located) {
+        // Heron's scheduler location is there already (a reconciler finishing the launch): keep it.
+        results = client.transaction().forOperations(List.of(setRecordOp(record)));
       }
-      List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
       return remember(record, results.get(0).getResultStat());
     } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
       throw new ConflictException(
