@@ -175,10 +175,11 @@ class TopologyController {
       @PathVariable String cluster,
       @PathVariable String role,
       @PathVariable String environment,
-      @PathVariable String name) {
+      @PathVariable String name,
+      @RequestParam(defaultValue = "false") boolean refresh) {
     boolean stale = !lifecycle.storeConnected();
     TopologyLifecycle.Description description =
-        lifecycle.describe(new TopologyKey(cluster, role, environment, name));
+        lifecycle.describe(new TopologyKey(cluster, role, environment, name), refresh);
     return staleWhen(
             stale,
             ResponseEntity.ok()

@@ -44,7 +44,11 @@ final class TopologyViews {
       PackingView packingPlan,
       AuroraView aurora,
       @com.fasterxml.jackson.annotation.JsonProperty("package") PackageView topologyPackage,
-      String lastOperationId) {}
+      String lastOperationId,
+      TopologyFailureView failure) {}
+
+  /** Why the topology is FAILED. */
+  record TopologyFailureView(String reason, String message, String since) {}
 
   record ComponentView(String name, String kind, int parallelism) {}
 
@@ -54,14 +58,25 @@ final class TopologyViews {
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record ResourcesView(double cpu, long ramBytes, long diskBytes) {}
 
-  /** {@code tasks}, {@code last_failure} and {@code error} only on GET of one topology. */
+  /**
+   * {@code observation}, {@code observed_at}, {@code tasks}, {@code last_failure} and {@code error}
+   * only on GET of one topology, from the status watcher's memory.
+   */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record AuroraView(
       String jobKey,
       int instances,
+      String observation,
+      String observedAt,
       Map<String, Integer> tasks,
       FailureView lastFailure,
       String error) {}
+
+  /** Not observed yet (no counts), observed (the latest poll succeeded), or stale (it failed). */
+  static final String PENDING = "PENDING";
+
+  static final String CURRENT = "CURRENT";
+  static final String STALE = "STALE";
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record FailureView(int instance, String taskId, String status, String message, String time) {}
@@ -133,7 +148,7 @@ final class TopologyViews {
   static TopologyView of(TopologyRecord record, Description live) {
     TopologyRecord.PackingSummary packing = record.packing();
     AuroraView aurora =
-        new AuroraView(record.auroraJob(), packing.auroraInstances(), null, null, null);
+        new AuroraView(record.auroraJob(), packing.auroraInstances(), null, null, null, null, null);
     if (live != null) {
       JobStatus job = live.job();
       JobStatus.TaskFailure failure = job == null ? null : job.lastFailure();
@@ -141,6 +156,8 @@ final class TopologyViews {
           new AuroraView(
               record.auroraJob(),
               packing.auroraInstances(),
+              live.schedulerError() != null ? STALE : live.observedAt() == null ? PENDING : CURRENT,
+              live.observedAt() == null ? null : live.observedAt().toString(),
               job == null ? null : new TreeMap<>(job.tasksByStatus()),
               failure == null
                   ? null
@@ -181,7 +198,13 @@ final class TopologyViews {
             ? null
             : new PackageView(
                 stored.sha256(), stored.fileName(), stored.size(), stored.uri().toString()),
-        record.lastOperationId());
+        record.lastOperationId(),
+        record.failure() == null
+            ? null
+            : new TopologyFailureView(
+                record.failure().reason(),
+                record.failure().message(),
+                record.failure().since().toString()));
   }
 
   static DryRunView dryRun(DryRun dryRun) {

@@ -183,6 +183,14 @@ public class AuroraScheduler implements TopologyScheduler, AutoCloseable {
     return statusReader.read(key, topologyId, instances);
   }
 
+  /**
+   * {@inheritDoc} One {@code getTasksWithoutConfigs} for all; see {@link JobStatusReader#readAll}.
+   */
+  @Override
+  public java.util.Map<TopologyKey, JobStatus> statuses(List<StatusQuery> queries) {
+    return queries.isEmpty() ? java.util.Map.of() : statusReader.readAll(queries);
+  }
+
   /** {@inheritDoc} See {@link InstanceOperations#restart}. */
   @Override
   public void restart(TopologyKey key, Set<Integer> instances) {

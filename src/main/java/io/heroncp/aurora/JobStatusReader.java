@@ -1,5 +1,6 @@
 package io.heroncp.aurora;
 
+import io.heroncp.aurora.thrift.JobKey;
 import io.heroncp.aurora.thrift.ScheduleStatus;
 import io.heroncp.aurora.thrift.ScheduledTask;
 import io.heroncp.aurora.thrift.TaskEvent;
@@ -7,11 +8,13 @@ import io.heroncp.aurora.thrift.TaskQuery;
 import io.heroncp.aurora.thrift.aurora_apiConstants;
 import io.heroncp.topology.JobStatus;
 import io.heroncp.topology.TopologyKey;
+import io.heroncp.topology.TopologyScheduler;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -36,14 +39,55 @@ final class JobStatusReader {
    * @param topologyId the topology's id, or null to count every task
    */
   JobStatus read(TopologyKey key, String topologyId, int instances) {
+    return readAll(List.of(new TopologyScheduler.StatusQuery(key, topologyId, instances))).get(key);
+  }
+
+  /**
+   * Every query's job in one {@code getTasksWithoutConfigs} (a {@code TaskQuery} with all their job
+   * keys), each counted as {@link #read} does.
+   */
+  Map<TopologyKey, JobStatus> readAll(List<TopologyScheduler.StatusQuery> queries) {
+    Map<JobKey, TopologyScheduler.StatusQuery> byJob = new LinkedHashMap<>();
+    for (TopologyScheduler.StatusQuery query : queries) {
+      byJob.put(JobKeys.of(query.key()), query);
+    }
     List<ScheduledTask> tasks;
     try {
-      tasks = client.getTasksWithoutConfigs(new TaskQuery().setJobKeys(Set.of(JobKeys.of(key))));
+      tasks = client.getTasksWithoutConfigs(new TaskQuery().setJobKeys(byJob.keySet()));
     } catch (AuroraResponseException e) {
       throw problems.of(e);
     }
-    tasks =
-        tasks.stream()
+    Map<JobKey, List<ScheduledTask>> tasksByJob = new HashMap<>();
+    for (ScheduledTask task : tasks) {
+      JobKey job = jobOf(task);
+      if (job == null && byJob.size() == 1) {
+        job = byJob.keySet().iterator().next();
+      }
+      if (job != null) {
+        tasksByJob.computeIfAbsent(job, j -> new ArrayList<>()).add(task);
+      }
+    }
+    Map<TopologyKey, JobStatus> answer = new LinkedHashMap<>();
+    byJob.forEach(
+        (job, query) ->
+            answer.put(
+                query.key(),
+                status(
+                    tasksByJob.getOrDefault(job, List.of()),
+                    query.topologyId(),
+                    query.instances())));
+    return answer;
+  }
+
+  private static JobKey jobOf(ScheduledTask task) {
+    return task.getAssignedTask() == null || task.getAssignedTask().getTask() == null
+        ? null
+        : task.getAssignedTask().getTask().getJob();
+  }
+
+  private static JobStatus status(List<ScheduledTask> all, String topologyId, int instances) {
+    List<ScheduledTask> tasks =
+        all.stream()
             .filter(
                 task -> {
                   if (task.getAssignedTask().getInstanceId() >= instances) {

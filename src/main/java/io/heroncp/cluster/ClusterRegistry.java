@@ -146,6 +146,11 @@ public class ClusterRegistry implements TopologyClusters {
     return environments.get(cluster).matcher(environment).matches();
   }
 
+  @Override
+  public java.util.Set<String> names() {
+    return all().keySet();
+  }
+
   public Map<String, ClusterProperties> all() {
     return clusters;
   }

@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  *       problem}: lifecycle operations ({@link #recordOperation});
  *   <li>{@value #AURORA_CALLS} timer, tags {@code cluster}, {@code method}, {@code response_code}:
  *       every Thrift exchange with an Aurora scheduler ({@link #recordAuroraCall});
+ *   <li>{@value #AURORA_STATUS_CALLS} counter, tags {@code cluster}, {@code trigger} ({@code poll}
+ *       or {@code refresh}): the status watcher's task queries ({@link #countStatusCall}), which do
+ *       not depend on how many reads arrive;
  *   <li>{@value #ZOOKEEPER_OPERATIONS} timer, tag {@code kind} ({@link #timeZooKeeper}, {@link
  *       #recordZooKeeper});
  *   <li>{@value #TOPOLOGIES} gauge, tags {@code cluster}, {@code state}; {@value #PACKAGES_BYTES},
@@ -45,6 +48,7 @@ public class ControlPlaneMetrics {
 
   public static final String OPERATIONS = "heroncp.operations";
   public static final String AURORA_CALLS = "heroncp.aurora.calls";
+  public static final String AURORA_STATUS_CALLS = "heroncp.aurora.status.calls";
   public static final String ZOOKEEPER_OPERATIONS = "heroncp.zookeeper.operations";
   public static final String TOPOLOGIES = "heroncp.topologies";
   public static final String PACKAGES_BYTES = "heroncp.packages.size";
@@ -130,6 +134,16 @@ public class ControlPlaneMetrics {
   public void recordZooKeeper(String kind, Duration duration) {
     timer(ZOOKEEPER_OPERATIONS, "ZooKeeper operations of the service, by kind", "kind", kind)
         .record(duration);
+  }
+
+  /** Counts one status call of the status watcher to a cluster's scheduler. */
+  public void countStatusCall(String cluster, String trigger) {
+    Counter.builder(AURORA_STATUS_CALLS)
+        .description(
+            "Task status queries to Aurora schedulers by the status watcher, by cluster and trigger")
+        .tags("cluster", cluster, "trigger", trigger)
+        .register(registry)
+        .increment();
   }
 
   /** Counts one reconciliation pass. */

@@ -7,6 +7,7 @@ import io.heroncp.topology.OperationRunner;
 import io.heroncp.topology.Reconciler;
 import io.heroncp.topology.SchedulerDirectory;
 import io.heroncp.topology.TopologyScheduler;
+import io.heroncp.topology.TopologyStatusWatcher;
 import io.heroncp.zookeeper.TopologyStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -64,6 +65,17 @@ class MetricsConfiguration {
       @Override
       public void repaired(String what) {
         metrics.countReconcilerRepairs(1);
+      }
+    };
+  }
+
+  /** Counts the status watcher's calls to Aurora. */
+  @Bean
+  TopologyStatusWatcher.Listener statusCallMetrics(ControlPlaneMetrics metrics) {
+    return new TopologyStatusWatcher.Listener() {
+      @Override
+      public void statusCall(String cluster, String trigger) {
+        metrics.countStatusCall(cluster, trigger);
       }
     };
   }

@@ -5,6 +5,8 @@ import io.heroncp.heron.RoundRobinPacking;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,6 +65,7 @@ class LifecycleConfiguration {
       TopologyPackages packages,
       ServiceZooKeeper serviceZooKeeper,
       OperationRunner runner,
+      TopologyStatusWatcher statusWatcher,
       Clock clock) {
     return new TopologyLifecycle(
         clusters,
@@ -73,7 +76,40 @@ class LifecycleConfiguration {
         packages,
         serviceZooKeeper.connectString(),
         runner,
+        statusWatcher,
         clock);
+  }
+
+  /** One thread per cluster, so a slow scheduler delays only its own cluster's observations. */
+  @Bean(destroyMethod = "shutdownNow")
+  ScheduledExecutorService statusPolls(TopologyClusters clusters) {
+    AtomicInteger count = new AtomicInteger();
+    return Executors.newScheduledThreadPool(
+        Math.max(1, clusters.names().size()),
+        runnable -> {
+          Thread thread = new Thread(runnable, "status-poll-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+
+  /** Observes every cluster's jobs from startup on; stops before its executor shuts down. */
+  @Bean(destroyMethod = "close")
+  TopologyStatusWatcher topologyStatusWatcher(
+      TopologyRepository topologies,
+      TopologyLocks locks,
+      SchedulerDirectory schedulers,
+      TopologyClusters clusters,
+      StatusProperties properties,
+      ScheduledExecutorService statusPolls,
+      ObjectProvider<TopologyStatusWatcher.Listener> listeners,
+      Clock clock) {
+    TopologyStatusWatcher watcher =
+        new TopologyStatusWatcher(
+            topologies, locks, schedulers, clusters.names(), properties, clock);
+    listeners.orderedStream().forEach(watcher::addListener);
+    watcher.start(statusPolls);
+    return watcher;
   }
 
   @Bean

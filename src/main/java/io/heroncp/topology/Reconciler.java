@@ -4,7 +4,6 @@ import io.heroncp.heron.HeronStateCodec;
 import io.heroncp.heron.HeronStateNodes;
 import io.heroncp.heron.PackingPlan;
 import io.heroncp.problems.BusyException;
-import io.heroncp.problems.ControlPlaneException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finishes or rolls back operations a crash interrupted, by comparing with what Aurora and Heron
- * actually have, and marks topologies whose Aurora job vanished as FAILED. Runs on the elected
- * leader only, every {@code heroncp.operations.reconcile-interval}.
+ * actually have. Runs on the elected leader only, every {@code
+ * heroncp.operations.reconcile-interval}. (Vanished Aurora jobs are the {@link
+ * TopologyStatusWatcher}'s to find, from its observations.)
  *
  * <p>An operation is interrupted when it is RUNNING, older than {@code reconcile-after}, and its
  * topology's lock is free (a live replica working on it holds the lock). Each repair takes that
@@ -74,12 +74,6 @@ public class Reconciler {
       for (Operation operation : operations.unfinished()) {
         if (operation.startedAt().isBefore(cutoff)) {
           repairQuietly(operation);
-        }
-      }
-      for (TopologyRecord record : topologies.list()) {
-        if ((record.state() == TopologyState.RUNNING || record.state() == TopologyState.PAUSED)
-            && record.updatedAt().isBefore(cutoff)) {
-          checkJobExists(record);
         }
       }
     } catch (RuntimeException e) {
@@ -211,36 +205,6 @@ public class Reconciler {
                 "Interrupted; Aurora was brought in line with the packing plan in ZooKeeper. Check it and retry"));
       }
       default -> throw new IllegalStateException("unknown verb " + operation.verb());
-    }
-  }
-
-  private void checkJobExists(TopologyRecord record) {
-    try (TopologyLocks.Held ignored = locks.acquire(record.key(), Duration.ZERO)) {
-      Optional<TopologyRecord> fresh = topologies.read(record.key());
-      if (fresh.isEmpty()
-          || (fresh.get().state() != TopologyState.RUNNING
-              && fresh.get().state() != TopologyState.PAUSED)) {
-        return;
-      }
-      if (!schedulers
-          .forCluster(record.key().cluster())
-          .status(record.key(), fresh.get().topologyId(), fresh.get().packing().auroraInstances())
-          .exists()) {
-        topologies.update(
-            fresh
-                .get()
-                .withState(TopologyState.FAILED, clock.instant(), fresh.get().lastOperationId()));
-        log.warn(
-            "reconcile topology={} outcome=FAILED: its Aurora job {} has no active task",
-            record.key().path(),
-            record.auroraJob());
-        listener.repaired("VANISHED_JOB");
-      }
-    } catch (BusyException busy) {
-      // being changed right now
-    } catch (ControlPlaneException e) {
-      // Aurora unreachable: no verdict this time.
-      log.debug("Could not check the Aurora job of {}: {}", record.key(), e.getMessage());
     }
   }
 }

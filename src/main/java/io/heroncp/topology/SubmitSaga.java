@@ -84,6 +84,7 @@ final class SubmitSaga {
             prepared.binaryName(),
             command.overrides(),
             operation.id(),
+            null,
             0);
     TopologyRecord intent;
     try {

@@ -9,4 +9,9 @@ public interface TopologyClusters {
    * naming the known ones.
    */
   HeronCluster heronCluster(String name);
+
+  /** The names of the configured clusters (none unless the implementation lists them). */
+  default java.util.Set<String> names() {
+    return java.util.Set.of();
+  }
 }

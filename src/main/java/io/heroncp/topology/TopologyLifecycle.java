@@ -3,10 +3,10 @@ package io.heroncp.topology;
 import io.heroncp.heron.DefinitionReader;
 import io.heroncp.heron.PackingPlan;
 import io.heroncp.heron.RoundRobinPacking;
-import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.problems.NotFoundException;
 import io.heroncp.topology.SubmitPreparation.Prepared;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +24,7 @@ public class TopologyLifecycle {
   private final OperationRunner runner;
   private final SubmitPreparation preparation;
   private final SubmitSaga saga;
+  private final TopologyStatusWatcher statuses;
 
   public TopologyLifecycle(
       TopologyClusters clusters,
@@ -34,7 +35,9 @@ public class TopologyLifecycle {
       TopologyPackages packages,
       String serviceZooKeeper,
       OperationRunner runner,
+      TopologyStatusWatcher statuses,
       Clock clock) {
+    this.statuses = statuses;
     this.schedulers = schedulers;
     this.store = store;
     this.packages = packages;
@@ -50,10 +53,15 @@ public class TopologyLifecycle {
   public record Page(List<TopologyRecord> records, String nextPageToken) {}
 
   /**
-   * A record with the scheduler's live view; {@code schedulerError} says why the live view is
-   * missing.
+   * A record with the scheduler's view as the status watcher last observed it.
+   *
+   * @param job the observed task counts, or null before the first observation
+   * @param schedulerError why the latest observation failed (then {@code job} is the one before, if
+   *     any), or null
+   * @param observedAt when {@code job} was observed, or null before the first observation
    */
-  public record Description(TopologyRecord record, JobStatus job, String schedulerError) {}
+  public record Description(
+      TopologyRecord record, JobStatus job, String schedulerError, Instant observedAt) {}
 
   public DryRun dryRun(SubmitCommand command) {
     Prepared prepared = preparation.prepare(command);
@@ -130,19 +138,20 @@ public class TopologyLifecycle {
     return TopologyPaging.page(matching, pageSize, pageToken);
   }
 
-  /** The record from the cache with the scheduler's live task counts (one scheduler call). */
-  public Description describe(TopologyKey key) {
+  /**
+   * The record from the cache with the status watcher's observation from memory: no scheduler call.
+   * With {@code refresh}, one live call for this topology first, unless one was made less than a
+   * poll interval ago.
+   */
+  public Description describe(TopologyKey key, boolean refresh) {
     TopologyRecord record = require(key);
-    try {
-      return new Description(
-          record,
-          schedulers
-              .forCluster(key.cluster())
-              .status(key, record.topologyId(), record.packing().auroraInstances()),
-          null);
-    } catch (ControlPlaneException e) {
-      return new Description(record, null, e.getMessage());
-    }
+    ObservedStatus observed =
+        refresh
+            ? statuses.refresh(record)
+            : statuses.observed(key, record.topologyId()).orElse(null);
+    return observed == null
+        ? new Description(record, null, null, null)
+        : new Description(record, observed.job(), observed.error(), observed.observedAt());
   }
 
   /**

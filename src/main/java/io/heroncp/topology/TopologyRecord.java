@@ -23,6 +23,7 @@ import java.util.Map;
  * @param topologyBinaryFile the topology binary's file name inside the package
  * @param configOverrides the submit's Heron config overrides (kept for later repacking)
  * @param lastOperationId the id of the last operation that changed the record
+ * @param failure why the topology is FAILED, or null (older records and other states)
  * @param version the ZooKeeper version of the record node (not stored; filled when read)
  */
 public record TopologyRecord(
@@ -40,6 +41,7 @@ public record TopologyRecord(
     String topologyBinaryFile,
     Map<String, String> configOverrides,
     String lastOperationId,
+    Failure failure,
     int version) {
 
   public TopologyRecord {
@@ -63,6 +65,7 @@ public record TopologyRecord(
         topologyBinaryFile,
         configOverrides,
         operationId,
+        failure,
         version);
   }
 
@@ -82,6 +85,7 @@ public record TopologyRecord(
         topologyBinaryFile,
         configOverrides,
         lastOperationId,
+        failure,
         newVersion);
   }
 
@@ -103,8 +107,39 @@ public record TopologyRecord(
         topologyBinaryFile,
         configOverrides,
         lastOperationId,
+        failure,
         version);
   }
+
+  /** A copy that is FAILED for this reason, changed at {@code failure.since()}. */
+  public TopologyRecord failed(Failure newFailure) {
+    return new TopologyRecord(
+        key,
+        topologyId,
+        TopologyState.FAILED,
+        initiallyPaused,
+        submitter,
+        submittedAt,
+        newFailure.since(),
+        components,
+        packing,
+        auroraJob,
+        topologyPackage,
+        topologyBinaryFile,
+        configOverrides,
+        lastOperationId,
+        newFailure,
+        version);
+  }
+
+  /**
+   * Why a topology is FAILED.
+   *
+   * @param reason a short CamelCase reason, e.g. {@code AuroraJobVanished}
+   * @param message what happened and what to do next
+   * @param since when the topology became FAILED
+   */
+  public record Failure(String reason, String message, Instant since) {}
 
   /** A spout or bolt and its parallelism. */
   public record ComponentSummary(String name, String kind, int parallelism) {}

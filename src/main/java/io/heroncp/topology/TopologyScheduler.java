@@ -48,6 +48,28 @@ public interface TopologyScheduler {
   }
 
   /**
+   * What {@link #statuses} asks about one job: as {@link #status(TopologyKey, String, int)}.
+   *
+   * @param key the topology (its Aurora job)
+   * @param topologyId count only tasks of this topology id (null: every task)
+   * @param instances count only instances {@code 0..instances-1}
+   */
+  record StatusQuery(TopologyKey key, String topologyId, int instances) {}
+
+  /**
+   * The status of many jobs of this cluster in ONE scheduler call (the status watcher's batch). The
+   * answer has an entry for every query; a job without any task is {@code exists == false} with no
+   * counts. Callers bound the batch size. Fails as a whole (no partial answer).
+   */
+  default java.util.Map<TopologyKey, JobStatus> statuses(java.util.List<StatusQuery> queries) {
+    java.util.Map<TopologyKey, JobStatus> answer = new java.util.LinkedHashMap<>();
+    for (StatusQuery query : queries) {
+      answer.put(query.key(), status(query.key(), query.topologyId(), query.instances()));
+    }
+    return answer;
+  }
+
+  /**
    * Restarts these instances (Aurora {@code restartShards}); every one must be active. Never called
    * with an empty set.
    */

@@ -190,6 +190,7 @@ class ControlPlaneMetricsTest {
         "topology.jar",
         java.util.Map.of(),
         "op",
+        null,
         0);
   }
 }

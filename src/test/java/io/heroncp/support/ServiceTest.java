@@ -50,6 +50,8 @@ public abstract class ServiceTest {
     registry.add("heroncp.packages.directory", () -> SharedZooKeeper.packageDirectory().toString());
     registry.add("heroncp.packages.max-upload-size", () -> "4MB");
     registry.add("heroncp.operations.reconcile-interval", () -> "500ms");
+    // Observations arrive quickly (and tests of the watcher count calls against this schedule).
+    registry.add("heroncp.status.poll-interval", () -> "200ms");
     registry.add("heroncp.operations.reconcile-after", () -> "1s");
     registry.add("heroncp.operations.lock-wait", () -> "2s");
     // The simulated scheduler is stricter than the cluster's setting, so a job can pass the

@@ -29,6 +29,7 @@ final class CoreFixture implements AutoCloseable {
   static final String CLUSTER = "local";
   static final String HERON_ROOT = "/heron";
   static final Duration RECONCILE_AFTER = Duration.ofSeconds(30);
+  static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
   static final String SUBMIT_SCOPE = "POST\n/api/v1/topologies/local/alice/devel";
 
   final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
@@ -54,6 +55,7 @@ final class CoreFixture implements AutoCloseable {
   final TopologyLifecycle lifecycle;
   final TopologyVerbs verbs;
   final Reconciler reconciler;
+  final TopologyStatusWatcher statusWatcher;
 
   CoreFixture() {
     TopologyClusters clusters =
@@ -71,6 +73,14 @@ final class CoreFixture implements AutoCloseable {
         };
     DefinitionReader definitions = new DefinitionReader();
     RoundRobinPacking packing = new RoundRobinPacking();
+    statusWatcher =
+        new TopologyStatusWatcher(
+            topologies,
+            locks,
+            schedulers,
+            java.util.Set.of(CLUSTER),
+            new StatusProperties(POLL_INTERVAL, 100),
+            clock);
     runner =
         new OperationRunner(
             topologies,
@@ -91,6 +101,7 @@ final class CoreFixture implements AutoCloseable {
             packages,
             "127.0.0.1:2181",
             runner,
+            statusWatcher,
             clock);
     verbs =
         new TopologyVerbs(
@@ -255,6 +266,12 @@ final class CoreFixture implements AutoCloseable {
   /** Makes every operation and record so far older than reconcile-after. */
   void timePasses() {
     clock.advance(RECONCILE_AFTER.plusSeconds(1));
+  }
+
+  /** One poll of the status watcher, a poll interval later. */
+  void statusPoll() {
+    clock.advance(POLL_INTERVAL);
+    statusWatcher.pollOnce(CLUSTER);
   }
 
   /** A hook that crashes (as a dying replica) right after the intent of this verb was recorded. */

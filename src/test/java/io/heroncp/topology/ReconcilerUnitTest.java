@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.heroncp.heron.HeronPaths;
-import io.heroncp.problems.DependencyUnavailableException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reconciler's decision for each interrupted verb, for vanished jobs, and what it leaves alone.
+ * The reconciler's decision for each interrupted verb, and what it leaves alone (vanished jobs:
+ * {@link TopologyStatusWatcherTest}).
  */
 class ReconcilerUnitTest {
 
@@ -178,31 +178,6 @@ class ReconcilerUnitTest {
     assertThat(core.topologyManager.calls()).containsExactly("activate words");
     assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
     assertThat(latest().outcome()).isEqualTo(Operation.Outcome.FAILED);
-  }
-
-  @Test
-  void aTopologyWhoseJobVanishedIsMarkedFailed() {
-    core.running("words");
-    core.scheduler.removeJob(key("words"));
-
-    reconcileLater();
-
-    assertThat(core.record("words").state()).isEqualTo(TopologyState.FAILED);
-    assertThat(core.repairs).containsExactly("VANISHED_JOB");
-  }
-
-  @Test
-  void aVanishedJobIsNotJudgedBeforeReconcileAfterNorWhileAuroraIsUnreachable() {
-    core.running("words");
-    core.scheduler.removeJob(key("words"));
-
-    core.reconciler.reconcileOnce();
-    assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
-
-    core.scheduler.faults.failNext(
-        "status", new DependencyUnavailableException("Aurora is unreachable"));
-    reconcileLater();
-    assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
   }
 
   @Test

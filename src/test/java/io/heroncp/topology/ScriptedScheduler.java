@@ -33,6 +33,7 @@ final class ScriptedScheduler implements TopologyScheduler {
   private final Map<TopologyKey, Job> jobs = new LinkedHashMap<>();
   private final List<String> calls = new ArrayList<>();
   private final List<String> unlockedCalls = new ArrayList<>();
+  private final List<Integer> statusBatches = new ArrayList<>();
 
   ScriptedScheduler(String cluster, InMemoryLocks locks) {
     this.cluster = cluster;
@@ -85,6 +86,30 @@ final class ScriptedScheduler implements TopologyScheduler {
       return new JobStatus(false, Map.of());
     }
     return new JobStatus(true, Map.of("RUNNING", Math.min(instances, job.instances())));
+  }
+
+  /** One call for the whole batch, as the Aurora adapter makes; the batch sizes are recorded. */
+  @Override
+  public synchronized Map<TopologyKey, JobStatus> statuses(List<StatusQuery> queries) {
+    faults.before("status");
+    statusBatches.add(queries.size());
+    Map<TopologyKey, JobStatus> answer = new LinkedHashMap<>();
+    for (StatusQuery query : queries) {
+      Job job = jobs.get(query.key());
+      answer.put(
+          query.key(),
+          job == null
+                  || (query.topologyId() != null && !query.topologyId().equals(job.topologyId()))
+              ? new JobStatus(false, Map.of())
+              : new JobStatus(
+                  true, Map.of("RUNNING", Math.min(query.instances(), job.instances()))));
+    }
+    return answer;
+  }
+
+  /** The size of each {@link #statuses} call so far, oldest first. */
+  synchronized List<Integer> statusBatches() {
+    return List.copyOf(statusBatches);
   }
 
   @Override

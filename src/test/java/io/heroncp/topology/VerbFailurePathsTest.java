@@ -77,10 +77,11 @@ class VerbFailurePathsTest {
     assertThat(core.scheduler.hasJob(key("words"))).isFalse();
     assertOutcome(Operation.Verb.KILL, Operation.Outcome.ROLLED_BACK, "dependency-unavailable");
 
-    core.timePasses();
-    core.reconciler.reconcileOnce();
+    core.statusPoll();
+    core.statusPoll();
 
-    // ... and the reconciler's look at Aurora marks it FAILED, from where it can be killed again.
+    // ... and the status watcher's look at Aurora marks it FAILED, from where it can be killed
+    // again.
     assertThat(core.record("words").state()).isEqualTo(TopologyState.FAILED);
     core.lifecycle.kill(core.request("words"));
     assertThat(core.hasRecord("words")).isFalse();

@@ -93,6 +93,7 @@ class TopologyStoreTest {
         "topology.jar",
         java.util.Map.of(),
         "op-1",
+        null,
         0);
   }
 
@@ -155,6 +156,7 @@ class TopologyStoreTest {
             "topology.jar",
             java.util.Map.of(),
             "op-2",
+            null,
             0);
 
     assertThatThrownBy(() -> store.createSubmission(other, heron("t3")))
