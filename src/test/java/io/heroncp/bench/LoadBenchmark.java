@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * targets next to them; it asserts nothing.
  *
  * <p>Settings (system properties): {@code bench.topologies} (10000), {@code bench.phase} seconds
- * per measured phase (10), {@code bench.warmup} seconds (3), {@code bench.workers} (8), {@code
+ * per measured phase (10), {@code bench.warmup} seconds (5), {@code bench.workers} (8), {@code
  * bench.seed-workers} (4), {@code bench.submit-samples} (100), {@code bench.reads-per-second}
  * (1000), {@code bench.jar} (the built jar), {@code bench.jvm-args} ({@code -Xmx2g}), {@code
  * bench.url} + {@code bench.zookeeper} to attach to a running service instead of starting one.
@@ -57,7 +57,7 @@ public final class LoadBenchmark {
         .setLevel(ch.qos.logback.classic.Level.WARN);
     int topologies = Integer.getInteger("bench.topologies", 10_000);
     Duration phase = Duration.ofMillis((long) (number("bench.phase", 10) * 1000));
-    Duration warmup = Duration.ofMillis((long) (number("bench.warmup", 3) * 1000));
+    Duration warmup = Duration.ofMillis((long) (number("bench.warmup", 5) * 1000));
     int workers = Integer.getInteger("bench.workers", 8);
     int seedWorkers = Integer.getInteger("bench.seed-workers", 4);
     int submitSamples = Math.min(Integer.getInteger("bench.submit-samples", 100), topologies);
