@@ -85,6 +85,8 @@ final class SubmitSaga {
             command.overrides(),
             operation.id(),
             null,
+            List.of(),
+            null,
             0);
     TopologyRecord intent;
     try {

@@ -24,6 +24,10 @@ import java.util.Map;
  * @param configOverrides the submit's Heron config overrides (kept for later repacking)
  * @param lastOperationId the id of the last operation that changed the record
  * @param failure why the topology is FAILED, or null (older records and other states)
+ * @param conditions the observed conditions (Kubernetes style), empty before the first observation
+ * @param settlesTo while STARTING, RESTARTING or UPDATING after the operation that led there ended:
+ *     the state the topology takes once every task runs and the topology manager is up (RUNNING or
+ *     PAUSED); null otherwise (then a RESTARTING/UPDATING topology has its operation in flight)
  * @param version the ZooKeeper version of the record node (not stored; filled when read)
  */
 public record TopologyRecord(
@@ -42,13 +46,17 @@ public record TopologyRecord(
     Map<String, String> configOverrides,
     String lastOperationId,
     Failure failure,
+    List<Condition> conditions,
+    TopologyState settlesTo,
     int version) {
 
   public TopologyRecord {
     components = List.copyOf(components);
     configOverrides = configOverrides == null ? Map.of() : Map.copyOf(configOverrides);
+    conditions = conditions == null ? List.of() : List.copyOf(conditions);
   }
 
+  /** A copy in {@code newState}, final (not settling). */
   public TopologyRecord withState(TopologyState newState, Instant at, String operationId) {
     return new TopologyRecord(
         key,
@@ -66,6 +74,8 @@ public record TopologyRecord(
         configOverrides,
         operationId,
         failure,
+        conditions,
+        null,
         version);
   }
 
@@ -86,6 +96,8 @@ public record TopologyRecord(
         configOverrides,
         lastOperationId,
         failure,
+        conditions,
+        settlesTo,
         newVersion);
   }
 
@@ -108,6 +120,8 @@ public record TopologyRecord(
         configOverrides,
         lastOperationId,
         failure,
+        conditions,
+        settlesTo,
         version);
   }
 
@@ -129,8 +143,81 @@ public record TopologyRecord(
         configOverrides,
         lastOperationId,
         newFailure,
+        conditions,
+        null,
         version);
   }
+
+  /** A copy with these conditions. */
+  public TopologyRecord withConditions(List<Condition> newConditions) {
+    return new TopologyRecord(
+        key,
+        topologyId,
+        state,
+        initiallyPaused,
+        submitter,
+        submittedAt,
+        updatedAt,
+        components,
+        packing,
+        auroraJob,
+        topologyPackage,
+        topologyBinaryFile,
+        configOverrides,
+        lastOperationId,
+        failure,
+        newConditions,
+        settlesTo,
+        version);
+  }
+
+  /**
+   * A copy in {@code newState} that becomes {@code newSettlesTo} once ready (null: it is final).
+   */
+  public TopologyRecord settling(
+      TopologyState newState, TopologyState newSettlesTo, Instant at, String operationId) {
+    return new TopologyRecord(
+        key,
+        topologyId,
+        newState,
+        initiallyPaused,
+        submitter,
+        submittedAt,
+        at,
+        components,
+        packing,
+        auroraJob,
+        topologyPackage,
+        topologyBinaryFile,
+        configOverrides,
+        operationId,
+        failure,
+        conditions,
+        newSettlesTo,
+        version);
+  }
+
+  /** Whether the topology waits for its tasks and topology manager, no operation in flight. */
+  public boolean isSettling() {
+    return settlesTo != null;
+  }
+
+  /** The condition of this type, if observed. */
+  public java.util.Optional<Condition> condition(String type) {
+    return conditions.stream().filter(c -> c.type().equals(type)).findFirst();
+  }
+
+  /**
+   * One observed condition, as Kubernetes reports them.
+   *
+   * @param type e.g. {@code AuroraTasksRunning}
+   * @param status {@code True}, {@code False} or {@code Unknown}
+   * @param reason a short CamelCase reason
+   * @param message what was seen, for people
+   * @param lastTransitionTime when {@code status} last changed
+   */
+  public record Condition(
+      String type, String status, String reason, String message, Instant lastTransitionTime) {}
 
   /**
    * Why a topology is FAILED.

@@ -45,4 +45,20 @@ public interface TopologyRepository {
 
   /** Whether the store is reachable now. */
   boolean connected();
+
+  /**
+   * Registers a listener told about every change of the cached records, this replica's writes and
+   * other replicas' alike, once per new version, in version order per topology.
+   */
+  void addListener(RecordListener listener);
+
+  /** Told about record changes; must be fast and must not throw (called on the cache's thread). */
+  @FunctionalInterface
+  interface RecordListener {
+    /**
+     * @param previous the record before, or null when it was created (or first loaded)
+     * @param current the record now, or null when it was removed
+     */
+    void changed(TopologyRecord previous, TopologyRecord current);
+  }
 }

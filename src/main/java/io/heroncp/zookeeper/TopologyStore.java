@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -54,6 +55,9 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
 
   /** czxids of record nodes this instance saw deleted: late cache events for them are ignored. */
   private final Set<Long> deleted = ConcurrentHashMap.newKeySet();
+
+  private final List<RecordListener> listeners = new CopyOnWriteArrayList<>();
+  private final Object changes = new Object();
 
   private CuratorCache curatorCache;
 
@@ -122,7 +126,7 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
       byte[] data = client.getData().storingStatIn(stat).forPath(path);
       TopologyRecord record =
           json.readValue(data, TopologyRecord.class).withVersion(stat.getVersion());
-      cache.merge(path, new Cached(record, stat.getCzxid(), stat.getVersion()), Cached::newer);
+      put(path, new Cached(record, stat.getCzxid(), stat.getVersion()));
       return Optional.of(record).filter(r -> r.key().equals(key));
     } catch (KeeperException.NoNodeException e) {
       return Optional.empty();
@@ -360,14 +364,58 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   private TopologyRecord remember(TopologyRecord record, Stat stat) {
     TopologyRecord stored = record.withVersion(stat.getVersion());
     String path = recordPath(record.key().cluster(), record.key().name());
-    cache.merge(path, new Cached(stored, stat.getCzxid(), stat.getVersion()), Cached::newer);
+    put(path, new Cached(stored, stat.getCzxid(), stat.getVersion()));
     return stored;
   }
 
   private void forget(String path) {
-    Cached removed = cache.remove(path);
-    if (removed != null) {
-      deleted.add(removed.czxid);
+    synchronized (changes) {
+      Cached removed = cache.remove(path);
+      if (removed != null) {
+        deleted.add(removed.czxid);
+        notifyListeners(removed.record, null);
+      }
+    }
+  }
+
+  @Override
+  public void addListener(RecordListener listener) {
+    listeners.add(listener);
+  }
+
+  /**
+   * Keeps the newer of the cached and the given entry; listeners hear of a change once, in order
+   * (changes are serialized, so a replica's own write and its later watch event never reorder).
+   */
+  private void put(String path, Cached candidate) {
+    synchronized (changes) {
+      Cached before = cache.get(path);
+      Cached after = before == null ? candidate : Cached.newer(before, candidate);
+      if (after == before) {
+        return;
+      }
+      cache.put(path, after);
+      notifyListeners(before == null ? null : before.record, after.record);
+    }
+  }
+
+  private void remove(String path, long czxid) {
+    synchronized (changes) {
+      Cached before = cache.get(path);
+      if (before != null && before.czxid == czxid) {
+        cache.remove(path);
+        notifyListeners(before.record, null);
+      }
+    }
+  }
+
+  private void notifyListeners(TopologyRecord previous, TopologyRecord current) {
+    for (RecordListener listener : listeners) {
+      try {
+        listener.changed(previous, current);
+      } catch (RuntimeException e) {
+        log.warn("A topology record listener failed: {}", e.toString());
+      }
     }
   }
 
@@ -383,10 +431,7 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
       TopologyRecord record =
           json.readValue(node.getData(), TopologyRecord.class)
               .withVersion(node.getStat().getVersion());
-      cache.merge(
-          path,
-          new Cached(record, node.getStat().getCzxid(), node.getStat().getVersion()),
-          Cached::newer);
+      put(path, new Cached(record, node.getStat().getCzxid(), node.getStat().getVersion()));
     } catch (RuntimeException e) {
       log.warn("Ignoring unreadable topology record at {}: {}", path, e.getMessage());
     }
@@ -395,8 +440,7 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   private void cacheDeleted(ChildData node) {
     if (isRecordPath(node.getPath())) {
       deleted.add(node.getStat().getCzxid());
-      cache.computeIfPresent(
-          node.getPath(), (p, c) -> c.czxid == node.getStat().getCzxid() ? null : c);
+      remove(node.getPath(), node.getStat().getCzxid());
     }
   }
 

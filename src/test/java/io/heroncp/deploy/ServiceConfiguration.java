@@ -6,6 +6,7 @@ import io.heroncp.packages.PackageStoreProperties;
 import io.heroncp.security.SecurityProperties;
 import io.heroncp.simulator.SimulatorProperties;
 import io.heroncp.topology.OperationsProperties;
+import io.heroncp.topology.StatusProperties;
 import io.heroncp.zookeeper.ZooKeeperProperties;
 import jakarta.validation.Validation;
 import java.io.IOException;
@@ -42,6 +43,7 @@ record ServiceConfiguration(
     PackageStoreProperties packages,
     SimulatorProperties simulator,
     OperationsProperties operations,
+    StatusProperties status,
     SecurityProperties security,
     ClustersProperties clusters,
     ClusterRegistry registry) {
@@ -52,6 +54,7 @@ record ServiceConfiguration(
           "packages",
           "simulator",
           "operations",
+          "status",
           "security",
           "clusters",
           "aurora-clusters-json");
@@ -101,6 +104,7 @@ record ServiceConfiguration(
     SimulatorProperties simulator = bind(binder, "heroncp.simulator", SimulatorProperties.class);
     OperationsProperties operations =
         bind(binder, "heroncp.operations", OperationsProperties.class);
+    StatusProperties status = bind(binder, "heroncp.status", StatusProperties.class);
     SecurityProperties security = bind(binder, "heroncp.security", SecurityProperties.class);
     // ClustersProperties lives at heroncp itself: bind it from the clusters' keys only, so the
     // other sections do not
@@ -121,6 +125,7 @@ record ServiceConfiguration(
         packages,
         simulator,
         operations,
+        status,
         security,
         clusters,
         new ClusterRegistry(clusters.clusters(), discoveredElsewhere));

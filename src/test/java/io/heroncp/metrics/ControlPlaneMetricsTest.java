@@ -191,6 +191,8 @@ class ControlPlaneMetricsTest {
         java.util.Map.of(),
         "op",
         null,
+        List.of(),
+        null,
         0);
   }
 }

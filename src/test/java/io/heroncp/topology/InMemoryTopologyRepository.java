@@ -23,6 +23,7 @@ final class InMemoryTopologyRepository implements TopologyRepository {
   final Faults faults = new Faults();
   private final Map<String, TopologyRecord> records = new TreeMap<>();
   private final Map<String, byte[]> nodes = new TreeMap<>();
+  private final List<RecordListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private boolean connected = true;
   private int writes;
 
@@ -117,9 +118,15 @@ final class InMemoryTopologyRepository implements TopologyRepository {
     for (String node : heron.paths().killCleanupOrder(heron.name())) {
       nodes.keySet().removeIf(p -> p.equals(node) || p.startsWith(node + "/"));
     }
-    records.remove(path(record.key()));
+    TopologyRecord removed = records.remove(path(record.key()));
     writes++;
+    listeners.forEach(l -> l.changed(removed, null));
     faults.after("delete");
+  }
+
+  @Override
+  public void addListener(RecordListener listener) {
+    listeners.add(listener);
   }
 
   @Override
@@ -178,8 +185,9 @@ final class InMemoryTopologyRepository implements TopologyRepository {
   }
 
   private TopologyRecord store(TopologyRecord record, String call) {
-    records.put(path(record.key()), record);
+    TopologyRecord previous = records.put(path(record.key()), record);
     writes++;
+    listeners.forEach(l -> l.changed(previous, record));
     faults.after(call);
     return record;
   }

@@ -94,6 +94,8 @@ class TopologyStoreTest {
         java.util.Map.of(),
         "op-1",
         null,
+        List.of(),
+        null,
         0);
   }
 
@@ -156,6 +158,8 @@ class TopologyStoreTest {
             "topology.jar",
             java.util.Map.of(),
             "op-2",
+            null,
+            List.of(),
             null,
             0);
 
