@@ -3,6 +3,7 @@ package io.heroncp.api;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.heroncp.problems.BusyException;
 import io.heroncp.problems.ControlPlaneException;
+import io.heroncp.problems.NotReadyException;
 import io.heroncp.problems.ProblemType;
 import io.heroncp.security.RefusedAudit;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,6 +44,9 @@ class ProblemHandler {
     }
     if (e instanceof BusyException busy) {
       response.header(HttpHeaders.RETRY_AFTER, Long.toString(busy.retryAfterSeconds()));
+    }
+    if (e instanceof NotReadyException notReady) {
+      response.header(HttpHeaders.RETRY_AFTER, Long.toString(notReady.retryAfterSeconds()));
     }
     if (e.problemType() == ProblemType.FORBIDDEN) {
       String roles = org.slf4j.MDC.get("roles");

@@ -45,7 +45,14 @@ final class TopologyViews {
       AuroraView aurora,
       @com.fasterxml.jackson.annotation.JsonProperty("package") PackageView topologyPackage,
       String lastOperationId,
-      TopologyFailureView failure) {}
+      TopologyFailureView failure,
+      String settlesTo,
+      List<ConditionView> conditions) {}
+
+  /** A condition, as Kubernetes reports them. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record ConditionView(
+      String type, String status, String reason, String message, String lastTransitionTime) {}
 
   /** Why the topology is FAILED. */
   record TopologyFailureView(String reason, String message, String since) {}
@@ -204,7 +211,18 @@ final class TopologyViews {
             : new TopologyFailureView(
                 record.failure().reason(),
                 record.failure().message(),
-                record.failure().since().toString()));
+                record.failure().since().toString()),
+        record.settlesTo() == null ? null : record.settlesTo().name(),
+        record.conditions().stream()
+            .map(
+                c ->
+                    new ConditionView(
+                        c.type(),
+                        c.status(),
+                        c.reason(),
+                        c.message(),
+                        c.lastTransitionTime() == null ? null : c.lastTransitionTime().toString()))
+            .toList());
   }
 
   static DryRunView dryRun(DryRun dryRun) {

@@ -23,6 +23,7 @@ public enum ProblemType {
   INVALID_FIELD("invalid-field", 422, "Invalid field", InvalidFieldException::new),
   INTERNAL_ERROR("internal-error", 500, "Internal error", InternalErrorException::new),
   DEPENDENCY_FAILED("dependency-failed", 502, "Dependency failed", DependencyFailedException::new),
+  NOT_READY("not-ready", 503, "Not ready", NotReadyException::new),
   DEPENDENCY_UNAVAILABLE(
       "dependency-unavailable", 503, "Dependency unavailable", DependencyUnavailableException::new),
   DEPENDENCY_TIMEOUT(

@@ -20,8 +20,15 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Sends nothing but what each method names; a TManager already in the target state
  * is the caller's business (Heron warns and succeeds without calling it).
  */
-public class HeronTopologyManagerClient implements TopologyManagerClient {
+public class HeronTopologyManagerClient implements TopologyManagerClient, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(HeronTopologyManagerClient.class);
   private static final int MAX_BODY_IN_MESSAGE = 500;
@@ -47,6 +54,8 @@ public class HeronTopologyManagerClient implements TopologyManagerClient {
   private final CuratorFramework curator;
   private final Duration timeout;
   private final HttpClient http;
+  private final Map<String, CuratorCache> announcements = new ConcurrentHashMap<>();
+  private final List<AnnouncementListener> announcementListeners = new CopyOnWriteArrayList<>();
 
   /**
    * @param curator a started client of the ZooKeeper holding Heron's state (the cluster's state
@@ -80,6 +89,80 @@ public class HeronTopologyManagerClient implements TopologyManagerClient {
               + "); it was written by something else than Heron's topology manager",
           null,
           e);
+    }
+  }
+
+  @Override
+  public boolean announced(String heronRoot, String topologyName) {
+    HeronPaths paths = new HeronPaths(heronRoot);
+    return watched(heronRoot).get(paths.tmanagerLocation(topologyName)).isPresent();
+  }
+
+  @Override
+  public void addAnnouncementListener(AnnouncementListener listener) {
+    announcementListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Stops watching every root. */
+  @Override
+  public void close() {
+    announcements.values().forEach(CuratorCache::close);
+    announcements.clear();
+  }
+
+  /**
+   * The cache of {@code tmanagers/} under this root, started (and loaded, bounded) on first use.
+   */
+  private CuratorCache watched(String heronRoot) {
+    CuratorCache existing = announcements.get(heronRoot);
+    if (existing != null) {
+      return existing;
+    }
+    synchronized (announcements) {
+      existing = announcements.get(heronRoot);
+      if (existing != null) {
+        return existing;
+      }
+      String directory = new HeronPaths(heronRoot).tmanagerLocation("x");
+      String parent = directory.substring(0, directory.lastIndexOf('/'));
+      CuratorCache cache = CuratorCache.build(curator, parent);
+      CountDownLatch loaded = new CountDownLatch(1);
+      cache
+          .listenable()
+          .addListener(
+              CuratorCacheListener.builder()
+                  .forCreates(node -> announce(heronRoot, parent, node.getPath(), true))
+                  .forDeletes(node -> announce(heronRoot, parent, node.getPath(), false))
+                  .forInitialized(loaded::countDown)
+                  .build());
+      cache.start();
+      try {
+        if (!loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          log.warn(
+              "Topology manager locations under {} not loaded yet; announced() may lag", parent);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      announcements.put(heronRoot, cache);
+      return cache;
+    }
+  }
+
+  private void announce(String heronRoot, String parent, String path, boolean present) {
+    if (!path.startsWith(parent + "/")) {
+      return;
+    }
+    String name = path.substring(parent.length() + 1);
+    if (name.contains("/")) {
+      return;
+    }
+    for (AnnouncementListener listener : announcementListeners) {
+      try {
+        listener.changed(heronRoot, name, present);
+      } catch (RuntimeException e) {
+        log.warn("A topology manager announcement listener failed: {}", e.toString());
+      }
     }
   }
 

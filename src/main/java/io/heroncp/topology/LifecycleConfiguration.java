@@ -34,6 +34,14 @@ class LifecycleConfiguration {
         });
   }
 
+  /** Verbs that need the topology manager wait here while a topology settles. */
+  @Bean
+  TopologyReadiness topologyReadiness(
+      TopologyRepository topologies, OperationsProperties operations, StatusProperties status) {
+    return new TopologyReadiness(
+        topologies, operations.topologyManagerWait(), status.pollInterval().multipliedBy(2));
+  }
+
   @Bean
   OperationRunner operationRunner(
       TopologyRepository topologies,
@@ -43,6 +51,7 @@ class LifecycleConfiguration {
       ExecutorService backgroundOperations,
       ObjectProvider<OperationHooks> hooks,
       ObjectProvider<OperationRunner.OperationListener> listener,
+      TopologyReadiness readiness,
       Clock clock) {
     return new OperationRunner(
         topologies,
@@ -52,7 +61,8 @@ class LifecycleConfiguration {
         backgroundOperations,
         hooks.getIfAvailable(() -> OperationHooks.NONE),
         clock,
-        listener.getIfAvailable(() -> (operation, nanos) -> {}));
+        listener.getIfAvailable(() -> (operation, nanos) -> {}),
+        readiness);
   }
 
   @Bean
@@ -100,13 +110,22 @@ class LifecycleConfiguration {
       TopologyLocks locks,
       SchedulerDirectory schedulers,
       TopologyClusters clusters,
+      OperationLog operations,
+      TopologyManagerClient topologyManager,
       StatusProperties properties,
       ScheduledExecutorService statusPolls,
       ObjectProvider<TopologyStatusWatcher.Listener> listeners,
       Clock clock) {
     TopologyStatusWatcher watcher =
         new TopologyStatusWatcher(
-            topologies, locks, schedulers, clusters.names(), properties, clock);
+            topologies,
+            locks,
+            schedulers,
+            operations,
+            topologyManager,
+            clusters,
+            properties,
+            clock);
     listeners.orderedStream().forEach(watcher::addListener);
     watcher.start(statusPolls);
     return watcher;
@@ -159,6 +178,7 @@ class LifecycleConfiguration {
         clusters,
         lifecycle,
         properties.reconcileAfter(),
+        properties.topologyManagerWait(),
         clock,
         listener.getIfAvailable(
             () ->

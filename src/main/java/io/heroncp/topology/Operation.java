@@ -59,7 +59,12 @@ public record Operation(
     DEACTIVATE,
     RESTART,
     UPDATE,
-    KILL
+    KILL,
+    /**
+     * Not asked by anyone: the service observed the topology fail (e.g. its Aurora job vanished)
+     * and marked it FAILED; the history entry carries the reason.
+     */
+    FAIL
   }
 
   /** Where an operation stands; every value but RUNNING is final. */

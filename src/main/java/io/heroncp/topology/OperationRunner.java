@@ -95,6 +95,7 @@ public class OperationRunner {
   private final OperationHooks hooks;
   private final Clock clock;
   private final OperationListener listener;
+  private final TopologyReadiness readiness;
 
   /** Told about every finished operation (metrics). */
   @FunctionalInterface
@@ -110,7 +111,9 @@ public class OperationRunner {
       ExecutorService background,
       OperationHooks hooks,
       Clock clock,
-      OperationListener listener) {
+      OperationListener listener,
+      TopologyReadiness readiness) {
+    this.readiness = readiness;
     this.topologies = topologies;
     this.operations = operations;
     this.locks = locks;
@@ -121,14 +124,42 @@ public class OperationRunner {
     this.listener = listener;
   }
 
+  /**
+   * Runs a verb that ends in its target state at once (see {@link #run(OperationRequest,
+   * Operation.Verb, Map, boolean, Work)}).
+   */
   public OperationResult run(
       OperationRequest request, Operation.Verb verb, Map<String, String> parameters, Work work) {
+    return run(request, verb, parameters, false, work);
+  }
+
+  /**
+   * Runs a verb. A verb that needs the topology ready ({@link TopologyTransitions#needsReady})
+   * first waits, without the lock and recording nothing, while the topology settles; with {@code
+   * Prefer: respond-async} it is recorded at once and waits in the background instead.
+   *
+   * @param settles whether the topology must become ready again after the work (a restart, a
+   *     repack): it then stays in the verb's in-progress state, settling to the target state, until
+   *     the status watcher sees every task running and the topology manager up
+   */
+  public OperationResult run(
+      OperationRequest request,
+      Operation.Verb verb,
+      Map<String, String> parameters,
+      boolean settles,
+      Work work) {
     var earlier = earlierAnswer(request);
     if (earlier.isPresent()) {
       return earlier.get();
     }
     if (!request.async()) {
-      return execute(request, verb, parameters, work, null);
+      readiness.await(request.key(), verb);
+      return execute(request, verb, parameters, settles, work, null, null);
+    }
+    boolean waits = TopologyTransitions.needsReady(verb) && readiness.settling(request.key());
+    Operation waiting = waits ? beginWaiting(request, verb, parameters) : null;
+    if (waiting != null && waiting.ended()) {
+      return replay(waiting);
     }
     CompletableFuture<Operation> begun = new CompletableFuture<>();
     Map<String, String> caller = MDC.getCopyOfContextMap();
@@ -139,7 +170,11 @@ public class OperationRunner {
               MDC.setContextMap(caller);
             }
             try {
-              execute(request, verb, parameters, work, begun);
+              if (waiting != null) {
+                awaitThenExecute(request, verb, parameters, settles, work, waiting);
+              } else {
+                execute(request, verb, parameters, settles, work, begun, null);
+              }
             } catch (RuntimeException | Error e) {
               begun.completeExceptionally(e);
             } finally {
@@ -147,8 +182,19 @@ public class OperationRunner {
             }
           });
     } catch (RejectedExecutionException e) {
+      if (waiting != null) {
+        completeQuietly(
+            waiting.rolledBack(
+                clock.instant(),
+                ProblemType.CONFLICT.suffix(),
+                "The service was running as many background operations as it may"),
+            e);
+      }
       throw new BusyException(
           "The service is running as many background operations as it may; retry later", 5);
+    }
+    if (waiting != null) {
+      return new OperationResult(waiting, null, true, false);
     }
     try {
       return new OperationResult(
@@ -231,7 +277,9 @@ public class OperationRunner {
         TopologyRecord launched = creation.create(operation);
         operation =
             operations.complete(
-                operation.withTargetState(launched.state()).succeeded(clock.instant()));
+                operation
+                    .withTargetState(TopologyTransitions.base(launched))
+                    .succeeded(clock.instant()));
         return new OperationResult(operation, launched, false, false);
       } catch (Unfinished unfinished) {
         log.warn("Submit of {} left for the reconciler: {}", key, unfinished.getMessage());
@@ -293,50 +341,126 @@ public class OperationRunner {
     MDC.remove("operation");
   }
 
+  /**
+   * Records an operation at once for a background verb that must wait for readiness: under the
+   * lock, after the If-Match and state checks against the state the topology settles to. Returns an
+   * ended operation when another request with the same Idempotency-Key won.
+   */
+  private Operation beginWaiting(
+      OperationRequest request, Operation.Verb verb, Map<String, String> parameters) {
+    TopologyKey key = request.key();
+    try (TopologyLocks.Held ignored = locks.acquire(key, lockWait)) {
+      TopologyRecord record = readChecked(request);
+      TopologyTransitions.check(verb, TopologyTransitions.base(record));
+      try {
+        return operations.begin(
+            Operation.start(
+                verb,
+                key,
+                parameters,
+                request.requester(),
+                clock.instant(),
+                record.state(),
+                TopologyTransitions.target(verb, TopologyTransitions.base(record)),
+                request.idempotencyKey()),
+            request.idempotencyScope());
+      } catch (IdempotencyKeyUsedException raced) {
+        return operations.find(raced.operationId()).orElseThrow(() -> raced);
+      }
+    }
+  }
+
+  /** The background half of {@link #beginWaiting}: waits, then runs the recorded operation. */
+  private void awaitThenExecute(
+      OperationRequest request,
+      Operation.Verb verb,
+      Map<String, String> parameters,
+      boolean settles,
+      Work work,
+      Operation waiting) {
+    try {
+      readiness.await(request.key(), verb);
+    } catch (ControlPlaneException notReady) {
+      Operation ended =
+          completeQuietly(
+              waiting.rolledBack(clock.instant(), notReady.type(), notReady.getMessage()),
+              notReady);
+      finish(verb, request.key(), ended, System.nanoTime());
+      return;
+    }
+    execute(request, verb, parameters, settles, work, null, waiting);
+  }
+
+  /** The record read under the lock, checked against If-Match. */
+  private TopologyRecord readChecked(OperationRequest request) {
+    TopologyKey key = request.key();
+    TopologyRecord record =
+        topologies
+            .read(key)
+            .orElseThrow(() -> new NotFoundException("Topology " + key + " does not exist"));
+    if (request.ifMatch() != null && !matches(request.ifMatch(), record)) {
+      throw new PreconditionFailedException(
+          "Topology "
+              + key
+              + " is at version \""
+              + record.version()
+              + "\", not "
+              + request.ifMatch()
+              + "; read it again and retry");
+    }
+    return record;
+  }
+
   private OperationResult execute(
       OperationRequest request,
       Operation.Verb verb,
       Map<String, String> parameters,
+      boolean settles,
       Work work,
-      CompletableFuture<Operation> begun) {
+      CompletableFuture<Operation> begun,
+      Operation recorded) {
     TopologyKey key = request.key();
     long started = System.nanoTime();
-    Operation operation = null;
+    Operation operation = recorded;
     MDC.put("topology", key.path());
+    if (recorded != null) {
+      MDC.put("operation", recorded.id());
+    }
     try (TopologyLocks.Held ignored = locks.acquire(key, lockWait)) {
-      TopologyRecord record =
-          topologies
-              .read(key)
-              .orElseThrow(() -> new NotFoundException("Topology " + key + " does not exist"));
-      if (request.ifMatch() != null && !matches(request.ifMatch(), record)) {
-        throw new PreconditionFailedException(
-            "Topology "
-                + key
-                + " is at version \""
-                + record.version()
-                + "\", not "
-                + request.ifMatch()
-                + "; read it again and retry");
-      }
-      TopologyTransitions.check(verb, record.state());
-      TopologyState previous = record.state();
+      TopologyRecord record;
       try {
-        operation =
-            operations.begin(
-                Operation.start(
-                    verb,
-                    key,
-                    parameters,
-                    request.requester(),
-                    clock.instant(),
-                    previous,
-                    TopologyTransitions.target(verb, previous),
-                    request.idempotencyKey()),
-                request.idempotencyScope());
-      } catch (IdempotencyKeyUsedException raced) {
-        return replay(operations.find(raced.operationId()).orElseThrow(() -> raced));
+        record = readChecked(request);
+        TopologyTransitions.checkRecord(verb, record);
+      } catch (ControlPlaneException refused) {
+        if (recorded != null) {
+          operation =
+              completeQuietly(
+                  recorded.rolledBack(clock.instant(), refused.type(), refused.getMessage()),
+                  refused);
+        }
+        throw refused;
       }
-      MDC.put("operation", operation.id());
+      TopologyRecord before = record;
+      TopologyState target = TopologyTransitions.target(verb, TopologyTransitions.base(record));
+      if (operation == null) {
+        try {
+          operation =
+              operations.begin(
+                  Operation.start(
+                      verb,
+                      key,
+                      parameters,
+                      request.requester(),
+                      clock.instant(),
+                      record.state(),
+                      target,
+                      request.idempotencyKey()),
+                  request.idempotencyScope());
+        } catch (IdempotencyKeyUsedException raced) {
+          return replay(operations.find(raced.operationId()).orElseThrow(() -> raced));
+        }
+        MDC.put("operation", operation.id());
+      }
       TopologyState inProgress = TopologyTransitions.inProgress(verb);
       if (inProgress != null) {
         record = topologies.update(record.withState(inProgress, clock.instant(), operation.id()));
@@ -350,7 +474,9 @@ public class OperationRunner {
         if (verb != Operation.Verb.KILL) {
           result =
               topologies.update(
-                  result.withState(operation.targetState(), clock.instant(), operation.id()));
+                  settles && inProgress != null
+                      ? result.settling(inProgress, target, clock.instant(), operation.id())
+                      : result.withState(target, clock.instant(), operation.id()));
         }
         operation = operations.complete(operation.succeeded(clock.instant()));
         return new OperationResult(operation, result, false, false);
@@ -358,7 +484,7 @@ public class OperationRunner {
         log.warn("{} of {} left for the reconciler: {}", verb, key, unfinished.getMessage());
         throw unfinished.failure();
       } catch (ControlPlaneException failure) {
-        operation = rollBack(operation, previous, failure);
+        operation = rollBack(operation, before, failure);
         throw failure;
       }
     } finally {
@@ -368,13 +494,15 @@ public class OperationRunner {
 
   /** Restores the state the topology had before the operation and records why it failed. */
   private Operation rollBack(
-      Operation operation, TopologyState previous, ControlPlaneException failure) {
+      Operation operation, TopologyRecord before, ControlPlaneException failure) {
     try {
       topologies
           .read(operation.key())
           .ifPresent(
               current ->
-                  topologies.update(current.withState(previous, clock.instant(), operation.id())));
+                  topologies.update(
+                      current.settling(
+                          before.state(), before.settlesTo(), clock.instant(), operation.id())));
       return operations.complete(
           operation.rolledBack(clock.instant(), failure.type(), failure.getMessage()));
     } catch (

@@ -19,6 +19,9 @@ import org.springframework.validation.annotation.Validated;
  * @param updateTimeout how long an update waits for an Aurora job update to roll forward before
  *     aborting it
  * @param topologyManagerTimeout how long a call to a topology manager may take
+ * @param topologyManagerWait how long activate, deactivate and update wait for a STARTING,
+ *     RESTARTING or UPDATING topology to become ready (every task running, the topology manager up)
+ *     before they answer 503 with Retry-After, recording nothing
  * @param reconcileInterval how often the leader's reconciler looks for interrupted operations and
  *     vanished jobs
  * @param reconcileAfter how old a RUNNING operation must be (and its topology unlocked) before the
@@ -37,6 +40,7 @@ public record OperationsProperties(
     @NotNull @DefaultValue("5s") Duration lockWait,
     @NotNull @DefaultValue("10m") Duration updateTimeout,
     @NotNull @DefaultValue("10s") Duration topologyManagerTimeout,
+    @NotNull @DefaultValue("60s") Duration topologyManagerWait,
     @NotNull @DefaultValue("30s") Duration reconcileInterval,
     @NotNull @DefaultValue("30s") Duration reconcileAfter,
     @DefaultValue("4") int backgroundThreads,

@@ -40,6 +40,7 @@ public class Reconciler {
   private final TopologyClusters clusters;
   private final TopologyLifecycle lifecycle;
   private final Duration reconcileAfter;
+  private final Duration topologyManagerWait;
   private final Clock clock;
   private final Listener listener;
 
@@ -52,8 +53,10 @@ public class Reconciler {
       TopologyClusters clusters,
       TopologyLifecycle lifecycle,
       Duration reconcileAfter,
+      Duration topologyManagerWait,
       Clock clock,
       Listener listener) {
+    this.topologyManagerWait = topologyManagerWait;
     this.topologies = topologies;
     this.operations = operations;
     this.locks = locks;
@@ -72,13 +75,31 @@ public class Reconciler {
     Instant cutoff = clock.instant().minus(reconcileAfter);
     try {
       for (Operation operation : operations.unfinished()) {
-        if (operation.startedAt().isBefore(cutoff)) {
+        if (operation.startedAt().isBefore(cutoff) && !waitingForReadiness(operation)) {
           repairQuietly(operation);
         }
       }
     } catch (RuntimeException e) {
       log.warn("Reconciler pass failed, retrying on the next: {}", e.getMessage());
     }
+  }
+
+  /**
+   * A background verb recorded while its topology settled waits, without the lock, for up to the
+   * topology-manager wait before it acts: not interrupted until that wait is over too.
+   */
+  private boolean waitingForReadiness(Operation operation) {
+    if (!TopologyTransitions.needsReady(operation.verb())) {
+      return false;
+    }
+    boolean settling =
+        topologies.find(operation.key()).map(TopologyReadiness::waitsFor).orElse(false);
+    return settling
+        && operation
+            .startedAt()
+            .plus(reconcileAfter)
+            .plus(topologyManagerWait)
+            .isAfter(clock.instant());
   }
 
   private void repairQuietly(Operation operation) {
@@ -135,7 +156,8 @@ public class Reconciler {
                   record,
                   operation.id(),
                   cluster.heronConfig().get("heron.scheduler.job.link.template"));
-          return operations.complete(operation.withTargetState(launched.state()).succeeded(now));
+          return operations.complete(
+              operation.withTargetState(TopologyTransitions.base(launched)).succeeded(now));
         }
         lifecycle.removeState(record);
         return operations.complete(
@@ -171,10 +193,12 @@ public class Reconciler {
                         + ", retry"));
       }
       case RESTART -> {
+        // The restart may have reached Aurora: the topology settles once its tasks run again.
         found.ifPresent(
             record ->
                 topologies.update(
-                    record.withState(operation.previousState(), now, operation.id())));
+                    record.settling(
+                        TopologyState.RESTARTING, operation.targetState(), now, operation.id())));
         return operations.complete(
             operation.failed(
                 now,
@@ -196,13 +220,26 @@ public class Reconciler {
               && "PAUSED".equals(topologyManager.runtimeState(cluster.heronRoot(), key.name()))) {
             topologyManager.activate(cluster.heronRoot(), key.name(), found.get().topologyId());
           }
-          topologies.update(found.get().withState(operation.previousState(), now, operation.id()));
+          topologies.update(
+              found
+                  .get()
+                  .settling(TopologyState.UPDATING, operation.targetState(), now, operation.id()));
         }
         return operations.complete(
             operation.failed(
                 now,
                 "interrupted",
                 "Interrupted; Aurora was brought in line with the packing plan in ZooKeeper. Check it and retry"));
+      }
+      case FAIL -> {
+        // The FAILED mark was written before its history entry was begun: only the entry is left.
+        return operations.complete(
+            operation.failed(
+                now,
+                operation.error() == null ? "dependency-failed" : operation.error().type(),
+                operation.error() == null
+                    ? operation.parameters().getOrDefault("message", "")
+                    : operation.error().detail()));
       }
       default -> throw new IllegalStateException("unknown verb " + operation.verb());
     }

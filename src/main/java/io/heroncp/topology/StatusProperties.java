@@ -15,6 +15,8 @@ import org.springframework.validation.annotation.Validated;
  *     topology it records there (one batched call per {@code batchSize} jobs); also the shortest
  *     time between two live queries of one topology forced by {@code GET ...?refresh=true}
  * @param batchSize how many jobs one status call asks about at most
+ * @param degradedAfter how long a topology's tasks may keep failing or being throttled before its
+ *     {@code Healthy} condition turns False
  */
 @Validated
 @ConfigurationProperties("heroncp.status")
@@ -23,11 +25,15 @@ public record StatusProperties(
     @Min(value = 1, message = "must be at least 1: a status call asks about one job or more")
         @Max(value = 1000, message = "must be at most 1000: keeps one scheduler call bounded")
         @DefaultValue("100")
-        int batchSize) {
+        int batchSize,
+    @NotNull @DefaultValue("60s") Duration degradedAfter) {
 
   public StatusProperties {
     if (pollInterval != null && (pollInterval.isNegative() || pollInterval.isZero())) {
       throw new IllegalArgumentException("heroncp.status.poll-interval must be positive");
+    }
+    if (degradedAfter != null && degradedAfter.isNegative()) {
+      throw new IllegalArgumentException("heroncp.status.degraded-after must not be negative");
     }
   }
 }

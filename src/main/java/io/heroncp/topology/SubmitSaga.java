@@ -117,14 +117,15 @@ final class SubmitSaga {
   }
 
   /**
-   * Records that the Aurora job of a SUBMITTING topology exists: its state (RUNNING, or PAUSED when
-   * submitted deactivated) and Heron's scheduler location.
+   * Records that the Aurora job of a SUBMITTING topology exists: STARTING, to become RUNNING (or
+   * PAUSED when submitted deactivated) once its tasks run and its topology manager is up, and
+   * Heron's scheduler location.
    */
   TopologyRecord completeLaunch(TopologyRecord intent, String operationId, String jobLinkTemplate) {
     TopologyKey key = intent.key();
     TopologyState running = intent.initiallyPaused() ? TopologyState.PAUSED : TopologyState.RUNNING;
     return store.completeLaunch(
-        intent.withState(running, clock.instant(), operationId),
+        intent.settling(TopologyState.STARTING, running, clock.instant(), operationId),
         heronNodes(key),
         HeronStateCodec.encodeSchedulerLocation(
             SchedulerLocation.forAurora(

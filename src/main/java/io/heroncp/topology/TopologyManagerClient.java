@@ -35,4 +35,20 @@ public interface TopologyManagerClient {
    * container 0. Idempotent.
    */
   void clearLocation(String heronRoot, String topologyName);
+
+  /**
+   * Whether the topology manager of this topology has announced itself ({@code tmanagers/<name>}
+   * exists), from a watched in-memory cache of {@code tmanagers/} under {@code heronRoot}: no
+   * ZooKeeper call once that root is watched (the first call for a root starts watching it).
+   */
+  boolean announced(String heronRoot, String topologyName);
+
+  /** Registers a listener told when a topology manager announces itself or its location goes. */
+  void addAnnouncementListener(AnnouncementListener listener);
+
+  /** Told about topology-manager locations; must be fast and must not throw. */
+  @FunctionalInterface
+  interface AnnouncementListener {
+    void changed(String heronRoot, String topologyName, boolean announced);
+  }
 }

@@ -27,11 +27,16 @@ import org.slf4j.LoggerFactory;
  * the time it was observed. Reads ({@link #observed}) never call the scheduler; {@link #refresh}
  * does, at most once per poll interval per topology.
  *
- * <p>A RUNNING or PAUSED topology whose job has no active task on two consecutive successful polls
- * (the record unchanged in between) becomes FAILED with a {@link TopologyRecord.Failure}: under the
- * topology's lock (never racing an operation), conditional on the record's version, so replicas
- * that all watch may race harmlessly. A failed poll keeps the last observation, marks it stale with
- * the error and judges nothing.
+ * <p>After each poll it judges every topology without an operation in flight (see {@link
+ * TopologyConditions}): it records changed conditions, turns a settling topology (STARTING,
+ * RESTARTING, UPDATING after its operation) RUNNING or PAUSED once an observation made after that
+ * operation sees every task running and the topology manager announced (a topology manager's
+ * announcement is judged at once, from the last observation), and marks a topology whose job has no
+ * active task on two consecutive successful polls (the record unchanged in between) FAILED with a
+ * {@link TopologyRecord.Failure} and a FAIL entry in its history. Every write happens under the
+ * topology's lock taken without waiting (never racing an operation) and is conditional on the
+ * record's version, so replicas that all watch race harmlessly. A failed poll keeps the last
+ * observation, marks it stale with the error and judges nothing.
  *
  * <p>Thread-safe: one poll of a cluster at a time (on the executor), refreshes from any thread.
  */
@@ -62,13 +67,21 @@ public class TopologyStatusWatcher implements AutoCloseable {
     default void failed(TopologyRecord record) {}
   }
 
+  /** Who the FAIL history entries name as requester. */
+  public static final String SERVICE_PRINCIPAL = "heron-controlplane";
+
   private final TopologyRepository topologies;
   private final TopologyLocks locks;
   private final SchedulerDirectory schedulers;
+  private final OperationLog operations;
+  private final TopologyManagerClient topologyManager;
+  private final TopologyClusters clusterDirectory;
   private final Set<String> clusters;
   private final Duration pollInterval;
+  private final Duration degradedAfter;
   private final int batchSize;
   private final Clock clock;
+  private volatile ScheduledExecutorService executor;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Map<TopologyKey, Watched> watched = new ConcurrentHashMap<>();
   private final Map<TopologyKey, Instant> lastRefresh = new ConcurrentHashMap<>();
@@ -78,16 +91,23 @@ public class TopologyStatusWatcher implements AutoCloseable {
       TopologyRepository topologies,
       TopologyLocks locks,
       SchedulerDirectory schedulers,
-      Set<String> clusters,
+      OperationLog operations,
+      TopologyManagerClient topologyManager,
+      TopologyClusters clusterDirectory,
       StatusProperties properties,
       Clock clock) {
     this.topologies = topologies;
     this.locks = locks;
     this.schedulers = schedulers;
-    this.clusters = Set.copyOf(clusters);
+    this.operations = operations;
+    this.topologyManager = topologyManager;
+    this.clusterDirectory = clusterDirectory;
+    this.clusters = Set.copyOf(clusterDirectory.names());
     this.pollInterval = properties.pollInterval();
+    this.degradedAfter = properties.degradedAfter();
     this.batchSize = properties.batchSize();
     this.clock = clock;
+    topologyManager.addAnnouncementListener(this::announcementChanged);
   }
 
   public void addListener(Listener listener) {
@@ -99,6 +119,7 @@ public class TopologyStatusWatcher implements AutoCloseable {
     if (!polls.isEmpty()) {
       return;
     }
+    this.executor = executor;
     for (String cluster : clusters) {
       polls.add(
           executor.scheduleWithFixedDelay(
@@ -167,8 +188,123 @@ public class TopologyStatusWatcher implements AutoCloseable {
       Watched entry = watched.get(record.key());
       if (entry != null && entry.vanishedPolls >= VANISHED_POLLS) {
         markVanished(record, entry);
+      } else if (entry != null && !entry.status.stale()) {
+        judge(record);
       }
     }
+  }
+
+  /** A topology manager came or went: judge its topology now, from the last observation. */
+  private void announcementChanged(String heronRoot, String name, boolean announced) {
+    ScheduledExecutorService pool = executor;
+    if (pool == null) {
+      return;
+    }
+    for (String cluster : clusters) {
+      if (!heronRoot.equals(heronRoot(cluster))) {
+        continue;
+      }
+      topologies
+          .find(cluster, name)
+          .ifPresent(
+              record -> {
+                try {
+                  pool.execute(() -> judgeQuietly(record.key()));
+                } catch (RuntimeException rejected) {
+                  // shutting down
+                }
+              });
+    }
+  }
+
+  private void judgeQuietly(TopologyKey key) {
+    try {
+      topologies.find(key).ifPresent(this::judge);
+    } catch (RuntimeException e) {
+      log.debug("Could not judge {}: {}", key, e.toString());
+    }
+  }
+
+  /**
+   * Evaluates the conditions of one topology from memory; writes them (and the settled state) when
+   * they changed.
+   */
+  void judge(TopologyRecord record) {
+    if (!judged(record)) {
+      return;
+    }
+    Watched entry = watched.get(record.key());
+    ObservedStatus observed =
+        entry == null || !entry.status.topologyId().equals(record.topologyId())
+            ? null
+            : entry.status;
+    Instant now = clock.instant();
+    boolean announced =
+        topologyManager.announced(heronRoot(record.key().cluster()), record.key().name());
+    Instant troubleSince = entry == null ? null : entry.troubleSince;
+    boolean trouble =
+        TopologyConditions.evaluate(record, observed, announced, troubleSince, now, degradedAfter)
+            .trouble();
+    Instant since = trouble ? (troubleSince == null ? now : troubleSince) : null;
+    if (entry != null && !Objects.equals(since, troubleSince)) {
+      watched.computeIfPresent(
+          record.key(),
+          (k, old) -> new Watched(old.status, old.vanishedPolls, old.recordVersion, since));
+    }
+    TopologyConditions.Evaluation evaluation =
+        TopologyConditions.evaluate(record, observed, announced, since, now, degradedAfter);
+    if (!evaluation.changes(record) && !(record.isSettling() && evaluation.ready())) {
+      return;
+    }
+    try (TopologyLocks.Held ignored = locks.acquire(record.key(), Duration.ZERO)) {
+      Optional<TopologyRecord> fresh = topologies.read(record.key());
+      if (fresh.isEmpty()
+          || !judged(fresh.get())
+          || !fresh.get().topologyId().equals(record.topologyId())) {
+        return;
+      }
+      TopologyRecord current = fresh.get();
+      TopologyConditions.Evaluation again =
+          TopologyConditions.evaluate(current, observed, announced, since, now, degradedAfter);
+      TopologyRecord judgedRecord = current.withConditions(again.conditions());
+      boolean settles = current.isSettling() && again.ready();
+      if (settles) {
+        judgedRecord =
+            judgedRecord.settling(current.settlesTo(), null, now, current.lastOperationId());
+      } else if (!again.changes(current)) {
+        return;
+      }
+      TopologyRecord written = topologies.update(judgedRecord);
+      // Its own write does not restart the count of polls that saw the job gone.
+      watched.computeIfPresent(
+          written.key(),
+          (k, old) ->
+              old.recordVersion == current.version()
+                  ? new Watched(old.status, old.vanishedPolls, written.version(), old.troubleSince)
+                  : old);
+      if (settles) {
+        log.info(
+            "status topology={} operation={} outcome={}: every task runs and the topology manager is up",
+            written.key().path(),
+            written.lastOperationId(),
+            written.state());
+      }
+    } catch (BusyException busy) {
+      // An operation holds the topology: judged again on the next poll.
+    } catch (ControlPlaneException e) {
+      log.debug("Could not record the conditions of {}: {}", record.key(), e.getMessage());
+    }
+  }
+
+  /** Topologies whose conditions are judged: no operation in flight, not FAILED. */
+  private static boolean judged(TopologyRecord record) {
+    return record.state() == TopologyState.RUNNING
+        || record.state() == TopologyState.PAUSED
+        || record.isSettling();
+  }
+
+  private String heronRoot(String cluster) {
+    return clusterDirectory.heronCluster(cluster).heronRoot();
   }
 
   private void pollQuietly(String cluster) {
@@ -188,6 +324,8 @@ public class TopologyStatusWatcher implements AutoCloseable {
                         r.key(), r.topologyId(), r.packing().auroraInstances()))
             .toList();
     listeners.forEach(l -> l.statusCall(cluster, trigger));
+    // The answer shows the tasks as they were at least at this time.
+    Instant asked = clock.instant();
     Map<TopologyKey, JobStatus> answer;
     try {
       answer = schedulers.forCluster(cluster).statuses(queries);
@@ -198,11 +336,16 @@ public class TopologyStatusWatcher implements AutoCloseable {
       for (TopologyRecord record : batch) {
         watched.compute(
             record.key(),
-            (k, old) -> new Watched(current(old, record).failed(error, at), 0, record.version()));
+            (k, old) ->
+                new Watched(
+                    current(old, record).failed(error, at),
+                    0,
+                    record.version(),
+                    old == null ? null : old.troubleSince));
       }
       return;
     }
-    Instant at = clock.instant();
+    Instant at = asked;
     boolean poll = trigger.equals("poll");
     for (TopologyRecord record : batch) {
       JobStatus job = answer.get(record.key());
@@ -223,7 +366,13 @@ public class TopologyStatusWatcher implements AutoCloseable {
                           ? (sameRecord ? vanished : 0) + 1
                           : 0;
                 }
-                return new Watched(status, vanished, record.version());
+                return new Watched(
+                    status,
+                    vanished,
+                    record.version(),
+                    old == null || !old.status.topologyId().equals(record.topologyId())
+                        ? null
+                        : old.troubleSince);
               });
       ObservedStatus previous =
           before == null || !before.status.topologyId().equals(record.topologyId())
@@ -243,7 +392,7 @@ public class TopologyStatusWatcher implements AutoCloseable {
   }
 
   private static boolean watchedForVanishing(TopologyRecord record) {
-    return record.state() == TopologyState.RUNNING || record.state() == TopologyState.PAUSED;
+    return judged(record);
   }
 
   private void markVanished(TopologyRecord seen, Watched entry) {
@@ -270,7 +419,8 @@ public class TopologyStatusWatcher implements AutoCloseable {
                           + "Kill the topology to remove its state, then submit it again",
                       clock.instant())));
       watched.computeIfPresent(
-          seen.key(), (k, old) -> new Watched(old.status, 0, failed.version()));
+          seen.key(), (k, old) -> new Watched(old.status, 0, failed.version(), null));
+      recordFailure(record, failed);
       log.warn(
           "status topology={} outcome=FAILED reason={}: its Aurora job {} has no active task",
           record.key().path(),
@@ -284,9 +434,31 @@ public class TopologyStatusWatcher implements AutoCloseable {
     }
   }
 
+  /** The FAIL entry of the topology's history: who (the service), why, when. */
+  private void recordFailure(TopologyRecord before, TopologyRecord failed) {
+    TopologyRecord.Failure failure = failed.failure();
+    try {
+      Operation entry =
+          operations.begin(
+              Operation.start(
+                  Operation.Verb.FAIL,
+                  failed.key(),
+                  Map.of("reason", failure.reason()),
+                  SERVICE_PRINCIPAL,
+                  failure.since(),
+                  before.state(),
+                  TopologyState.FAILED,
+                  null));
+      operations.complete(entry.failed(failure.since(), "dependency-failed", failure.message()));
+    } catch (RuntimeException e) {
+      log.warn("Could not add the FAIL entry to the history of {}: {}", failed.key(), e.toString());
+    }
+  }
+
   /**
    * An observation with how many consecutive polls saw no active task for the record at {@code
-   * recordVersion}.
+   * recordVersion}, and since when its tasks have been failing or throttled (null: they are not).
    */
-  private record Watched(ObservedStatus status, int vanishedPolls, int recordVersion) {}
+  private record Watched(
+      ObservedStatus status, int vanishedPolls, int recordVersion, Instant troubleSince) {}
 }

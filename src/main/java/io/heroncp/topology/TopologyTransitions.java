@@ -61,9 +61,10 @@ public final class TopologyTransitions {
             Verb.SUBMIT,
             Set.of(),
             TopologyState.SUBMITTING,
-            Set.of(TopologyState.RUNNING, TopologyState.PAUSED),
+            Set.of(TopologyState.STARTING),
             false,
-            "RUNNING, or PAUSED when the definition says the topology starts deactivated"));
+            "STARTING, then RUNNING (PAUSED when the definition says the topology starts deactivated) "
+                + "once ready"));
     add(
         new Transition(
             Verb.ACTIVATE,
@@ -87,7 +88,7 @@ public final class TopologyTransitions {
             TopologyState.RESTARTING,
             Set.of(TopologyState.RUNNING, TopologyState.PAUSED),
             true,
-            "the state it started from"));
+            "RESTARTING, then the state it started from once ready"));
     add(
         new Transition(
             Verb.UPDATE,
@@ -95,7 +96,8 @@ public final class TopologyTransitions {
             TopologyState.UPDATING,
             Set.of(TopologyState.RUNNING, TopologyState.PAUSED),
             true,
-            "the state it started from"));
+            "a repack: UPDATING, then the state it started from once ready; runtime config: the state it "
+                + "started from"));
     add(
         new Transition(
             Verb.KILL,
@@ -106,7 +108,37 @@ public final class TopologyTransitions {
             "KILLED (the record is removed; its operations stay)"));
   }
 
+  /**
+   * Verbs a settling topology (STARTING, RESTARTING or UPDATING after its operation ended) may
+   * start at once; the others wait until it is ready ({@link TopologyReadiness}).
+   */
+  private static final Set<Verb> FROM_SETTLING = EnumSet.of(Verb.RESTART, Verb.KILL);
+
   private TopologyTransitions() {}
+
+  /**
+   * Whether {@code verb} needs the topology ready (every task running, the topology manager up): it
+   * waits while the topology settles.
+   */
+  public static boolean needsReady(Verb verb) {
+    return !FROM_SETTLING.contains(verb) && verb != Verb.SUBMIT && verb != Verb.FAIL;
+  }
+
+  /** The state a verb starts from: a settling topology's {@code settlesTo}, else its state. */
+  public static TopologyState base(TopologyRecord record) {
+    return record.isSettling() ? record.settlesTo() : record.state();
+  }
+
+  /**
+   * Throws unless {@code verb} may start on this record (see {@link #check(Verb, TopologyState)});
+   * a settling topology may be restarted or killed.
+   */
+  public static void checkRecord(Verb verb, TopologyRecord record) {
+    if (record.isSettling() && FROM_SETTLING.contains(verb)) {
+      return;
+    }
+    check(verb, record.state());
+  }
 
   private static void add(Transition transition) {
     TABLE.put(transition.verb(), transition);
@@ -157,8 +189,11 @@ public final class TopologyTransitions {
             + fromText(TABLE.get(verb));
     if (current == TopologyState.FAILED) {
       message += ". A FAILED topology can only be killed";
+    } else if (current == TopologyState.STARTING) {
+      message += ". The topology is starting: its tasks or its topology manager are not up yet";
     } else if (isInProgress(current)) {
-      message += ". Another operation is in progress: retry when it has finished";
+      message +=
+          ". Another operation is in progress, or the topology is not ready again yet: retry later";
     } else if (TABLE.get(verb).to().contains(current) && !TABLE.get(verb).backToPrevious()) {
       message += ". The topology is already " + current;
     }
@@ -201,6 +236,9 @@ public final class TopologyTransitions {
     out.append("| action | allowed from | while it runs | ends in |\n");
     out.append("| --- | --- | --- | --- |\n");
     for (Transition t : TABLE.values()) {
+      if (t.verb() == Verb.FAIL) {
+        continue;
+      }
       String end = t.endsIn().isEmpty() ? states(t.to()) : t.endsIn();
       out.append("| ")
           .append(verbName(t.verb()))
@@ -212,11 +250,25 @@ public final class TopologyTransitions {
           .append(end)
           .append(" |\n");
     }
+    out.append(
+        "| (observed) ready | STARTING, RESTARTING, UPDATING after their operation ended | (unchanged) "
+            + "| RUNNING or PAUSED once every Aurora instance has a RUNNING task and `tmanagers/<name>` "
+            + "exists |\n");
+    out.append(
+        "| (observed) job vanished | STARTING, RUNNING, PAUSED, RESTARTING, UPDATING (no operation "
+            + "in flight) | (unchanged) | FAILED with a `failure` reason when the Aurora job has no "
+            + "active task on two consecutive polls |\n");
     return out.toString();
   }
 
   private static String fromText(Transition t) {
-    return t.from().isEmpty() ? "no topology of that name in the cluster" : states(t.from());
+    if (t.from().isEmpty()) {
+      return "no topology of that name in the cluster";
+    }
+    if (t.verb() == Verb.RESTART) {
+      return states(t.from()) + "; STARTING, RESTARTING, UPDATING once their operation ended";
+    }
+    return states(t.from());
   }
 
   private static String states(Set<TopologyState> states) {

@@ -100,6 +100,7 @@ public class TopologyVerbs {
         request,
         Operation.Verb.RESTART,
         Map.of("container_id", Integer.toString(container)),
+        true,
         (operation, record) -> {
           int containers = record.packing().containers();
           if (container < -1 || container > containers) {
@@ -174,6 +175,7 @@ public class TopologyVerbs {
         request,
         Operation.Verb.UPDATE,
         parameters,
+        update.repacks(),
         (operation, record) -> {
           if (!update.repacks()) {
             topologyManager.updateRuntimeConfig(

@@ -52,8 +52,12 @@ public abstract class ServiceTest {
     registry.add("heroncp.operations.reconcile-interval", () -> "500ms");
     // Observations arrive quickly (and tests of the watcher count calls against this schedule).
     registry.add("heroncp.status.poll-interval", () -> "200ms");
+    registry.add("heroncp.status.degraded-after", () -> "1s");
     registry.add("heroncp.operations.reconcile-after", () -> "1s");
     registry.add("heroncp.operations.lock-wait", () -> "2s");
+    // Verbs wait this long for a starting topology (the simulator starts one in well under a
+    // second).
+    registry.add("heroncp.operations.topology-manager-wait", () -> "10s");
     // The simulated scheduler is stricter than the cluster's setting, so a job can pass the
     // service's checks
     // and still be refused by Aurora.
@@ -105,6 +109,28 @@ public abstract class ServiceTest {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Waits (bounded) until GET of the topology at {@code path} answers one of {@code states}: a
+   * submitted topology is STARTING until its tasks run and its topology manager is up.
+   */
+  protected JsonNode awaitState(String path, String... states) {
+    java.util.List<String> wanted = java.util.List.of(states);
+    JsonNode[] last = {null};
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              HttpResponse<String> response = get(path);
+              if (response.statusCode() != 200) {
+                return false;
+              }
+              last[0] = json(response);
+              return wanted.contains(last[0].get("state").asString());
+            });
+    return last[0];
   }
 
   protected static JsonNode json(HttpResponse<String> response) {

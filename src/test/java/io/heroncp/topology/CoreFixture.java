@@ -30,6 +30,8 @@ final class CoreFixture implements AutoCloseable {
   static final String HERON_ROOT = "/heron";
   static final Duration RECONCILE_AFTER = Duration.ofSeconds(30);
   static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
+  static final Duration DEGRADED_AFTER = Duration.ofSeconds(60);
+  static final Duration READINESS_WAIT = Duration.ofMillis(300);
   static final String SUBMIT_SCOPE = "POST\n/api/v1/topologies/local/alice/devel";
 
   final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
@@ -56,16 +58,27 @@ final class CoreFixture implements AutoCloseable {
   final TopologyVerbs verbs;
   final Reconciler reconciler;
   final TopologyStatusWatcher statusWatcher;
+  final TopologyReadiness readiness;
+  final TopologyClusters clusters;
 
   CoreFixture() {
     TopologyClusters clusters =
-        name -> {
-          if (!CLUSTER.equals(name)) {
-            throw new InvalidFieldException(
-                "cluster '" + name + "' is not configured; known: [" + CLUSTER + "]", "cluster");
+        new TopologyClusters() {
+          @Override
+          public HeronCluster heronCluster(String name) {
+            if (!CLUSTER.equals(name)) {
+              throw new InvalidFieldException(
+                  "cluster '" + name + "' is not configured; known: [" + CLUSTER + "]", "cluster");
+            }
+            return new HeronCluster(CLUSTER, "devel", HERON_ROOT, "", null, Map.of());
           }
-          return new HeronCluster(CLUSTER, "devel", HERON_ROOT, "", null, Map.of());
+
+          @Override
+          public java.util.Set<String> names() {
+            return java.util.Set.of(CLUSTER);
+          }
         };
+    this.clusters = clusters;
     SchedulerDirectory schedulers =
         cluster -> {
           clusters.heronCluster(cluster);
@@ -78,9 +91,12 @@ final class CoreFixture implements AutoCloseable {
             topologies,
             locks,
             schedulers,
-            java.util.Set.of(CLUSTER),
-            new StatusProperties(POLL_INTERVAL, 100),
+            operations,
+            topologyManager,
+            clusters,
+            new StatusProperties(POLL_INTERVAL, 100, DEGRADED_AFTER),
             clock);
+    readiness = new TopologyReadiness(topologies, READINESS_WAIT, POLL_INTERVAL);
     runner =
         new OperationRunner(
             topologies,
@@ -90,7 +106,8 @@ final class CoreFixture implements AutoCloseable {
             background,
             operation -> hooks.afterIntentRecorded(operation),
             clock,
-            (operation, nanos) -> {});
+            (operation, nanos) -> {},
+            readiness);
     lifecycle =
         new TopologyLifecycle(
             clusters,
@@ -123,6 +140,7 @@ final class CoreFixture implements AutoCloseable {
             clusters,
             lifecycle,
             RECONCILE_AFTER,
+            READINESS_WAIT,
             clock,
             new Reconciler.Listener() {
               @Override
@@ -190,6 +208,15 @@ final class CoreFixture implements AutoCloseable {
         Map.of());
   }
 
+  /**
+   * One status poll a moment later: settling topologies whose tasks run and whose topology manager
+   * is up become RUNNING or PAUSED.
+   */
+  void settle() {
+    clock.advance(Duration.ofMillis(1));
+    statusWatcher.pollOnce(CLUSTER);
+  }
+
   static SubmitCommand submitCommand(String name) {
     return submitCommand(name, 1, 1, false);
   }
@@ -206,6 +233,7 @@ final class CoreFixture implements AutoCloseable {
   TopologyRecord running(String name, int parallelism, int stmgrs) {
     lifecycle.submit(submitCommand(name, parallelism, stmgrs, false), "alice", null, null);
     topologyManager.started(name, topologyId(name), "RUNNING");
+    settle();
     forgetCalls();
     return record(name);
   }
@@ -218,6 +246,7 @@ final class CoreFixture implements AutoCloseable {
   TopologyRecord paused(String name) {
     lifecycle.submit(submitCommand(name, 1, 1, true), "alice", null, null);
     topologyManager.started(name, topologyId(name), "PAUSED");
+    settle();
     forgetCalls();
     return record(name);
   }

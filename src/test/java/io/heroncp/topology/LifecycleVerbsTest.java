@@ -60,11 +60,17 @@ class LifecycleVerbsTest extends ServiceTest {
             .file("topology", "topology.jar", HeronDefinitions.topologyJar(main));
     HttpResponse<String> submitted = post("/api/v1/topologies", form);
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
-    // The topology manager (local stand-in) announces itself once instance 0 runs.
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> zk.checkExists().forPath("/heron/tmanagers/" + name) != null);
-    return "/api/v1/topologies/local/verbs/devel/" + name;
+    assertThat(json(submitted).get("state").asString()).isEqualTo("STARTING");
+    String path = "/api/v1/topologies/local/verbs/devel/" + name;
+    // RUNNING (PAUSED) once every task runs and the topology manager (local stand-in) announced
+    // itself.
+    awaitState(path, paused ? "PAUSED" : "RUNNING");
+    try {
+      assertThat(zk.checkExists().forPath("/heron/tmanagers/" + name)).isNotNull();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return path;
   }
 
   private HttpResponse<String> verb(String path, String form, String... headers) {
@@ -116,18 +122,19 @@ class LifecycleVerbsTest extends ServiceTest {
 
     HttpResponse<String> restartedOne = verb(path + "/restart", "container_id=1");
     assertThat(restartedOne.statusCode()).as(restartedOne.body()).isEqualTo(200);
-    assertThat(json(restartedOne).get("state").asString()).isEqualTo("RUNNING");
+    assertThat(json(restartedOne).get("state").asString()).isEqualTo("RESTARTING");
+    assertThat(json(restartedOne).get("settles_to").asString()).isEqualTo("RUNNING");
     HttpResponse<String> restartedAll = verb(path + "/restart", "container_id=-1");
     assertThat(restartedAll.statusCode()).as(restartedAll.body()).isEqualTo(200);
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> zk.checkExists().forPath("/heron/tmanagers/Verbs1") != null);
+    assertThat(json(restartedAll).get("state").asString()).isEqualTo("RESTARTING");
 
+    // Sent at once: the update waits until every task runs again and the topology manager is up.
     byte[] planBefore = zk.getData().forPath("/heron/packingplans/Verbs1");
     HttpResponse<String> parallelism = verb(path + "/update", "component_parallelism=split:4");
     assertThat(parallelism.statusCode()).as(parallelism.body()).isEqualTo(200);
     JsonNode afterParallelism = json(parallelism);
-    assertThat(afterParallelism.get("state").asString()).isEqualTo("RUNNING");
+    assertThat(afterParallelism.get("state").asString()).isEqualTo("UPDATING");
+    assertThat(afterParallelism.get("settles_to").asString()).isEqualTo("RUNNING");
     assertThat(afterParallelism.get("components"))
         .anySatisfy(
             c -> {
@@ -276,16 +283,24 @@ class LifecycleVerbsTest extends ServiceTest {
   }
 
   @Test
-  void withoutATopologyManagerLocationActivationAnswersUnavailableSayingItHasNotStarted()
+  void withoutATopologyManagerADeactivateWaitsThenAnswersNotReadyAndRecordsNothing()
       throws Exception {
     String path = submitRunning("Verbs6", HeronDefinitions.SINGLE_SPOUT, false);
     zk.delete().forPath("/heron/tmanagers/Verbs6");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> json(get(path)).get("conditions").toString().contains("\"NotAnnounced\""));
 
     HttpResponse<String> response = verb(path + "/deactivate", "");
 
     assertThat(response.statusCode()).isEqualTo(503);
-    assertThat(json(response).get("detail").asString()).contains("not started yet");
+    assertThat(response.headers().firstValue("Retry-After")).isPresent();
+    assertThat(json(response).get("type").asString()).endsWith(":not-ready");
+    assertThat(json(response).get("detail").asString())
+        .contains("TopologyManagerReady=False")
+        .contains("Nothing was recorded");
     assertThat(json(get(path)).get("state").asString()).isEqualTo("RUNNING");
+    assertThat(json(get(path + "/history")).get("operations")).hasSize(1);
     assertThat(delete(path).statusCode()).isEqualTo(200);
   }
 

@@ -62,7 +62,8 @@ class ReconcilerUnitTest {
 
     reconcileLater();
 
-    assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
+    assertThat(core.record("words").state()).isEqualTo(TopologyState.STARTING);
+    assertThat(core.record("words").settlesTo()).isEqualTo(TopologyState.RUNNING);
     assertThat(core.heronNodes("words"))
         .contains(new HeronPaths(CoreFixture.HERON_ROOT).schedulerLocation("words"));
     Operation submit = core.operations.only(Operation.Verb.SUBMIT);
@@ -151,7 +152,8 @@ class ReconcilerUnitTest {
 
     reconcileLater();
 
-    assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
+    assertThat(core.record("words").state()).isEqualTo(TopologyState.RESTARTING);
+    assertThat(core.record("words").settlesTo()).isEqualTo(TopologyState.RUNNING);
     assertThat(latest().outcome()).isEqualTo(Operation.Outcome.FAILED);
     assertThat(core.scheduler.calls()).isEmpty();
   }
@@ -176,7 +178,8 @@ class ReconcilerUnitTest {
 
     assertThat(core.scheduler.calls()).containsExactly("scaleTo 2 local/alice/devel/words");
     assertThat(core.topologyManager.calls()).containsExactly("activate words");
-    assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
+    assertThat(core.record("words").state()).isEqualTo(TopologyState.UPDATING);
+    assertThat(core.record("words").settlesTo()).isEqualTo(TopologyState.RUNNING);
     assertThat(latest().outcome()).isEqualTo(Operation.Outcome.FAILED);
   }
 

@@ -226,6 +226,7 @@ final class ScriptedScheduler implements TopologyScheduler {
 
   synchronized void forgetCalls() {
     calls.clear();
+    statusBatches.clear();
   }
 
   private void call(String call, TopologyKey key) {

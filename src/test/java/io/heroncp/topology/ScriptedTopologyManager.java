@@ -19,10 +19,14 @@ final class ScriptedTopologyManager implements TopologyManagerClient {
   final Faults faults = new Faults();
   private final Map<String, Topology> topologies = new HashMap<>();
   private final List<String> calls = new ArrayList<>();
+  private final java.util.Set<String> announced = new java.util.HashSet<>();
+  private final List<AnnouncementListener> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** The topology's TManager is up with this runtime state (RUNNING or PAUSED). */
   synchronized void started(String name, String topologyId, String state) {
     topologies.put(name, new Topology(topologyId, state));
+    announced.add(name);
   }
 
   @Override
@@ -56,6 +60,29 @@ final class ScriptedTopologyManager implements TopologyManagerClient {
   public synchronized void clearLocation(String heronRoot, String topologyName) {
     calls.add("clearLocation " + topologyName);
     faults.before("clearLocation");
+    announce(heronRoot, topologyName, false);
+  }
+
+  /** The topology manager's location appears ({@code true}) or goes. */
+  void announce(String heronRoot, String topologyName, boolean present) {
+    synchronized (this) {
+      if (present) {
+        announced.add(topologyName);
+      } else {
+        announced.remove(topologyName);
+      }
+    }
+    listeners.forEach(l -> l.changed(heronRoot, topologyName, present));
+  }
+
+  @Override
+  public synchronized boolean announced(String heronRoot, String topologyName) {
+    return announced.contains(topologyName);
+  }
+
+  @Override
+  public void addAnnouncementListener(AnnouncementListener listener) {
+    listeners.add(listener);
   }
 
   synchronized List<String> calls() {

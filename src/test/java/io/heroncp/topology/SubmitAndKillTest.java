@@ -55,7 +55,8 @@ class SubmitAndKillTest extends ServiceTest {
     assertThat(body.get("cluster").asString()).isEqualTo("local");
     assertThat(body.get("role").asString()).isEqualTo("alice");
     assertThat(body.get("environment").asString()).isEqualTo("devel");
-    assertThat(body.get("state").asString()).isEqualTo("RUNNING");
+    assertThat(body.get("state").asString()).isEqualTo("STARTING");
+    assertThat(body.get("settles_to").asString()).isEqualTo("RUNNING");
     assertThat(body.get("submitter").asString()).isEqualTo("alice");
     assertThat(body.get("id").asString()).startsWith("WordCount1");
 
@@ -181,6 +182,9 @@ class SubmitAndKillTest extends ServiceTest {
               post("/api/v1/topologies", submitForm(name, HeronDefinitions.SINGLE_SPOUT, "lister"))
                   .statusCode())
           .isEqualTo(201);
+    }
+    for (String name : List.of("ListA", "ListB", "ListC")) {
+      awaitState("/api/v1/topologies/local/lister/devel/" + name, "RUNNING");
     }
     JsonNode first = json(get("/api/v1/topologies?role=lister&page_size=2"));
     assertThat(first.get("topologies"))

@@ -113,7 +113,7 @@ class SubmitErrorsTest extends ServiceTest {
     assertThat(body.get("detail").asString()).contains("already exists");
     assertThat(zk.getData().forPath("/heron/topologies/Dup")).isEqualTo(firstTopologyNode);
     assertThat(json(get("/api/v1/topologies/local/alice/devel/Dup")).get("state").asString())
-        .isEqualTo("RUNNING");
+        .isIn("STARTING", "RUNNING");
     assertThat(delete("/api/v1/topologies/local/alice/devel/Dup").statusCode()).isEqualTo(200);
   }
 

@@ -35,7 +35,8 @@ class SubmitSagaTest {
     OperationResult result = core.submit("words", null);
 
     TopologyRecord record = core.record("words");
-    assertThat(record.state()).isEqualTo(TopologyState.RUNNING);
+    assertThat(record.state()).isEqualTo(TopologyState.STARTING);
+    assertThat(record.settlesTo()).isEqualTo(TopologyState.RUNNING);
     assertThat(record.lastOperationId()).isEqualTo(result.operation().id());
     assertThat(result.record()).isEqualTo(record);
     assertThat(core.heronNodes("words"))
@@ -59,7 +60,8 @@ class SubmitSagaTest {
   void aTopologyThatStartsDeactivatedEndsPaused() {
     core.lifecycle.submit(CoreFixture.submitCommand("quiet", 1, 1, true), "alice", null, null);
 
-    assertThat(core.record("quiet").state()).isEqualTo(TopologyState.PAUSED);
+    assertThat(core.record("quiet").state()).isEqualTo(TopologyState.STARTING);
+    assertThat(core.record("quiet").settlesTo()).isEqualTo(TopologyState.PAUSED);
     assertThat(core.operations.only(Operation.Verb.SUBMIT).targetState())
         .isEqualTo(TopologyState.PAUSED);
   }
@@ -142,7 +144,8 @@ class SubmitSagaTest {
 
     core.submit("words", null);
 
-    assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
+    assertThat(core.record("words").state()).isEqualTo(TopologyState.STARTING);
+    assertThat(core.record("words").settlesTo()).isEqualTo(TopologyState.RUNNING);
     assertThat(core.operations.history(CoreFixture.CLUSTER, "words"))
         .extracting(Operation::outcome)
         .containsExactly(Operation.Outcome.SUCCEEDED, Operation.Outcome.ROLLED_BACK);
@@ -177,7 +180,8 @@ class SubmitSagaTest {
       assertNothingLeft("words");
       assertThat(core.scheduler.hasJob(key("words"))).isFalse();
     } else {
-      assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
+      assertThat(core.record("words").state()).isEqualTo(TopologyState.STARTING);
+      assertThat(core.record("words").settlesTo()).isEqualTo(TopologyState.RUNNING);
     }
   }
 
@@ -277,7 +281,8 @@ class SubmitSagaTest {
     core.reconciler.reconcileOnce();
 
     // the job was created: the reconciler finishes the submit, and the retry learns so
-    assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
+    assertThat(core.record("words").state()).isEqualTo(TopologyState.STARTING);
+    assertThat(core.record("words").settlesTo()).isEqualTo(TopologyState.RUNNING);
     assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome())
         .isEqualTo(Operation.Outcome.SUCCEEDED);
     assertThat(core.submit("words", "key-1").replayed()).isTrue();
@@ -297,7 +302,8 @@ class SubmitSagaTest {
     core.timePasses();
     core.reconciler.reconcileOnce();
 
-    assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
+    assertThat(core.record("words").state()).isEqualTo(TopologyState.STARTING);
+    assertThat(core.record("words").settlesTo()).isEqualTo(TopologyState.RUNNING);
     assertThat(core.heronNodes("words")).contains(heron.schedulerLocation("words"));
     assertThat(core.operations.only(Operation.Verb.SUBMIT).outcome())
         .isEqualTo(Operation.Outcome.SUCCEEDED);

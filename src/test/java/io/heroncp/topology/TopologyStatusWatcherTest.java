@@ -8,7 +8,6 @@ import io.heroncp.problems.DependencyUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,8 +31,10 @@ class TopologyStatusWatcherTest {
             core.topologies,
             core.locks,
             cluster -> core.scheduler,
-            Set.of(CLUSTER),
-            new StatusProperties(CoreFixture.POLL_INTERVAL, batchSize),
+            core.operations,
+            core.topologyManager,
+            core.clusters,
+            new StatusProperties(CoreFixture.POLL_INTERVAL, batchSize, CoreFixture.DEGRADED_AFTER),
             core.clock);
     watcher.addListener(
         new TopologyStatusWatcher.Listener() {
@@ -77,7 +78,8 @@ class TopologyStatusWatcherTest {
 
   @Test
   void readsAnswerFromMemoryWithoutCallingTheScheduler() {
-    core.running("words");
+    core.submit("words", null);
+    core.forgetCalls();
     TopologyLifecycle.Description before = core.lifecycle.describe(key("words"), false);
     assertThat(before.job()).as("not observed yet: no counts, no error").isNull();
     assertThat(before.schedulerError()).isNull();

@@ -95,7 +95,8 @@ class VerbFailurePathsTest {
 
     assertThat(core.topologyManager.calls()).containsExactly("clearLocation words");
     assertThat(core.scheduler.calls()).containsExactly("restart [0, 1, 2] local/alice/devel/words");
-    assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
+    assertThat(core.record("words").state()).isEqualTo(TopologyState.RESTARTING);
+    assertThat(core.record("words").settlesTo()).isEqualTo(TopologyState.RUNNING);
   }
 
   @Test
@@ -184,7 +185,8 @@ class VerbFailurePathsTest {
         .extracting(TopologyRecord.ComponentSummary::parallelism)
         .containsExactly(2);
     assertThat(core.topologyManager.calls()).containsExactly("deactivate words", "activate words");
-    assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
+    assertThat(core.record("words").state()).isEqualTo(TopologyState.UPDATING);
+    assertThat(core.record("words").settlesTo()).isEqualTo(TopologyState.RUNNING);
   }
 
   @Test
@@ -239,7 +241,8 @@ class VerbFailurePathsTest {
         new UpdateRequest(Map.of("sentence", 2), null, List.of(), false, null));
 
     assertThat(core.topologyManager.calls()).isEmpty();
-    assertThat(core.record("words").state()).isEqualTo(TopologyState.PAUSED);
+    assertThat(core.record("words").state()).isEqualTo(TopologyState.UPDATING);
+    assertThat(core.record("words").settlesTo()).isEqualTo(TopologyState.PAUSED);
   }
 
   @Test
@@ -336,7 +339,8 @@ class VerbFailurePathsTest {
         .isEqualTo(core.packingPlan("words").containerCount() + 1);
     assertThat(core.record("words").packing().containers())
         .isEqualTo(core.packingPlan("words").containerCount());
-    assertThat(core.record("words").state()).isEqualTo(TopologyState.RUNNING);
+    assertThat(core.record("words").state()).isEqualTo(TopologyState.UPDATING);
+    assertThat(core.record("words").settlesTo()).isEqualTo(TopologyState.RUNNING);
     assertOutcome(Operation.Verb.UPDATE, Operation.Outcome.FAILED, "interrupted");
   }
 
