@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
 import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,7 +126,10 @@ public class HeronTopologyManagerClient implements TopologyManagerClient, AutoCl
       }
       String directory = new HeronPaths(heronRoot).tmanagerLocation("x");
       String parent = directory.substring(0, directory.lastIndexOf('/'));
-      CuratorCache cache = CuratorCache.build(curator, parent);
+      CuratorCache cache =
+          CuratorCache.builder(curator, parent)
+              .withStorage(CuratorCacheStorage.dataNotCached())
+              .build();
       CountDownLatch loaded = new CountDownLatch(1);
       cache
           .listenable()

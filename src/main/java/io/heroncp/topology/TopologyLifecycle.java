@@ -120,7 +120,10 @@ public class TopologyLifecycle {
     return store.connected();
   }
 
-  /** Lists records from the cache, ordered by cluster and name, filtered and paged. */
+  /**
+   * Lists records from the cache's ordered index, by cluster and name, filtered and paged; a page
+   * walks only as far as it needs.
+   */
   public Page list(
       String cluster,
       String role,
@@ -128,14 +131,15 @@ public class TopologyLifecycle {
       TopologyState state,
       int pageSize,
       String pageToken) {
-    List<TopologyRecord> matching =
-        store.list().stream()
-            .filter(r -> cluster == null || r.key().cluster().equals(cluster))
-            .filter(r -> role == null || r.key().role().equals(role))
-            .filter(r -> environment == null || r.key().environment().equals(environment))
-            .filter(r -> state == null || r.state() == state)
-            .toList();
-    return TopologyPaging.page(matching, pageSize, pageToken);
+    return TopologyPaging.page(
+        store,
+        r ->
+            (cluster == null || r.key().cluster().equals(cluster))
+                && (role == null || r.key().role().equals(role))
+                && (environment == null || r.key().environment().equals(environment))
+                && (state == null || r.state() == state),
+        pageSize,
+        pageToken);
   }
 
   /**

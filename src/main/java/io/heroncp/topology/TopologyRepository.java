@@ -20,6 +20,17 @@ public interface TopologyRepository {
   /** From the cache, ordered by cluster and name. */
   List<TopologyRecord> list();
 
+  /**
+   * From the cache's ordered index: the first {@code limit} records after {@code
+   * afterCluster/afterName} (null: from the start), in cluster/name order, that match {@code
+   * filter}. Its cost grows with the records walked, not with all records.
+   */
+  List<TopologyRecord> page(
+      String afterCluster,
+      String afterName,
+      int limit,
+      java.util.function.Predicate<TopologyRecord> filter);
+
   /** Directly from the store (not cached). */
   Optional<TopologyRecord> read(TopologyKey key);
 

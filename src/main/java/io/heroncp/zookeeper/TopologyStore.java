@@ -7,21 +7,23 @@ import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyRecord;
 import io.heroncp.topology.TopologyRepository;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -51,7 +53,9 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   private final ZooKeeperProperties properties;
   private final JsonMapper json;
   private final String recordsRoot;
-  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+  /** The cached records in cluster/name order (the list's order; a page is a walk from a key). */
+  private final ConcurrentSkipListMap<TopologyName, Cached> cache = new ConcurrentSkipListMap<>();
 
   /** czxids of record nodes this instance saw deleted: late cache events for them are ignored. */
   private final Set<Long> deleted = ConcurrentHashMap.newKeySet();
@@ -71,7 +75,11 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   /** Starts watching the records; waits (bounded) for the first full load so reads are complete. */
   public void start() throws InterruptedException {
     CountDownLatch initialized = new CountDownLatch(1);
-    curatorCache = CuratorCache.build(client, recordsRoot);
+    // The parsed records are what reads need: the cache keeps no copy of the JSON bytes.
+    curatorCache =
+        CuratorCache.builder(client, recordsRoot)
+            .withStorage(CuratorCacheStorage.dataNotCached())
+            .build();
     curatorCache
         .listenable()
         .addListener(
@@ -96,7 +104,7 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
 
   /** The record of a topology by cluster and name, if any, from the cache. */
   public Optional<TopologyRecord> find(String cluster, String name) {
-    Cached cached = cache.get(recordPath(cluster, name));
+    Cached cached = cache.get(new TopologyName(cluster, name));
     return cached == null ? Optional.empty() : Optional.of(cached.record);
   }
 
@@ -107,12 +115,32 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
 
   /** All records, ordered by cluster and name, from the cache. */
   public List<TopologyRecord> list() {
-    List<TopologyRecord> all = new ArrayList<>();
+    List<TopologyRecord> all = new ArrayList<>(cache.size());
     cache.values().forEach(c -> all.add(c.record));
-    all.sort(
-        Comparator.comparing((TopologyRecord r) -> r.key().cluster())
-            .thenComparing(r -> r.key().name()));
     return all;
+  }
+
+  /**
+   * From the cache, walking the ordered index from just after {@code afterCluster/afterName}: the
+   * first {@code limit} records that match. Costs the records walked, not the records stored.
+   */
+  @Override
+  public List<TopologyRecord> page(
+      String afterCluster, String afterName, int limit, Predicate<TopologyRecord> filter) {
+    Map<TopologyName, Cached> rest =
+        afterCluster == null
+            ? cache
+            : cache.tailMap(new TopologyName(afterCluster, afterName), false);
+    List<TopologyRecord> page = new ArrayList<>(Math.min(limit, 1024));
+    for (Cached c : rest.values()) {
+      if (page.size() >= limit) {
+        break;
+      }
+      if (filter.test(c.record)) {
+        page.add(c.record);
+      }
+    }
+    return page;
   }
 
   /**
@@ -370,7 +398,7 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
 
   private void forget(String path) {
     synchronized (changes) {
-      Cached removed = cache.remove(path);
+      Cached removed = cache.remove(nameOf(path));
       if (removed != null) {
         deleted.add(removed.czxid);
         notifyListeners(removed.record, null);
@@ -389,21 +417,21 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
    */
   private void put(String path, Cached candidate) {
     synchronized (changes) {
-      Cached before = cache.get(path);
+      Cached before = cache.get(nameOf(path));
       Cached after = before == null ? candidate : Cached.newer(before, candidate);
       if (after == before) {
         return;
       }
-      cache.put(path, after);
+      cache.put(nameOf(path), after);
       notifyListeners(before == null ? null : before.record, after.record);
     }
   }
 
   private void remove(String path, long czxid) {
     synchronized (changes) {
-      Cached before = cache.get(path);
+      Cached before = cache.get(nameOf(path));
       if (before != null && before.czxid == czxid) {
-        cache.remove(path);
+        cache.remove(nameOf(path));
         notifyListeners(before.record, null);
       }
     }
@@ -447,6 +475,22 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   private boolean isRecordPath(String path) {
     return path.startsWith(recordsRoot + "/")
         && path.substring(recordsRoot.length() + 1).split("/").length == 2;
+  }
+
+  /** The cluster and name of a record path ({@code <root>/topologies/<cluster>/<name>}). */
+  private TopologyName nameOf(String path) {
+    String rest = path.substring(recordsRoot.length() + 1);
+    int slash = rest.indexOf('/');
+    return new TopologyName(rest.substring(0, slash), rest.substring(slash + 1));
+  }
+
+  /** A record's place in the index: by cluster, then name. */
+  private record TopologyName(String cluster, String name) implements Comparable<TopologyName> {
+    @Override
+    public int compareTo(TopologyName other) {
+      int byCluster = cluster.compareTo(other.cluster);
+      return byCluster != 0 ? byCluster : name.compareTo(other.name);
+    }
   }
 
   /** A cached record with the identity (czxid) and version of the node it came from. */

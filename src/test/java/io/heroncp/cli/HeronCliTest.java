@@ -81,9 +81,8 @@ class HeronCliTest extends ServiceTest {
 
     assertThat(submitted.exitCode()).as(submitted.toString()).isZero();
     assertThat(submitted.stdout())
-        .isEqualTo("Submitted local/alice/devel/CliWordCount: state RUNNING\n");
-    JsonNode topology = json(get("/api/v1/topologies/local/alice/devel/CliWordCount"));
-    assertThat(topology.get("state").asString()).isEqualTo("RUNNING");
+        .isEqualTo("Submitted local/alice/devel/CliWordCount: state STARTING\n");
+    JsonNode topology = awaitState("/api/v1/topologies/local/alice/devel/CliWordCount", "RUNNING");
     assertThat(topology.get("submitter").asString()).isEqualTo("alice");
     assertThat(topology.get("initially_paused").asBoolean()).isFalse();
     assertThat(topology.get("components"))
@@ -95,7 +94,8 @@ class HeronCliTest extends ServiceTest {
         .untilAsserted(
             () ->
                 assertThat(cli.run("describe", "local/alice/devel", "CliWordCount").stdout())
-                    .contains("RUNNING=3"));
+                    .contains("RUNNING=3")
+                    .contains("State:            RUNNING\n"));
     Result described = cli.run("describe", "local/alice/devel", "CliWordCount");
     assertThat(described.exitCode()).isZero();
     assertThat(described.stdout())
@@ -106,7 +106,10 @@ class HeronCliTest extends ServiceTest {
         .contains("COMPONENT  KIND   PARALLELISM\n")
         .contains("sentence   SPOUT  1\n")
         .contains("split      BOLT   2\n")
-        .contains("count      BOLT   2\n");
+        .contains("count      BOLT   2\n")
+        .containsPattern("AuroraTasksRunning +True +AllTasksRunning +\\S+Z +3/3 instances")
+        .containsPattern("TopologyManagerReady +True +Announced ")
+        .containsPattern("Healthy +True +TasksHealthy ");
     assertThat(
             JSON.readTree(
                     cli.run("describe", "--json", "local/alice/devel", "CliWordCount").stdout())
@@ -138,8 +141,9 @@ class HeronCliTest extends ServiceTest {
     assertThat(submitted.exitCode()).as(submitted.toString()).isZero();
     JsonNode printed = JSON.readTree(submitted.stdout());
     assertThat(printed.get("initially_paused").asBoolean()).isTrue();
-    assertThat(printed.get("state").asString()).isEqualTo("PAUSED");
-    JsonNode stored = json(get("/api/v1/topologies/local/alice/devel/CliPaused"));
+    assertThat(printed.get("state").asString()).isEqualTo("STARTING");
+    assertThat(printed.get("settles_to").asString()).isEqualTo("PAUSED");
+    JsonNode stored = awaitState("/api/v1/topologies/local/alice/devel/CliPaused", "PAUSED");
     assertThat(stored.get("initially_paused").asBoolean()).isTrue();
     assertThat(stored.at("/packing_plan/containers").asInt())
         .as("topology.stmgrs override")
@@ -156,7 +160,7 @@ class HeronCliTest extends ServiceTest {
 
     assertThat(submitted.exitCode()).as(submitted.toString()).isZero();
     assertThat(submitted.stdout())
-        .isEqualTo("Submitted local/dave/devel/CliDefaults: state RUNNING\n");
+        .isEqualTo("Submitted local/dave/devel/CliDefaults: state STARTING\n");
     assertThat(
             json(get("/api/v1/topologies/local/dave/devel/CliDefaults"))
                 .get("submitter")
@@ -232,6 +236,8 @@ class HeronCliTest extends ServiceTest {
                   HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
       assertThat(post("/api/v1/topologies", form).statusCode()).isEqualTo(201);
     }
+    awaitState("/api/v1/topologies/local/clilister/devel/CliListRunning", "RUNNING");
+    awaitState("/api/v1/topologies/local/clilister/devel/CliListPaused", "PAUSED");
 
     Result all = cli.run("list", "local/clilister");
     assertThat(all.exitCode()).as(all.toString()).isZero();

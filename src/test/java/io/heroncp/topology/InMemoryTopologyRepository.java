@@ -47,6 +47,24 @@ final class InMemoryTopologyRepository implements TopologyRepository {
   }
 
   @Override
+  public synchronized List<TopologyRecord> page(
+      String afterCluster,
+      String afterName,
+      int limit,
+      java.util.function.Predicate<TopologyRecord> filter) {
+    return list().stream()
+        .filter(
+            r ->
+                afterCluster == null
+                    || r.key().cluster().compareTo(afterCluster) > 0
+                    || (r.key().cluster().equals(afterCluster)
+                        && r.key().name().compareTo(afterName) > 0))
+        .filter(filter)
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
   public synchronized Optional<TopologyRecord> read(TopologyKey key) {
     faults.before("read");
     return find(key);

@@ -152,6 +152,17 @@ class ObservedStatusTest extends ServiceTest {
         .contains("local/watched/devel/Watched3")
         .contains("no active task");
     assertThat(Instant.parse(failed.at("/failure/since").asString())).isAfter(killedAt);
+    // Within two polls after the kill took effect (KILLING 100 ms), with slack for busy cores.
+    assertThat(Duration.between(killedAt, Instant.parse(failed.at("/failure/since").asString())))
+        .isLessThan(Duration.ofMillis(100).plus(POLL.multipliedBy(2)).plusSeconds(1));
+    // The history says so too: a FAIL entry by the service with the reason.
+    JsonNode newest = json(get(path + "/history")).get("operations").get(0);
+    assertThat(newest.get("verb").asString()).isEqualTo("FAIL");
+    assertThat(newest.get("requester").asString()).isEqualTo("heron-controlplane");
+    assertThat(newest.get("outcome").asString()).isEqualTo("FAILED");
+    assertThat(newest.at("/parameters/reason").asString()).isEqualTo("AuroraJobVanished");
+    assertThat(newest.at("/error/detail").asString()).contains("no active task");
+    assertThat(newest.get("target_state").asString()).isEqualTo("FAILED");
     assertThat(delete(path).statusCode()).isEqualTo(200);
   }
 }
