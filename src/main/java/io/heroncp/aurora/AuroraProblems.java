@@ -63,7 +63,7 @@ final class AuroraProblems {
    */
   RuntimeException of(AuroraResponseException e, TaskConfig task, int instances) {
     if (e.code() == ResponseCode.INVALID_REQUEST && e.details().contains(INSUFFICIENT_QUOTA)) {
-      return quotaExceeded(e, task, instances);
+      return quotaExceeded(e, task, instances, task == null ? null : task.getJob().getRole());
     }
     if (e.code() == ResponseCode.INVALID_REQUEST && OPERATOR_MATTERS.matcher(e.details()).find()) {
       return new ClusterMisconfiguredException(
@@ -111,8 +111,7 @@ final class AuroraProblems {
   }
 
   private QuotaExceededException quotaExceeded(
-      AuroraResponseException e, TaskConfig task, int instances) {
-    String role = task == null ? null : task.getJob().getRole();
+      AuroraResponseException e, TaskConfig task, int instances, String role) {
     StringBuilder message =
         new StringBuilder("the Aurora scheduler of cluster ")
             .append(cluster)
@@ -202,6 +201,9 @@ final class AuroraProblems {
   RuntimeException ofAdd(JobKey job, AuroraResponseException e) {
     if (e.code() == ResponseCode.INVALID_REQUEST && e.details().contains("No active task found")) {
       return noTemplate(job, e);
+    }
+    if (e.code() == ResponseCode.INVALID_REQUEST && e.details().contains(INSUFFICIENT_QUOTA)) {
+      return quotaExceeded(e, null, 0, job.getRole());
     }
     return of(e);
   }

@@ -86,6 +86,10 @@ class AuroraProblemsTest {
         .contains("the Aurora operator must raise role alice's quota")
         .contains("aurora_admin set_quota devcluster alice");
     assertThat(withoutContext).isInstanceOf(QuotaExceededException.class);
+    assertThat(problems.ofAdd(JOB, refusal))
+        .isInstanceOf(QuotaExceededException.class)
+        .hasMessageContaining("for role alice")
+        .hasMessageContaining("raise role alice's quota");
   }
 
   @ParameterizedTest
