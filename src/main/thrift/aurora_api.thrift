@@ -493,10 +493,19 @@ struct ServerInfo {
   3: string statsUrlPrefix
 }
 
+struct GetQuotaResult {
+  1: ResourceAggregate quota
+  2: optional ResourceAggregate prodSharedConsumption
+  3: optional ResourceAggregate nonProdSharedConsumption
+  4: optional ResourceAggregate prodDedicatedConsumption
+  5: optional ResourceAggregate nonProdDedicatedConsumption
+}
+
 union Result {
   1: PopulateJobResult populateJobResult
   3: ScheduleStatusResult scheduleStatusResult
   4: GetJobsResult getJobsResult
+  5: GetQuotaResult getQuotaResult
   17: RoleSummaryResult roleSummaryResult
   18: JobSummaryResult jobSummaryResult
   20: ConfigSummaryResult configSummaryResult
@@ -524,6 +533,7 @@ service ReadOnlyScheduler {
   Response getTasksWithoutConfigs(1: TaskQuery query)
   Response getConfigSummary(1: JobKey job)
   Response getJobs(1: string ownerRole)
+  Response getQuota(1: string ownerRole)
   Response populateJobConfig(1: JobConfiguration description)
   Response getJobUpdateSummaries(1: JobUpdateQuery jobUpdateQuery)
   Response getJobUpdateDetails(1: JobUpdateKey key, 2: JobUpdateQuery query)

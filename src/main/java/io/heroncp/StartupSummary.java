@@ -112,7 +112,9 @@ class StartupSummary implements ApplicationListener<ApplicationReadyEvent> {
     lines.add(
         line(
             "OpenAPI",
-            served("openapi.yaml") ? base + "/openapi.yaml" : "openapi.yaml in the repository"));
+            served("openapi.yaml")
+                ? base + "/openapi.yaml (Swagger UI: " + base + "/swagger-ui.html)"
+                : "openapi.yaml in the repository"));
     lines.add(line("Health", managementBase + "/health"));
     lines.add(line("Prometheus", managementBase + "/prometheus"));
     lines.add(line("Security", security(address)));

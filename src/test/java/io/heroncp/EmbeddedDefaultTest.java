@@ -64,6 +64,23 @@ class EmbeddedDefaultTest {
             HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).contains("\"status\":\"UP\"");
+    // ZooKeeper's embedded server writes its configuration to java.io.tmpdir; the service removes
+    // it.
+    try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      assertThat(
+              files
+                  .filter(f -> f.getFileName().toString().startsWith("zookeeper.configuration"))
+                  .filter(
+                      f -> {
+                        try {
+                          return Files.readString(f).contains(data.getFileName().toString());
+                        } catch (java.io.IOException e) {
+                          return false;
+                        }
+                      }))
+          .as("the embedded ZooKeeper's generated configuration")
+          .isEmpty();
+    }
 
     Multipart form =
         new Multipart()

@@ -1,5 +1,6 @@
 package io.heroncp.api;
 
+import io.heroncp.heron.HeronConfigKeys;
 import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.problems.MalformedRequestException;
 import io.heroncp.topology.OperationResult;
@@ -62,6 +63,9 @@ class TopologyController {
    */
   static final String STALE_WARNING = "110 - \"Response is Stale\"";
 
+  /** What Heron's CLI sends for a bare {@code cluster} (heron.md section 1.1). */
+  static final String HERON_DEFAULT_ENVIRONMENT = "default";
+
   private final TopologyLifecycle lifecycle;
 
   TopologyController(TopologyLifecycle lifecycle) {
@@ -81,6 +85,11 @@ class TopologyController {
               + "boundary named in the Content-Type header",
           null);
     }
+    // A typo (dryrun, enviroment) must not become a config override or a default: 422, nothing
+    // written.
+    List<String> fields = new ArrayList<>(request.getParameterMap().keySet());
+    fields.addAll(request.getMultiFileMap().keySet());
+    FormFields.requireKnown(fields, RESERVED, true);
     List<String> missing = new ArrayList<>();
     for (String field : List.of("name", "cluster", "role")) {
       String value = request.getParameter(field);
@@ -105,22 +114,27 @@ class TopologyController {
         .forEach(
             (key, values) -> {
               if (!RESERVED.contains(key) && values.length > 0) {
-                overrides.put(key, values[values.length - 1]);
+                overrides.put(key, FormFields.overrideValue(values[values.length - 1]));
               }
             });
+    // heron-apiserver: the presence of verbose / verbose_gc switches Heron's keys on.
+    if (FormFields.flag("verbose_gc", request.getParameter("verbose_gc"))) {
+      overrides.put(HeronConfigKeys.VERBOSE_GC, "true");
+    }
+    if (FormFields.flag("verbose", request.getParameter("verbose"))) {
+      overrides.put(HeronConfigKeys.VERBOSE, "true");
+    }
     // Before anything is stored or sent: the role, then who the job runs as (403 otherwise).
     requester.requireMayActAs(
         request.getParameter("cluster"), request.getParameter("role"), "submit");
     String user = requester.jobOwner(blankToNull(request.getParameter("user")));
-    boolean dryRun =
-        request.getParameter("dry_run") != null
-            && !"false".equalsIgnoreCase(request.getParameter("dry_run"));
+    boolean dryRun = FormFields.flag("dry_run", request.getParameter("dry_run"));
     SubmitCommand command =
         new SubmitCommand(
             request.getParameter("name"),
             request.getParameter("cluster"),
             request.getParameter("role"),
-            blankToNull(request.getParameter("environment")),
+            environment(request.getParameter("environment")),
             user,
             upload(definition),
             upload(topology),
@@ -222,6 +236,16 @@ class TopologyController {
 
   private static String etag(TopologyRecord record) {
     return "\"" + record.version() + "\"";
+  }
+
+  /**
+   * Blank, or Heron's CLI's {@code default} (a bare cluster sends it; Aurora has no such
+   * environment): the cluster's default environment.
+   */
+  private static String environment(String value) {
+    return value == null || value.isBlank() || value.equals(HERON_DEFAULT_ENVIRONMENT)
+        ? null
+        : value;
   }
 
   private static String blankToNull(String value) {

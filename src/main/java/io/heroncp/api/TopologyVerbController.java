@@ -11,6 +11,7 @@ import io.heroncp.topology.TopologyVerbs.UpdatePlan;
 import io.heroncp.topology.UpdateRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
+import java.util.Set;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -26,6 +27,16 @@ import org.springframework.web.bind.annotation.RestController;
 class TopologyVerbController {
 
   private static final String TOPOLOGY = "/api/v1/topologies/{cluster}/{role}/{environment}/{name}";
+
+  /** The update's form fields (heron-apiserver's, plus {@code user} as every verb reads it). */
+  private static final Set<String> UPDATE_FIELDS =
+      Set.of(
+          "component_parallelism",
+          "container_number",
+          "runtime_config",
+          "dry_run",
+          "dry_run_format",
+          "user");
 
   private final TopologyVerbs verbs;
   private final OperationHistory operations;
@@ -101,6 +112,8 @@ class TopologyVerbController {
       @RequestParam(name = "dry_run_format", required = false) String dryRunFormat,
       Requester requester,
       HttpServletRequest request) {
+    // A typo (dryrun, container_numbers) must not be dropped silently: 422, nothing changed.
+    FormFields.requireKnown(request.getParameterMap().keySet(), UPDATE_FIELDS, false);
     TopologyKey key = new TopologyKey(cluster, role, environment, name);
     Integer containers = null;
     if (containerNumber != null && !containerNumber.isEmpty()) {
@@ -121,7 +134,7 @@ class TopologyVerbController {
                 componentParallelism == null ? List.of() : componentParallelism),
             containers,
             TopologyVerbs.parseRuntimeConfig(runtimeConfig == null ? List.of() : runtimeConfig),
-            dryRun != null && !"false".equalsIgnoreCase(dryRun),
+            FormFields.flag("dry_run", dryRun),
             dryRunFormat);
     if (update.dryRun()) {
       return ResponseEntity.ok(dryRunView(verbs.planUpdate(key, update)));
@@ -181,6 +194,7 @@ class TopologyVerbController {
         plan.key().role(),
         plan.key().environment(),
         plan.format(),
-        response);
+        response,
+        null);
   }
 }

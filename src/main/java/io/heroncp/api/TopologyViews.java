@@ -116,13 +116,15 @@ final class TopologyViews {
    * A dry run of a submit or an update: the rendering in {@code response}, text or structured by
    * format.
    */
+  /** {@code warnings} only when there are some. */
   record DryRunView(
       String name,
       String cluster,
       String role,
       String environment,
       String format,
-      Rendering response) {}
+      Rendering response,
+      List<String> warnings) {}
 
   sealed interface Rendering permits TextRendering, SubmitRendering, UpdateRendering {}
 
@@ -236,7 +238,8 @@ final class TopologyViews {
         dryRun.key().role(),
         dryRun.key().environment(),
         dryRun.format(),
-        response);
+        response,
+        dryRun.warnings().isEmpty() ? null : dryRun.warnings());
   }
 
   static List<PackedContainer> packingPlan(PackingPlan plan) {

@@ -96,7 +96,12 @@ public class AuroraJobFactory {
     task.setIsService(true);
     task.setPriority(0);
     task.setMaxTaskFailures(MAX_TASK_FAILURES);
-    task.setTier(tier(key.environment()));
+    // Heron's stock heron.aurora sets no tier: Aurora's default applies unless the cluster names
+    // one.
+    String tier = cluster.tierFor(key.environment());
+    if (tier != null) {
+      task.setTier(tier);
+    }
     task.setResources(resources);
     task.setConstraints(new LinkedHashSet<>());
     task.setTaskLinks(new HashMap<>());
@@ -113,14 +118,6 @@ public class AuroraJobFactory {
     job.setInstanceCount(request.packing().containerCount() + 1);
     checkPorts(job);
     return job;
-  }
-
-  /**
-   * Aurora tier: {@code preferred} (not preemptible, production, quota-checked) for prod, else
-   * {@code preemptible}.
-   */
-  public static String tier(String environment) {
-    return "prod".equals(environment) ? "preferred" : "preemptible";
   }
 
   /**
@@ -230,7 +227,10 @@ public class AuroraJobFactory {
     job.put("enable_hooks", false);
     job.put(
         "metadata", List.of(Map.of("key", TOPOLOGY_ID_METADATA, "value", request.topology().id())));
-    job.put("tier", tier(key.environment()));
+    String tier = cluster.tierFor(key.environment());
+    if (tier != null) {
+      job.put("tier", tier);
+    }
     job.put("announce", announce);
     job.put("health_check_config", healthCheck);
     job.put("lifecycle", Map.of("http", lifecycleHttp));

@@ -108,7 +108,9 @@ final class DryRunRenderer {
             + " (topology manager + "
             + (job.getInstanceCount() - 1)
             + " containers)");
-    lines.add("tier:       " + task.getTier());
+    lines.add(
+        "tier:       "
+            + (task.isSetTier() ? task.getTier() : "(none: the scheduler's default tier applies)"));
     lines.add("per instance: cpu " + cpu + ", ram " + ram + " MB, disk " + disk + " MB");
     lines.add("ports:      " + String.join(", ", ports));
     lines.add("executor:   " + task.getExecutorConfig().getName());

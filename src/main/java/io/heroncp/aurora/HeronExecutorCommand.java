@@ -1,5 +1,6 @@
 package io.heroncp.aurora;
 
+import io.heroncp.heron.HeronConfigKeys;
 import io.heroncp.heron.PackingPlan;
 import io.heroncp.heron.TopologyDefinition;
 import io.heroncp.topology.JobRequest;
@@ -144,7 +145,7 @@ public final class HeronExecutorCommand {
             "health-manager-mode",
             config.getOrDefault("heron.topology.healthmgr.mode", "disabled")));
     args.add(flag("health-manager-classpath", CORE + "/lib/healthmgr/*"));
-    if (Boolean.parseBoolean(config.getOrDefault("heron.config.verbose_gc", "false"))) {
+    if (Boolean.parseBoolean(config.getOrDefault(HeronConfigKeys.VERBOSE_GC, "false"))) {
       args.add("--verbose-gc");
     }
     return args;

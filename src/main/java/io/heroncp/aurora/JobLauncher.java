@@ -112,7 +112,7 @@ final class JobLauncher {
       return null;
     } catch (AuroraResponseException e) {
       if (!AuroraProblems.jobExists(e)) {
-        throw problems.of(e);
+        throw problems.of(e, job.getTaskConfig(), job.getInstanceCount());
       }
       List<ScheduledTask> active = tasks.of(job.getKey());
       boolean dying = active.stream().allMatch(task -> task.getStatus() == ScheduleStatus.KILLING);

@@ -137,7 +137,7 @@ final class JobUpdater {
       }
       await(jobKey, updateKey, deadline, timeout);
     } catch (AuroraResponseException e) {
-      throw problems.of(e);
+      throw problems.of(e, job.getTaskConfig(), job.getInstanceCount());
     }
   }
 

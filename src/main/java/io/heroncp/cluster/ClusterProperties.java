@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -27,6 +28,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param heronConfig Heron config keys for this cluster (packing defaults, executor settings),
  *     overridden by the topology's own config and by submit overrides
  * @param scheduler how to reach the Aurora scheduler
+ * @param tier the Aurora tier of this cluster's jobs ({@code TaskConfig.tier}); empty = none is
+ *     sent and Aurora's default tier applies (stock: {@code preemptible}), as Heron's stock {@code
+ *     heron.aurora} template does. A production tier such as {@code preferred} makes Aurora
+ *     quota-check the jobs against their role's quota
+ * @param environmentTiers a tier per environment (e.g. {@code prod: preferred}), over {@code tier}
  */
 public record ClusterProperties(
     @NotBlank @DefaultValue("devel") String defaultEnvironment,
@@ -39,7 +45,48 @@ public record ClusterProperties(
         URI corePackageUri,
     Path heronConfigDirectory,
     @DefaultValue Map<String, String> heronConfig,
-    @Valid @NotNull @DefaultValue Scheduler scheduler) {
+    @Valid @NotNull @DefaultValue Scheduler scheduler,
+    String tier,
+    @DefaultValue Map<String, String> environmentTiers) {
+
+  /** The constructor Spring binds. */
+  @ConstructorBinding
+  public ClusterProperties {
+    tier = tier == null || tier.isBlank() ? null : tier;
+    environmentTiers = environmentTiers == null ? Map.of() : Map.copyOf(environmentTiers);
+  }
+
+  /** As the canonical constructor, with no tier. */
+  public ClusterProperties(
+      String defaultEnvironment,
+      String allowedEnvironments,
+      String heronRoot,
+      String stateManagerConnection,
+      URI corePackageUri,
+      Path heronConfigDirectory,
+      Map<String, String> heronConfig,
+      Scheduler scheduler) {
+    this(
+        defaultEnvironment,
+        allowedEnvironments,
+        heronRoot,
+        stateManagerConnection,
+        corePackageUri,
+        heronConfigDirectory,
+        heronConfig,
+        scheduler,
+        null,
+        Map.of());
+  }
+
+  /**
+   * The tier of the cluster's jobs in {@code environment}: its entry in {@code environment-tiers},
+   * else {@code tier}; null = none, Aurora's default.
+   */
+  public String tierFor(String environment) {
+    String forEnvironment = environmentTiers.get(environment);
+    return forEnvironment == null || forEnvironment.isBlank() ? tier : forEnvironment;
+  }
 
   /**
    * How the service finds and talks to the cluster's Aurora scheduler: a static {@code url}, or

@@ -60,5 +60,14 @@ public final class HeronConfigKeys {
   /** Cluster default disk per instance (bytes), Heron default 1 GiB. */
   public static final String INSTANCE_DISK = "heron.resources.instance.disk";
 
+  /**
+   * heron-apiserver's key for a submit's {@code verbose_gc}: the executor gets {@code
+   * --verbose-gc}.
+   */
+  public static final String VERBOSE_GC = "heron.config.verbose_gc";
+
+  /** heron-apiserver's key for a submit's {@code verbose}. */
+  public static final String VERBOSE = "heron.config.verbose";
+
   private HeronConfigKeys() {}
 }

@@ -13,6 +13,7 @@ public enum ProblemType {
   MALFORMED_REQUEST("malformed-request", 400, "Malformed request", MalformedRequestException::new),
   UNAUTHORIZED("unauthorized", 401, "Unauthorized", null),
   FORBIDDEN("forbidden", 403, "Forbidden", ForbiddenException::new),
+  QUOTA_EXCEEDED("quota-exceeded", 403, "Quota exceeded", QuotaExceededException::new),
   NOT_FOUND("not-found", 404, "Not found", NotFoundException::new),
   METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed", null),
   CONFLICT("conflict", 409, "Conflict", ConflictException::new),
@@ -23,6 +24,8 @@ public enum ProblemType {
   INVALID_FIELD("invalid-field", 422, "Invalid field", InvalidFieldException::new),
   INTERNAL_ERROR("internal-error", 500, "Internal error", InternalErrorException::new),
   DEPENDENCY_FAILED("dependency-failed", 502, "Dependency failed", DependencyFailedException::new),
+  CLUSTER_MISCONFIGURED(
+      "cluster-misconfigured", 502, "Cluster misconfigured", ClusterMisconfiguredException::new),
   NOT_READY("not-ready", 503, "Not ready", NotReadyException::new),
   DEPENDENCY_UNAVAILABLE(
       "dependency-unavailable", 503, "Dependency unavailable", DependencyUnavailableException::new),

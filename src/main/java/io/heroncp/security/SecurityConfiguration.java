@@ -83,6 +83,16 @@ class SecurityConfiguration {
           // instead.
           requests.requestMatchers("/api/v1/packages/**").permitAll();
           requests.requestMatchers("/actuator/health", "/actuator/health/**").permitAll();
+          // The API's documentation is public: it holds no data, and a client needs it to learn how
+          // to authenticate. Every error that names it must be readable by whoever got the error.
+          requests
+              .requestMatchers(
+                  HttpMethod.GET,
+                  "/openapi.yaml",
+                  "/swagger-ui.html",
+                  "/swagger-ui/**",
+                  "/v3/api-docs/swagger-config")
+              .permitAll();
           if (security.metricsOpen()) {
             requests.requestMatchers("/actuator/prometheus").permitAll();
           } else {

@@ -44,7 +44,8 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
     String challenge = "Bearer realm=\"heron-controlplane\"";
     String detail =
         "This endpoint needs credentials: send 'Authorization: Bearer <token>' with an API token or a "
-            + "JWT from the organisation's identity provider (heron-cli: set HERON_TOKEN)";
+            + "JWT from the organisation's identity provider (heron-cli: set HERON_TOKEN); the API is"
+            + " described at /openapi.yaml";
     if (e instanceof OAuth2AuthenticationException oauth
         && request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
       String description =

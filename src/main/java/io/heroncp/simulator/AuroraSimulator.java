@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * An in-memory Apache Aurora scheduler behind the simulator's Thrift endpoint: Aurora's API with
  * its validation, response codes and messages (see {@code aurora-api.md}). Tasks move through the
  * {@link TaskStateMachine} on the {@link SimulatedAgent}; job updates roll forward in the {@link
- * JobUpdater}. No cron jobs, quotas or admin calls. Authentication is not modelled here (the HTTP
- * layer does it), so audit users are {@code UNSECURE}, as in an Aurora scheduler without
- * authentication, and an invalid job key on a mutating call is ERROR.
+ * JobUpdater}. Role quotas as configured ({@link SimulatedQuotas}); no cron jobs or admin calls.
+ * Authentication is not modelled here (the HTTP layer does it), so audit users are {@code
+ * UNSECURE}, as in an Aurora scheduler without authentication, and an invalid job key on a mutating
+ * call is ERROR.
  *
  * <p>Every status a task enters is reported to the {@link TaskStatusListener}s (the
  * topology-manager stand-in follows jobs this way), on an event thread of its own, after the step
@@ -73,6 +74,7 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   private final JobUpdater updates;
   private final AuroraResponses responses;
   private final SimulatedReadOnlyScheduler reads;
+  private final SimulatedQuotas quotas;
 
   /** Creates the scheduler on the system clock and starts its timer thread. */
   public AuroraSimulator(SimulatorProperties properties) {
@@ -97,7 +99,8 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
         new TaskStateMachine(lock, tasks, properties, clock, timer, agent, notifier);
     this.updates = new JobUpdater(lock, tasks, stateMachine, clock);
     this.responses = new AuroraResponses(properties.clusterName());
-    this.reads = new SimulatedReadOnlyScheduler(lock, tasks, updates, validator, responses);
+    this.quotas = new SimulatedQuotas(properties.quotas(), tasks);
+    this.reads = new SimulatedReadOnlyScheduler(lock, tasks, updates, validator, responses, quotas);
     updates.scheduleOn(timer);
   }
 
@@ -161,6 +164,11 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
   }
 
   @Override
+  public Response getQuota(String ownerRole) {
+    return reads.getQuota(ownerRole);
+  }
+
+  @Override
   public Response populateJobConfig(JobConfiguration description) {
     return reads.populateJobConfig(description);
   }
@@ -205,6 +213,11 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
             String limitViolation = taskLimitViolation(job.getTaskConfig(), job.getInstanceCount());
             if (limitViolation != null) {
               return responses.of(ResponseCode.INVALID_REQUEST, limitViolation);
+            }
+            String quotaViolation =
+                quotas.checkAddition(job.getTaskConfig(), job.getInstanceCount());
+            if (quotaViolation != null) {
+              return responses.of(ResponseCode.INVALID_REQUEST, quotaViolation);
             }
             log.info("Launching {} tasks of {}", job.getInstanceCount(), canonical(key));
             for (int instance = 0; instance < job.getInstanceCount(); instance++) {
@@ -311,6 +324,10 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
             if (limitViolation != null) {
               return responses.of(ResponseCode.INVALID_REQUEST, limitViolation);
             }
+            String quotaViolation = quotas.checkAddition(config, count);
+            if (quotaViolation != null) {
+              return responses.of(ResponseCode.INVALID_REQUEST, quotaViolation);
+            }
             for (int instance = lastId + 1; instance <= lastId + count; instance++) {
               stateMachine.launch(config, instance);
             }
@@ -363,6 +380,10 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
             String limitViolation = taskLimitViolation(desired, request.getInstanceCount());
             if (limitViolation != null) {
               return responses.of(ResponseCode.INVALID_REQUEST, limitViolation);
+            }
+            String quotaViolation = quotas.checkUpdate(desired, request.getInstanceCount());
+            if (quotaViolation != null) {
+              return responses.of(ResponseCode.INVALID_REQUEST, quotaViolation);
             }
             SimulatedJobUpdate existing = updates.active(job);
             if (existing != null) {

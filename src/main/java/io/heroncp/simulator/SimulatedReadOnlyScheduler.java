@@ -43,13 +43,16 @@ final class SimulatedReadOnlyScheduler implements ReadOnlyScheduler.Iface {
   private final JobUpdater updates;
   private final ConfigurationValidator validator;
   private final AuroraResponses responses;
+  private final SimulatedQuotas quotas;
 
   SimulatedReadOnlyScheduler(
       Object lock,
       SimulatedTaskStore tasks,
       JobUpdater updates,
       ConfigurationValidator validator,
-      AuroraResponses responses) {
+      AuroraResponses responses,
+      SimulatedQuotas quotas) {
+    this.quotas = quotas;
     this.lock = lock;
     this.tasks = tasks;
     this.updates = updates;
@@ -138,6 +141,20 @@ final class SimulatedReadOnlyScheduler implements ReadOnlyScheduler.Iface {
           synchronized (lock) {
             return responses.ok(
                 Result.getJobsResult(new GetJobsResult(tasks.activeJobConfigurations(ownerRole))));
+          }
+        });
+  }
+
+  /** Aurora's {@code getQuota}: a blank role is ERROR (its {@code checkNotBlank}). */
+  @Override
+  public Response getQuota(String ownerRole) {
+    return responses.call(
+        () -> {
+          if (ownerRole == null || ownerRole.isBlank()) {
+            throw new IllegalArgumentException("Argument cannot be blank: ownerRole");
+          }
+          synchronized (lock) {
+            return responses.ok(Result.getQuotaResult(quotas.quotaResult(ownerRole)));
           }
         });
   }

@@ -1,8 +1,11 @@
 package io.heroncp.simulator;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -41,6 +44,10 @@ import org.springframework.validation.annotation.Validated;
  *     rescheduled, and waits THROTTLED this long before PENDING when it failed without running;
  *     doubled for each further such failure
  * @param maxFlappingTaskDelay Aurora's {@code -max_flapping_task_delay}: the cap of that doubling
+ * @param quotas each role's resource quota, as Aurora's {@code aurora_admin set_quota} sets it; a
+ *     role not listed has none (0), as in Aurora, so its jobs on a production tier ({@code
+ *     preferred}) are refused with {@code Insufficient resource quota}. Answered by {@code
+ *     getQuota}
  */
 @Validated
 @ConfigurationProperties("heroncp.simulator")
@@ -61,14 +68,52 @@ public record SimulatorProperties(
     @DefaultValue("0") int topologyManagerPort,
     @NotNull @DefaultValue("60s") Duration fetchTimeout,
     @NotNull @DefaultValue("30s") Duration flappingTaskDelay,
-    @NotNull @DefaultValue("5m") Duration maxFlappingTaskDelay) {
+    @NotNull @DefaultValue("5m") Duration maxFlappingTaskDelay,
+    @Valid @DefaultValue Map<String, Quota> quotas) {
+
+  /**
+   * One role's quota: what its production jobs may hold at once, over all their active instances.
+   *
+   * @param cpus CPU cores
+   * @param ramMb RAM in MiB
+   * @param diskMb disk in MiB
+   */
+  public record Quota(
+      @PositiveOrZero @DefaultValue("0") double cpus,
+      @PositiveOrZero @DefaultValue("0") long ramMb,
+      @PositiveOrZero @DefaultValue("0") long diskMb) {}
 
   /**
    * The constructor Spring binds (the record has a second one for callers that predate the
    * stand-in).
    */
   @ConstructorBinding
-  public SimulatorProperties {}
+  public SimulatorProperties {
+    quotas = quotas == null ? Map.of() : Map.copyOf(quotas);
+  }
+
+  /** These properties with {@code quotas} instead. */
+  public SimulatorProperties withQuotas(Map<String, Quota> quotas) {
+    return new SimulatorProperties(
+        enabled,
+        clusterName,
+        host,
+        port,
+        zookeeperPath,
+        allowedEnvironments,
+        pendingDelay,
+        assignedDelay,
+        startingDelay,
+        killingDelay,
+        standbyPort,
+        username,
+        password,
+        topologyManagerPort,
+        fetchTimeout,
+        flappingTaskDelay,
+        maxFlappingTaskDelay,
+        quotas);
+  }
 
   /**
    * As the canonical constructor, with the topology-manager stand-in on a free port and Aurora's
@@ -105,7 +150,8 @@ public record SimulatorProperties(
         0,
         Duration.ofSeconds(60),
         Duration.ofSeconds(30),
-        Duration.ofMinutes(5));
+        Duration.ofMinutes(5),
+        Map.of());
   }
 
   @Override
@@ -130,6 +176,8 @@ public record SimulatorProperties(
         + flappingTaskDelay
         + ", maxFlappingTaskDelay="
         + maxFlappingTaskDelay
+        + ", quotas="
+        + quotas
         + "]";
   }
 }

@@ -7,6 +7,7 @@ import io.heroncp.problems.NotFoundException;
 import io.heroncp.topology.SubmitPreparation.Prepared;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +47,24 @@ public class TopologyLifecycle {
     this.saga = new SubmitSaga(clusters, schedulers, store, packages, serviceZooKeeper, clock);
   }
 
-  /** A dry run: the packing plan and the exact job that would be sent. Writes nothing anywhere. */
-  public record DryRun(TopologyKey key, PackingPlan packing, JobRendering job, String format) {}
+  /**
+   * A dry run: the packing plan and the exact job that would be sent. Writes nothing anywhere.
+   *
+   * @param format {@code json} or {@code table}
+   * @param warnings what would make the real submit fail although the dry run passed (e.g. the name
+   *     is taken); empty when none
+   */
+  public record DryRun(
+      TopologyKey key,
+      PackingPlan packing,
+      JobRendering job,
+      String format,
+      List<String> warnings) {
+
+    public DryRun {
+      warnings = List.copyOf(warnings);
+    }
+  }
 
   /** One page of a listing. {@code nextPageToken} is null on the last page. */
   public record Page(List<TopologyRecord> records, String nextPageToken) {}
@@ -65,12 +82,30 @@ public class TopologyLifecycle {
 
   public DryRun dryRun(SubmitCommand command) {
     Prepared prepared = preparation.prepare(command);
-    String format = DryRunFormat.of(command.dryRunFormat());
+    String format = DryRunFormat.of(command.dryRunFormat(), DryRunFormat.SUBMIT_DEFAULT);
     JobRendering job =
         schedulers
             .forCluster(prepared.key().cluster())
             .render(prepared.jobRequest(packages.placeholderUri()));
-    return new DryRun(prepared.key(), prepared.packing(), job, format);
+    List<String> warnings = new ArrayList<>();
+    TopologyKey key = prepared.key();
+    // The same rule as the submit's 409 (a name is unique per cluster), read from the cache.
+    store
+        .find(key.cluster(), key.name())
+        .ifPresent(
+            existing ->
+                warnings.add(
+                    "Topology '"
+                        + key.name()
+                        + "' already exists in cluster "
+                        + key.cluster()
+                        + " (as "
+                        + existing.key()
+                        + ", "
+                        + existing.state()
+                        + "): the real submit would be refused with 409 conflict; kill it first or"
+                        + " choose another name"));
+    return new DryRun(key, prepared.packing(), job, format, warnings);
   }
 
   /**

@@ -129,7 +129,7 @@ public class TopologyVerbs {
   /** Renders an update without changing anything. */
   public UpdatePlan planUpdate(TopologyKey key, UpdateRequest update) {
     validate(update);
-    String format = DryRunFormat.of(update.dryRunFormat());
+    String format = DryRunFormat.of(update.dryRunFormat(), DryRunFormat.UPDATE_DEFAULT);
     TopologyRecord record =
         store
             .find(key)

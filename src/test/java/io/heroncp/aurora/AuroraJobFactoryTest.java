@@ -15,10 +15,12 @@ import io.heroncp.aurora.thrift.JobKey;
 import io.heroncp.aurora.thrift.Metadata;
 import io.heroncp.aurora.thrift.Resource;
 import io.heroncp.aurora.thrift.TaskConfig;
+import io.heroncp.cluster.ClusterProperties;
 import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.topology.TopologyKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -96,7 +98,7 @@ class AuroraJobFactoryTest {
     assertThat(task.isIsService()).isTrue();
     assertThat(task.getPriority()).isZero();
     assertThat(task.getMaxTaskFailures()).isEqualTo(1);
-    assertThat(task.getTier()).isEqualTo("preemptible");
+    assertThat(task.isSetTier()).as("no tier: Aurora's default").isFalse();
     assertThat(task.isSetProduction()).isFalse();
     assertThat(task.getConstraints()).isEmpty();
     assertThat(task.getContainer().isSetMesos()).isTrue();
@@ -143,7 +145,7 @@ class AuroraJobFactoryTest {
     assertThat(data.path("cluster").asString()).isEqualTo("devcluster");
     assertThat(data.path("service").asBoolean()).isTrue();
     assertThat(data.path("max_task_failures").asInt()).isEqualTo(1);
-    assertThat(data.path("tier").asString()).isEqualTo("preemptible");
+    assertThat(data.has("tier")).as("Heron's stock heron.aurora sets no tier").isFalse();
     assertThat(data.has("instances")).isFalse();
     assertThat(data.has("update_config")).isFalse();
     assertThat(data.path("executor_config").path("name").asString()).isEqualTo("AuroraExecutor");
@@ -212,11 +214,37 @@ class AuroraJobFactoryTest {
   }
 
   @Test
-  void prodEnvironmentGetsThePreferredTier() {
+  void prodJobOfAClusterWithoutATierLeavesTheTierToAurora() {
     JobConfiguration job =
         factory.create(AuroraFixtures.request("prod"), AuroraFixtures.cluster(), ZK);
 
-    assertThat(job.getTaskConfig().getTier()).isEqualTo("preferred");
+    assertThat(job.getTaskConfig().isSetTier()).as("TaskConfig.tier").isFalse();
+    assertThat(job.getTaskConfig().getExecutorConfig().getData()).doesNotContain("\"tier\"");
+  }
+
+  @Test
+  void configuredTierIsSentAndAnEnvironmentsTierWinsOverIt() {
+    ClusterProperties base = AuroraFixtures.cluster();
+    ClusterProperties tiered =
+        new ClusterProperties(
+            base.defaultEnvironment(),
+            base.allowedEnvironments(),
+            base.heronRoot(),
+            base.stateManagerConnection(),
+            base.corePackageUri(),
+            base.heronConfigDirectory(),
+            base.heronConfig(),
+            base.scheduler(),
+            "preemptible",
+            Map.of("prod", "preferred"));
+
+    JobConfiguration prod = factory.create(AuroraFixtures.request("prod"), tiered, ZK);
+    JobConfiguration devel = factory.create(AuroraFixtures.request("devel"), tiered, ZK);
+
+    assertThat(prod.getTaskConfig().getTier()).isEqualTo("preferred");
+    assertThat(prod.getTaskConfig().getExecutorConfig().getData())
+        .contains("\"tier\":\"preferred\"");
+    assertThat(devel.getTaskConfig().getTier()).isEqualTo("preemptible");
   }
 
   @Test

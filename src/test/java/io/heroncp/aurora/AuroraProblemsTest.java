@@ -3,12 +3,17 @@ package io.heroncp.aurora;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heroncp.aurora.thrift.JobKey;
+import io.heroncp.aurora.thrift.Resource;
 import io.heroncp.aurora.thrift.ResponseCode;
+import io.heroncp.aurora.thrift.TaskConfig;
+import io.heroncp.problems.ClusterMisconfiguredException;
 import io.heroncp.problems.ConflictException;
+import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.problems.DependencyFailedException;
 import io.heroncp.problems.DependencyTimeoutException;
 import io.heroncp.problems.DependencyUnavailableException;
 import io.heroncp.problems.InvalidFieldException;
+import io.heroncp.problems.QuotaExceededException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -20,6 +25,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The table from Aurora's answers and transport failures to the service's problems. */
 class AuroraProblemsTest {
@@ -49,6 +55,69 @@ class AuroraProblemsTest {
     if (mapped != e) {
       assertThat(mapped).hasCause(e);
     }
+  }
+
+  @Test
+  void aQuotaRefusalIsQuotaExceededNamingTheRoleWhatWasAskedAndWhoMustAct() {
+    TaskConfig task =
+        new TaskConfig()
+            .setJob(new JobKey("alice", "prod", "WordCount"))
+            .setTier("preferred")
+            .setResources(
+                Set.of(Resource.numCpus(2.0), Resource.ramMb(3072), Resource.diskMb(13312)));
+    AuroraResponseException refusal =
+        answer(
+            ResponseCode.INVALID_REQUEST,
+            "Insufficient resource quota: CPU quota exceeded by 6.00 core(s)");
+
+    RuntimeException mapped = problems.of(refusal, task, 3);
+    RuntimeException withoutContext = problems.of(refusal);
+
+    assertThat(mapped).isInstanceOf(QuotaExceededException.class).hasCause(refusal);
+    assertThat(((ControlPlaneException) mapped).type()).isEqualTo("quota-exceeded");
+    assertThat(((ControlPlaneException) mapped).status()).isEqualTo(403);
+    assertThat(mapped.getMessage())
+        .contains("for role alice")
+        .contains("Insufficient resource quota: CPU quota exceeded by 6.00 core(s)")
+        .contains(
+            "Asked for: 3 instance(s) x (2.0 CPU, 3072 MB RAM, 13312 MB disk) = 6.0 CPU, 9216 MB RAM,"
+                + " 39936 MB disk")
+        .contains("tier 'preferred'")
+        .contains("the Aurora operator must raise role alice's quota")
+        .contains("aurora_admin set_quota devcluster alice");
+    assertThat(withoutContext).isInstanceOf(QuotaExceededException.class);
+    assertThat(problems.ofAdd(JOB, refusal))
+        .isInstanceOf(QuotaExceededException.class)
+        .hasMessageContaining("for role alice")
+        .hasMessageContaining("raise role alice's quota");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Invalid tier 'gold' in TaskConfig.",
+        "Configuration for executor 'Thermos2' doesn't exist.",
+        "This scheduler is not configured to allow the container type DOCKER",
+        "GPU resource support is disabled in this cluster."
+      })
+  void aRefusalOfTheClustersConfigurationIsClusterMisconfigured(String details) {
+    RuntimeException mapped = problems.of(answer(ResponseCode.INVALID_REQUEST, details));
+
+    assertThat(mapped)
+        .isInstanceOf(ClusterMisconfiguredException.class)
+        .hasMessageContaining(details)
+        .hasMessageContaining("heroncp.clusters.devcluster");
+    assertThat(((ControlPlaneException) mapped).status()).isEqualTo(502);
+  }
+
+  @Test
+  void aRefusalTheRequestCanFixStaysInvalidField() {
+    assertThat(
+            problems.of(
+                answer(
+                    ResponseCode.INVALID_REQUEST,
+                    "Task ID is too long, please shorten your role or job name.")))
+        .isInstanceOf(InvalidFieldException.class);
   }
 
   @Test

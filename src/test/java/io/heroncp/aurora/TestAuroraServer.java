@@ -400,6 +400,11 @@ final class TestAuroraServer implements AutoCloseable {
     }
 
     @Override
+    public Response getQuota(String ownerRole) {
+      return scriptedOr("getQuota", TestAuroraServer::ok);
+    }
+
+    @Override
     public Response populateJobConfig(JobConfiguration description) {
       return scriptedOr("populateJobConfig", TestAuroraServer::ok);
     }

@@ -91,6 +91,31 @@ class HeronCliWithoutServiceTest {
     server.stop(0);
   }
 
+  @Test
+  void globalFlagsAreAcceptedBeforeTheVerb() {
+    Result verbose =
+        HeronCli.against("http://127.0.0.1:9")
+            .run(
+                "--verbose",
+                "--service-url",
+                "http://127.0.0.1:" + server.getAddress().getPort(),
+                "version");
+    Result json =
+        HeronCli.against("http://127.0.0.1:9")
+            .run(
+                "--json",
+                "--service-url=http://127.0.0.1:" + server.getAddress().getPort(),
+                "version");
+    Result after = cli.run("--json", "version", "--service-url", "http://127.0.0.1:9");
+
+    assertThat(verbose.exitCode()).as(verbose.toString()).isZero();
+    assertThat(verbose.stdout()).contains("heron.build.version: 0.1.0");
+    assertThat(verbose.stderr()).as("--verbose prints the curl call").contains("curl");
+    assertThat(json.exitCode()).as(json.toString()).isZero();
+    assertThat(json.stdout()).contains("\"heron.build.version\":\"0.1.0\"");
+    assertThat(after.exitCode()).as("the flag after the verb wins: port 9 refuses").isNotZero();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"sh", "dash", "bash", "busybox sh"})
   void jsonReaderFlattensEveryLeafAndUnescapesStrings(String shell) {

@@ -155,11 +155,18 @@ class HelmChartTest {
             "_helpers.tpl");
   }
 
+  /** The chart's config merged with the example cluster's values file (the chart has none). */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> configWithExampleCluster() throws IOException {
+    return (Map<String, Object>)
+        merge(yaml(CHART.resolve("values.yaml")), yaml(CHART.resolve("examples/us-west.yaml")))
+            .get("config");
+  }
+
   @Test
   @SuppressWarnings("unchecked")
   void configMapApplicationConfigBindsToTheServiceConfiguration() throws IOException {
-    Map<String, Object> config =
-        (Map<String, Object>) yaml(CHART.resolve("values.yaml")).get("config");
+    Map<String, Object> config = configWithExampleCluster();
     String rendered = toYaml(config);
 
     // The chart's Secret always holds the package URL secret (generated when not given).
@@ -174,6 +181,12 @@ class HelmChartTest {
         .hasToString("https://heron-controlplane.example.com");
     assertThat(bound.packages().directory()).hasToString("/var/lib/heron-controlplane/packages");
     assertThat(bound.registry().all()).containsOnlyKeys("us-west");
+    // Alone, the chart's values name no cluster: the service refuses to start, saying so.
+    Map<String, Object> chartOnly =
+        (Map<String, Object>) yaml(CHART.resolve("values.yaml")).get("config");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ServiceConfiguration.bind(toYaml(chartOnly), secrets, Set.of()))
+        .hasMessageContaining("no cluster is configured");
     // A secret from the chart's Secret reaches the record through its placeholder.
     assertThat(
             ServiceConfiguration.bind(
@@ -210,9 +223,64 @@ class HelmChartTest {
 
   @Test
   @SuppressWarnings("unchecked")
+  void aUsersValuesFileBringsTheOnlyClustersAndTheExampleFileIsOne() throws IOException {
+    Map<String, Object> values = yaml(CHART.resolve("values.yaml"));
+    Map<String, Object> example = yaml(CHART.resolve("examples/us-west.yaml"));
+    Map<String, Object> users =
+        new Yaml()
+            .load(
+                "config:\n  heroncp:\n    clusters:\n      eu-central:\n"
+                    + "        core-package-uri: https://artifacts.example.org/heron-core.tar.gz\n"
+                    + "        scheduler:\n          url: https://aurora.example.org\n");
+    Map<String, String> secrets =
+        Map.of("HERONCP_PACKAGE_URL_SECRET", "0123456789abcdef0123456789abcdef");
+
+    ServiceConfiguration withUsers =
+        ServiceConfiguration.bind(
+            toYaml((Map<String, Object>) merge(values, users).get("config")), secrets, Set.of());
+    ServiceConfiguration withExample =
+        ServiceConfiguration.bind(
+            toYaml((Map<String, Object>) merge(values, example).get("config")), secrets, Set.of());
+
+    assertThat(withUsers.registry().all()).containsOnlyKeys("eu-central");
+    assertThat(withExample.registry().all()).containsOnlyKeys("us-west");
+    assertThat(withExample.registry().all().get("us-west").tier())
+        .as("Heron's stock template sends no tier")
+        .isNull();
+  }
+
+  @Test
+  void prometheusScrapesTheContainerPort() throws IOException {
+    String deployment = templates().get("deployment.yaml");
+
+    assertThat(deployment)
+        .contains("prometheus.io/port: {{ .Values.config.server.port | quote }}")
+        .contains("containerPort: {{ .Values.config.server.port }}")
+        .doesNotContain("prometheus.io/port: {{ .Values.service.port");
+  }
+
+  /**
+   * Helm's merge of a values file over the chart's values: maps merge deeply, the rest replaces.
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> over) {
+    Map<String, Object> merged = new TreeMap<>(base);
+    over.forEach(
+        (key, value) -> {
+          Object existing = merged.get(key);
+          if (existing instanceof Map<?, ?> a && value instanceof Map<?, ?> b) {
+            merged.put(key, merge((Map<String, Object>) a, (Map<String, Object>) b));
+          } else {
+            merged.put(key, value);
+          }
+        });
+    return merged;
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
   void chartTurnsSecurityOnAndKeepsThePackageUrlSecretOutOfTheConfigMap() throws IOException {
-    Map<String, Object> config =
-        (Map<String, Object>) yaml(CHART.resolve("values.yaml")).get("config");
+    Map<String, Object> config = configWithExampleCluster();
     Map<String, Object> security =
         (Map<String, Object>) ((Map<String, Object>) config.get("heroncp")).get("security");
     String secret = templates().get("secret.yaml");

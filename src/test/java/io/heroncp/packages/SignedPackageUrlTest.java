@@ -209,7 +209,8 @@ class SignedPackageUrlTest {
   @Test
   void theDryRunRendersTheSignedPlaceholderAndThePreflightReachesTheServiceWithIt()
       throws Exception {
-    HttpResponse<String> dryRun = submit(form("SignedDryRun").field("dry_run", "True"));
+    HttpResponse<String> dryRun =
+        submit(form("SignedDryRun").field("dry_run", "True").field("dry_run_format", "json"));
     assertThat(dryRun.statusCode()).as(dryRun.body()).isEqualTo(200);
     String sig =
         new PackageUrlSigner(SECRET, java.util.List.of(), true)

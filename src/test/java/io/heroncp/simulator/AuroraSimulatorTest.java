@@ -374,7 +374,8 @@ class AuroraSimulatorTest {
   void getJobSummaryCountsTasksAsJobsJavaDoes() throws Exception {
     client.createJob(job(key("hello"), 3));
     JobConfiguration otherRole = job(new JobKey("analytics", "devel", "etl"), 1);
-    otherRole.getTaskConfig().setOwner(new Identity("analytics"));
+    // A role without a quota: only a non-production tier is accepted for it.
+    otherRole.getTaskConfig().setOwner(new Identity("analytics")).setTier("preemptible");
     client.createJob(otherRole);
     awaitStatuses(key("hello"), ScheduleStatus.RUNNING, 3);
     client.killTasks(key("hello"), Set.of(0), null);

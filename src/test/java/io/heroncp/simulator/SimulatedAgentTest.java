@@ -75,7 +75,8 @@ class SimulatedAgentTest {
             0,
             Duration.ofSeconds(5),
             FLAPPING,
-            MAX_FLAPPING);
+            MAX_FLAPPING,
+            SimulatorFixtures.QUOTAS);
     simulator = new AuroraSimulator(properties);
     server = new SimulatorHttpServer(simulator, properties);
     server.start();

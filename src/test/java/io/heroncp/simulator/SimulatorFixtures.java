@@ -35,21 +35,29 @@ final class SimulatorFixtures {
     return properties(0, null, null);
   }
 
+  /**
+   * A quota for the fixtures' role www-data that its jobs never reach: the fixture jobs run on the
+   * production tier {@code preferred}, which Aurora checks against the role's quota (0 unless set).
+   */
+  static final java.util.Map<String, SimulatorProperties.Quota> QUOTAS =
+      java.util.Map.of("www-data", new SimulatorProperties.Quota(1000, 10_000_000, 10_000_000));
+
   static SimulatorProperties properties(int standbyPort, String username, String password) {
     return new SimulatorProperties(
-        true,
-        "test-cluster",
-        "127.0.0.1",
-        0,
-        "/aurora/scheduler",
-        "^(prod|devel|test|staging\\d*)$",
-        STEP,
-        STEP,
-        STEP,
-        STEP,
-        standbyPort,
-        username,
-        password);
+            true,
+            "test-cluster",
+            "127.0.0.1",
+            0,
+            "/aurora/scheduler",
+            "^(prod|devel|test|staging\\d*)$",
+            STEP,
+            STEP,
+            STEP,
+            STEP,
+            standbyPort,
+            username,
+            password)
+        .withQuotas(QUOTAS);
   }
 
   static JobKey key(String name) {

@@ -72,6 +72,17 @@ public abstract class ServiceTest {
     registry.add("heroncp.clusters.nocore.heron-root", () -> "/heron-nocore");
     registry.add("heroncp.clusters.nocore.scheduler.zookeeper", SharedZooKeeper::connectString);
     registry.add("heroncp.clusters.nocore.scheduler.zookeeper-path", () -> "/aurora/scheduler");
+    // A cluster on the same simulator whose jobs run on Aurora's production tier: the simulator
+    // checks them against the role's quota (role "funded" has one, every other role none).
+    registry.add(
+        "heroncp.clusters.tiered.core-package-uri",
+        () -> "http://127.0.0.1:" + SIMULATOR_PORT + "/packages/heron-core.tar.gz");
+    registry.add("heroncp.clusters.tiered.heron-root", () -> "/heron-tiered");
+    registry.add("heroncp.clusters.tiered.tier", () -> "preferred");
+    registry.add("heroncp.clusters.tiered.scheduler.zookeeper", SharedZooKeeper::connectString);
+    registry.add("heroncp.simulator.quotas.funded.cpus", () -> "64");
+    registry.add("heroncp.simulator.quotas.funded.ram-mb", () -> "262144");
+    registry.add("heroncp.simulator.quotas.funded.disk-mb", () -> "1048576");
     // A cluster whose scheduler never answers.
     registry.add(
         "heroncp.clusters.offline.core-package-uri", () -> "http://127.0.0.1:9/heron-core.tar.gz");

@@ -76,7 +76,8 @@ class SubmitErrorsTest extends ServiceTest {
         post(
             "/api/v1/topologies",
             form("DryRunOne", "local", "alice", "devel", definition("DryRunOne"))
-                .field("dry_run", "True"));
+                .field("dry_run", "True")
+                .field("dry_run_format", "json"));
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     JsonNode body = json(response);
@@ -178,7 +179,7 @@ class SubmitErrorsTest extends ServiceTest {
         problem(
             post(
                 "/api/v1/topologies",
-                form("EnvDefault", "local", "alice", "default", definition("EnvDefault"))),
+                form("EnvDefault", "local", "alice", "qa", definition("EnvDefault"))),
             422);
     assertThat(body.get("field").asString()).isEqualTo("environment");
     assertThat(body.get("detail").asString()).contains("prod|devel|test|staging");

@@ -12,6 +12,7 @@ public class Result extends org.apache.thrift.TUnion<Result, Result._Fields> {
   private static final org.apache.thrift.protocol.TField POPULATE_JOB_RESULT_FIELD_DESC = new org.apache.thrift.protocol.TField("populateJobResult", org.apache.thrift.protocol.TType.STRUCT, (short)1);
   private static final org.apache.thrift.protocol.TField SCHEDULE_STATUS_RESULT_FIELD_DESC = new org.apache.thrift.protocol.TField("scheduleStatusResult", org.apache.thrift.protocol.TType.STRUCT, (short)3);
   private static final org.apache.thrift.protocol.TField GET_JOBS_RESULT_FIELD_DESC = new org.apache.thrift.protocol.TField("getJobsResult", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+  private static final org.apache.thrift.protocol.TField GET_QUOTA_RESULT_FIELD_DESC = new org.apache.thrift.protocol.TField("getQuotaResult", org.apache.thrift.protocol.TType.STRUCT, (short)5);
   private static final org.apache.thrift.protocol.TField ROLE_SUMMARY_RESULT_FIELD_DESC = new org.apache.thrift.protocol.TField("roleSummaryResult", org.apache.thrift.protocol.TType.STRUCT, (short)17);
   private static final org.apache.thrift.protocol.TField JOB_SUMMARY_RESULT_FIELD_DESC = new org.apache.thrift.protocol.TField("jobSummaryResult", org.apache.thrift.protocol.TType.STRUCT, (short)18);
   private static final org.apache.thrift.protocol.TField CONFIG_SUMMARY_RESULT_FIELD_DESC = new org.apache.thrift.protocol.TField("configSummaryResult", org.apache.thrift.protocol.TType.STRUCT, (short)20);
@@ -25,6 +26,7 @@ public class Result extends org.apache.thrift.TUnion<Result, Result._Fields> {
     POPULATE_JOB_RESULT((short)1, "populateJobResult"),
     SCHEDULE_STATUS_RESULT((short)3, "scheduleStatusResult"),
     GET_JOBS_RESULT((short)4, "getJobsResult"),
+    GET_QUOTA_RESULT((short)5, "getQuotaResult"),
     ROLE_SUMMARY_RESULT((short)17, "roleSummaryResult"),
     JOB_SUMMARY_RESULT((short)18, "jobSummaryResult"),
     CONFIG_SUMMARY_RESULT((short)20, "configSummaryResult"),
@@ -53,6 +55,8 @@ public class Result extends org.apache.thrift.TUnion<Result, Result._Fields> {
           return SCHEDULE_STATUS_RESULT;
         case 4: // GET_JOBS_RESULT
           return GET_JOBS_RESULT;
+        case 5: // GET_QUOTA_RESULT
+          return GET_QUOTA_RESULT;
         case 17: // ROLE_SUMMARY_RESULT
           return ROLE_SUMMARY_RESULT;
         case 18: // JOB_SUMMARY_RESULT
@@ -118,6 +122,8 @@ public class Result extends org.apache.thrift.TUnion<Result, Result._Fields> {
         new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, ScheduleStatusResult.class)));
     tmpMap.put(_Fields.GET_JOBS_RESULT, new org.apache.thrift.meta_data.FieldMetaData("getJobsResult", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, GetJobsResult.class)));
+    tmpMap.put(_Fields.GET_QUOTA_RESULT, new org.apache.thrift.meta_data.FieldMetaData("getQuotaResult", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, GetQuotaResult.class)));
     tmpMap.put(_Fields.ROLE_SUMMARY_RESULT, new org.apache.thrift.meta_data.FieldMetaData("roleSummaryResult", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, RoleSummaryResult.class)));
     tmpMap.put(_Fields.JOB_SUMMARY_RESULT, new org.apache.thrift.meta_data.FieldMetaData("jobSummaryResult", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
@@ -167,6 +173,12 @@ public class Result extends org.apache.thrift.TUnion<Result, Result._Fields> {
   public static Result getJobsResult(GetJobsResult value) {
     Result x = new Result();
     x.setGetJobsResult(value);
+    return x;
+  }
+
+  public static Result getQuotaResult(GetQuotaResult value) {
+    Result x = new Result();
+    x.setGetQuotaResult(value);
     return x;
   }
 
@@ -231,6 +243,11 @@ public class Result extends org.apache.thrift.TUnion<Result, Result._Fields> {
           break;
         }
         throw new java.lang.ClassCastException("Was expecting value of type GetJobsResult for field 'getJobsResult', but got " + value.getClass().getSimpleName());
+      case GET_QUOTA_RESULT:
+        if (value instanceof GetQuotaResult) {
+          break;
+        }
+        throw new java.lang.ClassCastException("Was expecting value of type GetQuotaResult for field 'getQuotaResult', but got " + value.getClass().getSimpleName());
       case ROLE_SUMMARY_RESULT:
         if (value instanceof RoleSummaryResult) {
           break;
@@ -302,6 +319,16 @@ public class Result extends org.apache.thrift.TUnion<Result, Result._Fields> {
             getJobsResult = new GetJobsResult();
             getJobsResult.read(iprot);
             return getJobsResult;
+          } else {
+            org.apache.thrift.protocol.TProtocolUtil.skip(iprot, field.type);
+            return null;
+          }
+        case GET_QUOTA_RESULT:
+          if (field.type == GET_QUOTA_RESULT_FIELD_DESC.type) {
+            GetQuotaResult getQuotaResult;
+            getQuotaResult = new GetQuotaResult();
+            getQuotaResult.read(iprot);
+            return getQuotaResult;
           } else {
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, field.type);
             return null;
@@ -400,6 +427,10 @@ public class Result extends org.apache.thrift.TUnion<Result, Result._Fields> {
         GetJobsResult getJobsResult = (GetJobsResult)value_;
         getJobsResult.write(oprot);
         return;
+      case GET_QUOTA_RESULT:
+        GetQuotaResult getQuotaResult = (GetQuotaResult)value_;
+        getQuotaResult.write(oprot);
+        return;
       case ROLE_SUMMARY_RESULT:
         RoleSummaryResult roleSummaryResult = (RoleSummaryResult)value_;
         roleSummaryResult.write(oprot);
@@ -453,6 +484,11 @@ public class Result extends org.apache.thrift.TUnion<Result, Result._Fields> {
           getJobsResult = new GetJobsResult();
           getJobsResult.read(iprot);
           return getJobsResult;
+        case GET_QUOTA_RESULT:
+          GetQuotaResult getQuotaResult;
+          getQuotaResult = new GetQuotaResult();
+          getQuotaResult.read(iprot);
+          return getQuotaResult;
         case ROLE_SUMMARY_RESULT:
           RoleSummaryResult roleSummaryResult;
           roleSummaryResult = new RoleSummaryResult();
@@ -511,6 +547,10 @@ public class Result extends org.apache.thrift.TUnion<Result, Result._Fields> {
         GetJobsResult getJobsResult = (GetJobsResult)value_;
         getJobsResult.write(oprot);
         return;
+      case GET_QUOTA_RESULT:
+        GetQuotaResult getQuotaResult = (GetQuotaResult)value_;
+        getQuotaResult.write(oprot);
+        return;
       case ROLE_SUMMARY_RESULT:
         RoleSummaryResult roleSummaryResult = (RoleSummaryResult)value_;
         roleSummaryResult.write(oprot);
@@ -553,6 +593,8 @@ public class Result extends org.apache.thrift.TUnion<Result, Result._Fields> {
         return SCHEDULE_STATUS_RESULT_FIELD_DESC;
       case GET_JOBS_RESULT:
         return GET_JOBS_RESULT_FIELD_DESC;
+      case GET_QUOTA_RESULT:
+        return GET_QUOTA_RESULT_FIELD_DESC;
       case ROLE_SUMMARY_RESULT:
         return ROLE_SUMMARY_RESULT_FIELD_DESC;
       case JOB_SUMMARY_RESULT:
@@ -626,6 +668,19 @@ public class Result extends org.apache.thrift.TUnion<Result, Result._Fields> {
   public void setGetJobsResult(GetJobsResult value) {
     setField_ = _Fields.GET_JOBS_RESULT;
     value_ = java.util.Objects.requireNonNull(value,"_Fields.GET_JOBS_RESULT");
+  }
+
+  public GetQuotaResult getGetQuotaResult() {
+    if (getSetField() == _Fields.GET_QUOTA_RESULT) {
+      return (GetQuotaResult)getFieldValue();
+    } else {
+      throw new java.lang.RuntimeException("Cannot get field 'getQuotaResult' because union is currently set to " + getFieldDesc(getSetField()).name);
+    }
+  }
+
+  public void setGetQuotaResult(GetQuotaResult value) {
+    setField_ = _Fields.GET_QUOTA_RESULT;
+    value_ = java.util.Objects.requireNonNull(value,"_Fields.GET_QUOTA_RESULT");
   }
 
   public RoleSummaryResult getRoleSummaryResult() {
@@ -731,6 +786,11 @@ public class Result extends org.apache.thrift.TUnion<Result, Result._Fields> {
 
   public boolean isSetGetJobsResult() {
     return setField_ == _Fields.GET_JOBS_RESULT;
+  }
+
+
+  public boolean isSetGetQuotaResult() {
+    return setField_ == _Fields.GET_QUOTA_RESULT;
   }
 
 
