@@ -1,5 +1,6 @@
 package io.heroncp.health;
 
+import io.heroncp.packages.FileSystemPackageStore;
 import io.heroncp.packages.PackageStore;
 import java.util.Objects;
 import org.springframework.boot.health.contributor.Health;
@@ -7,13 +8,12 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The package store: UP when its directory is writable and has room for at least one upload of the
- * maximum size ({@code heroncp.packages.max-upload-size}); otherwise a submit would fail, so the
- * replica is not ready. Does not list the store (that grows with the number of packages).
- * Thread-safe.
- *
- * <p>Details: {@code directory}, {@code writable}, {@code free_bytes} (-1 if unknown), {@code
- * required_free_bytes}.
+ * The package store. A directory: UP when it is writable and has room for at least one upload of
+ * the maximum size ({@code heroncp.packages.max-upload-size}); otherwise a submit would fail, so
+ * the replica is not ready (details {@code directory}, {@code writable}, {@code free_bytes} (-1 if
+ * unknown), {@code required_free_bytes}). A bucket: UP when a probe object can be written, read
+ * back and deleted (details {@code location}, {@code detail}). Does not list the store (that grows
+ * with the number of packages). Thread-safe.
  */
 public final class PackageStoreHealthIndicator implements HealthIndicator {
 
@@ -22,7 +22,7 @@ public final class PackageStoreHealthIndicator implements HealthIndicator {
 
   /**
    * @param store the package store
-   * @param requiredFreeBytes below this many usable bytes the store reports DOWN
+   * @param requiredFreeBytes below this many usable bytes a directory store reports DOWN
    */
   public PackageStoreHealthIndicator(PackageStore store, DataSize requiredFreeBytes) {
     this.store = Objects.requireNonNull(store, "store");
@@ -31,6 +31,22 @@ public final class PackageStoreHealthIndicator implements HealthIndicator {
 
   @Override
   public Health health() {
+    if (store instanceof FileSystemPackageStore directory) {
+      return directoryHealth(directory);
+    }
+    PackageStore.Probe probe = store.probe();
+    return (probe.ok()
+            ? Health.up()
+            : Health.down()
+                .withDetail(
+                    "reason",
+                    "the bucket cannot be written; check heroncp.packages.s3.* and the credentials"))
+        .withDetail("location", store.location())
+        .withDetail("detail", probe.detail())
+        .build();
+  }
+
+  private Health directoryHealth(FileSystemPackageStore store) {
     boolean writable = store.writable();
     long free = store.freeBytes();
     Health.Builder health;

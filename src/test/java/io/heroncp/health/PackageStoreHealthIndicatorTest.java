@@ -2,7 +2,7 @@ package io.heroncp.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heroncp.packages.PackageStore;
+import io.heroncp.packages.FileSystemPackageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ class PackageStoreHealthIndicatorTest {
 
   @Test
   void upWhenWritableWithRoomForOneMaximumUpload() {
-    PackageStore store = new PackageStore(directory);
+    FileSystemPackageStore store = new FileSystemPackageStore(directory);
     Health health = new PackageStoreHealthIndicator(store, DataSize.ofMegabytes(1)).health();
 
     assertThat(health.getStatus()).isEqualTo(Status.UP);
@@ -36,7 +36,7 @@ class PackageStoreHealthIndicatorTest {
 
   @Test
   void downWhenLessFreeSpaceThanOneMaximumUpload() {
-    PackageStore store = new PackageStore(directory);
+    FileSystemPackageStore store = new FileSystemPackageStore(directory);
     long tooMuch = store.freeBytes() + DataSize.ofGigabytes(1).toBytes();
 
     Health health = new PackageStoreHealthIndicator(store, DataSize.ofBytes(tooMuch)).health();
@@ -49,7 +49,7 @@ class PackageStoreHealthIndicatorTest {
   @Test
   void downWhenTheDirectoryIsGone() throws Exception {
     Path store = directory.resolve("store");
-    PackageStore packageStore = new PackageStore(store);
+    FileSystemPackageStore packageStore = new FileSystemPackageStore(store);
     Files.delete(store);
 
     Health health = new PackageStoreHealthIndicator(packageStore, DataSize.ofBytes(1)).health();
