@@ -28,10 +28,21 @@ public class SimulatorConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(SimulatorConfiguration.class);
 
-  /** On the application's {@code Clock} bean when there is one, else on the system clock. */
+  /**
+   * On the application's {@code Clock} bean when there is one, else on the system clock; resumes
+   * the state it journaled in ZooKeeper under {@code heroncp.simulator.state.path}.
+   */
   @Bean(destroyMethod = "close")
-  AuroraSimulator auroraSimulator(SimulatorProperties properties, ObjectProvider<Clock> clock) {
-    return new AuroraSimulator(properties, clock.getIfAvailable(Clock::systemUTC));
+  AuroraSimulator auroraSimulator(
+      SimulatorProperties properties,
+      SimulatorStateProperties state,
+      CuratorFramework curator,
+      ObjectProvider<Clock> clock) {
+    SimulatorJournal journal =
+        state.enabled()
+            ? new ZooKeeperSimulatorJournal(curator, state.path())
+            : SimulatorJournal.NONE;
+    return new AuroraSimulator(properties, clock.getIfAvailable(Clock::systemUTC), journal);
   }
 
   @Bean(initMethod = "start", destroyMethod = "close")
