@@ -71,7 +71,8 @@ public record PackageStoreProperties(
    * instance roles), never from this configuration.
    *
    * @param bucket the bucket; must exist
-   * @param prefix a key prefix, e.g. {@code heroncp/}; objects are {@code <prefix><sha256>/<file>}
+   * @param prefix a key prefix, e.g. {@code heroncp/}; objects are {@code <prefix><sha256>/<file>};
+   *     empty = none
    * @param endpoint the S3 API endpoint of an S3-compatible store (MinIO, Ceph RGW, ...); empty =
    *     AWS S3
    * @param region the region; empty = the SDK's region chain ({@code AWS_REGION}, profile), or
@@ -87,7 +88,7 @@ public record PackageStoreProperties(
    */
   public record S3(
       String bucket,
-      @NotNull @DefaultValue("") String prefix,
+      String prefix,
       URI endpoint,
       String region,
       @DefaultValue("false") boolean pathStyleAccess,
@@ -96,6 +97,6 @@ public record PackageStoreProperties(
       @NotNull @DefaultValue("16MB") DataSize partSize) {
 
     static final S3 NONE =
-        new S3(null, "", null, null, false, false, Duration.ofDays(7), DataSize.ofMegabytes(16));
+        new S3(null, null, null, null, false, false, Duration.ofDays(7), DataSize.ofMegabytes(16));
   }
 }
