@@ -48,6 +48,9 @@ public final class ServiceInstance implements AutoCloseable {
                 "--heroncp.zookeeper.embedded.enabled=false",
                 "--heroncp.clusters.local.scheduler.zookeeper=" + zooKeeper,
                 "--heroncp.packages.directory=" + packageDirectory,
+                // Tomcat's work directory beside the test's own files, not in /tmp.
+                "--server.tomcat.basedir="
+                    + packageDirectory.resolveSibling(packageDirectory.getFileName() + "-tomcat"),
                 "--heroncp.operations.reconcile-interval=500ms",
                 "--heroncp.operations.reconcile-after=1s",
                 "--heroncp.operations.lock-wait=2s",
