@@ -50,3 +50,12 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- printf "%s-packages" (include "heron-controlplane.fullname" .) }}
 {{- end }}
 {{- end }}
+
+{{/* The service account the pods run as (its annotations may grant the package bucket, e.g. IRSA). */}}
+{{- define "heron-controlplane.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "heron-controlplane.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}

@@ -203,7 +203,7 @@ class StartupSummary implements ApplicationListener<ApplicationReadyEvent> {
     PackageStore store = packageStore.getIfAvailable();
     PackageStoreProperties properties = packageProperties.getIfAvailable();
     PackageUrlSigner signer = packageUrls.getIfAvailable();
-    return (store == null ? "none" : store.directory().toString())
+    return (store == null ? "none" : store.location())
         + (properties == null ? "" : " (max upload " + readable(properties.maxUploadSize()) + ")")
         + (signer == null
             ? ""

@@ -1,5 +1,6 @@
 package io.heroncp.cluster;
 
+import io.heroncp.packages.PackageStore;
 import io.heroncp.topology.SchedulerDirectory;
 import io.heroncp.topology.SchedulerProbe;
 import java.io.IOException;
@@ -39,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *       that does not exist must answer 404 with this service's {@code application/problem+json};
  *   <li>{@code scheduler}: the Aurora scheduler is found and its leader answers a read-only call;
  *   <li>{@code heron-root}: the cluster's Heron root in ZooKeeper is writable: an ephemeral node is
- *       created under it and deleted.
+ *       created under it and deleted;
+ *   <li>{@code package-store}: the package store (directory or bucket) is reachable and writable: a
+ *       probe file is written, read back and deleted.
  * </ol>
  *
  * <p>The checks run in parallel, each bounded by a timeout. Thread-safe; the only side effect is
@@ -51,6 +54,7 @@ public class Preflight implements AutoCloseable {
   static final String PACKAGE_ENDPOINT = "package-endpoint";
   static final String SCHEDULER = "scheduler";
   static final String HERON_ROOT = "heron-root";
+  static final String PACKAGE_STORE = "package-store";
 
   private static final Logger log = LoggerFactory.getLogger(Preflight.class);
 
@@ -58,6 +62,7 @@ public class Preflight implements AutoCloseable {
   private final SchedulerDirectory schedulers;
   private final CuratorFramework zooKeeper;
   private final Supplier<URI> packageProbeUri;
+  private final Supplier<PackageStore.Probe> packageStoreProbe;
   private final Duration timeout;
   private final UriFetchCheck fetch;
   private final HttpClient http;
@@ -76,6 +81,8 @@ public class Preflight implements AutoCloseable {
    * @param packageProbeUri a package URI under the service's public base URL whose package does not
    *     exist ({@code TopologyPackageBuilder.placeholderUri()}, signed like the URIs handed to
    *     Aurora)
+   * @param packageStoreProbe writes, reads back and deletes a probe file in the package store
+   *     ({@link PackageStore#probe()})
    * @param timeout the longest one check may take
    */
   public Preflight(
@@ -83,11 +90,13 @@ public class Preflight implements AutoCloseable {
       SchedulerDirectory schedulers,
       CuratorFramework zooKeeper,
       Supplier<URI> packageProbeUri,
+      Supplier<PackageStore.Probe> packageStoreProbe,
       Duration timeout) {
     this.clusters = Objects.requireNonNull(clusters, "clusters");
     this.schedulers = Objects.requireNonNull(schedulers, "schedulers");
     this.zooKeeper = Objects.requireNonNull(zooKeeper, "zooKeeper");
     this.packageProbeUri = Objects.requireNonNull(packageProbeUri, "packageProbeUri");
+    this.packageStoreProbe = Objects.requireNonNull(packageStoreProbe, "packageStoreProbe");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.fetch = new UriFetchCheck(timeout);
     this.http =
@@ -116,6 +125,7 @@ public class Preflight implements AutoCloseable {
     running.put(PACKAGE_ENDPOINT, timed(PACKAGE_ENDPOINT, this::packageEndpoint));
     running.put(SCHEDULER, timed(SCHEDULER, () -> scheduler(cluster)));
     running.put(HERON_ROOT, timed(HERON_ROOT, () -> heronRoot(properties.heronRoot())));
+    running.put(PACKAGE_STORE, timed(PACKAGE_STORE, this::packageStore));
     List<PreflightReport.Check> results = new ArrayList<>();
     running.forEach((name, check) -> results.add(await(name, check)));
     PreflightReport report = PreflightReport.of(cluster, results);
@@ -219,6 +229,11 @@ public class Preflight implements AutoCloseable {
       Thread.currentThread().interrupt();
       return new UriFetchCheck.Outcome(false, "interrupted");
     }
+  }
+
+  private UriFetchCheck.Outcome packageStore() {
+    PackageStore.Probe probe = packageStoreProbe.get();
+    return new UriFetchCheck.Outcome(probe.ok(), probe.detail());
   }
 
   private UriFetchCheck.Outcome scheduler(String cluster) {

@@ -1,5 +1,6 @@
 package io.heroncp.cluster;
 
+import io.heroncp.packages.PackageStore;
 import io.heroncp.packages.TopologyPackageBuilder;
 import io.heroncp.topology.SchedulerDirectory;
 import java.time.Duration;
@@ -16,12 +17,14 @@ class PreflightConfiguration {
       ClusterRegistry clusterRegistry,
       SchedulerDirectory schedulers,
       CuratorFramework curatorFramework,
-      TopologyPackageBuilder topologyPackageBuilder) {
+      TopologyPackageBuilder topologyPackageBuilder,
+      PackageStore packageStore) {
     return new Preflight(
         clusterRegistry,
         schedulers,
         curatorFramework,
         topologyPackageBuilder::placeholderUri,
+        packageStore::probe,
         Duration.ofSeconds(10));
   }
 }

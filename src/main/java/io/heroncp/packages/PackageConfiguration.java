@@ -1,16 +1,25 @@
 package io.heroncp.packages;
 
 import java.net.URI;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Creates the package store (beans {@code packageStore}, {@code topologyPackageBuilder}) from
- * {@link PackageStoreProperties}, signing URLs with the {@link PackageUrlSigner} bean the security
+ * {@link PackageStoreProperties}: a directory, or an S3-compatible bucket with credentials from the
+ * AWS SDK's default chain. URLs are signed with the {@link PackageUrlSigner} bean the security
  * package provides. Unconditional: every deployment serves packages to Aurora.
  */
 @Configuration(proxyBeanMethods = false)
@@ -18,18 +27,56 @@ class PackageConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(PackageConfiguration.class);
 
+  /** Closed with the context when it holds an S3 client. */
   @Bean
   PackageStore packageStore(PackageStoreProperties properties) {
-    PackageStore store = new PackageStore(properties.directory());
-    List<StoredPackage> stored = store.list();
-    // The startup summary names the directory and the upload limit.
-    log.debug(
-        "Package store in {} ({} files, {} bytes, max upload {})",
-        store.directory(),
-        stored.size(),
-        stored.stream().mapToLong(StoredPackage::size).sum(),
-        properties.maxUploadSize());
+    PackageStore store =
+        switch (properties.store()) {
+          case FILESYSTEM -> new FileSystemPackageStore(properties.directory());
+          case S3 -> s3Store(properties);
+        };
+    // The startup summary names the location and the upload limit.
+    log.debug("Package store {} (max upload {})", store.location(), properties.maxUploadSize());
     return store;
+  }
+
+  private static PackageStore s3Store(PackageStoreProperties properties) {
+    PackageStoreProperties.S3 s3 = properties.s3();
+    // Never from application.yaml: environment, system properties, profile, web identity, roles.
+    AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+    Region region =
+        s3.region() != null && !s3.region().isBlank()
+            ? Region.of(s3.region())
+            : s3.endpoint() != null ? Region.US_EAST_1 : null;
+    S3ClientBuilder client =
+        S3Client.builder()
+            .credentialsProvider(credentials)
+            .forcePathStyle(s3.pathStyleAccess())
+            // Content-MD5 per request instead of the newer trailing checksums, which many
+            // S3-compatible stores do not accept.
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    S3Presigner.Builder presigner =
+        S3Presigner.builder()
+            .credentialsProvider(credentials)
+            .serviceConfiguration(
+                S3Configuration.builder().pathStyleAccessEnabled(s3.pathStyleAccess()).build());
+    if (region != null) {
+      client.region(region);
+      presigner.region(region);
+    }
+    if (s3.endpoint() != null) {
+      client.endpointOverride(s3.endpoint());
+      presigner.endpointOverride(s3.endpoint());
+    }
+    return new S3PackageStore(
+        client.build(),
+        s3.presignedUrls() ? presigner.build() : null,
+        s3.presignedUrls() ? s3.presignedUrlExpiry() : null,
+        s3.bucket(),
+        s3.prefix(),
+        properties.directory(),
+        s3.partSize().toBytes());
   }
 
   /**

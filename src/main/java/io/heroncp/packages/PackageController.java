@@ -3,7 +3,6 @@ package io.heroncp.packages;
 import io.heroncp.problems.ForbiddenException;
 import io.heroncp.problems.NotFoundException;
 import java.time.Duration;
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
@@ -22,7 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
  * <p>Content never changes under a digest, so responses carry {@code ETag: "<sha256>"} and a
  * one-year immutable {@code Cache-Control}; {@code If-None-Match} answers 304 and {@code Range}
  * requests are honoured (Spring's resource handling). An unknown or invalid digest or file name
- * answers 404 without touching the file system outside the store.
+ * answers 404 without touching the file system outside the store. With the S3 store the bytes are
+ * streamed from the bucket (a {@code Range} becomes a ranged GET), so any replica serves any
+ * package.
  *
  * <p>With {@code heroncp.security.enabled=true} a request must carry the URI's {@code sig} ({@link
  * PackageUrlSigner}); without one, or with a wrong one, it answers 403 before the store is looked
@@ -49,7 +50,7 @@ class PackageController {
       @RequestParam(name = PackageUrlSigner.PARAMETER, required = false) String sig) {
     checkSignature(sha256, file, sig);
     StoredPackage stored = find(sha256, file);
-    return headers(stored).body(new FileSystemResource(stored.path()));
+    return headers(stored).body(store.content(stored));
   }
 
   /**

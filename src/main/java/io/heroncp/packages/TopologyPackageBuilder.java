@@ -107,7 +107,7 @@ public final class TopologyPackageBuilder {
    * that store nothing (dry runs) and the preflight's probe.
    */
   public URI placeholderUri() {
-    return uriOf(new StoredPackage("0".repeat(64), PACKAGE_FILE_NAME, 0, null));
+    return serviceUri(new StoredPackage("0".repeat(64), PACKAGE_FILE_NAME, 0, null));
   }
 
   /**
@@ -164,18 +164,26 @@ public final class TopologyPackageBuilder {
     log.info(
         "Built topology package for {}: {} ({} bytes, {} entries{})",
         request.topologyName(),
-        uriOf(stored, publicBaseUrl.get()),
+        uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath(),
         stored.size(),
         entries.size(),
-        signer.signs() ? ", signed URI" : "");
+        uri.getRawQuery() == null ? "" : ", signed URI");
     return new TopologyPackage(stored, uri);
   }
 
   /**
-   * The URI Aurora's agents fetch a stored file from: {@link #uriOf(StoredPackage, URI)} under the
-   * public base URL, with {@code ?sig=<signature>} when a package URL secret is configured.
+   * The URI Aurora's agents fetch a stored file from: the store's direct URI when it gives one
+   * (presigned S3 URLs), else {@link #serviceUri(StoredPackage)}.
    */
   public URI uriOf(StoredPackage stored) {
+    return store.directUri(stored).orElseGet(() -> serviceUri(stored));
+  }
+
+  /**
+   * The URI this service serves a stored file under: {@link #uriOf(StoredPackage, URI)} under the
+   * public base URL, with {@code ?sig=<signature>} when a package URL secret is configured.
+   */
+  public URI serviceUri(StoredPackage stored) {
     URI unsigned = uriOf(stored, publicBaseUrl.get());
     if (!signer.signs()) {
       return unsigned;

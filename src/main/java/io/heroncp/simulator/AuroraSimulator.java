@@ -85,6 +85,15 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
    * Creates the scheduler and starts its timer thread; {@code clock} stamps task and update events.
    */
   public AuroraSimulator(SimulatorProperties properties, Clock clock) {
+    this(properties, clock, SimulatorJournal.NONE);
+  }
+
+  /**
+   * Creates the scheduler, resumes what {@code journal} holds (tasks RUNNING stay RUNNING, tasks in
+   * transition continue their timers, updates continue rolling), writes every later change to it,
+   * and starts its timer thread.
+   */
+  AuroraSimulator(SimulatorProperties properties, Clock clock, SimulatorJournal journal) {
     this.properties = properties;
     this.validator = new ConfigurationValidator(properties.allowedEnvironments());
     this.timer =
@@ -101,7 +110,32 @@ public final class AuroraSimulator implements AuroraSchedulerManager.Iface, Auto
     this.responses = new AuroraResponses(properties.clusterName());
     this.quotas = new SimulatedQuotas(properties.quotas(), tasks);
     this.reads = new SimulatedReadOnlyScheduler(lock, tasks, updates, validator, responses, quotas);
+    resume(journal);
     updates.scheduleOn(timer);
+  }
+
+  private void resume(SimulatorJournal journal) {
+    synchronized (lock) {
+      SimulatorJournal.Snapshot snapshot = journal.load();
+      for (ScheduledTask task : snapshot.tasks()) {
+        tasks.add(task);
+        agent.resumed(task.getAssignedTask());
+      }
+      snapshot.updates().forEach(updates::restore);
+      tasks.journalTo(journal);
+      for (ScheduledTask task : snapshot.tasks()) {
+        stateMachine.resume(task);
+      }
+      if (!snapshot.tasks().isEmpty() || !snapshot.updates().isEmpty()) {
+        log.info(
+            "Resumed {} simulated task(s) ({} active) and {} job update(s) from the journal",
+            snapshot.tasks().size(),
+            snapshot.tasks().stream()
+                .filter(t -> aurora_apiConstants.ACTIVE_STATES.contains(t.getStatus()))
+                .count(),
+            snapshot.updates().size());
+      }
+    }
   }
 
   /**

@@ -182,6 +182,7 @@ final class JobUpdater {
             : JobUpdateStatus.ROLLING_FORWARD,
         message,
         clock.millis());
+    tasks.journal().updateChanged(update);
     log.info("Started update {} of {} on instances {}", key.getId(), canonical(job), scope);
     return update;
   }
@@ -241,6 +242,7 @@ final class JobUpdater {
 
   void changeStatus(SimulatedJobUpdate update, JobUpdateStatus status, String message) {
     update.changeStatus(status, message, clock.millis());
+    tasks.journal().updateChanged(update);
     log.info(
         "Update {} of {} is now {}", update.key.getId(), canonical(update.key.getJob()), status);
   }
@@ -257,6 +259,7 @@ final class JobUpdater {
     update.lastPulseMs = clock.millis();
     if (update.status() == JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE) {
       update.changeStatus(JobUpdateStatus.ROLLING_FORWARD, null, clock.millis());
+      tasks.journal().updateChanged(update);
     }
   }
 
@@ -265,21 +268,36 @@ final class JobUpdater {
       try {
         long now = clock.millis();
         for (SimulatedJobUpdate update : updates.values()) {
-          if (update.status() == JobUpdateStatus.ROLLING_FORWARD
-              && update.coordinated()
-              && update.pulseExpired(now)) {
-            update.changeStatus(
-                JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE,
-                "Pulses from external service have timed out.",
-                now);
-          }
-          if (update.status() == JobUpdateStatus.ROLLING_FORWARD) {
-            advance(update, now);
+          long modified = update.lastModifiedMs;
+          int events = update.events.size() + update.instanceEvents.size();
+          advanceOne(update, now);
+          if (update.lastModifiedMs != modified
+              || update.events.size() + update.instanceEvents.size() != events) {
+            tasks.journal().updateChanged(update);
           }
         }
       } catch (RuntimeException e) {
         log.error("Simulated update step failed", e);
       }
+    }
+  }
+
+  /** Puts back an update read from the journal; its progress continues on the next tick. */
+  void restore(SimulatedJobUpdate update) {
+    updates.put(update.key.getId(), update);
+  }
+
+  private void advanceOne(SimulatedJobUpdate update, long now) {
+    if (update.status() == JobUpdateStatus.ROLLING_FORWARD
+        && update.coordinated()
+        && update.pulseExpired(now)) {
+      update.changeStatus(
+          JobUpdateStatus.ROLL_FORWARD_AWAITING_PULSE,
+          "Pulses from external service have timed out.",
+          now);
+    }
+    if (update.status() == JobUpdateStatus.ROLLING_FORWARD) {
+      advance(update, now);
     }
   }
 

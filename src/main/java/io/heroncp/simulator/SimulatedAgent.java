@@ -59,6 +59,15 @@ final class SimulatedAgent implements AutoCloseable {
     }
   }
 
+  /** Takes back a task placed before a restart: later ports do not collide with its ports. */
+  synchronized void resumed(AssignedTask task) {
+    if (task.getAssignedPorts() != null) {
+      for (int port : task.getAssignedPorts().values()) {
+        nextPort = Math.max(nextPort, port + 1);
+      }
+    }
+  }
+
   /**
    * Runs the fetches on an agent thread, then hands {@code done} why the first one failed (empty
    * when all succeeded), on that thread.

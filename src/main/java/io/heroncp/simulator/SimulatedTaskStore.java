@@ -37,6 +37,16 @@ final class SimulatedTaskStore {
   private static final Set<ScheduleStatus> TERMINAL = aurora_apiConstants.TERMINAL_STATES;
 
   private final Map<String, ScheduledTask> tasks = new LinkedHashMap<>();
+  private SimulatorJournal journal = SimulatorJournal.NONE;
+
+  /** Where every change of a task is written from now on. */
+  void journalTo(SimulatorJournal journal) {
+    this.journal = journal;
+  }
+
+  SimulatorJournal journal() {
+    return journal;
+  }
 
   void add(ScheduledTask task) {
     tasks.put(task.getAssignedTask().getTaskId(), task);
@@ -65,6 +75,7 @@ final class SimulatedTaskStore {
     }
     for (int i = 0; i < terminal.size() - max; i++) {
       tasks.remove(terminal.get(i));
+      journal.taskRemoved(terminal.get(i));
     }
   }
 

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,14 +25,26 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "heroncp.simulator", name = "enabled", havingValue = "true")
+@EnableConfigurationProperties(SimulatorStateProperties.class)
 public class SimulatorConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(SimulatorConfiguration.class);
 
-  /** On the application's {@code Clock} bean when there is one, else on the system clock. */
+  /**
+   * On the application's {@code Clock} bean when there is one, else on the system clock; resumes
+   * the state it journaled in ZooKeeper under {@code heroncp.simulator.state.path}.
+   */
   @Bean(destroyMethod = "close")
-  AuroraSimulator auroraSimulator(SimulatorProperties properties, ObjectProvider<Clock> clock) {
-    return new AuroraSimulator(properties, clock.getIfAvailable(Clock::systemUTC));
+  AuroraSimulator auroraSimulator(
+      SimulatorProperties properties,
+      SimulatorStateProperties state,
+      CuratorFramework curator,
+      ObjectProvider<Clock> clock) {
+    SimulatorJournal journal =
+        state.enabled()
+            ? new ZooKeeperSimulatorJournal(curator, state.path())
+            : SimulatorJournal.NONE;
+    return new AuroraSimulator(properties, clock.getIfAvailable(Clock::systemUTC), journal);
   }
 
   @Bean(initMethod = "start", destroyMethod = "close")

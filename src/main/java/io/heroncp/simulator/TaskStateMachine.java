@@ -95,6 +95,56 @@ final class TaskStateMachine {
   }
 
   /**
+   * Continues a task read back from the journal after a restart: a task in transition gets the rest
+   * of its timer (measured from its last event), a STARTING task runs its fetches again (the agent
+   * restarted); RUNNING and terminal tasks stay as they are.
+   */
+  void resume(ScheduledTask task) {
+    List<TaskEvent> events = task.getTaskEvents();
+    long since =
+        events == null || events.isEmpty() ? 0 : events.get(events.size() - 1).getTimestamp();
+    long elapsed = Math.max(0, clock.millis() - since);
+    switch (task.getStatus()) {
+      case THROTTLED ->
+          scheduleStep(task, ScheduleStatus.THROTTLED, rest(penaltyOf(task), elapsed));
+      case PENDING ->
+          scheduleStep(task, ScheduleStatus.PENDING, rest(properties.pendingDelay(), elapsed));
+      case ASSIGNED ->
+          scheduleStep(task, ScheduleStatus.ASSIGNED, rest(properties.assignedDelay(), elapsed));
+      case STARTING -> {
+        List<SandboxFetcher.Fetch> fetches =
+            SandboxFetcher.fetches(task.getAssignedTask().getTask());
+        if (fetches.isEmpty()) {
+          scheduleStep(task, ScheduleStatus.STARTING, rest(properties.startingDelay(), elapsed));
+        } else {
+          fetchThenStart(task.getAssignedTask().getTaskId(), fetches);
+        }
+      }
+      case KILLING, RESTARTING ->
+          scheduleStep(task, task.getStatus(), rest(properties.killingDelay(), elapsed));
+      default -> {}
+    }
+  }
+
+  private static Duration rest(Duration delay, long elapsedMillis) {
+    return Duration.ofMillis(Math.max(0, delay.toMillis() - elapsedMillis));
+  }
+
+  /** The flapping penalty a THROTTLED task was given, from its event's message. */
+  private Duration penaltyOf(ScheduledTask task) {
+    List<TaskEvent> events = task.getTaskEvents();
+    String message = events.isEmpty() ? null : events.get(events.size() - 1).getMessage();
+    if (message != null) {
+      java.util.regex.Matcher matcher =
+          java.util.regex.Pattern.compile("penalized for (\\d+) ms").matcher(message);
+      if (matcher.find()) {
+        return Duration.ofMillis(Long.parseLong(matcher.group(1)));
+      }
+    }
+    return properties.flappingTaskDelay();
+  }
+
+  /**
    * Aurora's {@code TaskIdGenerator}: role-env-name-instance-uuid, with characters outside [\w-] as
    * '-'.
    */
@@ -304,6 +354,7 @@ final class TaskStateMachine {
       event.setMessage(message);
     }
     task.addToTaskEvents(event);
+    tasks.journal().taskChanged(task);
     log.debug("Task {} is now {}", task.getAssignedTask().getTaskId(), status);
     notifier.publish(task);
   }

@@ -20,8 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +51,10 @@ import org.slf4j.LoggerFactory;
  *       TManagerControllerEndpoint}).
  * </ul>
  *
+ * <p>Its ephemeral nodes live in the Curator client's session: after a reconnect (a session expiry
+ * removed them) and on start (a restarted simulator resumes RUNNING jobs) it writes them again for
+ * every topology whose instance 0 is RUNNING; a node left by an earlier session is replaced.
+ *
  * <p>Thread-safe: ZooKeeper reads and writes for a topology run under this object's monitor,
  * whichever thread (simulator events, HTTP, packing-plan watch) triggers them. Call {@link
  * #start()} once, then {@link #close()}.
@@ -62,6 +69,12 @@ public final class TopologyManagerStandIn implements AutoCloseable {
   private final String host;
   private final int requestedPort;
   private final TaskStatusListener listener = this::onTaskStatus;
+  private final ConnectionStateListener reconnects =
+      (client, state) -> {
+        if (state == ConnectionState.RECONNECTED) {
+          reRegister("the ZooKeeper connection came back");
+        }
+      };
   private final Map<String, ServedTopology> byId = new ConcurrentHashMap<>();
   private final Map<JobKey, ServedTopology> byJob = new ConcurrentHashMap<>();
   private volatile HttpServer server;
@@ -97,6 +110,16 @@ public final class TopologyManagerStandIn implements AutoCloseable {
     http.start();
     server = http;
     simulator.addTaskStatusListener(listener);
+    curator.getConnectionStateListenable().addListener(reconnects);
+    takeOverRunning();
+    log.info(
+        "Topology manager stand-in serves Heron's TManager controller on http://{}:{}",
+        host,
+        port());
+  }
+
+  /** Publishes (again) the topology manager of every Heron job whose instance 0 is RUNNING. */
+  private void takeOverRunning() {
     Response running =
         simulator.getTasksStatus(
             new TaskQuery().setStatuses(Set.of(ScheduleStatus.RUNNING)).setInstanceIds(Set.of(0)));
@@ -111,10 +134,20 @@ public final class TopologyManagerStandIn implements AutoCloseable {
                 task.getAssignedTask().getTask()));
       }
     }
-    log.info(
-        "Topology manager stand-in serves Heron's TManager controller on http://{}:{}",
-        host,
-        port());
+  }
+
+  /**
+   * After a reconnect: a session that expired took the ephemeral {@code tmanagers} nodes with it,
+   * so they are written again (in the new session) for every topology whose instance 0 runs.
+   */
+  private void reRegister(String why) {
+    synchronized (this) {
+      if (closed || server == null) {
+        return;
+      }
+    }
+    log.info("Re-registering the topology managers of running topologies: {}", why);
+    takeOverRunning();
   }
 
   /** The bound HTTP port (the controller port published in {@code tmanagers/<name>}). */
@@ -139,6 +172,7 @@ public final class TopologyManagerStandIn implements AutoCloseable {
   public synchronized void close() {
     closed = true;
     simulator.removeTaskStatusListener(listener);
+    curator.getConnectionStateListenable().removeListener(reconnects);
     HttpServer http = server;
     if (http != null) {
       http.stop(0);
@@ -298,9 +332,20 @@ public final class TopologyManagerStandIn implements AutoCloseable {
           .withMode(CreateMode.EPHEMERAL)
           .forPath(path, location);
     } catch (KeeperException.NodeExistsException e) {
-      // A leftover of this stand-in (e.g. a missed stop); the real TManager retries until it is
-      // gone.
-      curator.setData().forPath(path, location);
+      Stat stat = curator.checkExists().forPath(path);
+      long session = curator.getZookeeperClient().getZooKeeper().getSessionId();
+      if (stat != null && stat.getEphemeralOwner() != session) {
+        // Left by an earlier session (a process killed before its session ended): it would vanish
+        // when that session expires, so it is replaced by one of this session.
+        curator.delete().withVersion(stat.getVersion()).forPath(path);
+        curator
+            .create()
+            .creatingParentContainersIfNeeded()
+            .withMode(CreateMode.EPHEMERAL)
+            .forPath(path, location);
+      } else {
+        curator.setData().forPath(path, location);
+      }
     }
     served.locationWritten = true;
   }

@@ -22,6 +22,7 @@ import tools.jackson.databind.JsonNode;
 class PreflightTest extends ServiceTest {
 
   @Autowired ClusterRegistry clusters;
+  @Autowired io.heroncp.packages.PackageStore packageStore;
 
   private HttpResponse<String> preflight(String cluster) {
     return send(
@@ -45,7 +46,13 @@ class PreflightTest extends ServiceTest {
     assertThat(report.get("cluster").asString()).isEqualTo("local");
     Map<String, JsonNode> checks = checksByName(report);
     assertThat(checks)
-        .containsOnlyKeys("core-package", "package-endpoint", "scheduler", "heron-root");
+        .containsOnlyKeys(
+            "core-package", "package-endpoint", "scheduler", "heron-root", "package-store");
+    assertThat(checks.get("package-store").get("ok").asBoolean())
+        .as(checks.get("package-store").toString())
+        .isTrue();
+    assertThat(checks.get("package-store").get("detail").asString())
+        .contains("wrote, read and deleted");
     checks
         .values()
         .forEach(check -> assertThat(check.get("duration_ms").isIntegralNumber()).isTrue());
@@ -124,6 +131,7 @@ class PreflightTest extends ServiceTest {
             },
             SharedZooKeeper.client(),
             () -> URI.create("http://127.0.0.1:" + port + "/actuator/health"),
+            packageStore::probe,
             java.time.Duration.ofSeconds(5));
 
     PreflightReport report = elsewhere.run("local");

@@ -2,6 +2,7 @@ package io.heroncp.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heroncp.packages.PackageStoreProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -275,6 +276,48 @@ class HelmChartTest {
           }
         });
     return merged;
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void s3PackageStoreNeedsNoClaimAllowsAnyReplicaCountAndTakesCredentialsFromASecretOrRole()
+      throws IOException {
+    Map<String, Object> values = yaml(CHART.resolve("values.yaml"));
+    Map<String, Object> config = (Map<String, Object>) values.get("config");
+    Map<String, Object> packages =
+        (Map<String, Object>) ((Map<String, Object>) config.get("heroncp")).get("packages");
+    Map<String, String> templates = templates();
+
+    // The default stays the volume; the claim and the volume follow the store.
+    assertThat(packages).containsEntry("store", "filesystem");
+    assertThat(templates.get("pvc.yaml"))
+        .contains("(eq .Values.config.heroncp.packages.store \"filesystem\")");
+    assertThat(templates.get("deployment.yaml"))
+        .contains(
+            "{{- if and .Values.persistence.enabled (eq .Values.config.heroncp.packages.store"
+                + " \"filesystem\") }}",
+            "serviceAccountName: {{ include \"heron-controlplane.serviceAccountName\" . }}",
+            "name: {{ .Values.packageStoreCredentials.existingSecret }}");
+    // Replica warnings are about the file-system store only.
+    assertThat(templates.get("NOTES.txt"))
+        .contains("(eq .Values.config.heroncp.packages.store \"filesystem\") (gt (int");
+    assertThat(templates.get("serviceaccount.yaml")).contains(".Values.serviceAccount.annotations");
+    // No credential appears in the config: only the bucket's coordinates.
+    assertThat(toYaml(packages)).doesNotContainPattern("(?i)(secret|access-key|password)");
+
+    // Switched to s3, the rendered config binds with the bucket settings.
+    packages.put("store", "s3");
+    ((Map<String, Object>) packages.get("s3")).put("bucket", "heron-packages");
+    ((Map<String, Object>) packages.get("s3")).put("endpoint", "https://minio.example.com");
+    ServiceConfiguration bound =
+        ServiceConfiguration.bind(
+            toYaml(config),
+            Map.of("HERONCP_PACKAGE_URL_SECRET", "0123456789abcdef0123456789abcdef"),
+            Set.of());
+    assertThat(bound.packages().store()).isEqualTo(PackageStoreProperties.Store.S3);
+    assertThat(bound.packages().s3().bucket()).isEqualTo("heron-packages");
+    assertThat(bound.packages().s3().endpoint()).hasToString("https://minio.example.com");
+    assertThat(bound.packages().s3().presignedUrls()).isFalse();
   }
 
   @Test

@@ -2,7 +2,9 @@ package io.heroncp.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heroncp.packages.PackageStore;
+import io.heroncp.packages.FileSystemPackageStore;
+import io.heroncp.packages.S3PackageStore;
+import io.heroncp.support.S3TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,7 @@ class PackageStoreHealthIndicatorTest {
 
   @Test
   void upWhenWritableWithRoomForOneMaximumUpload() {
-    PackageStore store = new PackageStore(directory);
+    FileSystemPackageStore store = new FileSystemPackageStore(directory);
     Health health = new PackageStoreHealthIndicator(store, DataSize.ofMegabytes(1)).health();
 
     assertThat(health.getStatus()).isEqualTo(Status.UP);
@@ -36,7 +38,7 @@ class PackageStoreHealthIndicatorTest {
 
   @Test
   void downWhenLessFreeSpaceThanOneMaximumUpload() {
-    PackageStore store = new PackageStore(directory);
+    FileSystemPackageStore store = new FileSystemPackageStore(directory);
     long tooMuch = store.freeBytes() + DataSize.ofGigabytes(1).toBytes();
 
     Health health = new PackageStoreHealthIndicator(store, DataSize.ofBytes(tooMuch)).health();
@@ -49,7 +51,7 @@ class PackageStoreHealthIndicatorTest {
   @Test
   void downWhenTheDirectoryIsGone() throws Exception {
     Path store = directory.resolve("store");
-    PackageStore packageStore = new PackageStore(store);
+    FileSystemPackageStore packageStore = new FileSystemPackageStore(store);
     Files.delete(store);
 
     Health health = new PackageStoreHealthIndicator(packageStore, DataSize.ofBytes(1)).health();
@@ -57,5 +59,78 @@ class PackageStoreHealthIndicatorTest {
     assertThat(health.getStatus()).isEqualTo(Status.DOWN);
     assertThat(health.getDetails()).containsEntry("writable", false);
     assertThat((String) health.getDetails().get("reason")).contains("heroncp.packages.directory");
+  }
+
+  @Test
+  void bucketStoreIsUpWhenAProbeObjectCanBeWrittenAndDownNamingAMissingBucket() throws Exception {
+    try (S3TestServer server =
+        new S3TestServer(Files.createDirectory(directory.resolve("blobs")))) {
+      server.createBucket("health-bucket");
+      try (S3PackageStore bucket =
+              new S3PackageStore(
+                  server.client(),
+                  null,
+                  null,
+                  "health-bucket",
+                  null,
+                  directory.resolve("spool"),
+                  5L << 20);
+          S3PackageStore missing =
+              new S3PackageStore(
+                  server.client(),
+                  null,
+                  null,
+                  "no-such-bucket",
+                  null,
+                  directory.resolve("spool"),
+                  5L << 20)) {
+        MutableClock clock = new MutableClock();
+        PackageStoreHealthIndicator up =
+            new PackageStoreHealthIndicator(bucket, DataSize.ofMegabytes(1), clock);
+        Health health = up.health();
+        assertThat(health.getStatus()).isEqualTo(Status.UP);
+        assertThat(health.getDetails())
+            .containsEntry("location", "s3://health-bucket/")
+            .containsKey("probed_at");
+        assertThat(health.getDetails().get("detail").toString())
+            .contains("wrote, read and deleted");
+
+        // One probe serves checks for a while; then it is taken again.
+        String probedAt = health.getDetails().get("probed_at").toString();
+        clock.advance(java.time.Duration.ofSeconds(10));
+        assertThat(up.health().getDetails().get("probed_at")).isEqualTo(probedAt);
+        clock.advance(java.time.Duration.ofSeconds(30));
+        assertThat(up.health().getDetails().get("probed_at")).isNotEqualTo(probedAt);
+
+        Health down = new PackageStoreHealthIndicator(missing, DataSize.ofMegabytes(1)).health();
+        assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(down.getDetails().get("detail").toString())
+            .contains("'no-such-bucket' does not exist");
+      }
+    }
+  }
+
+  /** A clock the test moves. */
+  private static final class MutableClock extends java.time.Clock {
+    private java.time.Instant now = java.time.Instant.parse("2026-12-01T00:00:00Z");
+
+    void advance(java.time.Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
   }
 }

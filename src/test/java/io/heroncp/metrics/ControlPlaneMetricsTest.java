@@ -2,7 +2,7 @@ package io.heroncp.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heroncp.packages.PackageStore;
+import io.heroncp.packages.FileSystemPackageStore;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyRecord;
 import io.heroncp.topology.TopologyState;
@@ -110,7 +110,7 @@ class ControlPlaneMetricsTest {
           listings.incrementAndGet();
           return List.copyOf(records);
         },
-        new PackageStore(directory),
+        new FileSystemPackageStore(directory),
         Duration.ZERO);
 
     assertThat(gauge("east", "RUNNING")).isEqualTo(2);
@@ -132,7 +132,7 @@ class ControlPlaneMetricsTest {
         () -> {
           throw new IllegalStateException("ZooKeeper is down");
         },
-        new PackageStore(directory),
+        new FileSystemPackageStore(directory),
         Duration.ZERO);
 
     assertThat(gauge("east", "RUNNING")).isNaN();
@@ -140,7 +140,7 @@ class ControlPlaneMetricsTest {
 
   @Test
   void packageGaugesFollowTheStore() {
-    PackageStore store = new PackageStore(directory);
+    FileSystemPackageStore store = new FileSystemPackageStore(directory);
     metrics.registerGauges(Set.of(), List::of, store, Duration.ZERO);
     assertThat(registry.get("heroncp.packages.stored").gauge().value()).isZero();
 

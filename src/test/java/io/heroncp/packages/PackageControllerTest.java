@@ -25,11 +25,11 @@ class PackageControllerTest {
   @TempDir Path directory;
   private PackageStore store;
   private MockMvc mvc;
-  private final byte[] content = PackageStoreTest.randomBytes(70_000, 20);
+  private final byte[] content = FileSystemPackageStoreTest.randomBytes(70_000, 20);
 
   @BeforeEach
   void setUp() {
-    store = new PackageStore(directory.resolve("store"));
+    store = new FileSystemPackageStore(directory.resolve("store"));
     mvc =
         MockMvcBuilders.standaloneSetup(new PackageController(store, PackageUrlSigner.unsigned()))
             .setControllerAdvice(new Problems())

@@ -39,12 +39,12 @@ class TopologyPackageBuilderTest {
   private PackageStore store;
   private TopologyPackageBuilder builder;
   private Path binary;
-  private final byte[] definition = PackageStoreTest.randomBytes(5_000, 10);
-  private final byte[] binaryBytes = PackageStoreTest.randomBytes(120_000, 11);
+  private final byte[] definition = FileSystemPackageStoreTest.randomBytes(5_000, 10);
+  private final byte[] binaryBytes = FileSystemPackageStoreTest.randomBytes(120_000, 11);
 
   @BeforeEach
   void setUp() throws IOException {
-    store = new PackageStore(temp.resolve("store"));
+    store = new FileSystemPackageStore(temp.resolve("store"));
     builder = new TopologyPackageBuilder(store, BASE);
     binary = Files.write(temp.resolve("upload.bin"), binaryBytes);
   }
@@ -71,7 +71,7 @@ class TopologyPackageBuilderTest {
 
     assertThat(built.stored().fileName()).isEqualTo("topology.tar.gz");
     assertThat(built.stored().sha256())
-        .isEqualTo(PackageStoreTest.sha256(Files.readAllBytes(built.stored().path())));
+        .isEqualTo(FileSystemPackageStoreTest.sha256(Files.readAllBytes(built.stored().path())));
     assertThat(built.uri())
         .isEqualTo(
             URI.create(
@@ -315,7 +315,7 @@ class TopologyPackageBuilderTest {
                         ROOT)))
         .isInstanceOfSatisfying(
             InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("topology"));
-    assertThat(store.count()).isZero();
+    assertThat(store.list()).isEmpty();
   }
 
   @Test

@@ -106,6 +106,36 @@ class TopologyManagerStandInTest {
   }
 
   @Test
+  void locationLeftByAnEarlierSessionIsReplacedOnStartAndOutlivesThatSession() throws Exception {
+    submit(HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, NAME));
+    byte[] location = curator.getData().forPath(awaitLocationPath());
+    standIn.close();
+    // What a killed process leaves: its ephemeral node, alive until its session expires.
+    try (CuratorFramework earlier =
+        CuratorFrameworkFactory.newClient(zookeeper.getConnectString(), new RetryOneTime(100))) {
+      earlier.start();
+      earlier
+          .create()
+          .withMode(org.apache.zookeeper.CreateMode.EPHEMERAL)
+          .forPath(PATHS.tmanagerLocation(NAME), location);
+
+      standIn = new TopologyManagerStandIn(simulator, curator, "127.0.0.1", 0);
+      standIn.start();
+
+      long session = curator.getZookeeperClient().getZooKeeper().getSessionId();
+      assertThat(curator.checkExists().forPath(PATHS.tmanagerLocation(NAME)).getEphemeralOwner())
+          .isEqualTo(session);
+    }
+    // The earlier session ended: the location stays.
+    assertThat(curator.checkExists().forPath(PATHS.tmanagerLocation(NAME))).isNotNull();
+  }
+
+  private String awaitLocationPath() throws Exception {
+    awaitLocation();
+    return PATHS.tmanagerLocation(NAME);
+  }
+
+  @Test
   void topologySubmittedDeactivatedStartsPaused() throws Exception {
     submit(HeronDefinitions.pausedDefinition(HeronDefinitions.WORD_COUNT, NAME));
 

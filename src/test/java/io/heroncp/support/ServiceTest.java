@@ -40,6 +40,8 @@ public abstract class ServiceTest {
     registry.add("heroncp.zookeeper.embedded.enabled", () -> "false");
     // A fixed free port: the local cluster's default core-package-uri names it.
     registry.add("heroncp.simulator.port", () -> Integer.toString(SIMULATOR_PORT));
+    // The simulator's journal of this run only (the shared ZooKeeper outlives contexts).
+    registry.add("heroncp.simulator.state.path", () -> "/aurora/simulator-state-" + SIMULATOR_PORT);
     registry.add("heroncp.simulator.flapping-task-delay", () -> "300ms");
     registry.add("heroncp.simulator.max-flapping-task-delay", () -> "1s");
     registry.add("heroncp.simulator.pending-delay", () -> "100ms");

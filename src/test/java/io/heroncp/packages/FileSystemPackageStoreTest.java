@@ -29,13 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class PackageStoreTest {
+class FileSystemPackageStoreTest {
 
   @TempDir Path directory;
 
   @Test
   void storeStreamsContentUnderItsSha256() throws Exception {
-    PackageStore store = new PackageStore(directory);
+    FileSystemPackageStore store = new FileSystemPackageStore(directory);
     byte[] content = randomBytes(300_000, 1);
 
     StoredPackage stored =
@@ -53,7 +53,7 @@ class PackageStoreTest {
 
   @Test
   void storeHashesAStreamLargerThanAnyBufferWithoutNeedingItsLength() throws Exception {
-    PackageStore store = new PackageStore(directory);
+    FileSystemPackageStore store = new FileSystemPackageStore(directory);
     // 20 MB produced on the fly: the store sees only a stream, never an array or a length.
     long length = 20L * 1024 * 1024;
     MessageDigest expected = MessageDigest.getInstance("SHA-256");
@@ -74,7 +74,7 @@ class PackageStoreTest {
 
   @Test
   void storeAcceptsExactlyMaxBytes() {
-    PackageStore store = new PackageStore(directory);
+    FileSystemPackageStore store = new FileSystemPackageStore(directory);
 
     StoredPackage stored = store.store(new ByteArrayInputStream(new byte[1000]), "t.jar", 1000);
 
@@ -83,7 +83,7 @@ class PackageStoreTest {
 
   @Test
   void storeRejectsUploadOverTheLimitWith413AndLeavesNoFile() {
-    PackageStore store = new PackageStore(directory);
+    FileSystemPackageStore store = new FileSystemPackageStore(directory);
 
     assertThatThrownBy(() -> store.store(new ByteArrayInputStream(new byte[1001]), "t.jar", 1000))
         .isInstanceOfSatisfying(
@@ -101,7 +101,7 @@ class PackageStoreTest {
 
   @Test
   void storeStopsReadingAnEndlessUploadSoonAfterTheLimit() {
-    PackageStore store = new PackageStore(directory);
+    FileSystemPackageStore store = new FileSystemPackageStore(directory);
     PatternStream endless = new PatternStream(Long.MAX_VALUE);
 
     assertThatThrownBy(() -> store.store(endless, "t.jar", 5L * 1024 * 1024))
@@ -113,7 +113,7 @@ class PackageStoreTest {
 
   @Test
   void storeOfSameContentAndNameIsIdempotent() throws Exception {
-    PackageStore store = new PackageStore(directory);
+    FileSystemPackageStore store = new FileSystemPackageStore(directory);
     byte[] content = randomBytes(10_000, 2);
 
     StoredPackage first = store.store(new ByteArrayInputStream(content), "t.jar", 1_000_000);
@@ -129,7 +129,7 @@ class PackageStoreTest {
 
   @Test
   void sameContentUnderAnotherNameIsASecondFileInTheSameDigestDirectory() {
-    PackageStore store = new PackageStore(directory);
+    FileSystemPackageStore store = new FileSystemPackageStore(directory);
     byte[] content = randomBytes(1000, 3);
 
     StoredPackage jar = store.store(new ByteArrayInputStream(content), "a.jar", 1_000_000);
@@ -141,7 +141,7 @@ class PackageStoreTest {
 
   @Test
   void concurrentStoresOfSameContentBothSucceed() throws Exception {
-    PackageStore store = new PackageStore(directory);
+    FileSystemPackageStore store = new FileSystemPackageStore(directory);
     byte[] content = randomBytes(200_000, 4);
     // Both uploads pause half way until the other is half way too, so they really overlap.
     CyclicBarrier halfway = new CyclicBarrier(2);
@@ -183,7 +183,7 @@ class PackageStoreTest {
         "C:evil"
       })
   void storeRejectsNamesThatAreNotPlainFileNames(String fileName) {
-    PackageStore store = new PackageStore(directory);
+    FileSystemPackageStore store = new FileSystemPackageStore(directory);
 
     assertThatThrownBy(() -> store.store(new ByteArrayInputStream(new byte[1]), fileName, 10))
         .isInstanceOfSatisfying(
@@ -195,7 +195,7 @@ class PackageStoreTest {
   void findAndDeleteNeverLeaveTheDirectory() throws Exception {
     Path store = Files.createDirectory(directory.resolve("store"));
     Path outside = Files.writeString(directory.resolve("secret.txt"), "secret");
-    PackageStore packages = new PackageStore(store);
+    FileSystemPackageStore packages = new FileSystemPackageStore(store);
     String validSha = "a".repeat(64);
 
     assertThat(packages.find("..", "secret.txt")).isEmpty();
@@ -211,7 +211,7 @@ class PackageStoreTest {
 
   @Test
   void deleteRemovesEveryFileOfTheDigestAndIsIdempotent() {
-    PackageStore store = new PackageStore(directory);
+    FileSystemPackageStore store = new FileSystemPackageStore(directory);
     StoredPackage kept = store.store(new ByteArrayInputStream(new byte[] {1}), "keep.jar", 10);
     StoredPackage jar = store.store(new ByteArrayInputStream(new byte[] {2}), "t.jar", 10);
     store.store(new ByteArrayInputStream(new byte[] {2}), "t.tar", 10);
@@ -227,7 +227,7 @@ class PackageStoreTest {
 
   @Test
   void usageCountsStoredFilesAndBytesAndIgnoresTempFiles() throws Exception {
-    PackageStore store = new PackageStore(directory);
+    FileSystemPackageStore store = new FileSystemPackageStore(directory);
     store.store(new ByteArrayInputStream(new byte[100]), "a.jar", 1000);
     store.store(new ByteArrayInputStream(new byte[250]), "b.jar", 1000);
     Files.write(directory.resolve(".incoming-123.tmp"), new byte[999]);
@@ -239,20 +239,21 @@ class PackageStoreTest {
   }
 
   @Test
-  void openingTheStoreRemovesTempFilesLeftByACrashButNotRecentOnes() throws Exception {
+  void sweepingTempFilesRemovesThoseLeftByACrashButNotRecentOnes() throws Exception {
     Path stale = Files.write(directory.resolve(".incoming-1.tmp"), new byte[10]);
     Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(7))));
     Path recent = Files.write(directory.resolve(".incoming-2.tmp"), new byte[10]);
 
-    new PackageStore(directory);
+    int removed = new FileSystemPackageStore(directory).removeStaleTempFiles(Duration.ofHours(6));
 
+    assertThat(removed).isEqualTo(1);
     assertThat(stale).doesNotExist();
     assertThat(recent).exists();
   }
 
   @Test
   void failingWriterLeavesNothingBehind() {
-    PackageStore store = new PackageStore(directory);
+    FileSystemPackageStore store = new FileSystemPackageStore(directory);
 
     assertThatThrownBy(
             () ->
@@ -298,7 +299,7 @@ class PackageStoreTest {
   }
 
   /** A stream of {@code length} generated bytes, counting how far it was read. */
-  private static final class PatternStream extends InputStream {
+  static final class PatternStream extends InputStream {
     private final long length;
     long position;
 
