@@ -472,6 +472,20 @@ public final class S3PackageStore implements PackageStore, AutoCloseable {
   private <T> T call(String action, SdkCall<T> call) {
     try {
       return call.run();
+    } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+      // A store refusing a request mid-body (e.g. a missing bucket) may only close the connection:
+      // ask the bucket why before calling the store unreachable.
+      try {
+        s3.headBucket(b -> b.bucket(bucket));
+      } catch (S3Exception diagnosis) {
+        if (diagnosis.statusCode() == 404 || diagnosis.statusCode() == 403) {
+          diagnosis.addSuppressed(e);
+          throw failures.translate(action, diagnosis);
+        }
+      } catch (SdkException unreachable) {
+        // the store is unreachable indeed
+      }
+      throw failures.translate(action, e);
     } catch (SdkException e) {
       throw failures.translate(action, e);
     }

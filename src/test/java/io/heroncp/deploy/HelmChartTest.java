@@ -282,8 +282,7 @@ class HelmChartTest {
   @SuppressWarnings("unchecked")
   void s3PackageStoreNeedsNoClaimAllowsAnyReplicaCountAndTakesCredentialsFromASecretOrRole()
       throws IOException {
-    Map<String, Object> values = yaml(CHART.resolve("values.yaml"));
-    Map<String, Object> config = (Map<String, Object>) values.get("config");
+    Map<String, Object> config = configWithExampleCluster();
     Map<String, Object> packages =
         (Map<String, Object>) ((Map<String, Object>) config.get("heroncp")).get("packages");
     Map<String, String> templates = templates();

@@ -161,7 +161,11 @@ class SimulatorRestartTest {
             zooKeeper.getConnectString(),
             simulatorPort,
             packages,
-            "--heroncp.simulator.pending-delay=3s");
+            "--heroncp.simulator.pending-delay=3s",
+            // The fixture jobs run on a production tier: their role needs a quota.
+            "--heroncp.simulator.quotas.www-data.cpus=1000",
+            "--heroncp.simulator.quotas.www-data.ram-mb=10000000",
+            "--heroncp.simulator.quotas.www-data.disk-mb=10000000");
     AuroraSimulator simulator = service.context().getBean(AuroraSimulator.class);
     assertThat(simulator.createJob(SimulatorFixtures.job(PENDING_JOB, 2)).getResponseCode())
         .isEqualTo(io.heroncp.aurora.thrift.ResponseCode.OK);
