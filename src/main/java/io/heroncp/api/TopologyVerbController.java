@@ -1,9 +1,9 @@
 package io.heroncp.api;
 
-import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.problems.NotFoundException;
 import io.heroncp.topology.Operation;
 import io.heroncp.topology.OperationHistory;
+import io.heroncp.topology.RequestBounds;
 import io.heroncp.topology.Requester;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyVerbs;
@@ -29,10 +29,12 @@ class TopologyVerbController {
 
   private final TopologyVerbs verbs;
   private final OperationHistory operations;
+  private final RequestBounds bounds;
 
-  TopologyVerbController(TopologyVerbs verbs, OperationHistory operations) {
+  TopologyVerbController(TopologyVerbs verbs, OperationHistory operations, RequestBounds bounds) {
     this.verbs = verbs;
     this.operations = operations;
+    this.bounds = bounds;
   }
 
   @PostMapping(TOPOLOGY + "/activate")
@@ -43,7 +45,7 @@ class TopologyVerbController {
       @PathVariable String name,
       Requester requester,
       HttpServletRequest request) {
-    TopologyKey key = new TopologyKey(cluster, role, environment, name);
+    TopologyKey key = Requesters.key(bounds, request, cluster, role, environment, name);
     return Requesters.answer(
         verbs.activate(Requesters.operation(requester, request, key, "activate")),
         name + " activated");
@@ -57,7 +59,7 @@ class TopologyVerbController {
       @PathVariable String name,
       Requester requester,
       HttpServletRequest request) {
-    TopologyKey key = new TopologyKey(cluster, role, environment, name);
+    TopologyKey key = Requesters.key(bounds, request, cluster, role, environment, name);
     return Requesters.answer(
         verbs.deactivate(Requesters.operation(requester, request, key, "deactivate")),
         name + " deactivated");
@@ -72,16 +74,8 @@ class TopologyVerbController {
       @RequestParam(name = "container_id", required = false) String containerId,
       Requester requester,
       HttpServletRequest request) {
-    TopologyKey key = new TopologyKey(cluster, role, environment, name);
-    Integer container = null;
-    if (containerId != null && !containerId.isBlank()) {
-      try {
-        container = Integer.valueOf(containerId.trim());
-      } catch (NumberFormatException e) {
-        throw new InvalidFieldException(
-            "container_id must be an integer (-1 for all containers)", "container_id");
-      }
-    }
+    TopologyKey key = Requesters.key(bounds, request, cluster, role, environment, name);
+    Integer container = bounds.containerId(containerId);
     return Requesters.answer(
         verbs.restart(Requesters.operation(requester, request, key, "restart"), container),
         name + " restarted");
@@ -101,26 +95,13 @@ class TopologyVerbController {
       @RequestParam(name = "dry_run_format", required = false) String dryRunFormat,
       Requester requester,
       HttpServletRequest request) {
-    TopologyKey key = new TopologyKey(cluster, role, environment, name);
-    Integer containers = null;
-    if (containerNumber != null && !containerNumber.isEmpty()) {
-      if (containerNumber.stream().distinct().count() > 1) {
-        throw new InvalidFieldException(
-            "container_number was given more than once with different values: " + containerNumber,
-            "container_number");
-      }
-      if (!containerNumber.get(0).trim().matches("^\\d+$")) {
-        throw new InvalidFieldException(
-            "container_number must be a whole number", "container_number");
-      }
-      containers = Integer.valueOf(containerNumber.get(0).trim());
-    }
+    TopologyKey key = Requesters.key(bounds, request, cluster, role, environment, name);
+    Integer containers = bounds.containerNumber(containerNumber);
     UpdateRequest update =
         new UpdateRequest(
-            TopologyVerbs.parseParallelism(
-                componentParallelism == null ? List.of() : componentParallelism),
+            bounds.parallelism(componentParallelism),
             containers,
-            TopologyVerbs.parseRuntimeConfig(runtimeConfig == null ? List.of() : runtimeConfig),
+            bounds.runtimeConfig(runtimeConfig),
             dryRun != null && !"false".equalsIgnoreCase(dryRun),
             dryRunFormat);
     if (update.dryRun()) {
@@ -137,7 +118,7 @@ class TopologyVerbController {
       @PathVariable String role,
       @PathVariable String environment,
       @PathVariable String name) {
-    TopologyKey key = new TopologyKey(cluster, role, environment, name);
+    TopologyKey key = bounds.key(cluster, role, environment, name);
     List<OperationViews.OperationView> views =
         operations.history(cluster, name).stream()
             .filter(operation -> operation.key().equals(key))

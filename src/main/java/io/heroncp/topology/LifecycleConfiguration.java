@@ -55,6 +55,20 @@ class LifecycleConfiguration {
         listener.getIfAvailable(() -> (operation, nanos) -> {}));
   }
 
+  /** What becomes of records that cannot be read back: set aside, counted, topology FAILED. */
+  @Bean
+  Quarantine unreadableRecords(
+      TopologyRepository topologies,
+      Clock clock,
+      ObjectProvider<UnreadableRecords.Listener> listener) {
+    return new UnreadableRecords(topologies, clock, listener.getIfAvailable(() -> kind -> {}));
+  }
+
+  @Bean
+  RequestBounds requestBounds(LimitsProperties limits) {
+    return new RequestBounds(limits);
+  }
+
   @Bean
   TopologyLifecycle topologyLifecycle(
       TopologyClusters clusters,
@@ -66,7 +80,8 @@ class LifecycleConfiguration {
       ServiceZooKeeper serviceZooKeeper,
       OperationRunner runner,
       TopologyStatusWatcher statusWatcher,
-      Clock clock) {
+      Clock clock,
+      RequestBounds bounds) {
     return new TopologyLifecycle(
         clusters,
         definitions,
@@ -77,7 +92,8 @@ class LifecycleConfiguration {
         serviceZooKeeper.connectString(),
         runner,
         statusWatcher,
-        clock);
+        clock,
+        bounds);
   }
 
   /** One thread per cluster, so a slow scheduler delays only its own cluster's observations. */
@@ -121,7 +137,8 @@ class LifecycleConfiguration {
       TopologyRepository store,
       DefinitionReader definitions,
       RoundRobinPacking packing,
-      OperationsProperties properties) {
+      OperationsProperties properties,
+      RequestBounds bounds) {
     return new TopologyVerbs(
         runner,
         clusters,
@@ -130,7 +147,8 @@ class LifecycleConfiguration {
         store,
         definitions,
         packing,
-        properties.updateTimeout());
+        properties.updateTimeout(),
+        bounds);
   }
 
   @Bean

@@ -25,6 +25,9 @@ import java.util.UUID;
  *     topology yet)
  * @param targetState the state the action leads to when it succeeds
  * @param idempotencyKey the client's {@code Idempotency-Key}, if it sent one
+ * @param requestFingerprint a digest of what was asked (verb, topology, parameters), so a reused
+ *     {@code Idempotency-Key} with another request is told apart from a retry; null for operations
+ *     recorded before it existed
  * @param version the ZooKeeper version of the operation's node; not stored, filled when read or
  *     written
  */
@@ -41,6 +44,7 @@ public record Operation(
     TopologyState previousState,
     TopologyState targetState,
     String idempotencyKey,
+    String requestFingerprint,
     int version) {
 
   public Operation {
@@ -108,6 +112,7 @@ public record Operation(
         previousState,
         targetState,
         idempotencyKey,
+        null,
         0);
   }
 
@@ -143,6 +148,26 @@ public record Operation(
         previousState,
         newTarget,
         idempotencyKey,
+        requestFingerprint,
+        version);
+  }
+
+  /** A copy carrying the fingerprint of the request that started it. */
+  public Operation withRequestFingerprint(String fingerprint) {
+    return new Operation(
+        id,
+        verb,
+        key,
+        parameters,
+        requester,
+        startedAt,
+        endedAt,
+        outcome,
+        error,
+        previousState,
+        targetState,
+        idempotencyKey,
+        fingerprint,
         version);
   }
 
@@ -160,6 +185,7 @@ public record Operation(
         previousState,
         targetState,
         idempotencyKey,
+        requestFingerprint,
         newVersion);
   }
 
@@ -178,6 +204,7 @@ public record Operation(
         previousState,
         targetState,
         idempotencyKey,
+        requestFingerprint,
         version);
   }
 }

@@ -123,10 +123,25 @@ public class OperationRunner {
 
   public OperationResult run(
       OperationRequest request, Operation.Verb verb, Map<String, String> parameters, Work work) {
-    var earlier = earlierAnswer(request);
+    return run(request, verb, parameters, () -> {}, work);
+  }
+
+  /**
+   * As {@link #run(OperationRequest, Operation.Verb, Map, Work)}, with {@code refusal} run after an
+   * idempotent replay was ruled out and before anything is locked or written: a request it refuses
+   * (by throwing) leaves no operation, no history entry and no version change.
+   */
+  public OperationResult run(
+      OperationRequest request,
+      Operation.Verb verb,
+      Map<String, String> parameters,
+      Runnable refusal,
+      Work work) {
+    var earlier = earlierAnswer(request, verb, parameters);
     if (earlier.isPresent()) {
       return earlier.get();
     }
+    refusal.run();
     if (!request.async()) {
       return execute(request, verb, parameters, work, null);
     }
@@ -187,7 +202,7 @@ public class OperationRunner {
    */
   public OperationResult runSubmit(
       OperationRequest request, Map<String, String> parameters, Creation creation) {
-    var earlier = earlierAnswer(request);
+    var earlier = earlierAnswer(request, Operation.Verb.SUBMIT, parameters);
     if (earlier.isPresent()) {
       return earlier.get();
     }
@@ -214,17 +229,22 @@ public class OperationRunner {
         operation =
             operations.begin(
                 Operation.start(
-                    Operation.Verb.SUBMIT,
-                    key,
-                    parameters,
-                    request.requester(),
-                    clock.instant(),
-                    null,
-                    TopologyTransitions.target(Operation.Verb.SUBMIT, null),
-                    request.idempotencyKey()),
-                request.idempotencyScope());
+                        Operation.Verb.SUBMIT,
+                        key,
+                        parameters,
+                        request.requester(),
+                        clock.instant(),
+                        null,
+                        TopologyTransitions.target(Operation.Verb.SUBMIT, null),
+                        request.idempotencyKey())
+                    .withRequestFingerprint(fingerprint(Operation.Verb.SUBMIT, key, parameters)),
+                request.scope());
       } catch (IdempotencyKeyUsedException raced) {
-        return replay(operations.find(raced.operationId()).orElseThrow(() -> raced));
+        return replay(
+            sameRequest(
+                operations.find(raced.operationId()).orElseThrow(() -> raced),
+                request,
+                fingerprint(Operation.Verb.SUBMIT, key, parameters)));
       }
       MDC.put("operation", operation.id());
       try {
@@ -324,17 +344,22 @@ public class OperationRunner {
         operation =
             operations.begin(
                 Operation.start(
-                    verb,
-                    key,
-                    parameters,
-                    request.requester(),
-                    clock.instant(),
-                    previous,
-                    TopologyTransitions.target(verb, previous),
-                    request.idempotencyKey()),
-                request.idempotencyScope());
+                        verb,
+                        key,
+                        parameters,
+                        request.requester(),
+                        clock.instant(),
+                        previous,
+                        TopologyTransitions.target(verb, previous),
+                        request.idempotencyKey())
+                    .withRequestFingerprint(fingerprint(verb, key, parameters)),
+                request.scope());
       } catch (IdempotencyKeyUsedException raced) {
-        return replay(operations.find(raced.operationId()).orElseThrow(() -> raced));
+        return replay(
+            sameRequest(
+                operations.find(raced.operationId()).orElseThrow(() -> raced),
+                request,
+                fingerprint(verb, key, parameters)));
       }
       MDC.put("operation", operation.id());
       TopologyState inProgress = TopologyTransitions.inProgress(verb);
@@ -391,15 +416,60 @@ public class OperationRunner {
   }
 
   /**
-   * The answer of an earlier request with the same Idempotency-Key (and method and path), if any.
+   * The answer of an earlier request with the same Idempotency-Key in the same scope (method, path,
+   * topology, principal), if any; 422 when that key was used for a different request (IETF
+   * Idempotency-Key draft).
    */
-  private java.util.Optional<OperationResult> earlierAnswer(OperationRequest request) {
+  private java.util.Optional<OperationResult> earlierAnswer(
+      OperationRequest request, Operation.Verb verb, Map<String, String> parameters) {
     if (request.idempotencyKey() == null) {
       return java.util.Optional.empty();
     }
+    String fingerprint = fingerprint(verb, request.key(), parameters);
     return operations
-        .findByIdempotencyKey(request.idempotencyKey(), request.idempotencyScope())
-        .map(this::replay);
+        .findByIdempotencyKey(request.idempotencyKey(), request.scope())
+        .map(earlier -> replay(sameRequest(earlier, request, fingerprint)));
+  }
+
+  /** The earlier operation, when it was started by the same request; 422 otherwise. */
+  private static Operation sameRequest(
+      Operation earlier, OperationRequest request, String fingerprint) {
+    boolean same =
+        earlier.requestFingerprint() == null
+            ? earlier.verb().name().equals(fingerprintVerb(fingerprint))
+            : earlier.requestFingerprint().equals(fingerprint);
+    if (!same) {
+      throw new io.heroncp.problems.InvalidFieldException(
+          "Idempotency-Key '"
+              + RequestBounds.excerpt(request.idempotencyKey())
+              + "' was already used for a different request (operation "
+              + earlier.id()
+              + "); a retry must repeat the request exactly. Send a new key for a new request",
+          "Idempotency-Key");
+    }
+    return earlier;
+  }
+
+  /**
+   * A digest of what a request asks: the verb, the topology and its parameters (sorted), prefixed
+   * with the verb so a record from before fingerprints can still be compared by verb.
+   */
+  static String fingerprint(Operation.Verb verb, TopologyKey key, Map<String, String> parameters) {
+    StringBuilder canonical = new StringBuilder(verb.name()).append('\n').append(key.path());
+    new java.util.TreeMap<>(parameters)
+        .forEach((k, v) -> canonical.append('\n').append(k).append('=').append(v));
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(canonical.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return verb.name() + ":" + java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private static String fingerprintVerb(String fingerprint) {
+    return fingerprint.substring(0, fingerprint.indexOf(':'));
   }
 
   /** The answer of the first request with this Idempotency-Key. */
