@@ -48,12 +48,8 @@ class ContainerProblems implements WebServerFactoryCustomizer<TomcatServletWebSe
 
     @Override
     protected void report(Request request, Response response, Throwable throwable) {
-      int status = response.getStatus();
-      if (status == 505) {
-        // An HTTP version Tomcat does not speak is the client's error: one format, one class.
-        response.setStatus(400);
-        status = 400;
-      }
+      int status = ProblemErrorController.clientStatus(response.getStatus());
+      response.setStatus(status);
       if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
         return;
       }

@@ -24,13 +24,25 @@ class ProblemErrorController implements ErrorController {
   @RequestMapping("${server.error.path:/error}")
   ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-    int status = code instanceof Integer number && number >= 400 ? number : 500;
+    int status = clientStatus(code instanceof Integer number && number >= 400 ? number : 500);
     Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
     ProblemDetail problem =
         problem(status, uri instanceof String path ? path : request.getRequestURI());
     return ResponseEntity.status(status)
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .body(problem);
+  }
+
+  /**
+   * The container's 501 (a method no servlet implements, e.g. CONNECT) and 505 (an HTTP version it
+   * does not speak) are the client's errors: 405 and 400, so every refusal is a 4xx.
+   */
+  static int clientStatus(int status) {
+    return switch (status) {
+      case 501 -> 405;
+      case 505 -> 400;
+      default -> status;
+    };
   }
 
   /** The problem for a status the container or a filter decided, with what to do next. */

@@ -137,6 +137,16 @@ class ProblemHandler {
         request);
   }
 
+  /** Spring Security's firewall refused a parameter name or value when it was first read. */
+  @ExceptionHandler(org.springframework.security.web.firewall.RequestRejectedException.class)
+  ResponseEntity<ProblemDetail> rejected(Exception e, HttpServletRequest request) {
+    return body(
+        ProblemType.MALFORMED_REQUEST,
+        "A field name or value holds characters the service does not accept (control or"
+            + " unassigned characters)",
+        request);
+  }
+
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
   ResponseEntity<ProblemDetail> mediaType(
       HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
