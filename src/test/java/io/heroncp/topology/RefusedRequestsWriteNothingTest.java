@@ -173,6 +173,47 @@ class RefusedRequestsWriteNothingTest extends ServiceTest {
   }
 
   @Test
+  void aSubmitsIdempotencyKeyNeverAnswersForAnotherTopology() throws Exception {
+    List<String> locations = new java.util.ArrayList<>();
+    for (String name : List.of("KeyedOne", "KeyedTwo")) {
+      if (get("/api/v1/topologies/local/refusals/devel/" + name).statusCode() == 200) {
+        assertThat(delete("/api/v1/topologies/local/refusals/devel/" + name).statusCode())
+            .isEqualTo(200);
+      }
+      Multipart form =
+          new Multipart()
+              .field("name", name)
+              .field("cluster", "local")
+              .field("role", "refusals")
+              .file(
+                  "definition",
+                  name + ".defn",
+                  HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, name))
+              .file(
+                  "topology",
+                  "topology.jar",
+                  HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+      HttpResponse<String> submitted =
+          send(
+              HttpRequest.newBuilder(uri("/api/v1/topologies"))
+                  .header("Content-Type", form.contentType())
+                  .header("Idempotency-Key", "one-key-" + ProcessHandle.current().pid())
+                  .POST(form.publisher())
+                  .build());
+      assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
+      assertThat(submitted.headers().firstValue("Idempotent-Replayed")).isEmpty();
+      locations.add(submitted.headers().firstValue("Location").orElseThrow());
+    }
+    assertThat(locations)
+        .containsExactly(
+            "/api/v1/topologies/local/refusals/devel/KeyedOne",
+            "/api/v1/topologies/local/refusals/devel/KeyedTwo");
+    for (String location : locations) {
+      assertThat(delete(location).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void topologyFilesMustBeWhatTheirNameSays() throws Exception {
     byte[] random = new byte[4096];
     new Random(8).nextBytes(random);
