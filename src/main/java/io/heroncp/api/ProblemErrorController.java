@@ -25,12 +25,37 @@ class ProblemErrorController implements ErrorController {
   ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     int status = clientStatus(code instanceof Integer number && number >= 400 ? number : 500);
+    if (status == 500) {
+      status = refusedByAFilter(request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
+    }
     Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
     ProblemDetail problem =
         problem(status, uri instanceof String path ? path : request.getRequestURI());
     return ResponseEntity.status(status)
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .body(problem);
+  }
+
+  /**
+   * A filter that threw because of the request itself (Spring's form filter on an undecodable body,
+   * Tomcat's parameter parsing, the firewall) refused it: 400 (or the 4xx Spring named), not 500.
+   */
+  private static int refusedByAFilter(Object thrown) {
+    for (Throwable t = thrown instanceof Throwable throwable ? throwable : null;
+        t != null;
+        t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof org.springframework.web.ErrorResponse spring
+          && spring.getStatusCode().is4xxClientError()) {
+        return spring.getStatusCode().value();
+      }
+      if (t instanceof org.springframework.http.converter.HttpMessageNotReadableException
+          || t instanceof org.apache.tomcat.util.http.InvalidParameterException
+          || t instanceof org.springframework.security.web.firewall.RequestRejectedException
+          || t instanceof org.springframework.web.multipart.MultipartException) {
+        return 400;
+      }
+    }
+    return 500;
   }
 
   /**
