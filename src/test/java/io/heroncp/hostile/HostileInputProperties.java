@@ -204,7 +204,8 @@ class HostileInputProperties {
             .as((c, n, d) -> "/update?component_parallelism=" + encode("no" + c + ":" + n) + d);
     Arbitrary<String> containerId =
         Arbitraries.<String>oneOf(
-                outOfRangeNumbers().filter(n -> !n.matches("^-?\\d{1,3}$")),
+                // A blank container_id means "all containers": valid, left out.
+                outOfRangeNumbers().filter(n -> !n.matches("^-?\\d{1,3}$") && !n.isBlank()),
                 Arbitraries.longs().between(20, 5000).map(Object::toString),
                 Arbitraries.longs().lessOrEqual(-2).map(Object::toString))
             .map(n -> "/restart?container_id=" + encode(n));
@@ -459,7 +460,8 @@ class HostileInputProperties {
             .as(
                 (method, path) ->
                     HttpRequest.newBuilder(service.uri(path)).method(method, noBody()));
-    // Values Spring reads as a boolean, and a blank token (no token), would be valid: left out.
+    // Values Spring reads as a boolean (after trimming), and a blank token (no token), would be
+    // valid: left out.
     Pattern valid = Pattern.compile("(?i)\\s*(true|false|on|off|yes|no|1|0|)\\s*");
     Arbitrary<HttpRequest.Builder> wrongQueryTypes =
         Combinators.combine(
@@ -470,7 +472,7 @@ class HostileInputProperties {
                     // Not a boolean, a page size in range, or base64 (any base64 is a token).
                     .filter(
                         v ->
-                            !valid.matcher(v).matches()
+                            !valid.matcher(v.trim()).matches()
                                 && !v.trim().matches("0*([1-9]\\d{0,2}|1000)")
                                 && !v.matches("^[A-Za-z0-9_=-]*$")))
             .as(
