@@ -87,11 +87,68 @@ class ProblemHandler {
           "The request is larger than the service accepts; see heroncp.packages.max-upload-size",
           request);
     }
+    if (e instanceof MethodArgumentTypeMismatchException mismatch) {
+      // Names the field and the expected kind of value, never a Java type.
+      ResponseEntity<ProblemDetail> response =
+          body(
+              ProblemType.MALFORMED_REQUEST,
+              mismatch.getName() + " must be " + kindOf(mismatch.getRequiredType()),
+              request);
+      response.getBody().setProperty("field", mismatch.getName());
+      return response;
+    }
+    if (e instanceof MissingServletRequestParameterException missing) {
+      ResponseEntity<ProblemDetail> response =
+          body(ProblemType.MALFORMED_REQUEST, missing.getParameterName() + " is required", request);
+      response.getBody().setProperty("field", missing.getParameterName());
+      return response;
+    }
     String detail =
-        e instanceof MultipartException
-            ? "The multipart/form-data body cannot be parsed: " + rootMessage(e)
-            : e.getMessage();
+        "The multipart/form-data body cannot be parsed: "
+            + (rootMessage(e).contains("Exception") || rootMessage(e).contains("java.")
+                ? "check the boundary and the parts"
+                : rootMessage(e));
     return body(ProblemType.MALFORMED_REQUEST, detail, request);
+  }
+
+  /** What kind of value a parameter takes, in words. */
+  private static String kindOf(Class<?> type) {
+    if (type == null) {
+      return "a valid value";
+    }
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+      return "a whole number";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type.isEnum()) {
+      return "one of " + List.of(type.getEnumConstants());
+    }
+    return "a valid value";
+  }
+
+  /**
+   * Tomcat could not decode the form or query fields: bad percent-encoding, or a body that ended
+   * (or stalled past the connection timeout) before its Content-Length.
+   */
+  @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+  ResponseEntity<ProblemDetail> undecodableFields(Exception e, HttpServletRequest request) {
+    return body(
+        ProblemType.MALFORMED_REQUEST,
+        "The form or query fields cannot be decoded: bad percent-encoding, or a body shorter than"
+            + " its Content-Length",
+        request);
+  }
+
+  /** Spring Security's firewall refused a parameter name or value when it was first read. */
+  @ExceptionHandler(org.springframework.security.web.firewall.RequestRejectedException.class)
+  ResponseEntity<ProblemDetail> rejected(Exception e, HttpServletRequest request) {
+    return body(
+        ProblemType.MALFORMED_REQUEST,
+        "A field name or value holds characters the service does not accept (control or"
+            + " unassigned characters)",
+        request);
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
@@ -134,6 +191,15 @@ class ProblemHandler {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+    if (e instanceof org.springframework.web.ErrorResponse spring
+        && spring.getStatusCode().is4xxClientError()) {
+      // Spring MVC refused the request (unreadable body, unacceptable Accept, missing header...):
+      // the status is the client's to know, the exception's words are not.
+      int status = spring.getStatusCode().value();
+      return ResponseEntity.status(status)
+          .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+          .body(ProblemErrorController.problem(status, request.getRequestURI()));
+    }
     log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), e);
     return body(
         ProblemType.INTERNAL_ERROR,

@@ -1,12 +1,15 @@
 package io.heroncp.api;
 
+import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.topology.OperationRequest;
 import io.heroncp.topology.OperationResult;
+import io.heroncp.topology.RequestBounds;
 import io.heroncp.topology.Requester;
 import io.heroncp.topology.TopologyKey;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.http.ResponseEntity;
 
 /**
@@ -39,7 +42,7 @@ final class Requesters {
     return new OperationRequest(
         key,
         of(requester, request, verb),
-        blankToNull(request.getHeader("Idempotency-Key")),
+        idempotencyKey(request),
         scope(request),
         blankToNull(request.getHeader("If-Match")),
         async);
@@ -69,6 +72,46 @@ final class Requesters {
       ok.header("Idempotent-Replayed", "true");
     }
     return ok.body(body);
+  }
+
+  /**
+   * The topology a request's path names, its identifiers checked before anything is looked up, and
+   * its form fields within {@code heroncp.limits.max-form-size}.
+   */
+  static TopologyKey key(
+      RequestBounds bounds,
+      HttpServletRequest request,
+      String cluster,
+      String role,
+      String environment,
+      String name) {
+    TopologyKey key = bounds.key(cluster, role, environment, name);
+    bounds.formSize(formSize(request));
+    return key;
+  }
+
+  /** Characters of all form (and query) fields, names and values. */
+  static long formSize(HttpServletRequest request) {
+    long size = 0;
+    for (Map.Entry<String, String[]> field : request.getParameterMap().entrySet()) {
+      size += field.getKey().length();
+      for (String value : field.getValue()) {
+        size += value == null ? 0 : value.length() + 1;
+      }
+    }
+    return size;
+  }
+
+  /** The {@code Idempotency-Key} header: at most 255 printable ASCII characters, or null. */
+  static String idempotencyKey(HttpServletRequest request) {
+    String key = blankToNull(request.getHeader("Idempotency-Key"));
+    if (key != null && (key.length() > 255 || !key.matches("^[\\x21-\\x7e]+$"))) {
+      throw new InvalidFieldException(
+          "Idempotency-Key must be 1 to 255 printable ASCII characters without blanks"
+              + " (e.g. a UUID)",
+          "Idempotency-Key");
+    }
+    return key;
   }
 
   private static String blankToNull(String value) {

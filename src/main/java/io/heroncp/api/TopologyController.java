@@ -4,9 +4,9 @@ import io.heroncp.heron.HeronConfigKeys;
 import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.problems.MalformedRequestException;
 import io.heroncp.topology.OperationResult;
+import io.heroncp.topology.RequestBounds;
 import io.heroncp.topology.Requester;
 import io.heroncp.topology.SubmitCommand;
-import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyLifecycle;
 import io.heroncp.topology.TopologyLifecycle.DryRun;
 import io.heroncp.topology.TopologyLifecycle.Page;
@@ -28,7 +28,6 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -67,16 +66,15 @@ class TopologyController {
   static final String HERON_DEFAULT_ENVIRONMENT = "default";
 
   private final TopologyLifecycle lifecycle;
+  private final RequestBounds bounds;
 
-  TopologyController(TopologyLifecycle lifecycle) {
+  TopologyController(TopologyLifecycle lifecycle, RequestBounds bounds) {
     this.lifecycle = lifecycle;
+    this.bounds = bounds;
   }
 
   @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-  ResponseEntity<?> submit(
-      MultipartHttpServletRequest request,
-      Requester requester,
-      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+  ResponseEntity<?> submit(MultipartHttpServletRequest request, Requester requester) {
     if (request.getMultiFileMap().isEmpty()
         && request.getParameterMap().isEmpty()
         && request.getContentLengthLong() != 0) {
@@ -85,6 +83,7 @@ class TopologyController {
               + "boundary named in the Content-Type header",
           null);
     }
+    bounds.formSize(Requesters.formSize(request));
     // A typo (dryrun, enviroment) must not become a config override or a default: 422, nothing
     // written.
     List<String> fields = new ArrayList<>(request.getParameterMap().keySet());
@@ -146,7 +145,11 @@ class TopologyController {
       return ResponseEntity.ok(TopologyViews.dryRun(rendering));
     }
     OperationResult result =
-        lifecycle.submit(command, requester.name(), idempotencyKey, Requesters.scope(request));
+        lifecycle.submit(
+            command,
+            requester.name(),
+            Requesters.idempotencyKey(request),
+            Requesters.scope(request));
     TopologyRecord record = result.record();
     if (record == null) {
       return ResponseEntity.ok(OperationViews.of(result.operation()));
@@ -193,7 +196,7 @@ class TopologyController {
       @RequestParam(defaultValue = "false") boolean refresh) {
     boolean stale = !lifecycle.storeConnected();
     TopologyLifecycle.Description description =
-        lifecycle.describe(new TopologyKey(cluster, role, environment, name), refresh);
+        lifecycle.describe(bounds.key(cluster, role, environment, name), refresh);
     return staleWhen(
             stale,
             ResponseEntity.ok()
@@ -230,7 +233,10 @@ class TopologyController {
     OperationResult result =
         lifecycle.kill(
             Requesters.operation(
-                requester, request, new TopologyKey(cluster, role, environment, name), "kill"));
+                requester,
+                request,
+                Requesters.key(bounds, request, cluster, role, environment, name),
+                "kill"));
     return Requesters.answer(result, name + " killed");
   }
 

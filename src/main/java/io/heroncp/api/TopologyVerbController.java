@@ -1,9 +1,9 @@
 package io.heroncp.api;
 
-import io.heroncp.problems.InvalidFieldException;
 import io.heroncp.problems.NotFoundException;
 import io.heroncp.topology.Operation;
 import io.heroncp.topology.OperationHistory;
+import io.heroncp.topology.RequestBounds;
 import io.heroncp.topology.Requester;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyVerbs;
@@ -40,10 +40,12 @@ class TopologyVerbController {
 
   private final TopologyVerbs verbs;
   private final OperationHistory operations;
+  private final RequestBounds bounds;
 
-  TopologyVerbController(TopologyVerbs verbs, OperationHistory operations) {
+  TopologyVerbController(TopologyVerbs verbs, OperationHistory operations, RequestBounds bounds) {
     this.verbs = verbs;
     this.operations = operations;
+    this.bounds = bounds;
   }
 
   @PostMapping(TOPOLOGY + "/activate")
@@ -54,7 +56,7 @@ class TopologyVerbController {
       @PathVariable String name,
       Requester requester,
       HttpServletRequest request) {
-    TopologyKey key = new TopologyKey(cluster, role, environment, name);
+    TopologyKey key = Requesters.key(bounds, request, cluster, role, environment, name);
     return Requesters.answer(
         verbs.activate(Requesters.operation(requester, request, key, "activate")),
         name + " activated");
@@ -68,7 +70,7 @@ class TopologyVerbController {
       @PathVariable String name,
       Requester requester,
       HttpServletRequest request) {
-    TopologyKey key = new TopologyKey(cluster, role, environment, name);
+    TopologyKey key = Requesters.key(bounds, request, cluster, role, environment, name);
     return Requesters.answer(
         verbs.deactivate(Requesters.operation(requester, request, key, "deactivate")),
         name + " deactivated");
@@ -83,16 +85,8 @@ class TopologyVerbController {
       @RequestParam(name = "container_id", required = false) String containerId,
       Requester requester,
       HttpServletRequest request) {
-    TopologyKey key = new TopologyKey(cluster, role, environment, name);
-    Integer container = null;
-    if (containerId != null && !containerId.isBlank()) {
-      try {
-        container = Integer.valueOf(containerId.trim());
-      } catch (NumberFormatException e) {
-        throw new InvalidFieldException(
-            "container_id must be an integer (-1 for all containers)", "container_id");
-      }
-    }
+    TopologyKey key = Requesters.key(bounds, request, cluster, role, environment, name);
+    Integer container = bounds.containerId(containerId);
     return Requesters.answer(
         verbs.restart(Requesters.operation(requester, request, key, "restart"), container),
         name + " restarted");
@@ -114,26 +108,13 @@ class TopologyVerbController {
       HttpServletRequest request) {
     // A typo (dryrun, container_numbers) must not be dropped silently: 422, nothing changed.
     FormFields.requireKnown(request.getParameterMap().keySet(), UPDATE_FIELDS, false);
-    TopologyKey key = new TopologyKey(cluster, role, environment, name);
-    Integer containers = null;
-    if (containerNumber != null && !containerNumber.isEmpty()) {
-      if (containerNumber.stream().distinct().count() > 1) {
-        throw new InvalidFieldException(
-            "container_number was given more than once with different values: " + containerNumber,
-            "container_number");
-      }
-      if (!containerNumber.get(0).trim().matches("^\\d+$")) {
-        throw new InvalidFieldException(
-            "container_number must be a whole number", "container_number");
-      }
-      containers = Integer.valueOf(containerNumber.get(0).trim());
-    }
+    TopologyKey key = Requesters.key(bounds, request, cluster, role, environment, name);
+    Integer containers = bounds.containerNumber(containerNumber);
     UpdateRequest update =
         new UpdateRequest(
-            TopologyVerbs.parseParallelism(
-                componentParallelism == null ? List.of() : componentParallelism),
+            bounds.parallelism(componentParallelism),
             containers,
-            TopologyVerbs.parseRuntimeConfig(runtimeConfig == null ? List.of() : runtimeConfig),
+            bounds.runtimeConfig(runtimeConfig),
             FormFields.flag("dry_run", dryRun),
             dryRunFormat);
     if (update.dryRun()) {
@@ -150,7 +131,7 @@ class TopologyVerbController {
       @PathVariable String role,
       @PathVariable String environment,
       @PathVariable String name) {
-    TopologyKey key = new TopologyKey(cluster, role, environment, name);
+    TopologyKey key = bounds.key(cluster, role, environment, name);
     List<OperationViews.OperationView> views =
         operations.history(cluster, name).stream()
             .filter(operation -> operation.key().equals(key))

@@ -1,5 +1,6 @@
 package io.heroncp.aurora;
 
+import io.heroncp.heron.ExecutorConfigRules;
 import io.heroncp.heron.HeronConfigKeys;
 import io.heroncp.heron.PackingPlan;
 import io.heroncp.heron.TopologyDefinition;
@@ -10,6 +11,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -49,6 +51,9 @@ public final class HeronExecutorCommand {
   static final String EXECUTOR_BINARY = CORE + "/bin/heron-executor";
 
   private static final long DEFAULT_CKPTMGR_RAM_BYTES = 1024L * 1024 * 1024;
+
+  /** {@link #encodeJavaOpts}' output: base64 with {@code (61)}, in double quotes. */
+  private static final Pattern ENCODED_OPTS = Pattern.compile("^\"[A-Za-z0-9+/()]*\"$");
 
   private HeronExecutorCommand() {}
 
@@ -230,7 +235,19 @@ public final class HeronExecutorCommand {
     return request.config().getOrDefault(key, fallback);
   }
 
+  /**
+   * {@code --name=value}, the value as it is when it holds no shell syntax (Heron's own template
+   * output), else single-quoted so that Thermos's shell passes it as one inert word.
+   */
   private static String flag(String name, String value) {
-    return "--" + name + "=" + value;
+    return "--" + name + "=" + shellWord(value);
+  }
+
+  /** The value unchanged when the shell reads it as one literal word, else single-quoted. */
+  static String shellWord(String value) {
+    if (ExecutorConfigRules.shellInert(value) || ENCODED_OPTS.matcher(value).matches()) {
+      return value;
+    }
+    return "'" + value.replace("'", "'\\''") + "'";
   }
 }

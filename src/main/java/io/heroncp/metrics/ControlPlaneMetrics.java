@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  *       #recordZooKeeper});
  *   <li>{@value #TOPOLOGIES} gauge, tags {@code cluster}, {@code state}; {@value #PACKAGES_BYTES},
  *       {@value #PACKAGES_STORED} and {@value #PACKAGES_FREE} gauges ({@link #registerGauges});
- *   <li>{@value #RECONCILER_RUNS} and {@value #RECONCILER_REPAIRS} counters.
+ *   <li>{@value #RECONCILER_RUNS} and {@value #RECONCILER_REPAIRS} counters;
+ *   <li>{@value #QUARANTINED} counter, tag {@code kind}: stored records that could not be read and
+ *       were set aside ({@link #countQuarantined}).
  * </ul>
  *
  * <p>Thread-safe. An operation's {@code outcome} is how it ended ({@code succeeded}, {@code
@@ -56,6 +58,7 @@ public class ControlPlaneMetrics {
   public static final String PACKAGES_FREE = "heroncp.packages.free";
   public static final String RECONCILER_RUNS = "heroncp.reconciler.runs";
   public static final String RECONCILER_REPAIRS = "heroncp.reconciler.repairs";
+  public static final String QUARANTINED = "heroncp.quarantined";
 
   private static final Logger log = LoggerFactory.getLogger(ControlPlaneMetrics.class);
   private static final Duration MIN_EXPECTED = Duration.ofMillis(1);
@@ -134,6 +137,15 @@ public class ControlPlaneMetrics {
   public void recordZooKeeper(String kind, Duration duration) {
     timer(ZOOKEEPER_OPERATIONS, "ZooKeeper operations of the service, by kind", "kind", kind)
         .record(duration);
+  }
+
+  /** Counts one stored record ({@code kind}: operation, topology) set aside as unreadable. */
+  public void countQuarantined(String kind) {
+    Counter.builder(QUARANTINED)
+        .description("Stored records that could not be read back and were set aside, by kind")
+        .tag("kind", kind)
+        .register(registry)
+        .increment();
   }
 
   /** Counts one status call of the status watcher to a cluster's scheduler. */

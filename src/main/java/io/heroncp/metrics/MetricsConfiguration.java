@@ -8,6 +8,7 @@ import io.heroncp.topology.Reconciler;
 import io.heroncp.topology.SchedulerDirectory;
 import io.heroncp.topology.TopologyScheduler;
 import io.heroncp.topology.TopologyStatusWatcher;
+import io.heroncp.topology.UnreadableRecords;
 import io.heroncp.zookeeper.TopologyStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -51,6 +52,12 @@ class MetricsConfiguration {
             operation.outcome().name().toLowerCase(Locale.ROOT),
             operation.error() == null ? null : operation.error().type(),
             Duration.ofNanos(nanos));
+  }
+
+  /** Counts records set aside as unreadable. */
+  @Bean
+  UnreadableRecords.Listener unreadableRecordMetrics(ControlPlaneMetrics metrics) {
+    return metrics::countQuarantined;
   }
 
   /** Counts the reconciler's runs and repairs. */

@@ -79,6 +79,8 @@ class SecurityConfiguration {
     TopologyRoleAuthorization byRole = new TopologyRoleAuthorization();
     http.authorizeHttpRequests(
         requests -> {
+          // The container's error dispatch writes the problem body of a request already refused.
+          requests.dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ERROR).permitAll();
           // Aurora's agents cannot carry a token: the packages controller checks the signed URL
           // instead.
           requests.requestMatchers("/api/v1/packages/**").permitAll();

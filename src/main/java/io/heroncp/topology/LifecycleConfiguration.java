@@ -65,6 +65,20 @@ class LifecycleConfiguration {
         readiness);
   }
 
+  /** What becomes of records that cannot be read back: set aside, counted, topology FAILED. */
+  @Bean
+  Quarantine unreadableRecords(
+      TopologyRepository topologies,
+      Clock clock,
+      ObjectProvider<UnreadableRecords.Listener> listener) {
+    return new UnreadableRecords(topologies, clock, listener.getIfAvailable(() -> kind -> {}));
+  }
+
+  @Bean
+  RequestBounds requestBounds(LimitsProperties limits) {
+    return new RequestBounds(limits);
+  }
+
   @Bean
   TopologyLifecycle topologyLifecycle(
       TopologyClusters clusters,
@@ -76,7 +90,8 @@ class LifecycleConfiguration {
       ServiceZooKeeper serviceZooKeeper,
       OperationRunner runner,
       TopologyStatusWatcher statusWatcher,
-      Clock clock) {
+      Clock clock,
+      RequestBounds bounds) {
     return new TopologyLifecycle(
         clusters,
         definitions,
@@ -87,7 +102,8 @@ class LifecycleConfiguration {
         serviceZooKeeper.connectString(),
         runner,
         statusWatcher,
-        clock);
+        clock,
+        bounds);
   }
 
   /** One thread per cluster, so a slow scheduler delays only its own cluster's observations. */
@@ -140,7 +156,8 @@ class LifecycleConfiguration {
       TopologyRepository store,
       DefinitionReader definitions,
       RoundRobinPacking packing,
-      OperationsProperties properties) {
+      OperationsProperties properties,
+      RequestBounds bounds) {
     return new TopologyVerbs(
         runner,
         clusters,
@@ -149,7 +166,8 @@ class LifecycleConfiguration {
         store,
         definitions,
         packing,
-        properties.updateTimeout());
+        properties.updateTimeout(),
+        bounds);
   }
 
   @Bean

@@ -25,6 +25,9 @@ import java.util.UUID;
  *     topology yet)
  * @param targetState the state the action leads to when it succeeds
  * @param idempotencyKey the client's {@code Idempotency-Key}, if it sent one
+ * @param requestFingerprint a digest of what was asked (verb, topology, parameters), so a reused
+ *     {@code Idempotency-Key} with another request is told apart from a retry; null for operations
+ *     recorded before it existed
  * @param version the ZooKeeper version of the operation's node; not stored, filled when read or
  *     written
  */
@@ -41,6 +44,7 @@ public record Operation(
     TopologyState previousState,
     TopologyState targetState,
     String idempotencyKey,
+    String requestFingerprint,
     int version) {
 
   public Operation {
@@ -113,6 +117,7 @@ public record Operation(
         previousState,
         targetState,
         idempotencyKey,
+        null,
         0);
   }
 
@@ -148,6 +153,26 @@ public record Operation(
         previousState,
         newTarget,
         idempotencyKey,
+        requestFingerprint,
+        version);
+  }
+
+  /** A copy carrying the fingerprint of the request that started it. */
+  public Operation withRequestFingerprint(String fingerprint) {
+    return new Operation(
+        id,
+        verb,
+        key,
+        parameters,
+        requester,
+        startedAt,
+        endedAt,
+        outcome,
+        error,
+        previousState,
+        targetState,
+        idempotencyKey,
+        fingerprint,
         version);
   }
 
@@ -165,6 +190,7 @@ public record Operation(
         previousState,
         targetState,
         idempotencyKey,
+        requestFingerprint,
         newVersion);
   }
 
@@ -183,6 +209,7 @@ public record Operation(
         previousState,
         targetState,
         idempotencyKey,
+        requestFingerprint,
         version);
   }
 }

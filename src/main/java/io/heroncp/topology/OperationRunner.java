@@ -130,13 +130,29 @@ public class OperationRunner {
    */
   public OperationResult run(
       OperationRequest request, Operation.Verb verb, Map<String, String> parameters, Work work) {
-    return run(request, verb, parameters, false, work);
+    return run(request, verb, parameters, false, () -> {}, work);
   }
 
   /**
-   * Runs a verb. A verb that needs the topology ready ({@link TopologyTransitions#needsReady})
-   * first waits, without the lock and recording nothing, while the topology settles; with {@code
-   * Prefer: respond-async} it is recorded at once and waits in the background instead.
+   * As {@link #run(OperationRequest, Operation.Verb, Map, Work)}, with {@code refusal} run after an
+   * idempotent replay was ruled out and before anything is locked or written: a request it refuses
+   * (by throwing) leaves no operation, no history entry and no version change.
+   */
+  public OperationResult run(
+      OperationRequest request,
+      Operation.Verb verb,
+      Map<String, String> parameters,
+      Runnable refusal,
+      Work work) {
+    return run(request, verb, parameters, false, refusal, work);
+  }
+
+  /**
+   * Runs a verb: replays an earlier answer of the same Idempotency-Key, runs {@code refusal} (which
+   * refuses by throwing, before anything is locked or written), then, for a verb that needs the
+   * topology ready ({@link TopologyTransitions#needsReady}), waits without the lock and recording
+   * nothing while the topology settles; with {@code Prefer: respond-async} it is recorded at once
+   * and waits in the background instead.
    *
    * @param settles whether the topology must become ready again after the work (a restart, a
    *     repack): it then stays in the verb's in-progress state, settling to the target state, until
@@ -147,11 +163,13 @@ public class OperationRunner {
       Operation.Verb verb,
       Map<String, String> parameters,
       boolean settles,
+      Runnable refusal,
       Work work) {
-    var earlier = earlierAnswer(request);
+    var earlier = earlierAnswer(request, verb, parameters);
     if (earlier.isPresent()) {
       return earlier.get();
     }
+    refusal.run();
     if (!request.async()) {
       readiness.await(request.key(), verb);
       return execute(request, verb, parameters, settles, work, null, null);
@@ -233,7 +251,7 @@ public class OperationRunner {
    */
   public OperationResult runSubmit(
       OperationRequest request, Map<String, String> parameters, Creation creation) {
-    var earlier = earlierAnswer(request);
+    var earlier = earlierAnswer(request, Operation.Verb.SUBMIT, parameters);
     if (earlier.isPresent()) {
       return earlier.get();
     }
@@ -260,17 +278,22 @@ public class OperationRunner {
         operation =
             operations.begin(
                 Operation.start(
-                    Operation.Verb.SUBMIT,
-                    key,
-                    parameters,
-                    request.requester(),
-                    clock.instant(),
-                    null,
-                    TopologyTransitions.target(Operation.Verb.SUBMIT, null),
-                    request.idempotencyKey()),
-                request.idempotencyScope());
+                        Operation.Verb.SUBMIT,
+                        key,
+                        parameters,
+                        request.requester(),
+                        clock.instant(),
+                        null,
+                        TopologyTransitions.target(Operation.Verb.SUBMIT, null),
+                        request.idempotencyKey())
+                    .withRequestFingerprint(fingerprint(Operation.Verb.SUBMIT, key, parameters)),
+                request.scope());
       } catch (IdempotencyKeyUsedException raced) {
-        return replay(operations.find(raced.operationId()).orElseThrow(() -> raced));
+        return replay(
+            sameRequest(
+                operations.find(raced.operationId()).orElseThrow(() -> raced),
+                request,
+                fingerprint(Operation.Verb.SUBMIT, key, parameters)));
       }
       MDC.put("operation", operation.id());
       try {
@@ -355,17 +378,21 @@ public class OperationRunner {
       try {
         return operations.begin(
             Operation.start(
-                verb,
-                key,
-                parameters,
-                request.requester(),
-                clock.instant(),
-                record.state(),
-                TopologyTransitions.target(verb, TopologyTransitions.base(record)),
-                request.idempotencyKey()),
-            request.idempotencyScope());
+                    verb,
+                    key,
+                    parameters,
+                    request.requester(),
+                    clock.instant(),
+                    record.state(),
+                    TopologyTransitions.target(verb, TopologyTransitions.base(record)),
+                    request.idempotencyKey())
+                .withRequestFingerprint(fingerprint(verb, key, parameters)),
+            request.scope());
       } catch (IdempotencyKeyUsedException raced) {
-        return operations.find(raced.operationId()).orElseThrow(() -> raced);
+        return sameRequest(
+            operations.find(raced.operationId()).orElseThrow(() -> raced),
+            request,
+            fingerprint(verb, key, parameters));
       }
     }
   }
@@ -447,17 +474,22 @@ public class OperationRunner {
           operation =
               operations.begin(
                   Operation.start(
-                      verb,
-                      key,
-                      parameters,
-                      request.requester(),
-                      clock.instant(),
-                      record.state(),
-                      target,
-                      request.idempotencyKey()),
-                  request.idempotencyScope());
+                          verb,
+                          key,
+                          parameters,
+                          request.requester(),
+                          clock.instant(),
+                          record.state(),
+                          target,
+                          request.idempotencyKey())
+                      .withRequestFingerprint(fingerprint(verb, key, parameters)),
+                  request.scope());
         } catch (IdempotencyKeyUsedException raced) {
-          return replay(operations.find(raced.operationId()).orElseThrow(() -> raced));
+          return replay(
+              sameRequest(
+                  operations.find(raced.operationId()).orElseThrow(() -> raced),
+                  request,
+                  fingerprint(verb, key, parameters)));
         }
         MDC.put("operation", operation.id());
       }
@@ -519,15 +551,60 @@ public class OperationRunner {
   }
 
   /**
-   * The answer of an earlier request with the same Idempotency-Key (and method and path), if any.
+   * The answer of an earlier request with the same Idempotency-Key in the same scope (method, path,
+   * topology, principal), if any; 422 when that key was used for a different request (IETF
+   * Idempotency-Key draft).
    */
-  private java.util.Optional<OperationResult> earlierAnswer(OperationRequest request) {
+  private java.util.Optional<OperationResult> earlierAnswer(
+      OperationRequest request, Operation.Verb verb, Map<String, String> parameters) {
     if (request.idempotencyKey() == null) {
       return java.util.Optional.empty();
     }
+    String fingerprint = fingerprint(verb, request.key(), parameters);
     return operations
-        .findByIdempotencyKey(request.idempotencyKey(), request.idempotencyScope())
-        .map(this::replay);
+        .findByIdempotencyKey(request.idempotencyKey(), request.scope())
+        .map(earlier -> replay(sameRequest(earlier, request, fingerprint)));
+  }
+
+  /** The earlier operation, when it was started by the same request; 422 otherwise. */
+  private static Operation sameRequest(
+      Operation earlier, OperationRequest request, String fingerprint) {
+    boolean same =
+        earlier.requestFingerprint() == null
+            ? earlier.verb().name().equals(fingerprintVerb(fingerprint))
+            : earlier.requestFingerprint().equals(fingerprint);
+    if (!same) {
+      throw new io.heroncp.problems.InvalidFieldException(
+          "Idempotency-Key '"
+              + RequestBounds.excerpt(request.idempotencyKey())
+              + "' was already used for a different request (operation "
+              + earlier.id()
+              + "); a retry must repeat the request exactly. Send a new key for a new request",
+          "Idempotency-Key");
+    }
+    return earlier;
+  }
+
+  /**
+   * A digest of what a request asks: the verb, the topology and its parameters (sorted), prefixed
+   * with the verb so a record from before fingerprints can still be compared by verb.
+   */
+  static String fingerprint(Operation.Verb verb, TopologyKey key, Map<String, String> parameters) {
+    StringBuilder canonical = new StringBuilder(verb.name()).append('\n').append(key.path());
+    new java.util.TreeMap<>(parameters)
+        .forEach((k, v) -> canonical.append('\n').append(k).append('=').append(v));
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(canonical.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return verb.name() + ":" + java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private static String fingerprintVerb(String fingerprint) {
+    return fingerprint.substring(0, fingerprint.indexOf(':'));
   }
 
   /** The answer of the first request with this Idempotency-Key. */

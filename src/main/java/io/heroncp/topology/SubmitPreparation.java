@@ -26,12 +26,15 @@ final class SubmitPreparation {
   private final DefinitionReader definitions;
   private final RoundRobinPacking packing;
   private final SchedulerDirectory schedulers;
+  private final RequestBounds bounds;
 
   SubmitPreparation(
       TopologyClusters clusters,
       DefinitionReader definitions,
       RoundRobinPacking packing,
-      SchedulerDirectory schedulers) {
+      SchedulerDirectory schedulers,
+      RequestBounds bounds) {
+    this.bounds = bounds;
     this.clusters = clusters;
     this.definitions = definitions;
     this.packing = packing;
@@ -54,6 +57,7 @@ final class SubmitPreparation {
   }
 
   Prepared prepare(SubmitCommand command) {
+    RequestBounds.identifier("cluster", command.cluster());
     HeronCluster cluster = clusters.heronCluster(command.cluster());
     TopologyScheduler scheduler = schedulers.forCluster(command.cluster());
     String environment =
@@ -74,6 +78,9 @@ final class SubmitPreparation {
           "name must not contain '.' (a Heron topology name rule)", "name");
     }
     scheduler.checkEnvironment(environment);
+    bounds.overrides(command.overrides());
+    String binaryName = binaryName(command.topology());
+    TopologyFileCheck.check(binaryName, command.topology());
     TopologyDefinition definition = definitions.read(readDefinition(command.definition()));
     if (!definition.name().equals(command.name())) {
       throw new InvalidFieldException(
@@ -85,11 +92,11 @@ final class SubmitPreparation {
           "name");
     }
     Map<String, String> config = cluster.effectiveConfig(definition.config(), command.overrides());
+    bounds.packing(definition, config);
     PackingPlan plan = packing.pack(definition, config).withHomogeneousScheduledResources();
     TopologyKey key =
         new TopologyKey(command.cluster(), command.role(), environment, command.name());
-    return new Prepared(
-        key, cluster, user, definition, config, plan, binaryName(command.topology()));
+    return new Prepared(key, cluster, user, definition, config, plan, binaryName);
   }
 
   private static byte[] readDefinition(Upload definition) {

@@ -38,12 +38,38 @@ public class TopologyLifecycle {
       OperationRunner runner,
       TopologyStatusWatcher statuses,
       Clock clock) {
+    this(
+        clusters,
+        definitions,
+        packing,
+        schedulers,
+        store,
+        packages,
+        serviceZooKeeper,
+        runner,
+        statuses,
+        clock,
+        new RequestBounds(LimitsProperties.defaults()));
+  }
+
+  public TopologyLifecycle(
+      TopologyClusters clusters,
+      DefinitionReader definitions,
+      RoundRobinPacking packing,
+      SchedulerDirectory schedulers,
+      TopologyRepository store,
+      TopologyPackages packages,
+      String serviceZooKeeper,
+      OperationRunner runner,
+      TopologyStatusWatcher statuses,
+      Clock clock,
+      RequestBounds bounds) {
     this.statuses = statuses;
     this.schedulers = schedulers;
     this.store = store;
     this.packages = packages;
     this.runner = runner;
-    this.preparation = new SubmitPreparation(clusters, definitions, packing, schedulers);
+    this.preparation = new SubmitPreparation(clusters, definitions, packing, schedulers, bounds);
     this.saga = new SubmitSaga(clusters, schedulers, store, packages, serviceZooKeeper, clock);
   }
 
@@ -203,6 +229,12 @@ public class TopologyLifecycle {
         request,
         Operation.Verb.KILL,
         Map.of(),
+        () ->
+            store
+                .find(request.key())
+                .or(() -> store.read(request.key()))
+                .orElseThrow(
+                    () -> new NotFoundException("Topology " + request.key() + " does not exist")),
         (operation, killing) -> saga.finishKill(killing, operation.id()));
   }
 

@@ -12,7 +12,6 @@ import io.heroncp.problems.InvalidFieldException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +39,7 @@ public class TopologyVerbs {
   private final DefinitionReader definitions;
   private final RoundRobinPacking packing;
   private final Duration updateTimeout;
+  private final RequestBounds bounds;
 
   public TopologyVerbs(
       OperationRunner runner,
@@ -50,6 +50,28 @@ public class TopologyVerbs {
       DefinitionReader definitions,
       RoundRobinPacking packing,
       Duration updateTimeout) {
+    this(
+        runner,
+        clusters,
+        schedulers,
+        topologyManager,
+        store,
+        definitions,
+        packing,
+        updateTimeout,
+        new RequestBounds(LimitsProperties.defaults()));
+  }
+
+  public TopologyVerbs(
+      OperationRunner runner,
+      TopologyClusters clusters,
+      SchedulerDirectory schedulers,
+      TopologyManagerClient topologyManager,
+      TopologyRepository store,
+      DefinitionReader definitions,
+      RoundRobinPacking packing,
+      Duration updateTimeout,
+      RequestBounds bounds) {
     this.runner = runner;
     this.clusters = clusters;
     this.schedulers = schedulers;
@@ -58,6 +80,7 @@ public class TopologyVerbs {
     this.definitions = definitions;
     this.packing = packing;
     this.updateTimeout = updateTimeout;
+    this.bounds = bounds;
   }
 
   /** A rendered update: both packing plans and the calls that would be made, in order. */
@@ -73,6 +96,7 @@ public class TopologyVerbs {
         request,
         Operation.Verb.ACTIVATE,
         Map.of(),
+        () -> existing(request.key()),
         (operation, record) -> {
           topologyManager.activate(heronRoot(record), record.key().name(), record.topologyId());
           return record;
@@ -84,6 +108,7 @@ public class TopologyVerbs {
         request,
         Operation.Verb.DEACTIVATE,
         Map.of(),
+        () -> existing(request.key()),
         (operation, record) -> {
           topologyManager.deactivate(heronRoot(record), record.key().name(), record.topologyId());
           return record;
@@ -101,17 +126,10 @@ public class TopologyVerbs {
         Operation.Verb.RESTART,
         Map.of("container_id", Integer.toString(container)),
         true,
+        () -> RequestBounds.restart(existing(request.key()), container),
         (operation, record) -> {
+          RequestBounds.restart(record, container); // changed meanwhile (checked from the cache)
           int containers = record.packing().containers();
-          if (container < -1 || container > containers) {
-            throw new InvalidFieldException(
-                "container_id must be -1 (all) or between 0 and "
-                    + containers
-                    + " (the topology has "
-                    + containers
-                    + " containers plus container 0)",
-                "container_id");
-          }
           Set<Integer> instances =
               container == -1
                   ? IntStream.rangeClosed(0, containers)
@@ -130,13 +148,8 @@ public class TopologyVerbs {
   public UpdatePlan planUpdate(TopologyKey key, UpdateRequest update) {
     validate(update);
     String format = DryRunFormat.of(update.dryRunFormat(), DryRunFormat.UPDATE_DEFAULT);
-    TopologyRecord record =
-        store
-            .find(key)
-            .orElseThrow(
-                () ->
-                    new io.heroncp.problems.NotFoundException(
-                        "Topology " + key + " does not exist"));
+    TopologyRecord record = existing(key);
+    bounds.update(record, update);
     if (!update.repacks()) {
       return new UpdatePlan(
           key,
@@ -176,6 +189,7 @@ public class TopologyVerbs {
         Operation.Verb.UPDATE,
         parameters,
         update.repacks(),
+        () -> planUpdate(request.key(), update), // refused updates write nothing
         (operation, record) -> {
           if (!update.repacks()) {
             topologyManager.updateRuntimeConfig(
@@ -419,34 +433,29 @@ public class TopologyVerbs {
             });
   }
 
+  /**
+   * The topology's record from the cache, else from ZooKeeper (a record another replica just
+   * wrote); 404 without touching anything when there is none.
+   */
+  TopologyRecord existing(TopologyKey key) {
+    return store
+        .find(key)
+        .or(() -> store.read(key))
+        .orElseThrow(
+            () -> new io.heroncp.problems.NotFoundException("Topology " + key + " does not exist"));
+  }
+
   private String heronRoot(TopologyRecord record) {
     return clusters.heronCluster(record.key().cluster()).heronRoot();
   }
 
-  /** Parses {@code component:N} entries (Heron's CLI regex {@code ^[\w\.-]+:[\d]+$}). */
+  /** Parses {@code component:N} entries with the default bounds; see {@link RequestBounds}. */
   public static Map<String, Integer> parseParallelism(List<String> values) {
-    Map<String, Integer> parsed = new LinkedHashMap<>();
-    for (String value : values) {
-      if (!value.matches("^[\\w\\.-]+:\\d+$")) {
-        throw new InvalidFieldException(
-            "component_parallelism '" + value + "' must look like component:N",
-            "component_parallelism");
-      }
-      int colon = value.lastIndexOf(':');
-      parsed.put(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)));
-    }
-    return parsed;
+    return new RequestBounds(LimitsProperties.defaults()).parallelism(values);
   }
 
-  /** Checks {@code [component:]key:value} entries (Heron's CLI regex). */
+  /** Checks {@code [component:]key:value} entries with the default bounds. */
   public static List<String> parseRuntimeConfig(List<String> values) {
-    for (String value : values) {
-      if (!value.matches("^([\\w\\.-]+:){1,2}[\\w\\.-]+$")) {
-        throw new InvalidFieldException(
-            "runtime_config '" + value + "' must look like [component:]key:value",
-            "runtime_config");
-      }
-    }
-    return List.copyOf(new LinkedHashSet<>(values));
+    return new RequestBounds(LimitsProperties.defaults()).runtimeConfig(values);
   }
 }

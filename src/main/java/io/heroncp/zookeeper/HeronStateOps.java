@@ -44,6 +44,7 @@ final class HeronStateOps {
 
   private static CuratorOp create(CuratorFramework client, String path, byte[] data)
       throws Exception {
+    NodeSizes.check(data, "Heron's node " + path, "definition");
     return client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(path, data);
   }
 }

@@ -24,12 +24,14 @@ final class OperationPaths {
   final String history;
   final String unfinished;
   final String idempotency;
+  final String quarantine;
 
   OperationPaths(String root) {
     this.operations = root + "/operations";
     this.history = root + "/history";
     this.unfinished = root + "/unfinished";
     this.idempotency = root + "/idempotency";
+    this.quarantine = root + "/quarantine";
   }
 
   String operation(String id) {

@@ -6,6 +6,9 @@ import io.heroncp.problems.NotFoundException;
 import io.heroncp.topology.IdempotencyKeyUsedException;
 import io.heroncp.topology.Operation;
 import io.heroncp.topology.OperationLog;
+import io.heroncp.topology.Quarantine;
+import io.heroncp.topology.RequestBounds;
+import io.heroncp.topology.TopologyKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +44,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       name, data = the operation id; ZooKeeper's sequence numbers give the order; kept after the
  *       topology is killed, so a later topology of the same name continues the same history;
  *       bounded by {@link #pruneHistory};
+ *   <li>{@code quarantine/<id>}: an operation that could not be read back, set aside (see {@link
+ *       #find});
  *   <li>{@code unfinished/<id>}: present exactly while the operation is RUNNING (the reconciler's
  *       index);
  *   <li>{@code idempotency/<sha256 hex of (key + "\n" + method + "\n" + path)>}: data = the
@@ -64,6 +69,20 @@ public class OperationStore implements OperationLog {
   private final OperationPaths paths;
   private final IdempotencyIndex idempotency;
   private final OperationHistoryPruner pruner;
+  private volatile Quarantine quarantine = Quarantine.NONE;
+
+  /** Reads what the strict mapper refuses (e.g. names longer than its limit), for the key only. */
+  private static final JsonMapper LENIENT =
+      JsonMapper.builder(
+              tools.jackson.core.json.JsonFactory.builder()
+                  .streamReadConstraints(
+                      tools.jackson.core.StreamReadConstraints.builder()
+                          .maxNameLength(Integer.MAX_VALUE)
+                          .maxStringLength(Integer.MAX_VALUE)
+                          .maxNestingDepth(10_000)
+                          .build())
+                  .build())
+          .build();
 
   /**
    * History directories this replica has seen exist (persistent, never removed): a bounded set of
@@ -275,9 +294,14 @@ public class OperationStore implements OperationLog {
     try {
       Stat stat = new Stat();
       byte[] data = client.getData().storingStatIn(stat).forPath(paths.operation(id));
-      ObjectNode tree = (ObjectNode) json.readTree(data);
-      tree.put("version", stat.getVersion());
-      return Optional.of(json.treeToValue(tree, Operation.class));
+      try {
+        ObjectNode tree = (ObjectNode) json.readTree(data);
+        tree.put("version", stat.getVersion());
+        return Optional.of(json.treeToValue(tree, Operation.class));
+      } catch (RuntimeException unreadable) {
+        quarantine(id, data, stat, unreadable);
+        return Optional.empty();
+      }
     } catch (KeeperException.NoNodeException e) {
       return Optional.empty();
     } catch (Exception e) {
@@ -394,6 +418,88 @@ public class OperationStore implements OperationLog {
     }
   }
 
+  /** Where this store sets unreadable operations aside (see {@link #find}). */
+  public void setQuarantine(Quarantine quarantine) {
+    this.quarantine = Objects.requireNonNull(quarantine, "quarantine");
+  }
+
+  /**
+   * Sets an operation that cannot be read aside: moves it to {@code quarantine/operations/<id>} and
+   * drops its unfinished marker in one transaction (so the reconciler, histories and replays skip
+   * it from now on), then tells the {@link Quarantine}. Safe on several replicas at once: the loser
+   * of a race finds the node gone.
+   */
+  private void quarantine(String id, byte[] data, Stat stat, RuntimeException unreadable)
+      throws Exception {
+    String reason =
+        unreadable.getClass().getSimpleName() + ": " + abbreviate(unreadable.getMessage());
+    String target = paths.quarantine + "/" + id;
+    ensureExists(paths.quarantine);
+    boolean moved = false;
+    boolean unfinished = false;
+    for (boolean withMarker : new boolean[] {true, false}) {
+      List<CuratorOp> ops = new ArrayList<>();
+      ops.add(
+          client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(target, data));
+      ops.add(
+          client
+              .transactionOp()
+              .delete()
+              .withVersion(stat.getVersion())
+              .forPath(paths.operation(id)));
+      if (withMarker) {
+        ops.add(client.transactionOp().delete().forPath(paths.unfinishedMarker(id)));
+      }
+      try {
+        client.transaction().forOperations(ops);
+        moved = true;
+        unfinished = withMarker;
+        break;
+      } catch (KeeperException.NoNodeException e) {
+        if (client.checkExists().forPath(paths.operation(id)) == null) {
+          return; // another replica set it aside first
+        }
+      } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException e) {
+        return; // set aside (or rewritten) by another replica meanwhile
+      }
+    }
+    if (moved) {
+      quarantine.quarantined(
+          new Quarantine.Unreadable("operation", id, keyOf(data), reason, unfinished));
+    }
+  }
+
+  /** The topology of an unreadable operation, read leniently; null when even that fails. */
+  private static TopologyKey keyOf(byte[] data) {
+    try {
+      tools.jackson.databind.JsonNode key = LENIENT.readTree(data).get("key");
+      if (key == null) {
+        return null;
+      }
+      TopologyKey parsed =
+          new TopologyKey(
+              key.get("cluster").asString(),
+              key.get("role").asString(),
+              key.get("environment").asString(),
+              key.get("name").asString());
+      RequestBounds.identifier("cluster", parsed.cluster());
+      RequestBounds.identifier("role", parsed.role());
+      RequestBounds.identifier("environment", parsed.environment());
+      RequestBounds.identifier("name", parsed.name());
+      return parsed;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String abbreviate(String message) {
+    if (message == null) {
+      return "";
+    }
+    String line = message.lines().findFirst().orElse("");
+    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+  }
+
   private void createIfMissing(String path) throws Exception {
     try {
       client.create().creatingParentsIfNeeded().forPath(path);
@@ -425,7 +531,23 @@ public class OperationStore implements OperationLog {
   private byte[] serialize(Operation operation) {
     ObjectNode tree = json.valueToTree(operation);
     tree.remove("version");
-    return json.writeValueAsBytes(tree);
+    return NodeSizes.check(
+        json.writeValueAsBytes(tree), "The record of this operation", largestField(operation));
+  }
+
+  /** The request field behind the operation's largest parameter (the form field's name). */
+  private static String largestField(Operation operation) {
+    return operation.parameters().entrySet().stream()
+        .max(
+            java.util.Comparator.comparingInt(
+                (java.util.Map.Entry<String, String> e) ->
+                    e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length())))
+        .map(
+            e ->
+                e.getKey().startsWith("component_parallelism.")
+                    ? "component_parallelism"
+                    : e.getKey())
+        .orElse("request");
   }
 
   private void requireConnected(String action) {

@@ -1,6 +1,7 @@
 package io.heroncp.zookeeper;
 
 import io.heroncp.topology.OperationsProperties;
+import io.heroncp.topology.Quarantine;
 import io.heroncp.topology.Reconciler;
 import io.heroncp.topology.ServiceZooKeeper;
 import io.heroncp.topology.TopologyLocks;
@@ -9,6 +10,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -28,8 +30,20 @@ class OperationsConfiguration {
       ZooKeeperProperties zookeeper,
       OperationsProperties operations,
       JsonMapper jsonMapper,
-      Clock clock) {
-    return new OperationStore(client, zookeeper, jsonMapper, clock, operations.idempotencyTtl());
+      Clock clock,
+      ObjectProvider<Quarantine> quarantine) {
+    OperationStore store =
+        new OperationStore(client, zookeeper, jsonMapper, clock, operations.idempotencyTtl());
+    quarantine.ifAvailable(store::setQuarantine);
+    return store;
+  }
+
+  /** The topology cache reports unreadable records too (once every bean exists: no cycle). */
+  @Bean
+  org.springframework.beans.factory.SmartInitializingSingleton topologyQuarantine(
+      ObjectProvider<TopologyStore> topologies, ObjectProvider<Quarantine> quarantine) {
+    return () ->
+        quarantine.ifAvailable(q -> topologies.ifAvailable(store -> store.setQuarantine(q)));
   }
 
   @Bean

@@ -3,6 +3,7 @@ package io.heroncp.zookeeper;
 import io.heroncp.heron.HeronStateNodes;
 import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.DependencyUnavailableException;
+import io.heroncp.topology.Quarantine;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyRecord;
 import io.heroncp.topology.TopologyRepository;
@@ -64,6 +65,12 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   private final Object changes = new Object();
 
   private CuratorCache curatorCache;
+  private volatile Quarantine quarantine = Quarantine.NONE;
+
+  /** Told about records the cache cannot read (they are left out of it). */
+  public void setQuarantine(Quarantine quarantine) {
+    this.quarantine = quarantine;
+  }
 
   public TopologyStore(CuratorFramework client, ZooKeeperProperties properties, JsonMapper json) {
     this.client = client;
@@ -177,7 +184,12 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
           client
               .transactionOp()
               .setData()
-              .forPath(heron.paths().packingPlan(heron.name()), packingPlan));
+              .forPath(
+                  heron.paths().packingPlan(heron.name()),
+                  NodeSizes.check(
+                      packingPlan,
+                      "The packing plan of " + record.key(),
+                      "component_parallelism")));
       List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
       return remember(record, results.get(0).getResultStat());
     } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
@@ -386,7 +398,8 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   }
 
   private byte[] serialize(TopologyRecord record) {
-    return json.writeValueAsBytes(record);
+    return NodeSizes.check(
+        json.writeValueAsBytes(record), "The record of " + record.key(), "overrides");
   }
 
   private TopologyRecord remember(TopologyRecord record, Stat stat) {
@@ -461,7 +474,13 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
               .withVersion(node.getStat().getVersion());
       put(path, new Cached(record, node.getStat().getCzxid(), node.getStat().getVersion()));
     } catch (RuntimeException e) {
-      log.warn("Ignoring unreadable topology record at {}: {}", path, e.getMessage());
+      quarantine.quarantined(
+          new Quarantine.Unreadable(
+              "topology",
+              path,
+              null,
+              e.getClass().getSimpleName() + " (left out of the cache and the lists)",
+              false));
     }
   }
 

@@ -6,6 +6,7 @@ import io.heroncp.problems.DependencyTimeoutException;
 import io.heroncp.problems.DependencyUnavailableException;
 import org.apache.curator.CuratorConnectionLossException;
 import org.apache.zookeeper.KeeperException;
+import org.slf4j.LoggerFactory;
 
 /** Maps ZooKeeper and Curator failures to the service's dependency problems (503, 504, 502). */
 final class ZooKeeperFailures {
@@ -34,7 +35,10 @@ final class ZooKeeperFailures {
       return new DependencyTimeoutException(
           "ZooKeeper timed out while " + action + "; retry later", null, e);
     }
+    // ZooKeeper's own words stay in the log: they name internals, not what the client can do.
+    LoggerFactory.getLogger(ZooKeeperFailures.class)
+        .warn("ZooKeeper failed while {}: {}", action, e.toString());
     return new DependencyFailedException(
-        "ZooKeeper failed while " + action + ": " + e.getMessage(), null, e);
+        "ZooKeeper failed while " + action + "; the error is logged, retry later", null, e);
   }
 }

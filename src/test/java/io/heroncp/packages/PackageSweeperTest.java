@@ -92,6 +92,7 @@ class PackageSweeperTest {
         null,
         TopologyState.RUNNING,
         null,
+        null,
         0);
   }
 

@@ -194,7 +194,7 @@ final class CoreFixture implements AutoCloseable {
 
   static SubmitCommand submitCommand(String name, int parallelism, int stmgrs, boolean paused) {
     byte[] definition = definition(name, parallelism, stmgrs, paused);
-    byte[] binary = ("jar of " + name).getBytes(StandardCharsets.UTF_8);
+    byte[] binary = jarOf(name);
     return new SubmitCommand(
         name,
         CLUSTER,
@@ -215,6 +215,19 @@ final class CoreFixture implements AutoCloseable {
   void settle() {
     clock.advance(Duration.ofMillis(1));
     statusWatcher.pollOnce(CLUSTER);
+  }
+
+  /** A real (tiny) jar: the service checks that a .jar is a zip. */
+  static byte[] jarOf(String name) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("README"));
+      zip.write(("jar of " + name).getBytes(StandardCharsets.UTF_8));
+      zip.closeEntry();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
   }
 
   static SubmitCommand submitCommand(String name) {

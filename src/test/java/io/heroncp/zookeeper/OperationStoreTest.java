@@ -385,4 +385,53 @@ class OperationStoreTest {
     assertThatThrownBy(() -> store.begin(restart("k"), SCOPE))
         .isInstanceOf(DependencyUnavailableException.class);
   }
+
+  @Test
+  void anOperationLargerThanAZooKeeperNodeIsRefusedNamingTheFieldAndNothingIsWritten()
+      throws Exception {
+    Operation huge =
+        Operation.start(
+            Verb.UPDATE,
+            KEY,
+            Map.of("component_parallelism." + "c".repeat(1_100_000), "3"),
+            "alice",
+            T0,
+            TopologyState.RUNNING,
+            TopologyState.RUNNING,
+            null);
+
+    assertThatThrownBy(() -> store.begin(huge))
+        .isInstanceOf(io.heroncp.problems.PayloadTooLargeException.class)
+        .hasFieldOrPropertyWithValue("field", "component_parallelism");
+    assertThat(client.checkExists().forPath("/cp/operations/" + huge.id())).isNull();
+    assertThat(store.unfinished()).isEmpty();
+  }
+
+  @Test
+  void anOperationThatCannotBeReadBackIsSetAsideOnceAndTheRestStayReadable() throws Exception {
+    Operation good = store.begin(restart(null));
+    String id = "0b0b0b0b-0000-4000-8000-000000000001";
+    byte[] unreadable =
+        ("{\"id\":\""
+                + id
+                + "\",\"key\":{\"cluster\":\"c1\",\"role\":\"alice\",\"environment\":\"devel\","
+                + "\"name\":\"wc\"},\"parameters\":{\""
+                + "n".repeat(60_000)
+                + "\":\"1\"}}")
+            .getBytes(StandardCharsets.UTF_8);
+    client.create().creatingParentsIfNeeded().forPath("/cp/operations/" + id, unreadable);
+    client.create().creatingParentsIfNeeded().forPath("/cp/unfinished/" + id);
+    List<io.heroncp.topology.Quarantine.Unreadable> setAside = new ArrayList<>();
+    store.setQuarantine(setAside::add);
+
+    assertThat(store.unfinished()).extracting(Operation::id).containsExactly(good.id());
+    assertThat(store.find(id)).isEmpty();
+    assertThat(store.unfinished()).extracting(Operation::id).containsExactly(good.id());
+
+    assertThat(setAside).hasSize(1);
+    assertThat(setAside.get(0).key()).isEqualTo(KEY);
+    assertThat(setAside.get(0).unfinished()).isTrue();
+    assertThat(client.checkExists().forPath("/cp/quarantine/" + id)).isNotNull();
+    assertThat(client.checkExists().forPath("/cp/unfinished/" + id)).isNull();
+  }
 }
