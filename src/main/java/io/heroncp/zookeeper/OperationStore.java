@@ -272,6 +272,7 @@ public class OperationStore implements OperationLog {
     if (id == null || !OPERATION_ID.matcher(id).matches()) {
       return Optional.empty();
     }
+    ZooKeeperFailures.requireConnected(client, "reading operation " + id);
     try {
       Stat stat = new Stat();
       byte[] data = client.getData().storingStatIn(stat).forPath(paths.operation(id));
@@ -296,6 +297,7 @@ public class OperationStore implements OperationLog {
   /** The newest {@code limit} operations of {@link #history(String, String)}. */
   public List<Operation> history(String cluster, String name, int limit) {
     String dir = paths.historyDir(cluster, name);
+    ZooKeeperFailures.requireConnected(client, "reading the history of " + cluster + "/" + name);
     try {
       List<String> entries = new ArrayList<>(OperationPaths.historyEntries(client, dir));
       java.util.Collections.reverse(entries);
@@ -324,6 +326,7 @@ public class OperationStore implements OperationLog {
    * and completes them.
    */
   public List<Operation> unfinished() {
+    ZooKeeperFailures.requireConnected(client, "listing unfinished operations");
     try {
       List<String> ids;
       try {
@@ -348,6 +351,7 @@ public class OperationStore implements OperationLog {
    * nothing.
    */
   public Optional<Operation> findByIdempotencyKey(String idempotencyKey, String scope) {
+    ZooKeeperFailures.requireConnected(client, "reading an idempotency key");
     try {
       return idempotency.owner(idempotencyKey, scope).flatMap(this::find);
     } catch (Exception e) {
@@ -429,9 +433,6 @@ public class OperationStore implements OperationLog {
   }
 
   private void requireConnected(String action) {
-    if (!client.getZookeeperClient().isConnected()) {
-      throw new DependencyUnavailableException(
-          "ZooKeeper is not connected; nothing was changed while " + action + ". Retry later");
-    }
+    ZooKeeperFailures.requireConnected(client, action);
   }
 }

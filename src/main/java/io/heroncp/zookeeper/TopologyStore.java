@@ -2,7 +2,6 @@ package io.heroncp.zookeeper;
 
 import io.heroncp.heron.HeronStateNodes;
 import io.heroncp.problems.ConflictException;
-import io.heroncp.problems.DependencyUnavailableException;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyRecord;
 import io.heroncp.topology.TopologyRepository;
@@ -121,6 +120,7 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
    */
   public Optional<TopologyRecord> read(TopologyKey key) {
     String path = recordPath(key.cluster(), key.name());
+    ZooKeeperFailures.requireConnected(client, "reading " + key);
     try {
       Stat stat = new Stat();
       byte[] data = client.getData().storingStatIn(stat).forPath(path);
@@ -280,6 +280,7 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
 
   /** Reads one node directly from ZooKeeper (not cached), e.g. a Heron state node. */
   public Optional<byte[]> read(String path) {
+    ZooKeeperFailures.requireConnected(client, "reading " + path);
     try {
       return Optional.of(client.getData().forPath(path));
     } catch (KeeperException.NoNodeException e) {
@@ -305,10 +306,7 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   }
 
   private void requireConnected(String action) {
-    if (!connected()) {
-      throw new DependencyUnavailableException(
-          "ZooKeeper is not connected; nothing was changed while " + action + ". Retry later");
-    }
+    ZooKeeperFailures.requireConnected(client, action);
   }
 
   private String existsMessage(TopologyKey key, HeronStateNodes heron) {

@@ -1,11 +1,11 @@
 package io.heroncp.zookeeper;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
-import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.apache.zookeeper.ClientCnxnSocketNetty;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.client.ZKClientConfig;
@@ -60,21 +60,35 @@ class ZooKeeperConfiguration {
   /** The service's client settings: timeouts, retries, the digest and its ACLs, TLS. */
   static CuratorFrameworkFactory.Builder clientBuilder(
       ZooKeeperProperties properties, String connectString) {
+    Duration operationTimeout = properties.operationTimeout();
     CuratorFrameworkFactory.Builder builder =
         CuratorFrameworkFactory.builder()
             .connectString(connectString)
             .sessionTimeoutMs((int) properties.sessionTimeout().toMillis())
-            .connectionTimeoutMs((int) properties.connectionTimeout().toMillis())
-            .retryPolicy(new BoundedExponentialBackoffRetry(200, 2_000, 3));
+            // A call that finds the connection down waits for it at most this long (startup waits
+            // the full connection-timeout on its own, see curatorFramework).
+            .connectionTimeoutMs(
+                (int) min(properties.connectionTimeout(), operationTimeout).toMillis())
+            .retryPolicy(
+                new BoundedRetryPolicy(
+                    operationTimeout, Duration.ofMillis(200), Duration.ofSeconds(2)));
     if (properties.digest() != null && !properties.digest().isEmpty()) {
       builder
           .authorization("digest", properties.digest().getBytes(StandardCharsets.UTF_8))
           .aclProvider(new CreatorAllWorldReadAcl());
     }
-    if (properties.tls().enabled()) {
-      builder.zkClientConfig(tlsClientConfig(properties.tls()));
-    }
+    ZKClientConfig config =
+        properties.tls().enabled() ? tlsClientConfig(properties.tls()) : new ZKClientConfig();
+    // A request the ensemble took but does not answer (a paused or partitioned server) fails after
+    // the operation timeout instead of waiting for the session's read timeout (2/3 of it).
+    config.setProperty(
+        ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Long.toString(operationTimeout.toMillis()));
+    builder.zkClientConfig(config);
     return builder;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /**
