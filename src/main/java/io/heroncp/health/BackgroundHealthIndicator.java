@@ -53,7 +53,8 @@ public final class BackgroundHealthIndicator implements HealthIndicator, AutoClo
               thread.setDaemon(true);
               return thread;
             });
-    scheduler.scheduleWithFixedDelay(this::probeOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        this::probeOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void probeOnce() {
@@ -62,7 +63,10 @@ public final class BackgroundHealthIndicator implements HealthIndicator, AutoClo
       result = probe.health();
     } catch (RuntimeException e) {
       log.warn("The {} health probe failed: {}", name, e.toString());
-      result = Health.down().withDetail("reason", "probe failed: " + e.getClass().getSimpleName()).build();
+      result =
+          Health.down()
+              .withDetail("reason", "probe failed: " + e.getClass().getSimpleName())
+              .build();
     }
     last.set(
         Health.status(result.getStatus())

@@ -60,18 +60,18 @@ class ZooKeeperConfiguration {
   /** The service's client settings: timeouts, retries, the digest and its ACLs, TLS. */
   static CuratorFrameworkFactory.Builder clientBuilder(
       ZooKeeperProperties properties, String connectString) {
-    Duration operationTimeout = properties.operationTimeout();
+    Duration connectionWait = connectionWait(properties);
+    Duration requestTimeout = requestTimeout(properties);
     CuratorFrameworkFactory.Builder builder =
         CuratorFrameworkFactory.builder()
             .connectString(connectString)
             .sessionTimeoutMs((int) properties.sessionTimeout().toMillis())
-            // A call that finds the connection down waits for it at most this long (startup waits
-            // the full connection-timeout on its own, see curatorFramework).
-            .connectionTimeoutMs(
-                (int) min(properties.connectionTimeout(), operationTimeout).toMillis())
+            .connectionTimeoutMs((int) connectionWait.toMillis())
             .retryPolicy(
                 new BoundedRetryPolicy(
-                    operationTimeout, Duration.ofMillis(200), Duration.ofSeconds(2)));
+                    connectionWait.plus(requestTimeout),
+                    Duration.ofMillis(200),
+                    Duration.ofSeconds(2)));
     if (properties.digest() != null && !properties.digest().isEmpty()) {
       builder
           .authorization("digest", properties.digest().getBytes(StandardCharsets.UTF_8))
@@ -80,15 +80,33 @@ class ZooKeeperConfiguration {
     ZKClientConfig config =
         properties.tls().enabled() ? tlsClientConfig(properties.tls()) : new ZKClientConfig();
     // A request the ensemble took but does not answer (a paused or partitioned server) fails after
-    // the operation timeout instead of waiting for the session's read timeout (2/3 of it).
+    // the request timeout instead of the session's read timeout (2/3 of the session timeout).
     config.setProperty(
-        ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Long.toString(operationTimeout.toMillis()));
+        ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Long.toString(requestTimeout.toMillis()));
     builder.zkClientConfig(config);
     return builder;
   }
 
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
+  /**
+   * How long one Curator call waits for a lost connection before it fails: a tenth of the operation
+   * timeout (at most the connection timeout). Startup waits the whole connection timeout on its own
+   * ({@link #curatorFramework}); background recipes resume on reconnection.
+   */
+  static Duration connectionWait(ZooKeeperProperties properties) {
+    Duration tenth = properties.operationTimeout().dividedBy(10);
+    return tenth.compareTo(properties.connectionTimeout()) <= 0
+        ? tenth
+        : properties.connectionTimeout();
+  }
+
+  /**
+   * How long ZooKeeper's client waits for the answer to one request: the operation timeout less one
+   * connection wait, so one whole attempt fits in it (9 s of the default 10 s). A call on the
+   * request path therefore gets one attempt (see {@link BoundedRetryPolicy}); the calls after a
+   * failed one fail at once ({@link ZooKeeperFailures#requireConnected}).
+   */
+  static Duration requestTimeout(ZooKeeperProperties properties) {
+    return properties.operationTimeout().minus(connectionWait(properties));
   }
 
   /**

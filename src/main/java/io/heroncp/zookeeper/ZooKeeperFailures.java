@@ -4,12 +4,22 @@ import io.heroncp.problems.ControlPlaneException;
 import io.heroncp.problems.DependencyFailedException;
 import io.heroncp.problems.DependencyTimeoutException;
 import io.heroncp.problems.DependencyUnavailableException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.apache.curator.CuratorConnectionLossException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 
 /** Maps ZooKeeper and Curator failures to the service's dependency problems (503, 504, 502). */
 final class ZooKeeperFailures {
+
+  /** How long a client counts as unreachable after a call found it so (see {@link #translate}). */
+  static final Duration SUSPECT_FOR = Duration.ofSeconds(1);
+
+  private static final Map<CuratorFramework, Long> UNREACHABLE_UNTIL =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   private ZooKeeperFailures() {}
 
@@ -18,10 +28,29 @@ final class ZooKeeperFailures {
    * Curator wait for one: a request never waits for ZooKeeper to come back.
    */
   static void requireConnected(CuratorFramework client, String action) {
-    if (!client.getZookeeperClient().isConnected()) {
+    Long until = UNREACHABLE_UNTIL.get(client);
+    if (!client.getZookeeperClient().isConnected()
+        || (until != null && System.nanoTime() - until < 0)) {
       throw new DependencyUnavailableException(
           "ZooKeeper is not connected; nothing was changed while " + action + ". Retry later");
     }
+  }
+
+  /**
+   * As {@link #translate(String, Exception)}; a connection loss or timeout also makes {@link
+   * #requireConnected} fail for {@link #SUSPECT_FOR}: the client drops the connection on such a
+   * failure, but Curator learns of it on another thread, and the caller's next call (a release, a
+   * rollback) must not wait a request timeout for it meanwhile.
+   */
+  static ControlPlaneException translate(CuratorFramework client, String action, Exception e) {
+    ControlPlaneException problem = translate(action, e);
+    if (!(e instanceof ControlPlaneException)
+        && !(e instanceof InterruptedException)
+        && (problem instanceof DependencyUnavailableException
+            || problem instanceof DependencyTimeoutException)) {
+      UNREACHABLE_UNTIL.put(client, System.nanoTime() + SUSPECT_FOR.toNanos());
+    }
+    return problem;
   }
 
   static ControlPlaneException translate(String action, Exception e) {
@@ -47,7 +76,8 @@ final class ZooKeeperFailures {
           "ZooKeeper timed out while " + action + "; retry later", null, e);
     }
     if (e instanceof KeeperException.RequestTimeoutException) {
-      // The ensemble took the request and did not answer within heroncp.zookeeper.operation-timeout.
+      // The ensemble took the request and did not answer within
+      // heroncp.zookeeper.operation-timeout.
       return new DependencyTimeoutException(
           "ZooKeeper did not answer in time while "
               + action

@@ -52,6 +52,7 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
   private final CuratorFramework client;
   private final String locksRoot;
   private final Duration retryAfter;
+  private final Duration operationTimeout;
 
   /** Lock nodes whose create failed without an answer, by the token written into them. */
   private final Set<Abandoned> abandoned = ConcurrentHashMap.newKeySet();
@@ -65,6 +66,7 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
     this.client = client;
     this.locksRoot = properties.root() + "/locks";
     this.retryAfter = retryAfter;
+    this.operationTimeout = properties.operationTimeout();
     client
         .getConnectionStateListenable()
         .addListener(
@@ -93,27 +95,29 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
    */
   @Override
   public Held acquire(TopologyKey key, Duration maxWait) {
-    String path = lockPath(key);
-    ZooKeeperFailures.requireConnected(client, "locking topology " + key);
-    removeAbandoned(path);
-    TokenMutex mutex = new TokenMutex(client, path);
-    boolean acquired;
-    try {
-      acquired = mutex.acquire(Math.max(0, maxWait.toMillis()), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      // The lock node's create may still be applied (a request that timed out): remember it, so
-      // it is deleted rather than holding the topology for as long as this replica's session.
-      abandoned.add(new Abandoned(path, mutex.token, sessionId()));
-      throw ZooKeeperFailures.translate("locking topology " + key, e);
+    try (CallBudget budget = CallBudget.open(operationTimeout)) {
+      String path = lockPath(key);
+      ZooKeeperFailures.requireConnected(client, "locking topology " + key);
+      removeAbandoned(path);
+      TokenMutex mutex = new TokenMutex(client, path);
+      boolean acquired;
+      try {
+        acquired = mutex.acquire(Math.max(0, maxWait.toMillis()), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        // The lock node's create may still be applied (a request that timed out): remember it, so
+        // it is deleted rather than holding the topology for as long as this replica's session.
+        abandoned.add(new Abandoned(path, mutex.token, sessionId()));
+        throw ZooKeeperFailures.translate(client, "locking topology " + key, e);
+      }
+      if (!acquired) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        throw new BusyException(
+            "Topology " + key + " is busy with another operation; retry in " + seconds + " seconds",
+            seconds);
+      }
+      log.debug("Locked topology {}", key);
+      return new MutexHeld(mutex, key, path);
     }
-    if (!acquired) {
-      long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-      throw new BusyException(
-          "Topology " + key + " is busy with another operation; retry in " + seconds + " seconds",
-          seconds);
-    }
-    log.debug("Locked topology {}", key);
-    return new MutexHeld(mutex, key, path);
   }
 
   /**
