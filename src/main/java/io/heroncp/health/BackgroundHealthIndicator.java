@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +18,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * Runs a probe that does I/O (a network call, a disk) on its own thread every {@code interval} and
  * answers {@link #health()} from its last result, so {@code /actuator/health} answers at once
  * however slow or stuck a dependency is. Details are the probe's plus {@code checked_at} (when the
- * result was taken). Before the first result: waits up to {@code firstWait}, then UNKNOWN.
- * Thread-safe.
+ * result was taken). Before the first result: waits up to {@code firstWait}, then UNKNOWN. Probing
+ * starts with the first call (or {@link #start()}), when the service is up. Thread-safe.
  */
 public final class BackgroundHealthIndicator implements HealthIndicator, AutoCloseable {
 
@@ -31,9 +32,11 @@ public final class BackgroundHealthIndicator implements HealthIndicator, AutoClo
   private final AtomicReference<Health> last = new AtomicReference<>();
   private final CountDownLatch first = new CountDownLatch(1);
   private final ScheduledExecutorService scheduler;
+  private final Duration interval;
+  private final AtomicBoolean started = new AtomicBoolean();
 
   /**
-   * Starts probing at once.
+   * Probing starts with {@link #start()} or the first {@link #health()}.
    *
    * @param name the indicator's name, for the probe thread and logs
    * @param probe the indicator that does the I/O; must end on its own (its own timeouts)
@@ -53,8 +56,18 @@ public final class BackgroundHealthIndicator implements HealthIndicator, AutoClo
               thread.setDaemon(true);
               return thread;
             });
-    scheduler.scheduleWithFixedDelay(
-        this::probeOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    this.interval = Objects.requireNonNull(interval, "interval");
+  }
+
+  /**
+   * Starts probing (idempotent); the first {@link #health()} call does it, so the first probe runs
+   * when someone asks, after startup, not while the dependencies are still being wired.
+   */
+  public void start() {
+    if (started.compareAndSet(false, true)) {
+      scheduler.scheduleWithFixedDelay(
+          this::probeOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
   }
 
   private void probeOnce() {
@@ -78,6 +91,7 @@ public final class BackgroundHealthIndicator implements HealthIndicator, AutoClo
 
   @Override
   public Health health() {
+    start();
     Health health = last.get();
     if (health != null) {
       return health;

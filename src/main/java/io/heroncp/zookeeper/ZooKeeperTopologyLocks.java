@@ -57,6 +57,14 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
   /** Lock nodes whose create failed without an answer, by the token written into them. */
   private final Set<Abandoned> abandoned = ConcurrentHashMap.newKeySet();
 
+  private final Executor cleaner =
+      Executors.newSingleThreadExecutor(
+          task -> {
+            Thread thread = new Thread(task, "topology-lock-cleaner");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   /**
    * @param retryAfter what {@link BusyException#retryAfterSeconds()} tells a caller who did not get
    *     the lock (rounded up to whole seconds, at least 1)
@@ -76,14 +84,6 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
               }
             });
   }
-
-  private final Executor cleaner =
-      Executors.newSingleThreadExecutor(
-          task -> {
-            Thread thread = new Thread(task, "topology-lock-cleaner");
-            thread.setDaemon(true);
-            return thread;
-          });
 
   /**
    * Waits at most {@code maxWait} for the topology's lock.
@@ -106,7 +106,7 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
       } catch (Exception e) {
         // The lock node's create may still be applied (a request that timed out): remember it, so
         // it is deleted rather than holding the topology for as long as this replica's session.
-        abandoned.add(new Abandoned(path, mutex.token, sessionId()));
+        abandoned.add(new Abandoned(path, mutex.token, sessionId(), System.nanoTime()));
         throw ZooKeeperFailures.translate(client, "locking topology " + key, e);
       }
       if (!acquired) {
@@ -145,6 +145,7 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
         continue;
       }
       try {
+        boolean found = false;
         for (String child : client.getChildren().forPath(lockPath)) {
           String node = lockPath + "/" + child;
           Stat stat = new Stat();
@@ -152,8 +153,12 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
           if (Arrays.equals(data, entry.token())) {
             client.delete().withVersion(stat.getVersion()).forPath(node);
             log.info("Removed an abandoned lock node {} of this replica", node);
-            abandoned.remove(entry);
+            found = true;
           }
+        }
+        // A create still in flight lands when the ensemble answers again, long before this.
+        if (found || System.nanoTime() - entry.failedAt() > 2 * operationTimeout.toNanos()) {
+          abandoned.remove(entry);
         }
       } catch (KeeperException.NoNodeException gone) {
         // the lock directory or the node went meanwhile; the entry stays until its session ends
@@ -177,7 +182,7 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
   }
 
   /** A lock node this replica may have created without learning of it. */
-  private record Abandoned(String lockPath, byte[] token, long sessionId) {}
+  private record Abandoned(String lockPath, byte[] token, long sessionId, long failedAt) {}
 
   /** Writes a token of its own into its lock node, so an abandoned node can be found again. */
   private static final class TokenMutex extends InterProcessMutex {
@@ -233,7 +238,7 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
       if (!client.getZookeeperClient().isConnected()) {
         // Releasing now would wait for the connection: the node is deleted once it is back (or
         // goes with the session).
-        abandoned.add(new Abandoned(path, mutex.token, sessionId()));
+        abandoned.add(new Abandoned(path, mutex.token, sessionId(), System.nanoTime()));
         log.warn("Lock of topology {} left for removal once ZooKeeper is connected again", key);
         return;
       }

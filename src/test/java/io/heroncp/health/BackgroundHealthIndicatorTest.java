@@ -34,6 +34,7 @@ class BackgroundHealthIndicatorTest {
             Duration.ofMillis(50),
             Duration.ofMillis(500),
             Clock.systemUTC())) {
+      indicator.start();
       await().atMost(Duration.ofSeconds(5)).until(() -> probes.get() >= 2);
 
       long start = System.nanoTime();

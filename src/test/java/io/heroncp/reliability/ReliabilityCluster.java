@@ -47,10 +47,14 @@ final class ReliabilityCluster implements AutoCloseable {
   static final String ROOT = "/heron-controlplane";
   static final HeronPaths HERON = new HeronPaths("/heron");
 
-  /** Small timeouts keep the suite short; the guarantees do not depend on their size. */
-  static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(3);
+  /**
+   * Small timeouts keep the suite short; the guarantees do not depend on their size. As in
+   * production, the session outlasts the operation timeout (the client notices a silent server
+   * after 2/3 of the session), so a paused ZooKeeper is met by the operation timeout first.
+   */
+  static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(2);
 
-  static final Duration SESSION_TIMEOUT = Duration.ofSeconds(3);
+  static final Duration SESSION_TIMEOUT = Duration.ofSeconds(4);
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -113,6 +113,10 @@ class ZooKeeperOutageTest {
               }
             });
     assertThat(operations.find(before.id())).isPresent();
+    // The lock node whose create went out unanswered (and landed on thawing) is not left behind.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(client.getChildren().forPath("/cp/locks/c1/wc")).isEmpty());
   }
 
   @Test
