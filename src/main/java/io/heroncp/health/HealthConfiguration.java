@@ -31,7 +31,7 @@ class HealthConfiguration {
   static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
 
   /** How long a health call made before a probe's first result waits for it. */
-  static final Duration FIRST_PROBE_WAIT = Duration.ofMillis(800);
+  static final Duration FIRST_PROBE_WAIT = Duration.ofMillis(500);
 
   @Bean
   @ConditionalOnEnabledHealthIndicator("zookeeper")

@@ -62,13 +62,22 @@ final class ZooKeeperFailures {
       return new DependencyUnavailableException(
           "Interrupted while " + action + "; retry the request", null, e);
     }
-    if (e instanceof CuratorConnectionLossException
-        || e instanceof KeeperException.ConnectionLossException
-        || e instanceof KeeperException.SessionExpiredException
-        || e instanceof KeeperException.SessionMovedException) {
+    if (e instanceof CuratorConnectionLossException) {
+      // Curator's own: no connection, so the request was never sent.
       return new DependencyUnavailableException(
           "ZooKeeper is unavailable while " + action + "; nothing was changed, retry later",
           null,
+          e);
+    }
+    if (e instanceof KeeperException.ConnectionLossException
+        || e instanceof KeeperException.SessionExpiredException
+        || e instanceof KeeperException.SessionMovedException) {
+      // The connection broke with the request sent: ZooKeeper may have applied it.
+      return DependencyUnavailableException.afterSending(
+          "The connection to ZooKeeper broke while "
+              + action
+              + "; the change may have been made: read the topology or retry with the same"
+              + " Idempotency-Key",
           e);
     }
     if (e instanceof KeeperException.OperationTimeoutException) {
