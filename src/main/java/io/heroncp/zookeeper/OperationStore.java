@@ -84,6 +84,8 @@ public class OperationStore implements OperationLog {
                   .build())
           .build();
 
+  private final Duration operationTimeout;
+
   /**
    * History directories this replica has seen exist (persistent, never removed): a bounded set of
    * names.
@@ -103,6 +105,7 @@ public class OperationStore implements OperationLog {
       Duration idempotencyTtl) {
     this.client = client;
     this.json = json;
+    this.operationTimeout = properties.operationTimeout();
     this.paths = new OperationPaths(properties.root());
     this.idempotency = new IdempotencyIndex(client, paths, clock, idempotencyTtl);
     this.pruner = new OperationHistoryPruner(client, paths, idempotency, this::find);
@@ -138,84 +141,88 @@ public class OperationStore implements OperationLog {
    * @throws DependencyUnavailableException ZooKeeper is not connected (nothing was written)
    */
   public Operation begin(Operation operation, String idempotencyScope) {
-    Objects.requireNonNull(operation, "operation");
-    if (operation.outcome() != Operation.Outcome.RUNNING || operation.endedAt() != null) {
-      throw new IllegalArgumentException(
-          "begin takes a RUNNING operation, got " + operation.outcome());
-    }
-    String key = operation.idempotencyKey();
-    if (key != null && idempotencyScope == null) {
-      throw new IllegalArgumentException(
-          "an operation with an idempotency key needs its scope (method and path)");
-    }
-    requireOperationId(operation.id());
-    String action = "recording the start of " + operation.verb() + " " + operation.key();
-    requireConnected(action);
-    String entry = key == null ? null : paths.idempotencyEntry(key, idempotencyScope);
-    String historyDir = paths.historyDir(operation.key());
-    try {
-      if (!knownHistoryDirs.contains(historyDir)) {
-        createIfMissing(historyDir); // a new topology name: one create, not a failed transaction
+    try (CallBudget budget = CallBudget.open(operationTimeout)) {
+      Objects.requireNonNull(operation, "operation");
+      if (operation.outcome() != Operation.Outcome.RUNNING || operation.endedAt() != null) {
+        throw new IllegalArgumentException(
+            "begin takes a RUNNING operation, got " + operation.outcome());
       }
-      byte[] id = operation.id().getBytes(StandardCharsets.UTF_8);
-      for (int attempt = 1; ; attempt++) {
-        List<CuratorOp> ops = new ArrayList<>();
-        ops.add(
-            client
-                .transactionOp()
-                .create()
-                .withMode(CreateMode.PERSISTENT)
-                .forPath(paths.operation(operation.id()), serialize(operation)));
-        ops.add(
-            client
-                .transactionOp()
-                .create()
-                .withMode(CreateMode.PERSISTENT)
-                .forPath(paths.unfinishedMarker(operation.id()), new byte[0]));
-        ops.add(
-            client
-                .transactionOp()
-                .create()
-                .withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-                .forPath(historyDir + "/" + OperationPaths.HISTORY_PREFIX, id));
-        if (entry != null) {
+      String key = operation.idempotencyKey();
+      if (key != null && idempotencyScope == null) {
+        throw new IllegalArgumentException(
+            "an operation with an idempotency key needs its scope (method and path)");
+      }
+      requireOperationId(operation.id());
+      String action = "recording the start of " + operation.verb() + " " + operation.key();
+      requireConnected(action);
+      String entry = key == null ? null : paths.idempotencyEntry(key, idempotencyScope);
+      String historyDir = paths.historyDir(operation.key());
+      try {
+        if (!knownHistoryDirs.contains(historyDir)) {
+          createIfMissing(historyDir); // a new topology name: one create, not a failed transaction
+        }
+        byte[] id = operation.id().getBytes(StandardCharsets.UTF_8);
+        for (int attempt = 1; ; attempt++) {
+          List<CuratorOp> ops = new ArrayList<>();
           ops.add(
-              client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(entry, id));
-        }
-        try {
+              client
+                  .transactionOp()
+                  .create()
+                  .withMode(CreateMode.PERSISTENT)
+                  .forPath(paths.operation(operation.id()), serialize(operation)));
+          ops.add(
+              client
+                  .transactionOp()
+                  .create()
+                  .withMode(CreateMode.PERSISTENT)
+                  .forPath(paths.unfinishedMarker(operation.id()), new byte[0]));
+          ops.add(
+              client
+                  .transactionOp()
+                  .create()
+                  .withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                  .forPath(historyDir + "/" + OperationPaths.HISTORY_PREFIX, id));
+          if (entry != null) {
+            ops.add(
+                client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(entry, id));
+          }
           try {
-            client.transaction().forOperations(ops);
-          } catch (KeeperException.NoNodeException missingParent) {
-            // Parents are created when first missing, not checked per call (they are never
-            // removed).
-            ensureExists(paths.operations);
-            ensureExists(paths.unfinished);
-            ensureExists(historyDir);
-            if (entry != null) {
-              ensureExists(paths.idempotency);
+            try {
+              client.transaction().forOperations(ops);
+            } catch (KeeperException.NoNodeException missingParent) {
+              // Parents are created when first missing, not checked per call (they are never
+              // removed).
+              ensureExists(paths.operations);
+              ensureExists(paths.unfinished);
+              ensureExists(historyDir);
+              if (entry != null) {
+                ensureExists(paths.idempotency);
+              }
+              client.transaction().forOperations(ops);
             }
-            client.transaction().forOperations(ops);
+            knownHistoryDirs.add(historyDir);
+            log.debug(
+                "Operation {} {} of {} started", operation.id(), operation.verb(), operation.key());
+            // A create in a multi returns no Stat; a created node's version is always 0.
+            return operation.withVersion(0);
+          } catch (KeeperException.NodeExistsException e) {
+            if (client.checkExists().forPath(paths.operation(operation.id())) != null) {
+              throw new ConflictException(
+                  "Operation " + operation.id() + " exists already; start it with a new id",
+                  null,
+                  e);
+            }
+            if (entry == null || attempt >= 3) {
+              throw e;
+            }
+            idempotency.releaseExpiredOrRefuse(key, idempotencyScope, e);
           }
-          knownHistoryDirs.add(historyDir);
-          log.debug(
-              "Operation {} {} of {} started", operation.id(), operation.verb(), operation.key());
-          // A create in a multi returns no Stat; a created node's version is always 0.
-          return operation.withVersion(0);
-        } catch (KeeperException.NodeExistsException e) {
-          if (client.checkExists().forPath(paths.operation(operation.id())) != null) {
-            throw new ConflictException(
-                "Operation " + operation.id() + " exists already; start it with a new id", null, e);
-          }
-          if (entry == null || attempt >= 3) {
-            throw e;
-          }
-          idempotency.releaseExpiredOrRefuse(key, idempotencyScope, e);
         }
+      } catch (ConflictException e) {
+        throw e;
+      } catch (Exception e) {
+        throw ZooKeeperFailures.translate(client, action, e);
       }
-    } catch (ConflictException e) {
-      throw e;
-    } catch (Exception e) {
-      throw ZooKeeperFailures.translate(action, e);
     }
   }
 
@@ -233,53 +240,56 @@ public class OperationStore implements OperationLog {
    * @throws IllegalArgumentException the operation is still RUNNING
    */
   public Operation complete(Operation operation) {
-    Objects.requireNonNull(operation, "operation");
-    if (!operation.ended() || operation.endedAt() == null) {
-      throw new IllegalArgumentException(
-          "complete takes an ended operation with endedAt, got " + operation.outcome());
-    }
-    requireOperationId(operation.id());
-    String action = "recording the end of operation " + operation.id();
-    requireConnected(action);
-    String path = paths.operation(operation.id());
-    String marker = paths.unfinishedMarker(operation.id());
-    try {
-      for (int attempt = 1; ; attempt++) {
-        List<CuratorOp> ops = new ArrayList<>();
-        ops.add(
-            client
-                .transactionOp()
-                .setData()
-                .withVersion(operation.version())
-                .forPath(path, serialize(operation)));
-        // The marker is there unless a replica completed the operation before: try with it first.
-        boolean withMarker = attempt == 1;
-        if (withMarker) {
-          ops.add(client.transactionOp().delete().forPath(marker));
-        }
-        try {
-          List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
-          log.debug("Operation {} ended {}", operation.id(), operation.outcome());
-          return operation.withVersion(results.get(0).getResultStat().getVersion());
-        } catch (KeeperException.BadVersionException e) {
-          throw new ConflictException(
-              "Operation " + operation.id() + " was changed concurrently; read it and retry",
-              null,
-              e);
-        } catch (KeeperException.NoNodeException e) {
-          if (client.checkExists().forPath(path) == null) {
-            throw new NotFoundException("Operation " + operation.id() + " does not exist", null, e);
-          }
-          if (!withMarker) {
-            throw e;
-          }
-          // No marker (already removed): try again without it.
-        }
+    try (CallBudget budget = CallBudget.open(operationTimeout)) {
+      Objects.requireNonNull(operation, "operation");
+      if (!operation.ended() || operation.endedAt() == null) {
+        throw new IllegalArgumentException(
+            "complete takes an ended operation with endedAt, got " + operation.outcome());
       }
-    } catch (ConflictException | NotFoundException e) {
-      throw e;
-    } catch (Exception e) {
-      throw ZooKeeperFailures.translate(action, e);
+      requireOperationId(operation.id());
+      String action = "recording the end of operation " + operation.id();
+      requireConnected(action);
+      String path = paths.operation(operation.id());
+      String marker = paths.unfinishedMarker(operation.id());
+      try {
+        for (int attempt = 1; ; attempt++) {
+          List<CuratorOp> ops = new ArrayList<>();
+          ops.add(
+              client
+                  .transactionOp()
+                  .setData()
+                  .withVersion(operation.version())
+                  .forPath(path, serialize(operation)));
+          // The marker is there unless a replica completed the operation before: try with it first.
+          boolean withMarker = attempt == 1;
+          if (withMarker) {
+            ops.add(client.transactionOp().delete().forPath(marker));
+          }
+          try {
+            List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
+            log.debug("Operation {} ended {}", operation.id(), operation.outcome());
+            return operation.withVersion(results.get(0).getResultStat().getVersion());
+          } catch (KeeperException.BadVersionException e) {
+            throw new ConflictException(
+                "Operation " + operation.id() + " was changed concurrently; read it and retry",
+                null,
+                e);
+          } catch (KeeperException.NoNodeException e) {
+            if (client.checkExists().forPath(path) == null) {
+              throw new NotFoundException(
+                  "Operation " + operation.id() + " does not exist", null, e);
+            }
+            if (!withMarker) {
+              throw e;
+            }
+            // No marker (already removed): try again without it.
+          }
+        }
+      } catch (ConflictException | NotFoundException e) {
+        throw e;
+      } catch (Exception e) {
+        throw ZooKeeperFailures.translate(client, action, e);
+      }
     }
   }
 
@@ -288,24 +298,27 @@ public class OperationStore implements OperationLog {
    * malformed).
    */
   public Optional<Operation> find(String id) {
-    if (id == null || !OPERATION_ID.matcher(id).matches()) {
-      return Optional.empty();
-    }
-    try {
-      Stat stat = new Stat();
-      byte[] data = client.getData().storingStatIn(stat).forPath(paths.operation(id));
-      try {
-        ObjectNode tree = (ObjectNode) json.readTree(data);
-        tree.put("version", stat.getVersion());
-        return Optional.of(json.treeToValue(tree, Operation.class));
-      } catch (RuntimeException unreadable) {
-        quarantine(id, data, stat, unreadable);
+    try (CallBudget budget = CallBudget.open(operationTimeout)) {
+      if (id == null || !OPERATION_ID.matcher(id).matches()) {
         return Optional.empty();
       }
-    } catch (KeeperException.NoNodeException e) {
-      return Optional.empty();
-    } catch (Exception e) {
-      throw ZooKeeperFailures.translate("reading operation " + id, e);
+      ZooKeeperFailures.requireConnected(client, "reading operation " + id);
+      try {
+        Stat stat = new Stat();
+        byte[] data = client.getData().storingStatIn(stat).forPath(paths.operation(id));
+        try {
+          ObjectNode tree = (ObjectNode) json.readTree(data);
+          tree.put("version", stat.getVersion());
+          return Optional.of(json.treeToValue(tree, Operation.class));
+        } catch (RuntimeException unreadable) {
+          quarantine(id, data, stat, unreadable);
+          return Optional.empty();
+        }
+      } catch (KeeperException.NoNodeException e) {
+        return Optional.empty();
+      } catch (Exception e) {
+        throw ZooKeeperFailures.translate(client, "reading operation " + id, e);
+      }
     }
   }
 
@@ -319,26 +332,30 @@ public class OperationStore implements OperationLog {
 
   /** The newest {@code limit} operations of {@link #history(String, String)}. */
   public List<Operation> history(String cluster, String name, int limit) {
-    String dir = paths.historyDir(cluster, name);
-    try {
-      List<String> entries = new ArrayList<>(OperationPaths.historyEntries(client, dir));
-      java.util.Collections.reverse(entries);
-      List<Operation> operations = new ArrayList<>();
-      for (String child : entries) {
-        if (operations.size() >= limit) {
-          break;
+    try (CallBudget budget = CallBudget.open(operationTimeout)) {
+      String dir = paths.historyDir(cluster, name);
+      ZooKeeperFailures.requireConnected(client, "reading the history of " + cluster + "/" + name);
+      try {
+        List<String> entries = new ArrayList<>(OperationPaths.historyEntries(client, dir));
+        java.util.Collections.reverse(entries);
+        List<Operation> operations = new ArrayList<>();
+        for (String child : entries) {
+          if (operations.size() >= limit) {
+            break;
+          }
+          try {
+            String id =
+                new String(client.getData().forPath(dir + "/" + child), StandardCharsets.UTF_8);
+            find(id).ifPresent(operations::add);
+          } catch (KeeperException.NoNodeException removed) {
+            // removed by hand meanwhile
+          }
         }
-        try {
-          String id =
-              new String(client.getData().forPath(dir + "/" + child), StandardCharsets.UTF_8);
-          find(id).ifPresent(operations::add);
-        } catch (KeeperException.NoNodeException removed) {
-          // removed by hand meanwhile
-        }
+        return operations;
+      } catch (Exception e) {
+        throw ZooKeeperFailures.translate(
+            client, "reading the history of " + cluster + "/" + name, e);
       }
-      return operations;
-    } catch (Exception e) {
-      throw ZooKeeperFailures.translate("reading the history of " + cluster + "/" + name, e);
     }
   }
 
@@ -348,21 +365,24 @@ public class OperationStore implements OperationLog {
    * and completes them.
    */
   public List<Operation> unfinished() {
-    try {
-      List<String> ids;
+    try (CallBudget budget = CallBudget.open(operationTimeout)) {
+      ZooKeeperFailures.requireConnected(client, "listing unfinished operations");
       try {
-        ids = client.getChildren().forPath(paths.unfinished);
-      } catch (KeeperException.NoNodeException e) {
-        return List.of();
+        List<String> ids;
+        try {
+          ids = client.getChildren().forPath(paths.unfinished);
+        } catch (KeeperException.NoNodeException e) {
+          return List.of();
+        }
+        List<Operation> operations = new ArrayList<>();
+        for (String id : ids) {
+          find(id).filter(op -> !op.ended()).ifPresent(operations::add);
+        }
+        operations.sort(Comparator.comparing(Operation::startedAt));
+        return operations;
+      } catch (Exception e) {
+        throw ZooKeeperFailures.translate(client, "listing unfinished operations", e);
       }
-      List<Operation> operations = new ArrayList<>();
-      for (String id : ids) {
-        find(id).filter(op -> !op.ended()).ifPresent(operations::add);
-      }
-      operations.sort(Comparator.comparing(Operation::startedAt));
-      return operations;
-    } catch (Exception e) {
-      throw ZooKeeperFailures.translate("listing unfinished operations", e);
     }
   }
 
@@ -372,10 +392,13 @@ public class OperationStore implements OperationLog {
    * nothing.
    */
   public Optional<Operation> findByIdempotencyKey(String idempotencyKey, String scope) {
-    try {
-      return idempotency.owner(idempotencyKey, scope).flatMap(this::find);
-    } catch (Exception e) {
-      throw ZooKeeperFailures.translate("reading an idempotency key", e);
+    try (CallBudget budget = CallBudget.open(operationTimeout)) {
+      ZooKeeperFailures.requireConnected(client, "reading an idempotency key");
+      try {
+        return idempotency.owner(idempotencyKey, scope).flatMap(this::find);
+      } catch (Exception e) {
+        throw ZooKeeperFailures.translate(client, "reading an idempotency key", e);
+      }
     }
   }
 
@@ -392,7 +415,7 @@ public class OperationStore implements OperationLog {
     try {
       return idempotency.removeExpired();
     } catch (Exception e) {
-      throw ZooKeeperFailures.translate("removing expired idempotency entries", e);
+      throw ZooKeeperFailures.translate(client, "removing expired idempotency entries", e);
     }
   }
 
@@ -414,7 +437,7 @@ public class OperationStore implements OperationLog {
     try {
       return pruner.prune(keep);
     } catch (Exception e) {
-      throw ZooKeeperFailures.translate("pruning operation history", e);
+      throw ZooKeeperFailures.translate(client, "pruning operation history", e);
     }
   }
 
@@ -551,9 +574,6 @@ public class OperationStore implements OperationLog {
   }
 
   private void requireConnected(String action) {
-    if (!client.getZookeeperClient().isConnected()) {
-      throw new DependencyUnavailableException(
-          "ZooKeeper is not connected; nothing was changed while " + action + ". Retry later");
-    }
+    ZooKeeperFailures.requireConnected(client, action);
   }
 }

@@ -2,7 +2,6 @@ package io.heroncp.zookeeper;
 
 import io.heroncp.heron.HeronStateNodes;
 import io.heroncp.problems.ConflictException;
-import io.heroncp.problems.DependencyUnavailableException;
 import io.heroncp.topology.Quarantine;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyRecord;
@@ -155,18 +154,21 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
    * mutation holding the topology's lock must start from.
    */
   public Optional<TopologyRecord> read(TopologyKey key) {
-    String path = recordPath(key.cluster(), key.name());
-    try {
-      Stat stat = new Stat();
-      byte[] data = client.getData().storingStatIn(stat).forPath(path);
-      TopologyRecord record =
-          json.readValue(data, TopologyRecord.class).withVersion(stat.getVersion());
-      put(path, new Cached(record, stat.getCzxid(), stat.getVersion()));
-      return Optional.of(record).filter(r -> r.key().equals(key));
-    } catch (KeeperException.NoNodeException e) {
-      return Optional.empty();
-    } catch (Exception e) {
-      throw ZooKeeperFailures.translate("reading " + key, e);
+    try (CallBudget budget = CallBudget.open(properties.operationTimeout())) {
+      String path = recordPath(key.cluster(), key.name());
+      ZooKeeperFailures.requireConnected(client, "reading " + key);
+      try {
+        Stat stat = new Stat();
+        byte[] data = client.getData().storingStatIn(stat).forPath(path);
+        TopologyRecord record =
+            json.readValue(data, TopologyRecord.class).withVersion(stat.getVersion());
+        put(path, new Cached(record, stat.getCzxid(), stat.getVersion()));
+        return Optional.of(record).filter(r -> r.key().equals(key));
+      } catch (KeeperException.NoNodeException e) {
+        return Optional.empty();
+      } catch (Exception e) {
+        throw ZooKeeperFailures.translate(client, "reading " + key, e);
+      }
     }
   }
 
@@ -176,27 +178,30 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
    */
   public TopologyRecord updateWithPackingPlan(
       TopologyRecord record, HeronStateNodes heron, byte[] packingPlan) {
-    requireConnected("updating the packing plan of " + record.key());
-    try {
-      List<CuratorOp> ops = new ArrayList<>();
-      ops.add(setRecordOp(record));
-      ops.add(
-          client
-              .transactionOp()
-              .setData()
-              .forPath(
-                  heron.paths().packingPlan(heron.name()),
-                  NodeSizes.check(
-                      packingPlan,
-                      "The packing plan of " + record.key(),
-                      "component_parallelism")));
-      List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
-      return remember(record, results.get(0).getResultStat());
-    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
-      throw new ConflictException(
-          "Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
-    } catch (Exception e) {
-      throw ZooKeeperFailures.translate("updating the packing plan of " + record.key(), e);
+    try (CallBudget budget = CallBudget.open(properties.operationTimeout())) {
+      requireConnected("updating the packing plan of " + record.key());
+      try {
+        List<CuratorOp> ops = new ArrayList<>();
+        ops.add(setRecordOp(record));
+        ops.add(
+            client
+                .transactionOp()
+                .setData()
+                .forPath(
+                    heron.paths().packingPlan(heron.name()),
+                    NodeSizes.check(
+                        packingPlan,
+                        "The packing plan of " + record.key(),
+                        "component_parallelism")));
+        List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
+        return remember(record, results.get(0).getResultStat());
+      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+        throw new ConflictException(
+            "Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
+      } catch (Exception e) {
+        throw ZooKeeperFailures.translate(
+            client, "updating the packing plan of " + record.key(), e);
+      }
     }
   }
 
@@ -216,30 +221,34 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
    * ConflictException}.
    */
   public TopologyRecord createSubmission(TopologyRecord record, HeronStateNodes heron) {
-    TopologyKey key = record.key();
-    requireConnected("recording the submission of " + key);
-    try {
-      List<CuratorOp> ops = new ArrayList<>();
-      ops.add(
-          client
-              .transactionOp()
-              .create()
-              .withMode(CreateMode.PERSISTENT)
-              .forPath(recordPath(key.cluster(), key.name()), serialize(record)));
-      ops.addAll(HeronStateOps.createSubmitNodes(client, heron));
+    try (CallBudget budget = CallBudget.open(properties.operationTimeout())) {
+      TopologyKey key = record.key();
+      requireConnected("recording the submission of " + key);
       try {
-        client.transaction().forOperations(ops);
-      } catch (KeeperException.NoNodeException missingParent) {
-        // Parents are created when first missing, not checked per call (containers may vanish).
-        ensureParents(recordPath(key.cluster(), key.name()), heron);
-        client.transaction().forOperations(ops);
+        List<CuratorOp> ops = new ArrayList<>();
+        ops.add(
+            client
+                .transactionOp()
+                .create()
+                .withMode(CreateMode.PERSISTENT)
+                .forPath(recordPath(key.cluster(), key.name()), serialize(record)));
+        ops.addAll(HeronStateOps.createSubmitNodes(client, heron));
+        try {
+          client.transaction().forOperations(ops);
+        } catch (KeeperException.NoNodeException missingParent) {
+          // Parents are created when first missing, not checked per call (containers may vanish).
+          ensureParents(recordPath(key.cluster(), key.name()), heron);
+          client.transaction().forOperations(ops);
+        }
+        // A create in a multi returns no Stat; the record's identity (czxid) is needed for the
+        // cache.
+        return remember(
+            record, client.checkExists().forPath(recordPath(key.cluster(), key.name())));
+      } catch (KeeperException.NodeExistsException e) {
+        throw new ConflictException(existsMessage(key, heron), "name", e);
+      } catch (Exception e) {
+        throw ZooKeeperFailures.translate(client, "recording the submission of " + key, e);
       }
-      // A create in a multi returns no Stat; the record's identity (czxid) is needed for the cache.
-      return remember(record, client.checkExists().forPath(recordPath(key.cluster(), key.name())));
-    } catch (KeeperException.NodeExistsException e) {
-      throw new ConflictException(existsMessage(key, heron), "name", e);
-    } catch (Exception e) {
-      throw ZooKeeperFailures.translate("recording the submission of " + key, e);
     }
   }
 
@@ -249,39 +258,44 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
    */
   public TopologyRecord completeLaunch(
       TopologyRecord record, HeronStateNodes heron, byte[] schedulerLocation) {
-    requireConnected("completing the launch of " + record.key());
-    try {
-      List<CuratorOp> ops = new ArrayList<>();
-      ops.add(setRecordOp(record));
-      ops.add(HeronStateOps.createSchedulerLocation(client, heron, schedulerLocation));
-      List<CuratorTransactionResult> results;
+    try (CallBudget budget = CallBudget.open(properties.operationTimeout())) {
+      requireConnected("completing the launch of " + record.key());
       try {
-        results = client.transaction().forOperations(ops);
-      } catch (KeeperException.NodeExistsException located) {
-        // Heron's scheduler location is there already (a reconciler finishing the launch): keep it.
-        results = client.transaction().forOperations(List.of(setRecordOp(record)));
+        List<CuratorOp> ops = new ArrayList<>();
+        ops.add(setRecordOp(record));
+        ops.add(HeronStateOps.createSchedulerLocation(client, heron, schedulerLocation));
+        List<CuratorTransactionResult> results;
+        try {
+          results = client.transaction().forOperations(ops);
+        } catch (KeeperException.NodeExistsException located) {
+          // Heron's scheduler location is there already (a reconciler finishing the launch): keep
+          // it.
+          results = client.transaction().forOperations(List.of(setRecordOp(record)));
+        }
+        return remember(record, results.get(0).getResultStat());
+      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+        throw new ConflictException(
+            "Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
+      } catch (Exception e) {
+        throw ZooKeeperFailures.translate(client, "completing the launch of " + record.key(), e);
       }
-      return remember(record, results.get(0).getResultStat());
-    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
-      throw new ConflictException(
-          "Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
-    } catch (Exception e) {
-      throw ZooKeeperFailures.translate("completing the launch of " + record.key(), e);
     }
   }
 
   /** Writes a record conditional on its version. Atomic, versioned. */
   public TopologyRecord update(TopologyRecord record) {
-    requireConnected("updating " + record.key());
-    try {
-      List<CuratorTransactionResult> results =
-          client.transaction().forOperations(List.of(setRecordOp(record)));
-      return remember(record, results.get(0).getResultStat());
-    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
-      throw new ConflictException(
-          "Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
-    } catch (Exception e) {
-      throw ZooKeeperFailures.translate("updating " + record.key(), e);
+    try (CallBudget budget = CallBudget.open(properties.operationTimeout())) {
+      requireConnected("updating " + record.key());
+      try {
+        List<CuratorTransactionResult> results =
+            client.transaction().forOperations(List.of(setRecordOp(record)));
+        return remember(record, results.get(0).getResultStat());
+      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+        throw new ConflictException(
+            "Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
+      } catch (Exception e) {
+        throw ZooKeeperFailures.translate(client, "updating " + record.key(), e);
+      }
     }
   }
 
@@ -292,40 +306,45 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
    * and by a failed launch's rollback.
    */
   public void delete(TopologyRecord record, HeronStateNodes heron) {
-    requireConnected("removing the state of " + record.key());
-    String path = recordPath(record.key().cluster(), record.key().name());
-    for (int attempt = 1; ; attempt++) {
-      try {
-        List<CuratorOp> ops = new ArrayList<>();
-        for (String node : HeronStateOps.existingForRemoval(client, heron)) {
-          ops.add(client.transactionOp().delete().forPath(node));
+    try (CallBudget budget = CallBudget.open(properties.operationTimeout())) {
+      requireConnected("removing the state of " + record.key());
+      String path = recordPath(record.key().cluster(), record.key().name());
+      for (int attempt = 1; ; attempt++) {
+        try {
+          List<CuratorOp> ops = new ArrayList<>();
+          for (String node : HeronStateOps.existingForRemoval(client, heron)) {
+            ops.add(client.transactionOp().delete().forPath(node));
+          }
+          ops.add(client.transactionOp().delete().withVersion(record.version()).forPath(path));
+          client.transaction().forOperations(ops);
+          forget(path);
+          return;
+        } catch (KeeperException.NoNodeException | KeeperException.NotEmptyException e) {
+          // A Heron node vanished or gained a child between listing and deleting: list again.
+          if (attempt >= 3) {
+            throw ZooKeeperFailures.translate(client, "removing the state of " + record.key(), e);
+          }
+        } catch (KeeperException.BadVersionException e) {
+          throw new ConflictException(
+              "Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
+        } catch (Exception e) {
+          throw ZooKeeperFailures.translate(client, "removing the state of " + record.key(), e);
         }
-        ops.add(client.transactionOp().delete().withVersion(record.version()).forPath(path));
-        client.transaction().forOperations(ops);
-        forget(path);
-        return;
-      } catch (KeeperException.NoNodeException | KeeperException.NotEmptyException e) {
-        // A Heron node vanished or gained a child between listing and deleting: list again.
-        if (attempt >= 3) {
-          throw ZooKeeperFailures.translate("removing the state of " + record.key(), e);
-        }
-      } catch (KeeperException.BadVersionException e) {
-        throw new ConflictException(
-            "Topology " + record.key() + " was changed concurrently; read it and retry", null, e);
-      } catch (Exception e) {
-        throw ZooKeeperFailures.translate("removing the state of " + record.key(), e);
       }
     }
   }
 
   /** Reads one node directly from ZooKeeper (not cached), e.g. a Heron state node. */
   public Optional<byte[]> read(String path) {
-    try {
-      return Optional.of(client.getData().forPath(path));
-    } catch (KeeperException.NoNodeException e) {
-      return Optional.empty();
-    } catch (Exception e) {
-      throw ZooKeeperFailures.translate("reading " + path, e);
+    try (CallBudget budget = CallBudget.open(properties.operationTimeout())) {
+      ZooKeeperFailures.requireConnected(client, "reading " + path);
+      try {
+        return Optional.of(client.getData().forPath(path));
+      } catch (KeeperException.NoNodeException e) {
+        return Optional.empty();
+      } catch (Exception e) {
+        throw ZooKeeperFailures.translate(client, "reading " + path, e);
+      }
     }
   }
 
@@ -345,10 +364,7 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   }
 
   private void requireConnected(String action) {
-    if (!connected()) {
-      throw new DependencyUnavailableException(
-          "ZooKeeper is not connected; nothing was changed while " + action + ". Retry later");
-    }
+    ZooKeeperFailures.requireConnected(client, action);
   }
 
   private String existsMessage(TopologyKey key, HeronStateNodes heron) {

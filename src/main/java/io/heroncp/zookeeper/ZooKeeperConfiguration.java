@@ -1,11 +1,11 @@
 package io.heroncp.zookeeper;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
-import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.apache.zookeeper.ClientCnxnSocketNetty;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.client.ZKClientConfig;
@@ -60,21 +60,53 @@ class ZooKeeperConfiguration {
   /** The service's client settings: timeouts, retries, the digest and its ACLs, TLS. */
   static CuratorFrameworkFactory.Builder clientBuilder(
       ZooKeeperProperties properties, String connectString) {
+    Duration connectionWait = connectionWait(properties);
+    Duration requestTimeout = requestTimeout(properties);
     CuratorFrameworkFactory.Builder builder =
         CuratorFrameworkFactory.builder()
             .connectString(connectString)
             .sessionTimeoutMs((int) properties.sessionTimeout().toMillis())
-            .connectionTimeoutMs((int) properties.connectionTimeout().toMillis())
-            .retryPolicy(new BoundedExponentialBackoffRetry(200, 2_000, 3));
+            .connectionTimeoutMs((int) connectionWait.toMillis())
+            .retryPolicy(
+                new BoundedRetryPolicy(
+                    connectionWait.plus(requestTimeout),
+                    Duration.ofMillis(200),
+                    Duration.ofSeconds(2)));
     if (properties.digest() != null && !properties.digest().isEmpty()) {
       builder
           .authorization("digest", properties.digest().getBytes(StandardCharsets.UTF_8))
           .aclProvider(new CreatorAllWorldReadAcl());
     }
-    if (properties.tls().enabled()) {
-      builder.zkClientConfig(tlsClientConfig(properties.tls()));
-    }
+    ZKClientConfig config =
+        properties.tls().enabled() ? tlsClientConfig(properties.tls()) : new ZKClientConfig();
+    // A request the ensemble took but does not answer (a paused or partitioned server) fails after
+    // the request timeout instead of the session's read timeout (2/3 of the session timeout).
+    config.setProperty(
+        ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Long.toString(requestTimeout.toMillis()));
+    builder.zkClientConfig(config);
     return builder;
+  }
+
+  /**
+   * How long one Curator call waits for a lost connection before it fails: a tenth of the operation
+   * timeout (at most the connection timeout). Startup waits the whole connection timeout on its own
+   * ({@link #curatorFramework}); background recipes resume on reconnection.
+   */
+  static Duration connectionWait(ZooKeeperProperties properties) {
+    Duration tenth = properties.operationTimeout().dividedBy(10);
+    return tenth.compareTo(properties.connectionTimeout()) <= 0
+        ? tenth
+        : properties.connectionTimeout();
+  }
+
+  /**
+   * How long ZooKeeper's client waits for the answer to one request: the operation timeout less one
+   * connection wait, so one whole attempt fits in it (9 s of the default 10 s). A call on the
+   * request path therefore gets one attempt (see {@link BoundedRetryPolicy}); the calls after a
+   * failed one fail at once ({@link ZooKeeperFailures#requireConnected}).
+   */
+  static Duration requestTimeout(ZooKeeperProperties properties) {
+    return properties.operationTimeout().minus(connectionWait(properties));
   }
 
   /**

@@ -19,8 +19,10 @@ import org.springframework.validation.annotation.Validated;
  *     each cluster's {@code heron-root})
  * @param sessionTimeout the ZooKeeper session timeout: how long the ensemble keeps this replica's
  *     session (its locks and leadership) after the connection is lost
- * @param connectionTimeout how long to wait for a connection before a call fails
- * @param operationTimeout the longest a single request waits on ZooKeeper before answering 504
+ * @param connectionTimeout how long startup waits for the first connection; requests never wait for
+ *     one (503 at once while disconnected)
+ * @param operationTimeout the longest a single request waits on ZooKeeper, retries included, before
+ *     answering 504 (or 503 when the connection dropped meanwhile)
  * @param digest optional {@code user:password} for digest ACLs on every node the service creates;
  *     never logged
  * @param embedded the embedded ZooKeeper server of the local default

@@ -4,10 +4,20 @@ import io.heroncp.problems.BusyException;
 import io.heroncp.problems.DependencyUnavailableException;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyLocks;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +52,18 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
   private final CuratorFramework client;
   private final String locksRoot;
   private final Duration retryAfter;
+  private final Duration operationTimeout;
+
+  /** Lock nodes whose create failed without an answer, by the token written into them. */
+  private final Set<Abandoned> abandoned = ConcurrentHashMap.newKeySet();
+
+  private final Executor cleaner =
+      Executors.newSingleThreadExecutor(
+          task -> {
+            Thread thread = new Thread(task, "topology-lock-cleaner");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   /**
    * @param retryAfter what {@link BusyException#retryAfterSeconds()} tells a caller who did not get
@@ -52,6 +74,15 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
     this.client = client;
     this.locksRoot = properties.root() + "/locks";
     this.retryAfter = retryAfter;
+    this.operationTimeout = properties.operationTimeout();
+    client
+        .getConnectionStateListenable()
+        .addListener(
+            (c, state) -> {
+              if (state == ConnectionState.RECONNECTED && !abandoned.isEmpty()) {
+                cleaner.execute(this::removeAbandoned);
+              }
+            });
   }
 
   /**
@@ -64,41 +95,120 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
    */
   @Override
   public Held acquire(TopologyKey key, Duration maxWait) {
-    String path = lockPath(key);
-    if (!client.getZookeeperClient().isConnected()) {
-      throw new DependencyUnavailableException(
-          "ZooKeeper is not connected; cannot lock topology " + key + ". Retry later");
+    try (CallBudget budget = CallBudget.open(operationTimeout)) {
+      String path = lockPath(key);
+      ZooKeeperFailures.requireConnected(client, "locking topology " + key);
+      removeAbandoned(path);
+      TokenMutex mutex = new TokenMutex(client, path);
+      boolean acquired;
+      try {
+        acquired = mutex.acquire(Math.max(0, maxWait.toMillis()), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        // The lock node's create may still be applied (a request that timed out): remember it, so
+        // it is deleted rather than holding the topology for as long as this replica's session.
+        abandoned.add(new Abandoned(path, mutex.token, sessionId(), System.nanoTime()));
+        throw ZooKeeperFailures.translate(client, "locking topology " + key, e);
+      }
+      if (!acquired) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        throw new BusyException(
+            "Topology " + key + " is busy with another operation; retry in " + seconds + " seconds",
+            seconds);
+      }
+      log.debug("Locked topology {}", key);
+      return new MutexHeld(mutex, key, path);
     }
-    InterProcessMutex mutex = new InterProcessMutex(client, path);
-    boolean acquired;
+  }
+
+  /**
+   * Deletes this replica's abandoned lock nodes (see {@link #acquire}) that have appeared; forgets
+   * those of an earlier session (gone with it). Best effort: a failure leaves them for the next
+   * call.
+   */
+  void removeAbandoned() {
+    for (Abandoned entry : abandoned) {
+      removeAbandoned(entry.lockPath());
+    }
+  }
+
+  private void removeAbandoned(String lockPath) {
+    if (abandoned.isEmpty()) {
+      return;
+    }
+    long session = sessionId();
+    for (Abandoned entry : abandoned) {
+      if (!entry.lockPath().equals(lockPath)) {
+        continue;
+      }
+      if (entry.sessionId() != session) {
+        abandoned.remove(entry);
+        continue;
+      }
+      try {
+        boolean found = false;
+        for (String child : client.getChildren().forPath(lockPath)) {
+          String node = lockPath + "/" + child;
+          Stat stat = new Stat();
+          byte[] data = client.getData().storingStatIn(stat).forPath(node);
+          if (Arrays.equals(data, entry.token())) {
+            client.delete().withVersion(stat.getVersion()).forPath(node);
+            log.info("Removed an abandoned lock node {} of this replica", node);
+            found = true;
+          }
+        }
+        // A create still in flight lands when the ensemble answers again, long before this.
+        if (found || System.nanoTime() - entry.failedAt() > 2 * operationTimeout.toNanos()) {
+          abandoned.remove(entry);
+        }
+      } catch (KeeperException.NoNodeException gone) {
+        // the lock directory or the node went meanwhile; the entry stays until its session ends
+      } catch (Exception e) {
+        log.debug("Could not look for abandoned lock nodes under {}: {}", lockPath, e.toString());
+        return;
+      }
+    }
+  }
+
+  private long sessionId() {
     try {
-      acquired = mutex.acquire(Math.max(0, maxWait.toMillis()), TimeUnit.MILLISECONDS);
+      return client.getZookeeperClient().getZooKeeper().getSessionId();
     } catch (Exception e) {
-      throw ZooKeeperFailures.translate("locking topology " + key, e);
+      return 0;
     }
-    if (!acquired) {
-      long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-      throw new BusyException(
-          "Topology " + key + " is busy with another operation; retry in " + seconds + " seconds",
-          seconds);
-    }
-    log.debug("Locked topology {}", key);
-    return new MutexHeld(mutex, key);
   }
 
   private String lockPath(TopologyKey key) {
     return locksRoot + "/" + key.cluster() + "/" + key.name();
   }
 
+  /** A lock node this replica may have created without learning of it. */
+  private record Abandoned(String lockPath, byte[] token, long sessionId, long failedAt) {}
+
+  /** Writes a token of its own into its lock node, so an abandoned node can be found again. */
+  private static final class TokenMutex extends InterProcessMutex {
+    private final byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+
+    TokenMutex(CuratorFramework client, String path) {
+      super(client, path);
+    }
+
+    @Override
+    protected byte[] getLockNodeBytes() {
+      return token;
+    }
+  }
+
   /** A held topology lock. Close it on the thread that acquired it. */
-  private static final class MutexHeld implements Held {
-    private final InterProcessMutex mutex;
+  private final class MutexHeld implements Held {
+    private final TokenMutex mutex;
     private final TopologyKey key;
+    private final String path;
     private boolean released;
 
-    private MutexHeld(InterProcessMutex mutex, TopologyKey key) {
+    private MutexHeld(TokenMutex mutex, TopologyKey key, String path) {
       this.mutex = mutex;
       this.key = key;
+      this.path = path;
     }
 
     @Override
@@ -125,6 +235,13 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
         return;
       }
       released = true;
+      if (!client.getZookeeperClient().isConnected()) {
+        // Releasing now would wait for the connection: the node is deleted once it is back (or
+        // goes with the session).
+        abandoned.add(new Abandoned(path, mutex.token, sessionId(), System.nanoTime()));
+        log.warn("Lock of topology {} left for removal once ZooKeeper is connected again", key);
+        return;
+      }
       try {
         mutex.release();
         log.debug("Unlocked topology {}", key);
