@@ -25,6 +25,7 @@ public enum ProblemType {
   DEPENDENCY_FAILED("dependency-failed", 502, "Dependency failed", DependencyFailedException::new),
   DEPENDENCY_UNAVAILABLE(
       "dependency-unavailable", 503, "Dependency unavailable", DependencyUnavailableException::new),
+  AT_CAPACITY("at-capacity", 503, "At capacity", null),
   DEPENDENCY_TIMEOUT(
       "dependency-timeout", 504, "Dependency timed out", DependencyTimeoutException::new);
 

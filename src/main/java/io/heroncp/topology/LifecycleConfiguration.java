@@ -112,6 +112,32 @@ class LifecycleConfiguration {
     return watcher;
   }
 
+  /** One sending thread per open event stream (bounded by heroncp.events.max-subscribers). */
+  @Bean(destroyMethod = "shutdownNow")
+  ExecutorService eventDelivery() {
+    AtomicInteger count = new AtomicInteger();
+    return Executors.newCachedThreadPool(
+        runnable -> {
+          Thread thread = new Thread(runnable, "event-stream-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+
+  /**
+   * The event streams' hub; a status watcher listener (tasks events) by its type. Closed before its
+   * delivery threads stop.
+   */
+  @Bean(destroyMethod = "close")
+  TopologyEventHub topologyEventHub(
+      TopologyRepository topologies,
+      OperationFeed operationFeed,
+      EventsProperties properties,
+      ExecutorService eventDelivery,
+      Clock clock) {
+    return new TopologyEventHub(topologies, operationFeed, properties, eventDelivery, clock);
+  }
+
   @Bean
   TopologyVerbs topologyVerbs(
       OperationRunner runner,

@@ -32,6 +32,13 @@ class OperationsConfiguration {
     return new OperationStore(client, zookeeper, jsonMapper, clock, operations.idempotencyTtl());
   }
 
+  /** Operations started and ended on any replica, for the event streams. */
+  @Bean(initMethod = "start", destroyMethod = "close")
+  ZooKeeperOperationFeed operationFeed(
+      CuratorFramework client, ZooKeeperProperties zookeeper, OperationStore operationStore) {
+    return new ZooKeeperOperationFeed(client, zookeeper, operationStore);
+  }
+
   @Bean
   TopologyLocks topologyLocks(
       CuratorFramework client, ZooKeeperProperties zookeeper, OperationsProperties operations) {

@@ -53,6 +53,12 @@ public abstract class ServiceTest {
     // Observations arrive quickly (and tests of the watcher count calls against this schedule).
     registry.add("heroncp.status.poll-interval", () -> "200ms");
     registry.add("heroncp.operations.reconcile-after", () -> "1s");
+    // Event streams: heartbeats often (tests wait for them), few subscribers and short queues
+    // (tests
+    // reach both bounds).
+    registry.add("heroncp.events.heartbeat-interval", () -> "500ms");
+    registry.add("heroncp.events.max-subscribers", () -> "24");
+    registry.add("heroncp.events.subscriber-queue-size", () -> "64");
     registry.add("heroncp.operations.lock-wait", () -> "2s");
     // The simulated scheduler is stricter than the cluster's setting, so a job can pass the
     // service's checks
