@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.zookeeper.WatchedEvent;
@@ -52,6 +54,7 @@ public class ZooKeeperOperationFeed implements OperationFeed, AutoCloseable {
   private final Set<String> running = new HashSet<>();
   private final LinkedHashSet<String> recentlyEnded = new LinkedHashSet<>();
   private boolean seeded;
+  private final CountDownLatch watching = new CountDownLatch(1);
 
   public ZooKeeperOperationFeed(
       CuratorFramework client, ZooKeeperProperties properties, OperationStore operations) {
@@ -73,11 +76,20 @@ public class ZooKeeperOperationFeed implements OperationFeed, AutoCloseable {
     listeners.add(listener);
   }
 
-  /** Adds the watch; every (re)added watch is followed by a listing of the running operations. */
-  public void start() {
+  /**
+   * Adds the watch; every (re)added watch is followed by a listing of the running operations. Waits
+   * (up to 10 s, e.g. while ZooKeeper is unreachable) until the watch is in place, so that every
+   * operation started afterwards is reported.
+   */
+  public void start() throws InterruptedException {
     watcher.getListenable().addListener(this::watched);
     watcher.getResetListenable().addListener(() -> submit(this::resync));
     watcher.start();
+    if (!watching.await(10, TimeUnit.SECONDS)) {
+      log.warn(
+          "The watch on running operations is not in place yet; the event streams miss"
+              + " operations until it is");
+    }
   }
 
   @Override
@@ -166,6 +178,7 @@ public class ZooKeeperOperationFeed implements OperationFeed, AutoCloseable {
     if (!seeded) {
       running.addAll(now); // started before this replica: not news
       seeded = true;
+      watching.countDown();
       return;
     }
     for (String id : List.copyOf(running)) {
