@@ -11,8 +11,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextClosedEvent;
 
 /** Wires the lifecycle: the operation runner, submit/kill, the runtime verbs and the reconciler. */
 @Configuration(proxyBeanMethods = false)
@@ -136,6 +138,15 @@ class LifecycleConfiguration {
       ExecutorService eventDelivery,
       Clock clock) {
     return new TopologyEventHub(topologies, operationFeed, properties, eventDelivery, clock);
+  }
+
+  /**
+   * Ends the event streams as soon as the context starts closing: the web server's graceful
+   * shutdown would otherwise wait for them (they never end by themselves); clients reconnect.
+   */
+  @Bean
+  ApplicationListener<ContextClosedEvent> eventStreamsClosing(TopologyEventHub topologyEventHub) {
+    return event -> topologyEventHub.close();
   }
 
   @Bean

@@ -321,6 +321,13 @@ class TopologyEventStreamTest extends ServiceTest {
               assertThat(states(watcher)).containsExactly("RUNNING->PAUSED");
             });
     watcher.events().forEach(this::assertMatchesItsSchema);
+
+    // A replica shutting down ends its streams first (its watchers reconnect elsewhere) rather
+    // than holding up its graceful shutdown until they go.
+    Thread closing = new Thread(replica::close);
+    closing.start();
+    await().atMost(Duration.ofSeconds(10)).until(watcher::endedByServer);
+    closing.join();
     assertThat(delete(path).statusCode()).isEqualTo(200);
   }
 

@@ -43,6 +43,7 @@ public final class EventStream implements AutoCloseable {
   private final List<Event> events = new ArrayList<>();
   private final List<String> comments = new ArrayList<>();
   private volatile boolean ended;
+  private volatile boolean endedByServer;
   private final Thread reader;
 
   private EventStream(HttpResponse<Stream<String>> response) {
@@ -103,9 +104,14 @@ public final class EventStream implements AutoCloseable {
     return events.isEmpty() ? null : events.get(events.size() - 1);
   }
 
-  /** Whether the server ended the stream. */
+  /** Whether the stream ended (or broke). */
   public boolean ended() {
     return ended;
+  }
+
+  /** Whether the server ended the response properly (not a broken connection, not closed here). */
+  public boolean endedByServer() {
+    return endedByServer;
   }
 
   @Override
@@ -150,6 +156,7 @@ public final class EventStream implements AutoCloseable {
           default -> {}
         }
       }
+      endedByServer = true;
     } catch (RuntimeException closed) {
       // closed by the test, or the connection broke
     } finally {
