@@ -286,6 +286,8 @@ class TopologyEventStreamTest extends ServiceTest {
     assertThat(stream.response().headers().firstValue("Content-Type"))
         .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
     assertThat(stream.response().headers().firstValue("Cache-Control")).hasValue("no-cache");
+    assertThat(get("/actuator/prometheus").body())
+        .containsPattern("(?m)^heroncp_event_streams [1-9][0-9]*\\.0$");
   }
 
   @Test
