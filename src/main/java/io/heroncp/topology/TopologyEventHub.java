@@ -5,6 +5,7 @@ import io.heroncp.problems.DependencyUnavailableException;
 import io.heroncp.problems.NotFoundException;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -167,7 +168,7 @@ public class TopologyEventHub implements TopologyStatusWatcher.Listener, AutoClo
   }
 
   /** How long one stream lasts at most ({@code heroncp.events.stream-timeout}). */
-  public java.time.Duration streamTimeout() {
+  public Duration streamTimeout() {
     return properties.streamTimeout();
   }
 
