@@ -120,12 +120,21 @@ class HeronCliWatchTest extends ServiceTest {
 
     assertThat(submitted.exitCode()).as(submitted.toString()).isZero();
     String[] lines = submitted.stdout().split("\n");
-    assertThat(JSON.readTree(lines[0]).get("state").asString()).isEqualTo("PAUSED");
+    assertThat(JSON.readTree(lines[0]).get("initially_paused").asBoolean()).isTrue();
     var snapshot = JSON.readTree(lines[1]);
     assertThat(snapshot.get("event").asString()).isEqualTo("snapshot");
     assertThat(snapshot.get("id").asString()).matches("[0-9a-z]+-\\d+");
-    assertThat(snapshot.at("/data/topologies/0/state").asString()).isEqualTo("PAUSED");
-    assertThat(lines).hasSize(2);
+    for (int i = 1; i < lines.length; i++) {
+      assertThat(JSON.readTree(lines[i]).has("data")).as(lines[i]).isTrue();
+    }
+    // It stopped at the event that says PAUSED, settled.
+    var last = JSON.readTree(lines[lines.length - 1]);
+    var data =
+        last.get("event").asString().equals("snapshot")
+            ? last.at("/data/topologies/0")
+            : last.get("data");
+    assertThat(data.get("state").asString()).isEqualTo("PAUSED");
+    assertThat(data.has("settles_to")).isFalse();
     assertThat(delete("/api/v1/topologies/local/alice/devel/CliWaitedJson").statusCode())
         .isEqualTo(200);
   }
