@@ -143,7 +143,15 @@ class HeronCliWaitOutcomesTest {
                 + ",\"conditions\":[{\"type\":\"AuroraTasksRunning\",\"status\":\"False\","
                 + "\"reason\":\"TasksFailing\",\"message\":\"1 of 3 instances failed\","
                 + "\"last_transition_time\":\"2026-12-06T22:00:02Z\"}]}\n\n"
-                + "id:s1-10\nevent:state\ndata:{"
+                // Every condition again, one of them changed: only that one is printed.
+                + "id:s1-10\nevent:conditions\ndata:{"
+                + KEY
+                + ",\"conditions\":[{\"type\":\"AuroraTasksRunning\",\"status\":\"False\","
+                + "\"reason\":\"TasksFailing\",\"message\":\"1 of 3 instances failed\","
+                + "\"last_transition_time\":\"2026-12-06T22:00:02Z\"},{\"type\":\"Healthy\","
+                + "\"status\":\"False\",\"reason\":\"TasksFailing\","
+                + "\"last_transition_time\":\"2026-12-06T22:00:03Z\"}]}\n\n"
+                + "id:s1-11\nevent:state\ndata:{"
                 + KEY
                 + ",\"state\":\"FAILED\",\"previous_state\":\"STARTING\",\"failure\":{"
                 + "\"reason\":\"TasksFailing\",\"message\":\"instance 1 cannot fetch its package\","
@@ -160,6 +168,7 @@ class HeronCliWaitOutcomesTest {
                 + " fetch failed)\n"
                 + "2026-12-06T22:00:02Z  condition AuroraTasksRunning=False (TasksFailing): 1 of 3"
                 + " instances failed\n"
+                + "2026-12-06T22:00:03Z  condition Healthy=False (TasksFailing)\n"
                 + "2026-12-06T22:00:03Z  state FAILED (was STARTING): TasksFailing: instance 1"
                 + " cannot fetch its package\n");
     assertThat(result.stderr())
