@@ -20,6 +20,7 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
@@ -187,6 +188,13 @@ class ProblemHandler {
         ProblemType.NOT_FOUND,
         "No endpoint at " + request.getRequestURI() + "; see /openapi.yaml for the API",
         request);
+  }
+
+  /** The client left while its answer was being written (an event stream): no one to answer. */
+  @ExceptionHandler(AsyncRequestNotUsableException.class)
+  void clientGone(AsyncRequestNotUsableException e, HttpServletRequest request) {
+    log.debug(
+        "{} {}: the client left ({})", request.getMethod(), request.getRequestURI(), e.toString());
   }
 
   @ExceptionHandler(Exception.class)

@@ -6,11 +6,14 @@ import io.heroncp.packages.PackageStore;
 import io.heroncp.topology.OperationRunner;
 import io.heroncp.topology.Reconciler;
 import io.heroncp.topology.SchedulerDirectory;
+import io.heroncp.topology.TopologyEventHub;
 import io.heroncp.topology.TopologyScheduler;
 import io.heroncp.topology.TopologyStatusWatcher;
 import io.heroncp.topology.UnreadableRecords;
 import io.heroncp.zookeeper.TopologyStore;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +77,15 @@ class MetricsConfiguration {
         metrics.countReconcilerRepairs(1);
       }
     };
+  }
+
+  /** Event streams open on this replica (at most heroncp.events.max-subscribers). */
+  @Bean
+  MeterBinder eventStreamMetrics(TopologyEventHub topologyEventHub) {
+    return registry ->
+        Gauge.builder("heroncp.event.streams", topologyEventHub, TopologyEventHub::subscribers)
+            .description("Event streams open on this replica")
+            .register(registry);
   }
 
   /** Counts the status watcher's calls to Aurora. */

@@ -29,6 +29,7 @@ public enum ProblemType {
   NOT_READY("not-ready", 503, "Not ready", NotReadyException::new),
   DEPENDENCY_UNAVAILABLE(
       "dependency-unavailable", 503, "Dependency unavailable", DependencyUnavailableException::new),
+  AT_CAPACITY("at-capacity", 503, "At capacity", null),
   DEPENDENCY_TIMEOUT(
       "dependency-timeout", 504, "Dependency timed out", DependencyTimeoutException::new);
 

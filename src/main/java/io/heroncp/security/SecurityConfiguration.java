@@ -183,7 +183,14 @@ class SecurityConfiguration {
       configuration.setAllowedOrigins(allowedOrigins);
       configuration.setAllowedMethods(List.of("GET", "HEAD", "POST", "DELETE", "OPTIONS"));
       configuration.setAllowedHeaders(
-          List.of("Authorization", "Content-Type", "If-Match", "Idempotency-Key", "Prefer"));
+          List.of(
+              "Authorization",
+              "Content-Type",
+              "If-Match",
+              "Idempotency-Key",
+              "Prefer",
+              // EventSource sends it when it reconnects to an event stream.
+              "Last-Event-ID"));
       configuration.setExposedHeaders(
           List.of("ETag", "Location", "Retry-After", "Warning", "Idempotent-Replayed"));
       configuration.setAllowCredentials(false);

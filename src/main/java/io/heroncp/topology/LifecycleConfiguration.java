@@ -11,8 +11,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextClosedEvent;
 
 /** Wires the lifecycle: the operation runner, submit/kill, the runtime verbs and the reconciler. */
 @Configuration(proxyBeanMethods = false)
@@ -145,6 +147,41 @@ class LifecycleConfiguration {
     listeners.orderedStream().forEach(watcher::addListener);
     watcher.start(statusPolls);
     return watcher;
+  }
+
+  /** One sending thread per open event stream (bounded by heroncp.events.max-subscribers). */
+  @Bean(destroyMethod = "shutdownNow")
+  ExecutorService eventDelivery() {
+    AtomicInteger count = new AtomicInteger();
+    return Executors.newCachedThreadPool(
+        runnable -> {
+          Thread thread = new Thread(runnable, "event-stream-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+
+  /**
+   * The event streams' hub; a status watcher listener (tasks events) by its type. Closed before its
+   * delivery threads stop.
+   */
+  @Bean(destroyMethod = "close")
+  TopologyEventHub topologyEventHub(
+      TopologyRepository topologies,
+      OperationFeed operationFeed,
+      EventsProperties properties,
+      ExecutorService eventDelivery,
+      Clock clock) {
+    return new TopologyEventHub(topologies, operationFeed, properties, eventDelivery, clock);
+  }
+
+  /**
+   * Ends the event streams as soon as the context starts closing: the web server's graceful
+   * shutdown would otherwise wait for them (they never end by themselves); clients reconnect.
+   */
+  @Bean
+  ApplicationListener<ContextClosedEvent> eventStreamsClosing(TopologyEventHub topologyEventHub) {
+    return event -> topologyEventHub.close();
   }
 
   @Bean

@@ -46,6 +46,13 @@ class OperationsConfiguration {
         quarantine.ifAvailable(q -> topologies.ifAvailable(store -> store.setQuarantine(q)));
   }
 
+  /** Operations started and ended on any replica, for the event streams. */
+  @Bean(initMethod = "start", destroyMethod = "close")
+  ZooKeeperOperationFeed operationFeed(
+      CuratorFramework client, ZooKeeperProperties zookeeper, OperationStore operationStore) {
+    return new ZooKeeperOperationFeed(client, zookeeper, operationStore);
+  }
+
   @Bean
   TopologyLocks topologyLocks(
       CuratorFramework client, ZooKeeperProperties zookeeper, OperationsProperties operations) {

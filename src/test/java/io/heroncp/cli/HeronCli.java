@@ -78,7 +78,87 @@ final class HeronCli {
         .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
   }
 
-  Result run(String... args) {
+  /** A run that goes on until stopped (e.g. {@code describe --watch}): its output so far. */
+  static final class Running {
+    private final Process process;
+    private final StringBuffer stdout = new StringBuffer();
+    private final StringBuffer stderr = new StringBuffer();
+
+    private final List<Thread> pumps = new ArrayList<>();
+
+    private Running(Process process) {
+      this.process = process;
+      pumps.add(pump(process.getInputStream(), stdout));
+      pumps.add(pump(process.getErrorStream(), stderr));
+    }
+
+    String stdout() {
+      return stdout.toString();
+    }
+
+    boolean alive() {
+      return process.isAlive();
+    }
+
+    /** Waits for the script to end by itself. */
+    Result await(long seconds) {
+      try {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          throw new IllegalStateException("heron-cli did not end; output:\n" + stdout);
+        }
+        return result();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** Sends SIGTERM (as an interrupt would end it) and waits for the script to end. */
+    Result stop() {
+      process.destroy();
+      return await(30);
+    }
+
+    private Result result() throws InterruptedException {
+      for (Thread pump : pumps) {
+        pump.join(10_000); // they end at EOF, right after the process
+      }
+      return new Result(process.exitValue(), stdout.toString(), stderr.toString());
+    }
+
+    private static Thread pump(java.io.InputStream in, StringBuffer into) {
+      Thread thread =
+          new Thread(
+              () -> {
+                byte[] buffer = new byte[4096];
+                try {
+                  for (int n; (n = in.read(buffer)) >= 0; ) {
+                    into.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                  }
+                } catch (IOException e) {
+                  // the process ended
+                }
+              },
+              "heron-cli-output");
+      thread.setDaemon(true);
+      thread.start();
+      return thread;
+    }
+  }
+
+  /** Starts the script and returns at once. */
+  Running start(String... args) {
+    try {
+      Process process = builder(args).start();
+      process.getOutputStream().close();
+      return new Running(process);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private ProcessBuilder builder(String... args) {
     List<String> command = new ArrayList<>(Arrays.asList(shell.split(" ")));
     command.add(SCRIPT.toString());
     command.addAll(Arrays.asList(args));
@@ -89,6 +169,11 @@ final class HeronCli {
     env.keySet().removeIf(k -> k.startsWith("HERON_") || k.equals("USER"));
     env.put("JAVA_HOME", System.getProperty("java.home"));
     env.putAll(environment);
+    return builder;
+  }
+
+  Result run(String... args) {
+    ProcessBuilder builder = builder(args);
     try {
       Process process = builder.start();
       CompletableFuture<byte[]> out =

@@ -63,6 +63,25 @@ class HeronCliSecuredTest extends SecuredServiceTest {
   }
 
   @Test
+  void withAliceTokenSubmitWaitFollowsTheTopologysEventStream() {
+    Result submitted =
+        cli(ALICE)
+            .run(
+                "submit",
+                "--wait",
+                "local/alice/devel",
+                jar.toString(),
+                HeronDefinitions.SINGLE_SPOUT.getName(),
+                "CliSecuredWait");
+    assertThat(submitted.exitCode()).as(submitted.toString()).isZero();
+    assertThat(submitted.stdout()).endsWith("CliSecuredWait is RUNNING\n");
+
+    Result refused = cli(null).run("describe", "--watch", "local/alice/devel", "CliSecuredWait");
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(100);
+    assertThat(cli(ALICE).run("kill", "local/alice/devel", "CliSecuredWait").exitCode()).isZero();
+  }
+
+  @Test
   void withoutOrWithAWrongTokenItPrintsWhatToSendAndExits100() {
     Result anonymous = cli(null).run("list");
     assertThat(anonymous.exitCode()).as(anonymous.toString()).isEqualTo(100);

@@ -5,6 +5,7 @@ import io.heroncp.cluster.ClustersProperties;
 import io.heroncp.packages.PackageStoreProperties;
 import io.heroncp.security.SecurityProperties;
 import io.heroncp.simulator.SimulatorProperties;
+import io.heroncp.topology.EventsProperties;
 import io.heroncp.topology.OperationsProperties;
 import io.heroncp.topology.StatusProperties;
 import io.heroncp.zookeeper.ZooKeeperProperties;
@@ -44,6 +45,7 @@ record ServiceConfiguration(
     SimulatorProperties simulator,
     OperationsProperties operations,
     StatusProperties status,
+    EventsProperties events,
     SecurityProperties security,
     ClustersProperties clusters,
     ClusterRegistry registry) {
@@ -55,6 +57,7 @@ record ServiceConfiguration(
           "simulator",
           "operations",
           "status",
+          "events",
           "security",
           "clusters",
           "aurora-clusters-json");
@@ -105,6 +108,7 @@ record ServiceConfiguration(
     OperationsProperties operations =
         bind(binder, "heroncp.operations", OperationsProperties.class);
     StatusProperties status = bind(binder, "heroncp.status", StatusProperties.class);
+    EventsProperties events = bind(binder, "heroncp.events", EventsProperties.class);
     SecurityProperties security = bind(binder, "heroncp.security", SecurityProperties.class);
     // ClustersProperties lives at heroncp itself: bind it from the clusters' keys only, so the
     // other sections do not
@@ -126,6 +130,7 @@ record ServiceConfiguration(
         simulator,
         operations,
         status,
+        events,
         security,
         clusters,
         new ClusterRegistry(clusters.clusters(), discoveredElsewhere));

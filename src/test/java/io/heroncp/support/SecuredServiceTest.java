@@ -98,6 +98,7 @@ public abstract class SecuredServiceTest {
     registry.add("heroncp.packages.directory", PACKAGES::toString);
     registry.add("heroncp.packages.max-upload-size", () -> "4MB");
     registry.add("heroncp.operations.lock-wait", () -> "2s");
+    registry.add("heroncp.events.heartbeat-interval", () -> "500ms");
   }
 
   private static void token(

@@ -56,6 +56,12 @@ public abstract class ServiceTest {
     registry.add("heroncp.status.poll-interval", () -> "200ms");
     registry.add("heroncp.status.degraded-after", () -> "1s");
     registry.add("heroncp.operations.reconcile-after", () -> "1s");
+    // Event streams: heartbeats often (tests wait for them), few subscribers and short queues
+    // (tests
+    // reach both bounds).
+    registry.add("heroncp.events.heartbeat-interval", () -> "500ms");
+    registry.add("heroncp.events.max-subscribers", () -> "24");
+    registry.add("heroncp.events.subscriber-queue-size", () -> "64");
     registry.add("heroncp.operations.lock-wait", () -> "2s");
     // Verbs wait this long for a starting topology (the simulator starts one in well under a
     // second).
