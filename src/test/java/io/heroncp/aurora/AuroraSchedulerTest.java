@@ -187,11 +187,25 @@ class AuroraSchedulerTest {
         "createJob",
         TestAuroraServer.error(
             ResponseCode.INVALID_REQUEST,
-            "Insufficient resource quota: CPU quota exceeded by 3.0"));
+            "Task ID is too long, please shorten your role or job name"));
 
     assertThatThrownBy(() -> scheduler.createJob(AuroraFixtures.request("devel")))
         .isInstanceOf(InvalidFieldException.class)
-        .hasMessageContaining("Insufficient resource quota: CPU quota exceeded by 3.0");
+        .hasMessageContaining("Task ID is too long, please shorten your role or job name");
+  }
+
+  @Test
+  void createJobRefusedForQuotaIsAnOperatorMatterNotABadRequest() {
+    server.handler.script(
+        "createJob",
+        TestAuroraServer.error(
+            ResponseCode.INVALID_REQUEST,
+            "Insufficient resource quota: CPU quota exceeded by 3.0"));
+
+    assertThatThrownBy(() -> scheduler.createJob(AuroraFixtures.request("devel")))
+        .isInstanceOf(io.heroncp.problems.QuotaExceededException.class)
+        .hasMessageContaining("Insufficient resource quota: CPU quota exceeded by 3.0")
+        .hasMessageContaining("the Aurora operator must raise role alice's quota");
   }
 
   @Test
