@@ -166,6 +166,23 @@ final class HostileService implements AutoCloseable {
                 client.checkExists().forPath("/heron/tmanagers/" + NAME) != null
                     && !tasks().isEmpty()
                     && tasks().values().stream().allMatch("RUNNING"::equals));
+    // ...and the service has recorded it so: RUNNING with every condition True (the status
+    // watcher writes the record until then).
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              String body =
+                  send(HttpRequest.newBuilder(
+                              uri("/api/v1/topologies/local/" + ROLE + "/devel/" + NAME))
+                          .GET()
+                          .build())
+                      .body();
+              return body.contains("\"state\":\"RUNNING\"")
+                  && body.contains("\"AllTasksRunning\"")
+                  && body.contains("\"Announced\"")
+                  && body.contains("\"TasksHealthy\"");
+            });
   }
 
   /** Every ZooKeeper node with its data version and child version, and every Aurora task. */

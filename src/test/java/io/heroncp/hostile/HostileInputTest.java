@@ -40,7 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
  * without internal detail, and ZooKeeper and the simulator's tasks exactly as before. The figures
  * (requests tried, 5xx) are printed at the end.
  */
-class HostileInputProperties {
+class HostileInputTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
