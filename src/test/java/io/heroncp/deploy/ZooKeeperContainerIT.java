@@ -255,10 +255,12 @@ class ZooKeeperContainerIT {
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
-            () ->
-                assertThat(
-                        JSON.readTree(get(path(name)).body()).at("/aurora/tasks/RUNNING").asInt())
-                    .isEqualTo(3));
+            () -> {
+              JsonNode described = JSON.readTree(get(path(name)).body());
+              assertThat(described.at("/aurora/tasks/RUNNING").asInt()).isEqualTo(3);
+              // RUNNING once the tasks run and the topology manager announced itself.
+              assertThat(described.get("state").asString()).isEqualTo("RUNNING");
+            });
   }
 
   /**
