@@ -104,16 +104,26 @@ public final class ZooKeeperSchedulerLocator implements SchedulerLocator {
               .filter(c -> c.startsWith(MEMBER_PREFIX))
               .sorted()
               .toList();
-      if (members.size() != 1) {
+      if (members.isEmpty()) {
         throw new DependencyUnavailableException(
-            (members.isEmpty()
-                    ? "no Aurora scheduler leader is announced"
-                    : "more than one Aurora scheduler is announced " + members)
-                + " under "
+            "no Aurora scheduler leader is announced under "
                 + description()
                 + "; check that the scheduler is up and the serverset path is right");
       }
-      data = curator.getData().usingWatcher(invalidator).forPath(path + "/" + members.get(0));
+      if (members.size() > 1) {
+        // A leader that lost its ZooKeeper session announces itself again before the server has
+        // expired the old session's node: the newest announcement is the live one. (A standby
+        // would answer 307/503, which the call reports as a dependency failure.)
+        log.warn(
+            "more than one Aurora scheduler is announced under {}: {}; using the newest",
+            description(),
+            members);
+      }
+      data =
+          curator
+              .getData()
+              .usingWatcher(invalidator)
+              .forPath(path + "/" + members.get(members.size() - 1));
     } catch (DependencyUnavailableException e) {
       throw e;
     } catch (KeeperException.NoNodeException e) {
@@ -132,7 +142,7 @@ public final class ZooKeeperSchedulerLocator implements SchedulerLocator {
           "cannot read the Aurora scheduler serverset at " + description() + ": " + e, null, e);
     }
     URI endpoint = endpoint(new String(data, StandardCharsets.UTF_8));
-    log.debug("Aurora leader at {} from {}", endpoint, members.get(0));
+    log.debug("Aurora leader at {} from {}", endpoint, members.get(members.size() - 1));
     if (generation.get() == seen) {
       cached.compareAndSet(null, endpoint);
     }

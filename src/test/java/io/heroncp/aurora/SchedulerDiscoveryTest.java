@@ -94,6 +94,21 @@ class SchedulerDiscoveryTest {
   }
 
   @Test
+  void aLeaderThatAnnouncedItselfAgainBeforeItsOldSessionExpiredIsFoundByItsNewestNode()
+      throws Exception {
+    // The old session's node (not yet expired by the server) and the new session's node.
+    announce(
+        "{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":8081},"
+            + "\"additionalEndpoints\":{\"http\":{\"host\":\"127.0.0.1\",\"port\":8081}},\"status\":\"ALIVE\"}");
+    announce(
+        "{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":9091},"
+            + "\"additionalEndpoints\":{\"http\":{\"host\":\"127.0.0.1\",\"port\":9091}},\"status\":\"ALIVE\"}");
+
+    assertThat(new ZooKeeperSchedulerLocator(curator, zookeeper.getConnectString(), PATH).locate())
+        .isEqualTo(URI.create("http://127.0.0.1:9091"));
+  }
+
+  @Test
   void httpsEndpointIsPreferred() throws Exception {
     announce(
         "{\"serviceEndpoint\":{\"host\":\"127.0.0.1\",\"port\":8081},\"additionalEndpoints\":{"
