@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -232,22 +233,29 @@ public class OperationRunner {
     }
   }
 
-  /** The work of a submit: creates the topology under the lock, after the operation is recorded. */
+  /** The work of a submit: creates the topology under the lock. */
   @FunctionalInterface
   public interface Creation {
     /**
-     * @param operation the recorded, RUNNING SUBMIT operation
-     * @return the launched record
+     * @param operation the SUBMIT operation, not recorded yet: the creation records it together
+     *     with the topology's intent and ends it together with the launch ({@link SubmitJournal})
+     * @param idempotencyScope the scope its idempotency key is recorded in
+     * @param intentRecorded to be called with the recorded operation once the intent is stored
+     * @return the launch
      * @throws Unfinished when it left writes (or an Aurora job) that only the reconciler can
      *     resolve; any other exception means it undid its own writes before throwing
+     * @throws IdempotencyKeyUsedException another request with the same key recorded its operation
+     *     first (nothing of this one was written)
      */
-    TopologyRecord create(Operation operation);
+    SubmitJournal.Launch create(
+        Operation operation, String idempotencyScope, Consumer<Operation> intentRecorded);
   }
 
   /**
    * Runs a submit with the shared guarantees: idempotency replay, the topology's lock, a 409 when
-   * the name is taken in the cluster, and the SUBMIT operation recorded before anything else is
-   * written.
+   * the name is taken in the cluster, and the SUBMIT operation recorded with the intent, before
+   * Aurora is asked. A failure before the intent is stored records no operation (nothing was
+   * written); after it, the operation ends ROLLED_BACK.
    */
   public OperationResult runSubmit(
       OperationRequest request, Map<String, String> parameters, Creation creation) {
@@ -256,82 +264,84 @@ public class OperationRunner {
       return earlier.get();
     }
     TopologyKey key = request.key();
+    String fingerprint = fingerprint(Operation.Verb.SUBMIT, key, parameters);
     long started = System.nanoTime();
-    Operation operation = null;
+    Operation[] recorded = {null};
     MDC.put("topology", key.path());
     try (TopologyLocks.Held ignored = locks.acquire(key, lockWait)) {
-      topologies
-          .find(key.cluster(), key.name())
-          .ifPresent(
-              existing -> {
-                throw new ConflictException(
-                    "Topology '"
-                        + key.name()
-                        + "' already exists in cluster "
-                        + key.cluster()
-                        + " (as "
-                        + existing.key()
-                        + "); kill it first or choose another name",
-                    "name");
-              });
+      var existing = topologies.find(key.cluster(), key.name());
+      if (existing.isPresent()) {
+        // A retry that waited for the lock while its first attempt submitted: that answer.
+        var replayed = earlierAnswer(request, Operation.Verb.SUBMIT, parameters);
+        if (replayed.isPresent()) {
+          return replayed.get();
+        }
+        throw new ConflictException(
+            "Topology '"
+                + key.name()
+                + "' already exists in cluster "
+                + key.cluster()
+                + " (as "
+                + existing.get().key()
+                + "); kill it first or choose another name",
+            "name");
+      }
+      Operation operation =
+          Operation.start(
+                  Operation.Verb.SUBMIT,
+                  key,
+                  parameters,
+                  request.requester(),
+                  clock.instant(),
+                  null,
+                  TopologyTransitions.target(Operation.Verb.SUBMIT, null),
+                  request.idempotencyKey())
+              .withRequestFingerprint(fingerprint);
+      MDC.put("operation", operation.id());
       try {
-        operation =
-            operations.begin(
-                Operation.start(
-                        Operation.Verb.SUBMIT,
-                        key,
-                        parameters,
-                        request.requester(),
-                        clock.instant(),
-                        null,
-                        TopologyTransitions.target(Operation.Verb.SUBMIT, null),
-                        request.idempotencyKey())
-                    .withRequestFingerprint(fingerprint(Operation.Verb.SUBMIT, key, parameters)),
-                request.scope());
+        SubmitJournal.Launch launch =
+            creation.create(
+                operation,
+                request.scope(),
+                begun -> {
+                  recorded[0] = begun;
+                  hooks.afterIntentRecorded(begun);
+                });
+        recorded[0] = launch.operation();
+        return new OperationResult(launch.operation(), launch.record(), false, false);
       } catch (IdempotencyKeyUsedException raced) {
         return replay(
             sameRequest(
                 operations.find(raced.operationId()).orElseThrow(() -> raced),
                 request,
-                fingerprint(Operation.Verb.SUBMIT, key, parameters)));
-      }
-      MDC.put("operation", operation.id());
-      try {
-        TopologyRecord launched = creation.create(operation);
-        operation =
-            operations.complete(
-                operation
-                    .withTargetState(TopologyTransitions.base(launched))
-                    .succeeded(clock.instant()));
-        return new OperationResult(operation, launched, false, false);
+                fingerprint));
       } catch (Unfinished unfinished) {
         log.warn("Submit of {} left for the reconciler: {}", key, unfinished.getMessage());
         throw unfinished.failure();
       } catch (ControlPlaneException failure) {
-        operation =
-            completeQuietly(
-                operation.rolledBack(clock.instant(), failure.type(), failure.getMessage()),
-                failure);
+        if (recorded[0] != null) {
+          recorded[0] =
+              completeQuietly(
+                  recorded[0].rolledBack(clock.instant(), failure.type(), failure.getMessage()),
+                  failure);
+        }
         throw failure;
       } catch (
           RuntimeException
               failure) { // its writes are undone too: end it, so a retry is not answered 409
         log.error("Submit of {} failed unexpectedly; its writes were undone", key, failure);
-        operation =
-            completeQuietly(
-                operation.rolledBack(
-                    clock.instant(), ProblemType.INTERNAL_ERROR.suffix(), INTERNAL_ERROR_DETAIL),
-                failure);
+        if (recorded[0] != null) {
+          recorded[0] =
+              completeQuietly(
+                  recorded[0].rolledBack(
+                      clock.instant(), ProblemType.INTERNAL_ERROR.suffix(), INTERNAL_ERROR_DETAIL),
+                  failure);
+        }
         throw failure;
       }
     } finally {
-      finish(Operation.Verb.SUBMIT, key, operation, started);
+      finish(Operation.Verb.SUBMIT, key, recorded[0], started);
     }
-  }
-
-  /** Calls the hook that lets tests interrupt an operation like a crash. */
-  void intentRecorded(Operation operation) {
-    hooks.afterIntentRecorded(operation);
   }
 
   private Operation completeQuietly(Operation ended, RuntimeException failure) {

@@ -141,7 +141,7 @@ public class Reconciler {
               operation.rolledBack(
                   now,
                   "interrupted",
-                  "Interrupted before the topology was recorded; nothing to undo"));
+                  "Interrupted with no topology recorded (its rollback had removed it); nothing to undo"));
         }
         TopologyRecord record = found.get();
         if (record.state() != TopologyState.SUBMITTING) {

@@ -21,17 +21,19 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The steps of a submit and their undo: store the package, record the intent and Heron's state in
- * one ZooKeeper transaction, create the Aurora job, record the launch. A failure undoes every
- * earlier step (the Aurora job too when the create may have taken effect) before it is reported. A
- * crash, a failed undo or a failure after the job was created leaves a SUBMITTING record that the
- * reconciler finishes ({@link #completeLaunch}) or removes ({@link #removeState}), and the
- * operation RUNNING ({@link OperationRunner.Unfinished}). Kill's last steps live here too, as they
- * undo the same writes.
+ * The steps of a submit and their undo: store the package, record the operation's start, the intent
+ * and Heron's state in one atomic write, create the Aurora job, record the launch and the
+ * operation's end in one atomic write ({@link SubmitJournal}). A failure undoes every earlier step
+ * (the Aurora job too when the create may have taken effect) before it is reported. A crash, a
+ * failed undo or a failure after the job was created leaves a SUBMITTING record that the reconciler
+ * finishes ({@link #completeLaunch}) or removes ({@link #removeState}), and the operation RUNNING
+ * ({@link OperationRunner.Unfinished}). Kill's last steps live here too, as they undo the same
+ * writes.
  */
 final class SubmitSaga {
 
@@ -41,6 +43,7 @@ final class SubmitSaga {
   private final SchedulerDirectory schedulers;
   private final TopologyRepository store;
   private final TopologyPackages packages;
+  private final SubmitJournal journal;
   private final String serviceZooKeeper;
   private final Clock clock;
 
@@ -49,22 +52,31 @@ final class SubmitSaga {
       SchedulerDirectory schedulers,
       TopologyRepository store,
       TopologyPackages packages,
+      SubmitJournal journal,
       String serviceZooKeeper,
       Clock clock) {
     this.clusters = clusters;
     this.schedulers = schedulers;
     this.store = store;
     this.packages = packages;
+    this.journal = journal;
     this.serviceZooKeeper = serviceZooKeeper;
     this.clock = clock;
   }
 
   /**
-   * Runs every step for {@code operation}; {@code intentRecorded} is called once the intent is in
-   * ZooKeeper (from then on a crash is the reconciler's to finish).
+   * Runs every step for {@code operation}, which is not recorded yet: it is recorded together with
+   * the intent, and ended together with the launch ({@link SubmitJournal}). {@code intentRecorded}
+   * is called with the recorded operation once the intent is in the store (from then on a crash is
+   * the reconciler's to finish). A failure before that has written nothing (the package, if stored,
+   * is deleted again).
    */
-  TopologyRecord launch(
-      Operation operation, Prepared prepared, SubmitCommand command, Runnable intentRecorded) {
+  SubmitJournal.Launch launch(
+      Operation operation,
+      String idempotencyScope,
+      Prepared prepared,
+      SubmitCommand command,
+      Consumer<Operation> intentRecorded) {
     TopologyKey key = prepared.key();
     TopologyRecord.PackageRef stored = buildPackage(prepared, command);
     Instant now = clock.instant();
@@ -88,23 +100,30 @@ final class SubmitSaga {
             List.of(),
             null,
             0);
-    TopologyRecord intent;
+    SubmitJournal.Intent intent;
     try {
-      intent = store.createSubmission(record, heronNodes(prepared));
+      intent = journal.recordIntent(operation, idempotencyScope, record, heronNodes(prepared));
     } catch (RuntimeException e) {
       deletePackageIfUnreferenced(record.topologyPackage());
       throw e;
     }
-    intentRecorded.run();
+    intentRecorded.accept(intent.operation());
     try {
       schedulers.forCluster(key.cluster()).createJob(prepared.jobRequest(stored.uri()));
     } catch (RuntimeException launchFailure) {
-      rollback(intent, launchFailure);
+      rollback(intent.record(), launchFailure);
       throw launchFailure;
     }
     try {
-      return completeLaunch(
-          intent, operation.id(), prepared.config().get("heron.scheduler.job.link.template"));
+      TopologyRecord launched = starting(intent.record(), operation.id(), clock.instant());
+      return journal.recordLaunch(
+          launched,
+          heronNodes(key),
+          schedulerLocation(key, prepared.config().get("heron.scheduler.job.link.template")),
+          intent
+              .operation()
+              .withTargetState(TopologyTransitions.base(launched))
+              .succeeded(clock.instant()));
     } catch (RuntimeException recordFailure) {
       // The job runs: the submit is past undoing cheaply; the reconciler completes a SUBMITTING
       // record whose job exists.
@@ -117,19 +136,28 @@ final class SubmitSaga {
   }
 
   /**
-   * Records that the Aurora job of a SUBMITTING topology exists: STARTING, to become RUNNING (or
-   * PAUSED when submitted deactivated) once its tasks run and its topology manager is up, and
-   * Heron's scheduler location.
+   * Records that the Aurora job of a SUBMITTING topology exists (the reconciler finishing an
+   * interrupted submit; the runner ends its operation): STARTING, to become RUNNING (or PAUSED when
+   * submitted deactivated) once its tasks run and its topology manager is up, and Heron's scheduler
+   * location.
    */
   TopologyRecord completeLaunch(TopologyRecord intent, String operationId, String jobLinkTemplate) {
     TopologyKey key = intent.key();
-    TopologyState running = intent.initiallyPaused() ? TopologyState.PAUSED : TopologyState.RUNNING;
     return store.completeLaunch(
-        intent.settling(TopologyState.STARTING, running, clock.instant(), operationId),
+        starting(intent, operationId, clock.instant()),
         heronNodes(key),
-        HeronStateCodec.encodeSchedulerLocation(
-            SchedulerLocation.forAurora(
-                key.name(), jobLinkTemplate, key.cluster(), key.role(), key.environment())));
+        schedulerLocation(key, jobLinkTemplate));
+  }
+
+  private static TopologyRecord starting(TopologyRecord intent, String operationId, Instant now) {
+    TopologyState running = intent.initiallyPaused() ? TopologyState.PAUSED : TopologyState.RUNNING;
+    return intent.settling(TopologyState.STARTING, running, now, operationId);
+  }
+
+  private static byte[] schedulerLocation(TopologyKey key, String jobLinkTemplate) {
+    return HeronStateCodec.encodeSchedulerLocation(
+        SchedulerLocation.forAurora(
+            key.name(), jobLinkTemplate, key.cluster(), key.role(), key.environment()));
   }
 
   /**

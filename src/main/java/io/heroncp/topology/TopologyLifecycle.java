@@ -34,6 +34,7 @@ public class TopologyLifecycle {
       SchedulerDirectory schedulers,
       TopologyRepository store,
       TopologyPackages packages,
+      SubmitJournal journal,
       String serviceZooKeeper,
       OperationRunner runner,
       TopologyStatusWatcher statuses,
@@ -45,6 +46,7 @@ public class TopologyLifecycle {
         schedulers,
         store,
         packages,
+        journal,
         serviceZooKeeper,
         runner,
         statuses,
@@ -59,6 +61,7 @@ public class TopologyLifecycle {
       SchedulerDirectory schedulers,
       TopologyRepository store,
       TopologyPackages packages,
+      SubmitJournal journal,
       String serviceZooKeeper,
       OperationRunner runner,
       TopologyStatusWatcher statuses,
@@ -70,7 +73,8 @@ public class TopologyLifecycle {
     this.packages = packages;
     this.runner = runner;
     this.preparation = new SubmitPreparation(clusters, definitions, packing, schedulers, bounds);
-    this.saga = new SubmitSaga(clusters, schedulers, store, packages, serviceZooKeeper, clock);
+    this.saga =
+        new SubmitSaga(clusters, schedulers, store, packages, journal, serviceZooKeeper, clock);
   }
 
   /**
@@ -148,8 +152,8 @@ public class TopologyLifecycle {
     return runner.runSubmit(
         request,
         parameters,
-        operation ->
-            saga.launch(operation, prepared, command, () -> runner.intentRecorded(operation)));
+        (operation, idempotencyScope, intentRecorded) ->
+            saga.launch(operation, idempotencyScope, prepared, command, intentRecorded));
   }
 
   /**

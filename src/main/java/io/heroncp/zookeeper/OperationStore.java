@@ -17,8 +17,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
@@ -87,12 +85,6 @@ public class OperationStore implements OperationLog {
   private final Duration operationTimeout;
 
   /**
-   * History directories this replica has seen exist (persistent, never removed): a bounded set of
-   * names.
-   */
-  private final Set<String> knownHistoryDirs = ConcurrentHashMap.newKeySet();
-
-  /**
    * @param idempotencyTtl how long an {@code Idempotency-Key} keeps answering with its operation,
    *     measured from the creation of its entry (ZooKeeper's clock) against {@code clock}; e.g. 24
    *     hours
@@ -142,80 +134,30 @@ public class OperationStore implements OperationLog {
    */
   public Operation begin(Operation operation, String idempotencyScope) {
     try (CallBudget budget = CallBudget.open(operationTimeout)) {
-      Objects.requireNonNull(operation, "operation");
-      if (operation.outcome() != Operation.Outcome.RUNNING || operation.endedAt() != null) {
-        throw new IllegalArgumentException(
-            "begin takes a RUNNING operation, got " + operation.outcome());
-      }
-      String key = operation.idempotencyKey();
-      if (key != null && idempotencyScope == null) {
-        throw new IllegalArgumentException(
-            "an operation with an idempotency key needs its scope (method and path)");
-      }
-      requireOperationId(operation.id());
+      String entry = checkStart(operation, idempotencyScope);
       String action = "recording the start of " + operation.verb() + " " + operation.key();
       requireConnected(action);
-      String entry = key == null ? null : paths.idempotencyEntry(key, idempotencyScope);
-      String historyDir = paths.historyDir(operation.key());
       try {
-        if (!knownHistoryDirs.contains(historyDir)) {
-          createIfMissing(historyDir); // a new topology name: one create, not a failed transaction
-        }
-        byte[] id = operation.id().getBytes(StandardCharsets.UTF_8);
         for (int attempt = 1; ; attempt++) {
-          List<CuratorOp> ops = new ArrayList<>();
-          ops.add(
-              client
-                  .transactionOp()
-                  .create()
-                  .withMode(CreateMode.PERSISTENT)
-                  .forPath(paths.operation(operation.id()), serialize(operation)));
-          ops.add(
-              client
-                  .transactionOp()
-                  .create()
-                  .withMode(CreateMode.PERSISTENT)
-                  .forPath(paths.unfinishedMarker(operation.id()), new byte[0]));
-          ops.add(
-              client
-                  .transactionOp()
-                  .create()
-                  .withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-                  .forPath(historyDir + "/" + OperationPaths.HISTORY_PREFIX, id));
-          if (entry != null) {
-            ops.add(
-                client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(entry, id));
-          }
+          List<CuratorOp> ops = startOps(operation, entry, false);
           try {
             try {
               client.transaction().forOperations(ops);
             } catch (KeeperException.NoNodeException missingParent) {
-              // Parents are created when first missing, not checked per call (they are never
-              // removed).
-              ensureExists(paths.operations);
-              ensureExists(paths.unfinished);
-              ensureExists(historyDir);
-              if (entry != null) {
-                ensureExists(paths.idempotency);
-              }
+              // Parents (a new name's history directory) are created when first missing, not
+              // checked per call (they are never removed).
+              ensureStartParents(operation, entry);
               client.transaction().forOperations(ops);
             }
-            knownHistoryDirs.add(historyDir);
             log.debug(
                 "Operation {} {} of {} started", operation.id(), operation.verb(), operation.key());
             // A create in a multi returns no Stat; a created node's version is always 0.
             return operation.withVersion(0);
           } catch (KeeperException.NodeExistsException e) {
-            if (client.checkExists().forPath(paths.operation(operation.id())) != null) {
-              throw new ConflictException(
-                  "Operation " + operation.id() + " exists already; start it with a new id",
-                  null,
-                  e);
-            }
-            if (entry == null || attempt >= 3) {
+            if (attempt >= 3) {
               throw e;
             }
-            idempotency.releaseExpiredOrRefuse(key, idempotencyScope, e);
+            startConflict(operation, idempotencyScope, Transactions.failedPath(e, ops), e);
           }
         }
       } catch (ConflictException e) {
@@ -224,6 +166,100 @@ public class OperationStore implements OperationLog {
         throw ZooKeeperFailures.translate(client, action, e);
       }
     }
+  }
+
+  /**
+   * Checks an operation about to start (RUNNING, a well-formed id, a scope with its key).
+   *
+   * @return the path of its idempotency entry, or null when it has no key
+   */
+  String checkStart(Operation operation, String idempotencyScope) {
+    Objects.requireNonNull(operation, "operation");
+    if (operation.outcome() != Operation.Outcome.RUNNING || operation.endedAt() != null) {
+      throw new IllegalArgumentException(
+          "begin takes a RUNNING operation, got " + operation.outcome());
+    }
+    String key = operation.idempotencyKey();
+    if (key != null && idempotencyScope == null) {
+      throw new IllegalArgumentException(
+          "an operation with an idempotency key needs its scope (method and path)");
+    }
+    requireOperationId(operation.id());
+    return key == null ? null : paths.idempotencyEntry(key, idempotencyScope);
+  }
+
+  /**
+   * The creates that start an operation, for a transaction: the operation, its unfinished marker,
+   * its history entry (after its history directory when {@code createHistoryDir}) and its
+   * idempotency {@code entry} (when not null).
+   */
+  List<CuratorOp> startOps(Operation operation, String entry, boolean createHistoryDir)
+      throws Exception {
+    String historyDir = paths.historyDir(operation.key());
+    byte[] id = operation.id().getBytes(StandardCharsets.UTF_8);
+    List<CuratorOp> ops = new ArrayList<>();
+    ops.add(create(paths.operation(operation.id()), serialize(operation)));
+    ops.add(create(paths.unfinishedMarker(operation.id()), new byte[0]));
+    if (createHistoryDir) {
+      ops.add(create(historyDir, new byte[0]));
+    }
+    ops.add(
+        client
+            .transactionOp()
+            .create()
+            .withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+            .forPath(historyDir + "/" + OperationPaths.HISTORY_PREFIX, id));
+    if (entry != null) {
+      ops.add(create(entry, id));
+    }
+    return ops;
+  }
+
+  private CuratorOp create(String path, byte[] data) throws Exception {
+    return client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(path, data);
+  }
+
+  /** Creates what a start transaction needs above its nodes, where missing. */
+  void ensureStartParents(Operation operation, String entry) throws Exception {
+    ensureExists(paths.operations);
+    ensureExists(paths.unfinished);
+    ensureExists(paths.historyDir(operation.key()));
+    if (entry != null) {
+      ensureExists(paths.idempotency);
+    }
+  }
+
+  /**
+   * What a start transaction's failed create means. Returns when the operation may start on a retry
+   * (an expired idempotency entry was released).
+   *
+   * @param failedPath the node whose create failed, null when not known
+   * @throws ConflictException the operation exists already
+   * @throws IdempotencyKeyUsedException a live operation owns the idempotency key
+   */
+  void startConflict(
+      Operation operation,
+      String idempotencyScope,
+      String failedPath,
+      KeeperException.NodeExistsException e)
+      throws Exception {
+    String path = paths.operation(operation.id());
+    if (path.equals(failedPath)
+        || (failedPath == null && client.checkExists().forPath(path) != null)) {
+      throw new ConflictException(
+          "Operation " + operation.id() + " exists already; start it with a new id", null, e);
+    }
+    String key = operation.idempotencyKey();
+    String entry = key == null ? null : paths.idempotencyEntry(key, idempotencyScope);
+    if (entry == null || (failedPath != null && !failedPath.equals(entry))) {
+      throw e;
+    }
+    idempotency.releaseExpiredOrRefuse(key, idempotencyScope, e);
+  }
+
+  /** The history directory of the operation's topology name. */
+  String historyDir(Operation operation) {
+    return paths.historyDir(operation.key());
   }
 
   /**
@@ -241,46 +277,24 @@ public class OperationStore implements OperationLog {
    */
   public Operation complete(Operation operation) {
     try (CallBudget budget = CallBudget.open(operationTimeout)) {
-      Objects.requireNonNull(operation, "operation");
-      if (!operation.ended() || operation.endedAt() == null) {
-        throw new IllegalArgumentException(
-            "complete takes an ended operation with endedAt, got " + operation.outcome());
-      }
-      requireOperationId(operation.id());
+      checkEnd(operation);
       String action = "recording the end of operation " + operation.id();
       requireConnected(action);
-      String path = paths.operation(operation.id());
-      String marker = paths.unfinishedMarker(operation.id());
       try {
         for (int attempt = 1; ; attempt++) {
-          List<CuratorOp> ops = new ArrayList<>();
-          ops.add(
-              client
-                  .transactionOp()
-                  .setData()
-                  .withVersion(operation.version())
-                  .forPath(path, serialize(operation)));
           // The marker is there unless a replica completed the operation before: try with it first.
           boolean withMarker = attempt == 1;
-          if (withMarker) {
-            ops.add(client.transactionOp().delete().forPath(marker));
-          }
+          List<CuratorOp> ops = endOps(operation, withMarker);
           try {
             List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
             log.debug("Operation {} ended {}", operation.id(), operation.outcome());
             return operation.withVersion(results.get(0).getResultStat().getVersion());
           } catch (KeeperException.BadVersionException e) {
-            throw new ConflictException(
-                "Operation " + operation.id() + " was changed concurrently; read it and retry",
-                null,
-                e);
+            throw changedConcurrently(operation, e);
           } catch (KeeperException.NoNodeException e) {
-            if (client.checkExists().forPath(path) == null) {
+            if (!withMarker || !markerMissing(operation, Transactions.failedPath(e, ops))) {
               throw new NotFoundException(
                   "Operation " + operation.id() + " does not exist", null, e);
-            }
-            if (!withMarker) {
-              throw e;
             }
             // No marker (already removed): try again without it.
           }
@@ -291,6 +305,52 @@ public class OperationStore implements OperationLog {
         throw ZooKeeperFailures.translate(client, action, e);
       }
     }
+  }
+
+  /** Checks an operation about to be recorded as ended. */
+  void checkEnd(Operation operation) {
+    Objects.requireNonNull(operation, "operation");
+    if (!operation.ended() || operation.endedAt() == null) {
+      throw new IllegalArgumentException(
+          "complete takes an ended operation with endedAt, got " + operation.outcome());
+    }
+    requireOperationId(operation.id());
+  }
+
+  /**
+   * The writes that end an operation, for a transaction: the operation conditional on its version,
+   * then (when {@code withMarker}) the removal of its unfinished marker.
+   */
+  List<CuratorOp> endOps(Operation operation, boolean withMarker) throws Exception {
+    List<CuratorOp> ops = new ArrayList<>();
+    ops.add(
+        client
+            .transactionOp()
+            .setData()
+            .withVersion(operation.version())
+            .forPath(paths.operation(operation.id()), serialize(operation)));
+    if (withMarker) {
+      ops.add(client.transactionOp().delete().forPath(paths.unfinishedMarker(operation.id())));
+    }
+    return ops;
+  }
+
+  /**
+   * Whether an end transaction failed only because the unfinished marker is gone (a replica ended
+   * the operation before); {@code failedPath} null when not known (then ZooKeeper is asked).
+   */
+  boolean markerMissing(Operation operation, String failedPath) throws Exception {
+    if (failedPath != null) {
+      return failedPath.equals(paths.unfinishedMarker(operation.id()));
+    }
+    return client.checkExists().forPath(paths.operation(operation.id())) != null;
+  }
+
+  static ConflictException changedConcurrently(Operation operation, Exception cause) {
+    return new ConflictException(
+        "Operation " + operation.id() + " was changed concurrently; read it and retry",
+        null,
+        cause);
   }
 
   /**
@@ -521,14 +581,6 @@ public class OperationStore implements OperationLog {
     }
     String line = message.lines().findFirst().orElse("");
     return line.length() > 200 ? line.substring(0, 200) + "..." : line;
-  }
-
-  private void createIfMissing(String path) throws Exception {
-    try {
-      client.create().creatingParentsIfNeeded().forPath(path);
-    } catch (KeeperException.NodeExistsException known) {
-      // an earlier operation of this name created it
-    }
   }
 
   private void ensureExists(String path) throws Exception {

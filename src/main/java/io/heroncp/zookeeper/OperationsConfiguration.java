@@ -4,6 +4,7 @@ import io.heroncp.topology.OperationsProperties;
 import io.heroncp.topology.Quarantine;
 import io.heroncp.topology.Reconciler;
 import io.heroncp.topology.ServiceZooKeeper;
+import io.heroncp.topology.SubmitJournal;
 import io.heroncp.topology.TopologyLocks;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -36,6 +37,16 @@ class OperationsConfiguration {
         new OperationStore(client, zookeeper, jsonMapper, clock, operations.idempotencyTtl());
     quarantine.ifAvailable(store::setQuarantine);
     return store;
+  }
+
+  /** A submit's intent and launch, each one transaction over records and operations. */
+  @Bean
+  SubmitJournal submitJournal(
+      CuratorFramework client,
+      TopologyStore topologyStore,
+      OperationStore operationStore,
+      ZooKeeperProperties zookeeper) {
+    return new ZooKeeperSubmitJournal(client, topologyStore, operationStore, zookeeper);
   }
 
   /** The topology cache reports unreadable records too (once every bean exists: no cycle). */

@@ -225,19 +225,12 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
       TopologyKey key = record.key();
       requireConnected("recording the submission of " + key);
       try {
-        List<CuratorOp> ops = new ArrayList<>();
-        ops.add(
-            client
-                .transactionOp()
-                .create()
-                .withMode(CreateMode.PERSISTENT)
-                .forPath(recordPath(key.cluster(), key.name()), serialize(record)));
-        ops.addAll(HeronStateOps.createSubmitNodes(client, heron));
+        List<CuratorOp> ops = submissionOps(record, heron);
         try {
           client.transaction().forOperations(ops);
         } catch (KeeperException.NoNodeException missingParent) {
           // Parents are created when first missing, not checked per call (containers may vanish).
-          ensureParents(recordPath(key.cluster(), key.name()), heron);
+          ensureSubmissionParents(record, heron);
           client.transaction().forOperations(ops);
         }
         // A create in a multi returns no Stat; the record's identity (czxid) is needed for the
@@ -245,11 +238,46 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
         return remember(
             record, client.checkExists().forPath(recordPath(key.cluster(), key.name())));
       } catch (KeeperException.NodeExistsException e) {
-        throw new ConflictException(existsMessage(key, heron), "name", e);
+        throw nameTaken(key, heron, e);
       } catch (Exception e) {
         throw ZooKeeperFailures.translate(client, "recording the submission of " + key, e);
       }
     }
+  }
+
+  /** The creates of a new submission, for a transaction: the record, then Heron's nodes. */
+  List<CuratorOp> submissionOps(TopologyRecord record, HeronStateNodes heron) throws Exception {
+    TopologyKey key = record.key();
+    List<CuratorOp> ops = new ArrayList<>();
+    ops.add(
+        client
+            .transactionOp()
+            .create()
+            .withMode(CreateMode.PERSISTENT)
+            .forPath(recordPath(key.cluster(), key.name()), serialize(record)));
+    ops.addAll(HeronStateOps.createSubmitNodes(client, heron));
+    return ops;
+  }
+
+  /** Creates the parents of a submission's nodes where missing (once per cluster and root). */
+  void ensureSubmissionParents(TopologyRecord record, HeronStateNodes heron) throws Exception {
+    ensureParents(recordPath(record.key().cluster(), record.key().name()), heron);
+  }
+
+  /** Whether {@code path} is the record's node of the topology. */
+  boolean isRecordPath(TopologyKey key, String path) {
+    return recordPath(key.cluster(), key.name()).equals(path);
+  }
+
+  /** The 409 for a name that is taken in the cluster (by a record or stale Heron state). */
+  ConflictException nameTaken(TopologyKey key, HeronStateNodes heron, Exception cause) {
+    return new ConflictException(existsMessage(key, heron), "name", cause);
+  }
+
+  /** The 409 for a record changed since it was read. */
+  static ConflictException changedConcurrently(TopologyKey key, Exception cause) {
+    return new ConflictException(
+        "Topology " + key + " was changed concurrently; read it and retry", null, cause);
   }
 
   /**
@@ -401,7 +429,7 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
     }
   }
 
-  private CuratorOp setRecordOp(TopologyRecord record) throws Exception {
+  CuratorOp setRecordOp(TopologyRecord record) throws Exception {
     return client
         .transactionOp()
         .setData()
@@ -418,7 +446,7 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
         json.writeValueAsBytes(record), "The record of " + record.key(), "overrides");
   }
 
-  private TopologyRecord remember(TopologyRecord record, Stat stat) {
+  TopologyRecord remember(TopologyRecord record, Stat stat) {
     TopologyRecord stored = record.withVersion(stat.getVersion());
     String path = recordPath(record.key().cluster(), record.key().name());
     put(path, new Cached(stored, stat.getCzxid(), stat.getVersion()));

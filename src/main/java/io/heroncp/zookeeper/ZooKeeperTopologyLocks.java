@@ -10,37 +10,42 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.framework.state.ConnectionState;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One lock per topology (by cluster and name) across all replicas of the service: Curator's {@link
- * InterProcessMutex} at {@code <root>/locks/<cluster>/<name>}, so at most one lifecycle operation
- * changes a topology at a time.
+ * One lock per topology (by cluster and name) across all replicas of the service: an ephemeral node
+ * {@code <root>/topology-locks/<cluster>/<name>} holding a token of its holder's own. Taking a free
+ * lock is one create and releasing it one delete, the parent being created once per cluster (a
+ * Curator {@code InterProcessMutex} would take a directory per topology, so a new name's lock would
+ * cost its parents' existence checks and creates, then a create, a listing and a delete).
  *
  * <p>Guarantees and rules:
  *
  * <ul>
  *   <li>Mutual exclusion between replicas AND between threads of one replica: every {@link
- *       #acquire} takes a new mutex, waiting in ZooKeeper's fair (first come, first served) queue.
+ *       #acquire} creates the node anew; one that finds it taken watches it and tries again when it
+ *       goes, until {@code maxWait} has passed (waiters are not queued in order: whoever creates
+ *       the node first after it went has it).
  *   <li>Not reentrant: a thread that holds a topology's lock and acquires it again waits for itself
  *       and gets {@link BusyException} after {@code maxWait}. Take the lock once, at the top of an
  *       operation.
- *   <li>{@link Held#close()} must run on the thread that acquired (try-with-resources does that);
- *       it is idempotent and never throws.
+ *   <li>{@link Held#close()} is idempotent and never throws.
  *   <li>The lock lives as long as the holder's ZooKeeper session: when the holder's replica dies,
- *       or its session expires, the lock is released (its ephemeral node goes) and the next waiter
- *       gets it. The holder is NOT interrupted then; every write it still makes stays conditional
- *       on versions (the stores' compare-and-set), so the lock is an optimisation against wasted
- *       work, not the last guard.
+ *       or its session expires, the lock is released (its ephemeral node goes) and a waiter gets
+ *       it. The holder is NOT interrupted then (a release after the session changed deletes
+ *       nothing); every write it still makes stays conditional on versions (the stores'
+ *       compare-and-set), so the lock is an optimisation against wasted work, not the last guard.
  * </ul>
  *
  * Thread-safe.
@@ -72,7 +77,7 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
   public ZooKeeperTopologyLocks(
       CuratorFramework client, ZooKeeperProperties properties, Duration retryAfter) {
     this.client = client;
-    this.locksRoot = properties.root() + "/locks";
+    this.locksRoot = properties.root() + "/topology-locks";
     this.retryAfter = retryAfter;
     this.operationTimeout = properties.operationTimeout();
     client
@@ -88,35 +93,78 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
   /**
    * Waits at most {@code maxWait} for the topology's lock.
    *
-   * @return the held lock; close it (on this thread) to release
+   * @return the held lock; close it to release
    * @throws BusyException another operation held it for all of {@code maxWait}
    * @throws DependencyUnavailableException ZooKeeper is not connected, or the connection failed
    *     while waiting
    */
   @Override
   public Held acquire(TopologyKey key, Duration maxWait) {
-    try (CallBudget budget = CallBudget.open(operationTimeout)) {
-      String path = lockPath(key);
-      ZooKeeperFailures.requireConnected(client, "locking topology " + key);
-      removeAbandoned(path);
-      TokenMutex mutex = new TokenMutex(client, path);
-      boolean acquired;
+    String path = lockPath(key);
+    ZooKeeperFailures.requireConnected(client, "locking topology " + key);
+    removeAbandoned(path);
+    byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+    long deadline = System.nanoTime() + Math.max(0, maxWait.toNanos());
+    try {
+      while (true) {
+        CountDownLatch changed = new CountDownLatch(1);
+        try (CallBudget budget = CallBudget.open(operationTimeout)) {
+          if (create(key, path, token)) {
+            log.debug("Locked topology {}", key);
+            return new NodeHeld(key, path, sessionId());
+          }
+          // Taken: watch it, and try again once it goes (or the connection changes).
+          if (client.checkExists().usingWatcher((Watcher) e -> changed.countDown()).forPath(path)
+              == null) {
+            continue;
+          }
+        }
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0 || !changed.await(remaining, TimeUnit.NANOSECONDS)) {
+          long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+          throw new BusyException(
+              "Topology "
+                  + key
+                  + " is busy with another operation; retry in "
+                  + seconds
+                  + " seconds",
+              seconds);
+        }
+        ZooKeeperFailures.requireConnected(client, "locking topology " + key);
+      }
+    } catch (BusyException | DependencyUnavailableException e) {
+      throw e;
+    } catch (Exception e) {
+      throw ZooKeeperFailures.translate(client, "locking topology " + key, e);
+    }
+  }
+
+  /**
+   * Creates the lock node; false when it exists. A create that failed without an answer may still
+   * be applied: it is remembered, so the node is deleted rather than holding the topology for as
+   * long as this replica's session.
+   */
+  private boolean create(TopologyKey key, String path, byte[] token) throws Exception {
+    try {
       try {
-        acquired = mutex.acquire(Math.max(0, maxWait.toMillis()), TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        // The lock node's create may still be applied (a request that timed out): remember it, so
-        // it is deleted rather than holding the topology for as long as this replica's session.
-        abandoned.add(new Abandoned(path, mutex.token, sessionId(), System.nanoTime()));
-        throw ZooKeeperFailures.translate(client, "locking topology " + key, e);
+        client.create().withMode(CreateMode.EPHEMERAL).forPath(path, token);
+      } catch (KeeperException.NoNodeException missingParent) {
+        try {
+          client
+              .create()
+              .creatingParentsIfNeeded()
+              .forPath(path.substring(0, path.lastIndexOf('/')));
+        } catch (KeeperException.NodeExistsException raced) {
+          // another request created it first
+        }
+        client.create().withMode(CreateMode.EPHEMERAL).forPath(path, token);
       }
-      if (!acquired) {
-        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-        throw new BusyException(
-            "Topology " + key + " is busy with another operation; retry in " + seconds + " seconds",
-            seconds);
-      }
-      log.debug("Locked topology {}", key);
-      return new MutexHeld(mutex, key, path);
+      return true;
+    } catch (KeeperException.NodeExistsException taken) {
+      return false;
+    } catch (Exception e) {
+      abandoned.add(new Abandoned(path, token, sessionId(), System.nanoTime()));
+      throw ZooKeeperFailures.translate(client, "locking topology " + key, e);
     }
   }
 
@@ -146,24 +194,23 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
       }
       try {
         boolean found = false;
-        for (String child : client.getChildren().forPath(lockPath)) {
-          String node = lockPath + "/" + child;
-          Stat stat = new Stat();
-          byte[] data = client.getData().storingStatIn(stat).forPath(node);
+        Stat stat = new Stat();
+        try {
+          byte[] data = client.getData().storingStatIn(stat).forPath(lockPath);
           if (Arrays.equals(data, entry.token())) {
-            client.delete().withVersion(stat.getVersion()).forPath(node);
-            log.info("Removed an abandoned lock node {} of this replica", node);
+            client.delete().withVersion(stat.getVersion()).forPath(lockPath);
+            log.info("Removed an abandoned lock node {} of this replica", lockPath);
             found = true;
           }
+        } catch (KeeperException.NoNodeException gone) {
+          // not (or no longer) there
         }
         // A create still in flight lands when the ensemble answers again, long before this.
         if (found || System.nanoTime() - entry.failedAt() > 2 * operationTimeout.toNanos()) {
           abandoned.remove(entry);
         }
-      } catch (KeeperException.NoNodeException gone) {
-        // the lock directory or the node went meanwhile; the entry stays until its session ends
       } catch (Exception e) {
-        log.debug("Could not look for abandoned lock nodes under {}: {}", lockPath, e.toString());
+        log.debug("Could not look for an abandoned lock node {}: {}", lockPath, e.toString());
         return;
       }
     }
@@ -184,31 +231,17 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
   /** A lock node this replica may have created without learning of it. */
   private record Abandoned(String lockPath, byte[] token, long sessionId, long failedAt) {}
 
-  /** Writes a token of its own into its lock node, so an abandoned node can be found again. */
-  private static final class TokenMutex extends InterProcessMutex {
-    private final byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
-
-    TokenMutex(CuratorFramework client, String path) {
-      super(client, path);
-    }
-
-    @Override
-    protected byte[] getLockNodeBytes() {
-      return token;
-    }
-  }
-
-  /** A held topology lock. Close it on the thread that acquired it. */
-  private final class MutexHeld implements Held {
-    private final TokenMutex mutex;
+  /** A held topology lock. */
+  private final class NodeHeld implements Held {
     private final TopologyKey key;
     private final String path;
-    private boolean released;
+    private final long session;
+    private volatile boolean released;
 
-    private MutexHeld(TokenMutex mutex, TopologyKey key, String path) {
-      this.mutex = mutex;
+    private NodeHeld(TopologyKey key, String path, long session) {
       this.key = key;
       this.path = path;
+      this.session = session;
     }
 
     @Override
@@ -217,12 +250,13 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
     }
 
     /**
-     * Whether this process still believes it holds the lock (false after {@link #close()}). It
-     * cannot know of a session expiry that ZooKeeper has not told it about yet.
+     * Whether this process still believes it holds the lock (false after {@link #close()} or once
+     * its session changed). It cannot know of a session expiry that ZooKeeper has not told it about
+     * yet.
      */
     @Override
     public boolean isHeld() {
-      return !released && mutex.isOwnedByCurrentThread();
+      return !released && sessionId() == session;
     }
 
     /**
@@ -235,24 +269,46 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
         return;
       }
       released = true;
-      if (!client.getZookeeperClient().isConnected()) {
-        // Releasing now would wait for the connection: the node is deleted once it is back (or
-        // goes with the session).
-        abandoned.add(new Abandoned(path, mutex.token, sessionId(), System.nanoTime()));
-        log.warn("Lock of topology {} left for removal once ZooKeeper is connected again", key);
+      if (sessionId() != session) {
+        // The node went with the old session; one of that name now is someone else's.
+        log.warn("Lock of topology {} was lost with its ZooKeeper session", key);
         return;
       }
-      try {
-        mutex.release();
+      if (!client.getZookeeperClient().isConnected()) {
+        // Releasing now would wait for the connection: the node is deleted once it is back (or
+        // goes with the session). Its token is unknown here; the version check keeps another's.
+        log.warn("Lock of topology {} left for removal once ZooKeeper is connected again", key);
+        cleaner.execute(() -> deleteWhenConnected(path, session));
+        return;
+      }
+      try (CallBudget budget = CallBudget.open(operationTimeout)) {
+        client.delete().forPath(path);
         log.debug("Unlocked topology {}", key);
+      } catch (KeeperException.NoNodeException gone) {
+        // removed with its session meanwhile
       } catch (Exception e) {
-        // E.g. the session expired: its ephemeral lock node is gone already, or goes with the
-        // session.
         log.warn(
             "Could not release the lock of topology {} ({}); ZooKeeper releases it with the session",
             key,
             e.toString());
+        cleaner.execute(() -> deleteWhenConnected(path, session));
       }
+    }
+  }
+
+  /** Deletes a held lock's node once connected, if it still belongs to the same session. */
+  private void deleteWhenConnected(String path, long session) {
+    try {
+      if (!client.getZookeeperClient().blockUntilConnectedOrTimedOut()) {
+        return;
+      }
+      Stat stat = client.checkExists().forPath(path);
+      if (stat != null && stat.getEphemeralOwner() == session) {
+        client.delete().withVersion(stat.getVersion()).forPath(path);
+        log.info("Removed the lock node {} once ZooKeeper was connected again", path);
+      }
+    } catch (Exception e) {
+      log.debug("Could not remove the lock node {}: {}", path, e.toString());
     }
   }
 }

@@ -116,6 +116,7 @@ final class CoreFixture implements AutoCloseable {
             schedulers,
             topologies,
             packages,
+            new InMemorySubmitJournal(topologies, operations),
             "127.0.0.1:2181",
             runner,
             statusWatcher,

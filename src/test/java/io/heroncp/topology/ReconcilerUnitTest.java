@@ -24,15 +24,21 @@ class ReconcilerUnitTest {
   }
 
   @Test
-  void aSubmitInterruptedBeforeItsRecordIsRolledBackWithNothingToUndo() {
-    core.packages.faults.failNext("build", new Faults.Crash("crash while building the package"));
+  void aSubmitInterruptedWithItsRecordGoneIsRolledBackWithNothingToUndo() {
+    // A refused createJob whose rollback removed the record but could not end the operation.
+    core.scheduler.faults.failNext(
+        "createJob", new io.heroncp.problems.InvalidFieldException("Aurora refused", "role"));
+    core.operations.faults.failNext("complete", new Faults.Crash("crash ending the operation"));
     assertThatThrownBy(() -> core.submit("words", null)).isInstanceOf(Faults.Crash.class);
+    assertThat(core.hasRecord("words")).isFalse();
 
     reconcileLater();
 
     Operation submit = core.operations.only(Operation.Verb.SUBMIT);
     assertThat(submit.outcome()).isEqualTo(Operation.Outcome.ROLLED_BACK);
-    assertThat(submit.error().detail()).contains("before the topology was recorded");
+    assertThat(submit.error().detail())
+        .contains("no topology recorded")
+        .contains("nothing to undo");
     assertThat(core.repairs).containsExactly("SUBMIT");
   }
 

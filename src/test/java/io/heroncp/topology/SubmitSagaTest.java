@@ -67,7 +67,7 @@ class SubmitSagaTest {
   }
 
   @Test
-  void aPackageThatCannotBeStoredRollsBackBeforeAnythingIsRecorded() {
+  void aPackageThatCannotBeStoredRecordsNothingNotEvenAnOperation() {
     core.packages.faults.failNext(
         "build", new DependencyUnavailableException("package store unavailable"));
 
@@ -76,11 +76,12 @@ class SubmitSagaTest {
 
     assertNothingLeft("words");
     assertThat(core.scheduler.calls()).isEmpty();
-    assertRolledBack("dependency-unavailable", "package store unavailable");
+    // Nothing was written: the failure is the request's, not an operation's (a retry runs anew).
+    assertThat(core.operations.all()).isEmpty();
   }
 
   @Test
-  void aFailedRecordWriteDeletesThePackageAndCallsNoScheduler() {
+  void aFailedIntentWriteDeletesThePackageCallsNoSchedulerAndRecordsNoOperation() {
     core.topologies.faults.failNext(
         "createSubmission", new DependencyUnavailableException("ZooKeeper is gone"));
 
@@ -90,7 +91,7 @@ class SubmitSagaTest {
     assertNothingLeft("words");
     assertThat(core.packages.deleted()).hasSize(1);
     assertThat(core.scheduler.calls()).isEmpty();
-    assertRolledBack("dependency-unavailable", "ZooKeeper is gone");
+    assertThat(core.operations.all()).isEmpty();
   }
 
   @Test
@@ -110,8 +111,10 @@ class SubmitSagaTest {
     assertThat(core.packages.stored()).isEmpty();
     assertThat(core.heronNodes("words")).contains(heron.topology("words"));
     assertThat(core.scheduler.calls()).isEmpty();
-    assertThat(core.operations.history(CoreFixture.CLUSTER, "words").get(0).outcome())
-        .isEqualTo(Operation.Outcome.ROLLED_BACK);
+    // A refusal before anything was written: the history keeps only the first submit.
+    assertThat(core.operations.history(CoreFixture.CLUSTER, "words"))
+        .extracting(Operation::outcome)
+        .containsExactly(Operation.Outcome.SUCCEEDED);
   }
 
   static Stream<ControlPlaneException> schedulerFailures() {
@@ -202,9 +205,9 @@ class SubmitSagaTest {
   }
 
   @Test
-  void aFailureOutsideTheDomainErrorsBeforeAuroraEndsTheSubmitAsAnInternalError() {
-    core.packages.faults.failNext(
-        "build", new UncheckedIOException("disk full", new java.io.IOException("ENOSPC")));
+  void aFailureOutsideTheDomainErrorsEndsTheSubmitAsAnInternalError() {
+    core.scheduler.faults.failNext(
+        "createJob", new UncheckedIOException("disk full", new java.io.IOException("ENOSPC")));
 
     assertThatThrownBy(() -> core.submit("words", "key-1"))
         .isInstanceOf(UncheckedIOException.class);
@@ -215,7 +218,7 @@ class SubmitSagaTest {
     assertThat(submit.error().detail()).doesNotContain("disk full");
     assertThat(core.locks.isHeld(key("words"))).isFalse();
     assertNothingLeft("words");
-    assertThat(core.scheduler.calls()).isEmpty();
+    assertThat(core.scheduler.calls()).containsExactly("createJob local/alice/devel/words");
     // the retry gets the first answer instead of 409 "still running"
     assertThatThrownBy(() -> core.submit("words", "key-1"))
         .isInstanceOf(InternalErrorException.class)

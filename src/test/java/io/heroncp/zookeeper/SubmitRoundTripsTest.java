@@ -35,7 +35,7 @@ class SubmitRoundTripsTest extends ServiceTest {
   }
 
   @Test
-  void aSubmitMakesFourTransactionsAndChecksNoParentsBesidesTheLock() throws Exception {
+  void aSubmitMakesTheLocksCreateAndDeleteAndTwoTransactionsNothingElse() throws Exception {
     submit("RoundTrips0"); // first submit of a run may create parent nodes once
     previous = client.getZookeeperClient().getTracerDriver();
     client.getZookeeperClient().setTracerDriver(new RequestThreadCalls(calls));
@@ -43,16 +43,16 @@ class SubmitRoundTripsTest extends ServiceTest {
     HttpResponse<String> submitted = submit("RoundTrips1");
 
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
-    List<String> data = calls.stream().filter(c -> !c.startsWith("lock:")).toList();
-    // Four transactions (operation start, intent, launch, operation end), one create of the new
-    // name's history directory, one read of the new record's identity; no existence checks of
-    // parents.
-    assertThat(data)
-        .as("round trips on the request thread: %s", calls)
-        .filteredOn(c -> c.startsWith("CuratorMultiTransactionImpl"))
-        .hasSize(4);
-    assertThat(data).as("round trips on the request thread: %s", calls).hasSizeLessThanOrEqualTo(6);
-    assertThat(calls).noneMatch(c -> c.contains("ensureExists") || c.contains("ensureParents"));
+    // The lock: one create, one delete. The intent: operation start, record and Heron's nodes in
+    // one transaction; the launch: record, scheduler location and operation end in another. No
+    // existence checks, no reads.
+    assertThat(calls)
+        .as("round trips on the request thread")
+        .containsExactly(
+            "lock:CreateBuilderImpl",
+            "CuratorMultiTransactionImpl@io.heroncp.zookeeper.ZooKeeperSubmitJournal.recordIntent",
+            "CuratorMultiTransactionImpl@io.heroncp.zookeeper.ZooKeeperSubmitJournal.recordLaunch",
+            "lock:DeleteBuilderImpl");
   }
 
   private HttpResponse<String> submit(String name) {
@@ -80,7 +80,7 @@ class SubmitRoundTripsTest extends ServiceTest {
       if (name.endsWith("-Foreground") && Thread.currentThread().getName().startsWith("http-nio")) {
         boolean lock =
             StackWalker.getInstance()
-                .walk(s -> s.anyMatch(f -> f.getClassName().contains("InterProcess")));
+                .walk(s -> s.anyMatch(f -> f.getClassName().contains("TopologyLocks")));
         String caller =
             StackWalker.getInstance()
                 .walk(
@@ -90,7 +90,8 @@ class SubmitRoundTripsTest extends ServiceTest {
                                 c -> c.startsWith("io.heroncp") && !c.contains("RoundTripsTest"))
                             .findFirst()
                             .orElse("?"));
-        calls.add((lock ? "lock:" : "") + name.replace("-Foreground", "") + "@" + caller);
+        String call = name.replace("-Foreground", "");
+        calls.add(lock ? "lock:" + call : call + "@" + caller);
       }
     }
 

@@ -72,11 +72,24 @@ class TopologyLocksTest {
     return c;
   }
 
-  /** Until the word-count lock has two contenders: the holder and one waiter. */
+  /** Until a waiter watches the held lock node: a thread waiting inside acquire, not holding. */
   private void awaitQueued() {
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> replicaA.getChildren().forPath("/cp/locks/c1/wc").size() == 2);
+        .until(
+            () ->
+                Thread.getAllStackTraces().values().stream()
+                    .anyMatch(
+                        stack ->
+                            stack.length > 0
+                                && java.util.Arrays.stream(stack)
+                                    .anyMatch(
+                                        f ->
+                                            f.getClassName()
+                                                    .equals(ZooKeeperTopologyLocks.class.getName())
+                                                && f.getMethodName().equals("acquire"))
+                                && java.util.Arrays.stream(stack)
+                                    .anyMatch(f -> f.getClassName().contains("CountDownLatch"))));
   }
 
   private ZooKeeperProperties properties() {
@@ -127,7 +140,7 @@ class TopologyLocksTest {
     CompletableFuture<TopologyLocks.Held> waiter =
         CompletableFuture.supplyAsync(
             () -> locksB.acquire(WORD_COUNT, Duration.ofSeconds(10)), threads);
-    // The waiter is queued (its node beside the holder's), not holding.
+    // The waiter watches the holder's node, not holding.
     awaitQueued();
     assertThat(waiter).isNotDone();
 
@@ -137,8 +150,7 @@ class TopologyLocksTest {
     TopologyLocks.Held got = waiter.get(5, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(got.key()).isEqualTo(WORD_COUNT);
     assertThat(held.isHeld()).isFalse();
-    // Released on the thread that acquired it.
-    threads.submit(got::close).get();
+    got.close();
   }
 
   @Test

@@ -116,7 +116,8 @@ class ZooKeeperOutageTest {
     // The lock node whose create went out unanswered (and landed on thawing) is not left behind.
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(client.getChildren().forPath("/cp/locks/c1/wc")).isEmpty());
+        .untilAsserted(
+            () -> assertThat(client.checkExists().forPath("/cp/topology-locks/c1/wc")).isNull());
   }
 
   @Test
