@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
@@ -56,15 +55,7 @@ class LeaderOnlyTasksTest {
   }
 
   private ZooKeeperProperties properties() {
-    return new ZooKeeperProperties(
-        server.getConnectString(),
-        "/cp",
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(2),
-        null,
-        new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
-        ZooKeeperProperties.Tls.OFF);
+    return TestZooKeeperProperties.of(server.getConnectString());
   }
 
   @Test

@@ -13,7 +13,6 @@ import io.heroncp.topology.Operation.Verb;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyState;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,16 +70,7 @@ class OperationStoreTest {
   }
 
   private OperationStore newStore(CuratorFramework c, Clock clock) {
-    ZooKeeperProperties properties =
-        new ZooKeeperProperties(
-            server.getConnectString(),
-            "/cp",
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(2),
-            null,
-            new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
-            ZooKeeperProperties.Tls.OFF);
+    ZooKeeperProperties properties = TestZooKeeperProperties.of(server.getConnectString());
     return new OperationStore(c, properties, JsonMapper.builder().build(), clock, TTL);
   }
 

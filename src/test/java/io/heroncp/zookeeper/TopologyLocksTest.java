@@ -9,7 +9,6 @@ import io.heroncp.problems.ConflictException;
 import io.heroncp.problems.DependencyUnavailableException;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyLocks;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -93,15 +92,8 @@ class TopologyLocksTest {
   }
 
   private ZooKeeperProperties properties() {
-    return new ZooKeeperProperties(
-        server.getConnectString(),
-        "/cp",
-        SESSION_TIMEOUT,
-        Duration.ofSeconds(1),
-        Duration.ofSeconds(1),
-        null,
-        new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
-        ZooKeeperProperties.Tls.OFF);
+    return TestZooKeeperProperties.of(
+        server.getConnectString(), SESSION_TIMEOUT, Duration.ofSeconds(1), Duration.ofSeconds(1));
   }
 
   @Test

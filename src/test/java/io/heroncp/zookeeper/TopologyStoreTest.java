@@ -12,7 +12,6 @@ import io.heroncp.topology.TopologyRecord;
 import io.heroncp.topology.TopologyState;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -58,16 +57,7 @@ class TopologyStoreTest {
   }
 
   private TopologyStore newStore(CuratorFramework c) throws InterruptedException {
-    ZooKeeperProperties properties =
-        new ZooKeeperProperties(
-            server.getConnectString(),
-            "/cp",
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(2),
-            null,
-            new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
-            ZooKeeperProperties.Tls.OFF);
+    ZooKeeperProperties properties = TestZooKeeperProperties.of(server.getConnectString());
     TopologyStore s = new TopologyStore(c, properties, JsonMapper.builder().build());
     s.start();
     return s;

@@ -7,7 +7,6 @@ import io.heroncp.topology.Operation;
 import io.heroncp.topology.OperationFeed;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyState;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -130,15 +129,7 @@ class ZooKeeperOperationFeedTest {
   }
 
   private ZooKeeperProperties properties() {
-    return new ZooKeeperProperties(
-        server.getConnectString(),
-        "/cp",
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(2),
-        null,
-        new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
-        ZooKeeperProperties.Tls.OFF);
+    return TestZooKeeperProperties.of(server.getConnectString());
   }
 
   private OperationStore store(CuratorFramework c) {

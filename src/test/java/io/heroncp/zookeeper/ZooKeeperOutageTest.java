@@ -12,7 +12,6 @@ import io.heroncp.topology.Operation.Verb;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyLocks;
 import io.heroncp.topology.TopologyState;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -52,17 +51,10 @@ class ZooKeeperOutageTest {
   void start() throws Exception {
     server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true);
     proxy = new FreezableProxy(server.getPort());
+    // The session timeout: the client's read timeout (2/3 of it) is longer than the budget.
     ZooKeeperProperties properties =
-        new ZooKeeperProperties(
-            proxy.connectString(),
-            "/cp",
-            Duration.ofSeconds(
-                4), // the client's read timeout (2/3 of it) is longer than the budget
-            Duration.ofSeconds(2),
-            OPERATION_TIMEOUT,
-            null,
-            new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
-            ZooKeeperProperties.Tls.OFF);
+        TestZooKeeperProperties.of(
+            proxy.connectString(), Duration.ofSeconds(4), Duration.ofSeconds(2), OPERATION_TIMEOUT);
     client = ZooKeeperConfiguration.clientBuilder(properties, proxy.connectString()).build();
     client.start();
     client.blockUntilConnected();

@@ -14,7 +14,6 @@ import io.heroncp.topology.TopologyRecord;
 import io.heroncp.topology.TopologyState;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,16 +52,7 @@ class ZooKeeperSubmitJournalTest {
             server.getConnectString(), 5_000, 2_000, new RetryOneTime(100));
     client.start();
     client.blockUntilConnected();
-    ZooKeeperProperties properties =
-        new ZooKeeperProperties(
-            server.getConnectString(),
-            "/cp",
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(2),
-            null,
-            new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
-            ZooKeeperProperties.Tls.OFF);
+    ZooKeeperProperties properties = properties();
     JsonMapper json = JsonMapper.builder().build();
     records = new TopologyStore(client, properties, json);
     records.start();
@@ -318,14 +308,6 @@ class ZooKeeperSubmitJournalTest {
   }
 
   private ZooKeeperProperties properties() {
-    return new ZooKeeperProperties(
-        server.getConnectString(),
-        "/cp",
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(2),
-        null,
-        new ZooKeeperProperties.Embedded(false, 0, Path.of("unused")),
-        ZooKeeperProperties.Tls.OFF);
+    return TestZooKeeperProperties.of(server.getConnectString());
   }
 }
