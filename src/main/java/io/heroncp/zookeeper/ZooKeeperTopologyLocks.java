@@ -113,7 +113,11 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
             log.debug("Locked topology {}", key);
             return new NodeHeld(key, path, sessionId());
           }
-          // Taken: watch it, and try again once it goes (or the connection changes).
+          // Taken: watch it, and try again once it goes (or the connection changes); a caller
+          // that does not wait (maxWait 0) leaves no watch behind.
+          if (System.nanoTime() - deadline >= 0) {
+            throw busy(key);
+          }
           if (client.checkExists().usingWatcher((Watcher) e -> changed.countDown()).forPath(path)
               == null) {
             continue;
@@ -121,14 +125,7 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
         }
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0 || !changed.await(remaining, TimeUnit.NANOSECONDS)) {
-          long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-          throw new BusyException(
-              "Topology "
-                  + key
-                  + " is busy with another operation; retry in "
-                  + seconds
-                  + " seconds",
-              seconds);
+          throw busy(key);
         }
         ZooKeeperFailures.requireConnected(client, "locking topology " + key);
       }
@@ -137,6 +134,13 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
     } catch (Exception e) {
       throw ZooKeeperFailures.translate(client, "locking topology " + key, e);
     }
+  }
+
+  private BusyException busy(TopologyKey key) {
+    long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+    return new BusyException(
+        "Topology " + key + " is busy with another operation; retry in " + seconds + " seconds",
+        seconds);
   }
 
   /**
