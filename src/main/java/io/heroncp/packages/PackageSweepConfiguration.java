@@ -1,6 +1,7 @@
 package io.heroncp.packages;
 
 import io.heroncp.topology.OperationLog;
+import io.heroncp.topology.TopologyLocks;
 import io.heroncp.topology.TopologyRepository;
 import io.heroncp.zookeeper.LeaderOnlyTasks;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +24,7 @@ class PackageSweepConfiguration {
       PackageStore packageStore,
       TopologyRepository topologyRepository,
       OperationLog operationLog,
+      TopologyLocks topologyLocks,
       PackageStoreProperties properties,
       MeterRegistry meterRegistry,
       ObjectProvider<Clock> clock) {
@@ -30,6 +32,7 @@ class PackageSweepConfiguration {
         packageStore,
         topologyRepository,
         operationLog,
+        topologyLocks,
         properties.orphanGracePeriod(),
         properties.incomingTtl(),
         meterRegistry,

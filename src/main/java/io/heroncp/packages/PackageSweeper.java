@@ -2,6 +2,7 @@ package io.heroncp.packages;
 
 import io.heroncp.topology.Operation;
 import io.heroncp.topology.OperationLog;
+import io.heroncp.topology.TopologyLocks;
 import io.heroncp.topology.TopologyRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,9 +18,11 @@ import org.slf4j.LoggerFactory;
  * Collects what crashes leave in the package store, run by the elected leader only:
  *
  * <ul>
- *   <li>packages no topology record references, stored longer than {@code gracePeriod} ago and not
- *       after the start of an unfinished submit or update (whose record may not be written yet):
- *       e.g. a crash between storing a package and writing its record;
+ *   <li>packages no topology record references, stored longer than {@code gracePeriod} ago, not
+ *       after the start of an unfinished submit or update (whose record may not be written yet) and
+ *       not after a topology lock now held was taken (a submit stores its package under its lock
+ *       before it records its intent): e.g. a crash between storing a package and writing its
+ *       record;
  *   <li>upload temp files (and unfinished multipart uploads) older than {@code incomingTtl}.
  * </ul>
  *
@@ -44,6 +47,7 @@ public final class PackageSweeper {
   private final PackageStore store;
   private final TopologyRepository records;
   private final OperationLog operations;
+  private final TopologyLocks locks;
   private final Duration gracePeriod;
   private final Duration incomingTtl;
   private final Clock clock;
@@ -58,6 +62,7 @@ public final class PackageSweeper {
       PackageStore store,
       TopologyRepository records,
       OperationLog operations,
+      TopologyLocks locks,
       Duration gracePeriod,
       Duration incomingTtl,
       MeterRegistry registry,
@@ -65,6 +70,7 @@ public final class PackageSweeper {
     this.store = Objects.requireNonNull(store, "store");
     this.records = Objects.requireNonNull(records, "records");
     this.operations = Objects.requireNonNull(operations, "operations");
+    this.locks = Objects.requireNonNull(locks, "locks");
     this.gracePeriod = Objects.requireNonNull(gracePeriod, "gracePeriod");
     this.incomingTtl = Objects.requireNonNull(incomingTtl, "incomingTtl");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -111,10 +117,14 @@ public final class PackageSweeper {
     Instant now = clock.instant();
     Instant graceBefore = now.minus(gracePeriod);
     // A package stored after an unfinished submit or update started may be that operation's.
+    // So may one stored under a topology lock held now (a submit before its intent is recorded).
     Optional<Instant> keepAfter =
-        operations.unfinished().stream()
-            .filter(o -> o.verb() == Operation.Verb.SUBMIT || o.verb() == Operation.Verb.UPDATE)
-            .map(Operation::startedAt)
+        java.util.stream.Stream.concat(
+                operations.unfinished().stream()
+                    .filter(
+                        o -> o.verb() == Operation.Verb.SUBMIT || o.verb() == Operation.Verb.UPDATE)
+                    .map(Operation::startedAt),
+                locks.oldestHeldSince().stream())
             .min(Instant::compareTo)
             .map(started -> started.minus(CLOCK_SKEW));
     int removed = 0;

@@ -6,7 +6,9 @@ import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyLocks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -133,6 +135,38 @@ public class ZooKeeperTopologyLocks implements TopologyLocks {
       throw e;
     } catch (Exception e) {
       throw ZooKeeperFailures.translate(client, "locking topology " + key, e);
+    }
+  }
+
+  /**
+   * Lists the lock nodes of every cluster and takes the oldest one's creation time (ZooKeeper's
+   * clock): a background call (one listing per cluster and one read per held lock).
+   */
+  @Override
+  public Optional<Instant> oldestHeldSince() {
+    try {
+      Instant oldest = null;
+      for (String cluster : children(locksRoot)) {
+        String dir = locksRoot + "/" + cluster;
+        for (String name : children(dir)) {
+          Stat stat = client.checkExists().forPath(dir + "/" + name);
+          if (stat != null) {
+            Instant since = Instant.ofEpochMilli(stat.getCtime());
+            oldest = oldest == null || since.isBefore(oldest) ? since : oldest;
+          }
+        }
+      }
+      return Optional.ofNullable(oldest);
+    } catch (Exception e) {
+      throw ZooKeeperFailures.translate(client, "listing the held topology locks", e);
+    }
+  }
+
+  private java.util.List<String> children(String path) throws Exception {
+    try {
+      return client.getChildren().forPath(path);
+    } catch (KeeperException.NoNodeException e) {
+      return java.util.List.of();
     }
   }
 

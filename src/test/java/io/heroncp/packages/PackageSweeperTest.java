@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heroncp.topology.Operation;
 import io.heroncp.topology.OperationLog;
 import io.heroncp.topology.TopologyKey;
+import io.heroncp.topology.TopologyLocks;
 import io.heroncp.topology.TopologyRepository;
 import io.heroncp.topology.TopologyState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,7 @@ class PackageSweeperTest {
   private FileSystemPackageStore store;
   private final Set<String> referenced = new HashSet<>();
   private final List<Operation> unfinished = new ArrayList<>();
+  private Instant lockedSince;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private PackageSweeper sweeper;
 
@@ -49,6 +52,7 @@ class PackageSweeperTest {
                 "isPackageReferenced",
                 args -> referenced.contains(args[0])),
             only(OperationLog.class, "unfinished", args -> List.copyOf(unfinished)),
+            only(TopologyLocks.class, "oldestHeldSince", args -> Optional.ofNullable(lockedSince)),
             Duration.ofHours(1),
             Duration.ofHours(6),
             registry,
@@ -128,6 +132,21 @@ class PackageSweeperTest {
 
     // A submit that started after the package was stored cannot be its owner.
     unfinished.set(0, submitStarted(NOW.minus(Duration.ofMinutes(30))));
+    assertThat(sweeper.sweepOnce().packages()).isEqualTo(1);
+    assertThat(store.find(pending.sha256(), "topology.tar.gz")).isEmpty();
+  }
+
+  @Test
+  void packageStoredAfterATopologyLockNowHeldWasTakenIsKeptForItsSubmit() throws Exception {
+    // A submit stores its package under its lock and records its intent (and operation) after.
+    StoredPackage pending = stored((byte) 1, Duration.ofHours(2));
+    lockedSince = NOW.minus(Duration.ofHours(3));
+
+    assertThat(sweeper.sweepOnce().packages()).isZero();
+    assertThat(store.find(pending.sha256(), "topology.tar.gz")).isPresent();
+
+    // A lock taken after the package was stored cannot be its submit's.
+    lockedSince = NOW.minus(Duration.ofMinutes(30));
     assertThat(sweeper.sweepOnce().packages()).isEqualTo(1);
     assertThat(store.find(pending.sha256(), "topology.tar.gz")).isEmpty();
   }

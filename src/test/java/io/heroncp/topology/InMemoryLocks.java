@@ -15,6 +15,7 @@ import java.util.Set;
 final class InMemoryLocks implements TopologyLocks {
 
   private final Set<String> held = new HashSet<>();
+  private final java.util.Map<String, java.time.Instant> heldSince = new java.util.HashMap<>();
   private boolean connected = true;
   private int acquisitions;
 
@@ -29,6 +30,7 @@ final class InMemoryLocks implements TopologyLocks {
           "Topology " + key + " is busy with another operation; retry in 5 seconds", 5);
     }
     acquisitions++;
+    heldSince.put(path(key), java.time.Instant.now());
     return new Held() {
       private boolean released;
 
@@ -48,10 +50,16 @@ final class InMemoryLocks implements TopologyLocks {
           if (!released) {
             released = true;
             held.remove(path(key));
+            heldSince.remove(path(key));
           }
         }
       }
     };
+  }
+
+  @Override
+  public synchronized java.util.Optional<java.time.Instant> oldestHeldSince() {
+    return heldSince.values().stream().min(java.time.Instant::compareTo);
   }
 
   /** Another replica takes the lock and keeps it until {@link #releaseElsewhere}. */

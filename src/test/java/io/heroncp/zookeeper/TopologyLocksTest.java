@@ -114,6 +114,21 @@ class TopologyLocksTest {
   }
 
   @Test
+  void everyReplicaSeesSinceWhenTheOldestHeldLockIsHeld() throws Exception {
+    assertThat(locksB.oldestHeldSince()).isEmpty();
+    java.time.Instant before = java.time.Instant.now().minusSeconds(5);
+    try (TopologyLocks.Held first = locksA.acquire(WORD_COUNT, Duration.ofSeconds(1))) {
+      java.time.Instant since = locksB.oldestHeldSince().orElseThrow();
+      assertThat(since).isBetween(before, java.time.Instant.now().plusSeconds(5));
+      try (TopologyLocks.Held later =
+          locksB.acquire(new TopologyKey("c2", "alice", "devel", "other"), Duration.ofSeconds(1))) {
+        assertThat(locksA.oldestHeldSince()).contains(since);
+      }
+    }
+    assertThat(locksA.oldestHeldSince()).isEmpty();
+  }
+
+  @Test
   void otherTopologiesAreNotBlocked() {
     try (TopologyLocks.Held held = locksA.acquire(WORD_COUNT, Duration.ofSeconds(1));
         TopologyLocks.Held other =
