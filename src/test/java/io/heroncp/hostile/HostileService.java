@@ -45,7 +45,7 @@ final class HostileService implements AutoCloseable {
   static final String NAME = "Target";
   static final String TOPOLOGY = "/api/v1/topologies/local/" + ROLE + "/devel/" + NAME;
 
-  private static final String LOCKS = "/heron-controlplane/locks";
+  private static final String LOCKS = "/heron-controlplane/topology-locks";
   private static final String TARGET_LOCK = LOCKS + "/local/" + NAME;
 
   /** Tomcat's read timeout here: short, so the stalled-body check is quick. */
@@ -60,7 +60,7 @@ final class HostileService implements AutoCloseable {
 
   /**
    * A snapshot of everything a request could change: ZooKeeper's nodes and Aurora's tasks. Lock
-   * nodes are compared by presence only: ZooKeeper itself removes emptied lock containers.
+   * nodes are compared by presence only: taking and releasing a lock changes its parent's version.
    */
   record Snapshot(Map<String, String> nodes, Set<String> locks, Map<String, String> tasks) {
 
