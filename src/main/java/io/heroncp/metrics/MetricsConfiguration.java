@@ -10,6 +10,7 @@ import io.heroncp.topology.TopologyEventHub;
 import io.heroncp.topology.TopologyScheduler;
 import io.heroncp.topology.TopologyStatusWatcher;
 import io.heroncp.topology.UnreadableRecords;
+import io.heroncp.zookeeper.CallBudget;
 import io.heroncp.zookeeper.TopologyStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -102,7 +103,8 @@ class MetricsConfiguration {
   /**
    * Times every ZooKeeper operation by kind through Curator's tracer, which Curator calls for each
    * operation it performs (e.g. {@code GetDataBuilderImpl-Foreground}, {@code
-   * CuratorMultiTransactionImpl-Foreground}).
+   * CuratorMultiTransactionImpl-Foreground}), on the thread that made a foreground call; tagged
+   * {@code request} when a store or lock call is under way there ({@link CallBudget#isOpen}).
    */
   @Bean
   SmartInitializingSingleton zooKeeperMetrics(
@@ -114,7 +116,12 @@ class MetricsConfiguration {
                 new TracerDriver() {
                   @Override
                   public void addTrace(String name, long time, TimeUnit unit) {
-                    metrics.recordZooKeeper(name, Duration.ofNanos(unit.toNanos(time)));
+                    metrics.recordZooKeeper(
+                        name,
+                        CallBudget.isOpen()
+                            ? ControlPlaneMetrics.ZOOKEEPER_REQUEST
+                            : ControlPlaneMetrics.ZOOKEEPER_BACKGROUND,
+                        Duration.ofNanos(unit.toNanos(time)));
                   }
 
                   @Override
