@@ -53,10 +53,13 @@ public class ControlPlaneMetrics {
   public static final String AURORA_STATUS_CALLS = "heroncp.aurora.status.calls";
   public static final String ZOOKEEPER_OPERATIONS = "heroncp.zookeeper.operations";
 
-  /** {@code context} of a ZooKeeper operation made within a store or lock call. */
+  /** {@code context} of a ZooKeeper operation made on a thread serving an HTTP request. */
   public static final String ZOOKEEPER_REQUEST = "request";
 
-  /** {@code context} of a ZooKeeper operation of a cache, watch or leader election. */
+  /**
+   * {@code context} of any other ZooKeeper operation: caches, watches, leader election, the status
+   * watcher, leader-only tasks, operations run after a {@code 202 Accepted}.
+   */
   public static final String ZOOKEEPER_BACKGROUND = "background";
 
   public static final String TOPOLOGIES = "heroncp.topologies";
@@ -130,8 +133,8 @@ public class ControlPlaneMetrics {
 
   /**
    * Records a ZooKeeper operation ({@code kind}: e.g. {@code GetDataBuilderImpl-Foreground}) that
-   * took {@code duration}, made in {@code context}: {@value #ZOOKEEPER_REQUEST} (within a store or
-   * lock call, the request path) or {@value #ZOOKEEPER_BACKGROUND}.
+   * took {@code duration}, made in {@code context}: {@value #ZOOKEEPER_REQUEST} (on the request
+   * path) or {@value #ZOOKEEPER_BACKGROUND}.
    */
   public void recordZooKeeper(String kind, String context, Duration duration) {
     timer(

@@ -9,7 +9,7 @@ import java.time.Duration;
  * look for its protected node, list, delete); {@link BoundedRetryPolicy} stops retrying once the
  * thread's budget is spent, so the calls together stay within it.
  */
-public final class CallBudget implements AutoCloseable {
+final class CallBudget implements AutoCloseable {
 
   private static final ThreadLocal<Long> DEADLINE = new ThreadLocal<>();
   private static final CallBudget NESTED = new CallBudget(false);
@@ -27,14 +27,6 @@ public final class CallBudget implements AutoCloseable {
     }
     DEADLINE.set(System.nanoTime() + budget.toNanos());
     return new CallBudget(true);
-  }
-
-  /**
-   * Whether a store or lock call is under way on this thread: a ZooKeeper call made now is on the
-   * request path (caches, watches and leader election call ZooKeeper outside of one).
-   */
-  public static boolean isOpen() {
-    return DEADLINE.get() != null;
   }
 
   /** What is left of this thread's budget, in ms; {@link Long#MAX_VALUE} outside of one. */
