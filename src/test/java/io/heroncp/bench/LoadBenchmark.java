@@ -1,9 +1,11 @@
 package io.heroncp.bench;
 
 import io.heroncp.bench.LoadGenerator.Result;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -32,8 +34,9 @@ import tools.jackson.databind.json.JsonMapper;
  * (1000), {@code bench.jar} (the built jar), {@code bench.jvm-args} ({@code -Xmx2g}, the
  * service's), {@code bench.cds} ({@code true}: extracted jar and class-data-sharing archive as in
  * the image; {@code false}: {@code java -jar}), {@code bench.zookeeper-heap} and {@code
- * bench.simulator-heap} ({@code 1g} each), {@code bench.url} + {@code bench.zookeeper} to attach to
- * a running service instead of starting one.
+ * bench.simulator-heap} ({@code 1g} each), {@code bench.running-wait} seconds for every seeded
+ * topology to be RUNNING (300), {@code bench.url} + {@code bench.zookeeper} to attach to a running
+ * service instead of starting one.
  */
 public final class LoadBenchmark {
 
@@ -46,6 +49,7 @@ public final class LoadBenchmark {
   private final TopologySeeder seeder;
   private final Duration phase;
   private final Duration warmup;
+  private final Duration runningWait = Duration.ofSeconds((long) number("bench.running-wait", 300));
   private final JsonMapper json = JsonMapper.builder().build();
 
   private LoadBenchmark(ServiceProcess service, LoadGenerator load, Duration phase, Duration warmup)
@@ -106,8 +110,9 @@ public final class LoadBenchmark {
       System.out.printf("Service: attached to %s%n", url);
     }
     System.out.printf(
-        "Settings: %d topologies, phases %ss (warm-up %ss excluded), %d workers, java.net.http%n",
-        topologies, phase.toMillis() / 1000.0, warmup.toMillis() / 1000.0, workers);
+        "Settings: %d topologies, phases %ss (warm-up %ss excluded), %d workers, java.net.http;"
+            + " load average %s%n",
+        topologies, phase.toMillis() / 1000.0, warmup.toMillis() / 1000.0, workers, loadAverage());
     try (service;
         LoadGenerator load = new LoadGenerator(workers)) {
       new LoadBenchmark(service, load, phase, warmup)
@@ -155,6 +160,24 @@ public final class LoadBenchmark {
           megabytes(ServiceProcess.heapAfterGc(service.cluster().zooKeeper().pid())),
           megabytes(ServiceProcess.heapAfterGc(service.cluster().simulator().pid())));
     }
+    System.out.printf("Load average at the end (1, 5, 15 min): %s%n", loadAverage());
+  }
+
+  /** The host's load average (1, 5, 15 minutes): on shared cores, what the figures ran against. */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0]
+          + " "
+          + fields[1]
+          + " "
+          + fields[2]
+          + " ("
+          + Runtime.getRuntime().availableProcessors()
+          + " cores)";
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   private void seed(int from, int to, int workers) throws InterruptedException {
@@ -171,12 +194,13 @@ public final class LoadBenchmark {
   }
 
   /**
-   * Waits (at most 5 minutes) until the simulator runs every recorded topology's tasks and the
-   * service says so: the {@code heroncp_topologies} gauge of state RUNNING (re-read every 5 s).
+   * Waits (at most {@code bench.running-wait}) until the simulator runs every recorded topology's
+   * tasks and the service says so: the {@code heroncp_topologies} gauge of state RUNNING (re-read
+   * every 5 s).
    */
   private void awaitRunning(int topologies) throws InterruptedException {
     long start = System.nanoTime();
-    long deadline = start + Duration.ofMinutes(5).toNanos();
+    long deadline = start + runningWait.toNanos();
     double running = metrics.topologies("RUNNING");
     while (running < topologies && System.nanoTime() < deadline) {
       Thread.sleep(1000);
@@ -188,7 +212,9 @@ public final class LoadBenchmark {
         topologies,
         3 * (long) running,
         (System.nanoTime() - start) / 1e9,
-        running < topologies ? ": the simulator did not keep up within 5 minutes" : "");
+        running < topologies
+            ? ": the simulator did not keep up within bench.running-wait (" + runningWait + ")"
+            : "");
   }
 
   /** Submit latency against the ZooKeeper floor, a dry run and Aurora's createJob. */
@@ -226,6 +252,13 @@ public final class LoadBenchmark {
         "ZooKeeper round trips per submit, request path",
         String.format("%.1f", requestOps),
         "<= 5");
+    ServiceMetrics.zooKeeperOperationsByKind(before, after, "request")
+        .forEach(
+            (kind, count) ->
+                row(
+                    "    " + kind.replace("Impl-", " "),
+                    String.format("%.1f", count / samples),
+                    ""));
     row("  and in the background meanwhile (per submit)", String.format("%.1f", backgroundOps), "");
     row("dry run + createJob + round trips x floor", ms(model), "");
     row("submit p50 / that sum", String.format("%.2f", submitP50 / model), "");
@@ -305,6 +338,7 @@ public final class LoadBenchmark {
   private void restart(int topologies) throws Exception {
     long start = System.nanoTime();
     Duration ready = service.restart();
+    Duration readyCpu = service.cpuTime();
     int expected = Math.min(topologies, 100);
     HttpRequest list =
         HttpRequest.newBuilder(service.url("/api/v1/topologies?cluster=local&page_size=100"))
@@ -318,6 +352,7 @@ public final class LoadBenchmark {
       Thread.sleep(20);
     }
     row("restart to ready (readiness UP)", millis(ready.toNanos()), "< 10 s");
+    row("  the service's CPU time until ready", millis(readyCpu.toNanos()), "");
     row("restart to full first list page", millis(System.nanoTime() - start), "");
   }
 

@@ -63,8 +63,8 @@ final class ServiceMetrics {
   }
 
   /**
-   * ZooKeeper operations in {@code context} ({@code request}: with a store or lock call's budget
-   * open on the thread; {@code background}: caches, watchers, leader tasks) between two scrapes.
+   * ZooKeeper operations in {@code context} ({@code request}: on a thread serving an HTTP request;
+   * {@code background}: caches, watches, the status watcher, leader tasks) between two scrapes.
    */
   static double zooKeeperOperations(List<Sample> before, List<Sample> after, String context) {
     String label = "context=\"" + context + "\"";

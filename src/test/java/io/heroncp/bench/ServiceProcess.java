@@ -160,6 +160,13 @@ final class ServiceProcess implements AutoCloseable {
     return launch();
   }
 
+  /** CPU time the service's process has used so far (all its threads), if the OS tells. */
+  Duration cpuTime() {
+    return ProcessHandle.of(process.pid())
+        .flatMap(p -> p.info().totalCpuDuration())
+        .orElse(Duration.ZERO);
+  }
+
   /** Asks the service's JVM to collect garbage (jcmd GC.run); false when attached. */
   boolean collectGarbage() throws IOException, InterruptedException {
     if (attached()) {
