@@ -84,8 +84,8 @@ final class ServiceProcess implements AutoCloseable {
       String how;
       if (fastStart) {
         FastStartJar image =
-            FastStartJar.prepare(
-                jar.toAbsolutePath(), work.resolve("fast-start"), ChildProcess.java());
+            new FastStartJar(jar.toAbsolutePath(), work.resolve("fast-start"))
+                .prepare(ChildProcess.java());
         command.addAll(image.javaArguments());
         how =
             image.archived()

@@ -73,8 +73,8 @@ final class ReliabilityCluster implements AutoCloseable {
           .build();
   private CuratorFramework curator;
 
-  /** The jar as the container image runs it; made while the simulator starts. */
-  private FastStartJar fastStart;
+  /** The jar as the container image runs it; prepared while the simulator starts. */
+  private final FastStartJar fastStart;
 
   ReliabilityCluster(Path jar, Path work) throws IOException {
     this.jar = jar;
@@ -98,6 +98,10 @@ final class ReliabilityCluster implements AutoCloseable {
     zooKeeper = standalone.connectString();
     simulatorPort = standalone.simulatorPort();
     zooKeeperServer = standalone.zooKeeper();
+    fastStart = new FastStartJar(jar, work.resolve("fast-start"));
+    for (String name : List.of("A", "B")) {
+      replicas.add(new Replica(name, FreePorts.freePort()));
+    }
   }
 
   /**
@@ -109,11 +113,8 @@ final class ReliabilityCluster implements AutoCloseable {
     standalone.start();
     curator = CuratorFrameworkFactory.newClient(zooKeeper, 10_000, 2_000, new RetryOneTime(200));
     curator.start();
-    fastStart = FastStartJar.prepare(jar, work.resolve("fast-start"), ChildProcess.java());
+    fastStart.prepare(ChildProcess.java());
     standalone.awaitSimulator();
-    for (String name : List.of("A", "B")) {
-      replicas.add(new Replica(name, FreePorts.freePort()));
-    }
     for (Replica replica : replicas) {
       replica.process.start();
     }

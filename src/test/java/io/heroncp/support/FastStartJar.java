@@ -31,21 +31,24 @@ public final class FastStartJar {
           "--heroncp.zookeeper.connection-timeout=1s",
           "--heroncp.clusters.local.scheduler.zookeeper=127.0.0.1:1");
 
+  private final Path packagedJar;
+  private final Path directory;
   private final Path jar;
   private final Path archive;
 
-  private FastStartJar(Path jar, Path archive) {
-    this.jar = jar;
-    this.archive = archive;
+  /** The jar extracted under {@code directory}, with its archive there: see {@link #prepare}. */
+  public FastStartJar(Path packagedJar, Path directory) {
+    this.packagedJar = packagedJar;
+    this.directory = directory;
+    this.jar = directory.resolve("app").resolve(packagedJar.getFileName());
+    this.archive = directory.resolve("app.jsa");
   }
 
   /**
-   * Extracts {@code packagedJar} under {@code directory} and trains its archive, running {@code
-   * launcher} (the java command and its flags); logs go to {@code directory}.
+   * Extracts the packaged jar and trains its archive, running {@code launcher} (the java command
+   * and its flags); logs go to the directory.
    */
-  public static FastStartJar prepare(Path packagedJar, Path directory, List<String> launcher)
-      throws IOException, InterruptedException {
-    Path extracted = directory.resolve("app");
+  public FastStartJar prepare(List<String> launcher) throws IOException, InterruptedException {
     Files.createDirectories(directory);
     List<String> extract = new ArrayList<>(launcher);
     extract.addAll(
@@ -56,17 +59,15 @@ public final class FastStartJar {
             "extract",
             "--force",
             "--destination",
-            extracted.toString()));
+            jar.getParent().toString()));
     runToEnd(extract, directory.resolve("extract.log"));
-    Path jar = extracted.resolve(packagedJar.getFileName());
-    Path archive = directory.resolve("app.jsa");
     List<String> training = new ArrayList<>(launcher);
     training.add("-XX:ArchiveClassesAtExit=" + archive);
     training.addAll(List.of("-Dspring.context.exit=onRefresh", "-jar", jar.toString()));
     training.addAll(TRAINING_ARGUMENTS);
     training.add("--heroncp.packages.directory=" + directory.resolve("training-packages"));
     runToEnd(training, directory.resolve("cds-training.log"));
-    return new FastStartJar(jar, archive);
+    return this;
   }
 
   /** The JVM arguments that run it: the archive, then {@code -jar} and the extracted jar. */
