@@ -8,7 +8,7 @@ import java.net.URI;
 /**
  * The container image's {@code HEALTHCHECK}: GETs a URL (default the local liveness probe on {@code
  * SERVER_PORT}, else 8080) and exits 0 on HTTP 200, 1 otherwise. Uses only {@code java.base},
- * because a minimal JRE image has neither curl nor wget: {@code java -cp /app/BOOT-INF/classes
+ * because a minimal JRE image has neither curl nor wget: {@code java -cp /app/app.jar
  * io.heroncp.health.ContainerHealthCheck [url]}.
  */
 public final class ContainerHealthCheck {

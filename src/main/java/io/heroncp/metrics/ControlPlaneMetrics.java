@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #AURORA_STATUS_CALLS} counter, tags {@code cluster}, {@code trigger} ({@code poll}
  *       or {@code refresh}): the status watcher's task queries ({@link #countStatusCall}), which do
  *       not depend on how many reads arrive;
- *   <li>{@value #ZOOKEEPER_OPERATIONS} timer, tag {@code kind} ({@link #timeZooKeeper}, {@link
- *       #recordZooKeeper});
+ *   <li>{@value #ZOOKEEPER_OPERATIONS} timer, tags {@code kind} and {@code context} ({@value
+ *       #ZOOKEEPER_REQUEST} or {@value #ZOOKEEPER_BACKGROUND}) ({@link #recordZooKeeper});
  *   <li>{@value #TOPOLOGIES} gauge, tags {@code cluster}, {@code state}; {@value #PACKAGES_BYTES},
  *       {@value #PACKAGES_STORED} and {@value #PACKAGES_FREE} gauges ({@link #registerGauges});
  *   <li>{@value #RECONCILER_RUNS} and {@value #RECONCILER_REPAIRS} counters;
@@ -52,6 +52,16 @@ public class ControlPlaneMetrics {
   public static final String AURORA_CALLS = "heroncp.aurora.calls";
   public static final String AURORA_STATUS_CALLS = "heroncp.aurora.status.calls";
   public static final String ZOOKEEPER_OPERATIONS = "heroncp.zookeeper.operations";
+
+  /** {@code context} of a ZooKeeper operation made on a thread serving an HTTP request. */
+  public static final String ZOOKEEPER_REQUEST = "request";
+
+  /**
+   * {@code context} of any other ZooKeeper operation: caches, watches, leader election, the status
+   * watcher, leader-only tasks, operations run after a {@code 202 Accepted}.
+   */
+  public static final String ZOOKEEPER_BACKGROUND = "background";
+
   public static final String TOPOLOGIES = "heroncp.topologies";
   public static final String PACKAGES_BYTES = "heroncp.packages.size";
   public static final String PACKAGES_STORED = "heroncp.packages.stored";
@@ -122,20 +132,18 @@ public class ControlPlaneMetrics {
   }
 
   /**
-   * Runs a ZooKeeper operation ({@code kind}: e.g. create-submission, list, delete) and times it.
+   * Records a ZooKeeper operation ({@code kind}: e.g. {@code GetDataBuilderImpl-Foreground}) that
+   * took {@code duration}, made in {@code context}: {@value #ZOOKEEPER_REQUEST} (on the request
+   * path) or {@value #ZOOKEEPER_BACKGROUND}.
    */
-  public <T> T timeZooKeeper(String kind, Supplier<T> operation) {
-    long start = System.nanoTime();
-    try {
-      return operation.get();
-    } finally {
-      recordZooKeeper(kind, Duration.ofNanos(System.nanoTime() - start));
-    }
-  }
-
-  /** Records a ZooKeeper operation that took {@code duration}. */
-  public void recordZooKeeper(String kind, Duration duration) {
-    timer(ZOOKEEPER_OPERATIONS, "ZooKeeper operations of the service, by kind", "kind", kind)
+  public void recordZooKeeper(String kind, String context, Duration duration) {
+    timer(
+            ZOOKEEPER_OPERATIONS,
+            "ZooKeeper operations of the service, by kind and context (request path or background)",
+            "kind",
+            kind,
+            "context",
+            context)
         .record(duration);
   }
 

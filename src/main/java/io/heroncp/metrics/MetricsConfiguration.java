@@ -20,8 +20,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.drivers.TracerDriver;
 import org.apache.curator.framework.CuratorFramework;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 /**
  * The {@code controlPlaneMetrics} bean with its gauges registered, and {@code auroraCallMetrics},
@@ -102,7 +104,8 @@ class MetricsConfiguration {
   /**
    * Times every ZooKeeper operation by kind through Curator's tracer, which Curator calls for each
    * operation it performs (e.g. {@code GetDataBuilderImpl-Foreground}, {@code
-   * CuratorMultiTransactionImpl-Foreground}).
+   * CuratorMultiTransactionImpl-Foreground}), on the thread that made a foreground call; tagged
+   * {@code request} when that thread is serving an HTTP request ({@link RequestPathMarker}).
    */
   @Bean
   SmartInitializingSingleton zooKeeperMetrics(
@@ -114,7 +117,12 @@ class MetricsConfiguration {
                 new TracerDriver() {
                   @Override
                   public void addTrace(String name, long time, TimeUnit unit) {
-                    metrics.recordZooKeeper(name, Duration.ofNanos(unit.toNanos(time)));
+                    metrics.recordZooKeeper(
+                        name,
+                        RequestPathMarker.onRequestPath()
+                            ? ControlPlaneMetrics.ZOOKEEPER_REQUEST
+                            : ControlPlaneMetrics.ZOOKEEPER_BACKGROUND,
+                        Duration.ofNanos(unit.toNanos(time)));
                   }
 
                   @Override
@@ -122,6 +130,15 @@ class MetricsConfiguration {
                     // counts (e.g. connection losses) are not timers
                   }
                 });
+  }
+
+  /** Marks request threads for {@link #zooKeeperMetrics}; first, so every filter's calls count. */
+  @Bean
+  FilterRegistrationBean<RequestPathMarker> requestPathMarker() {
+    FilterRegistrationBean<RequestPathMarker> registration =
+        new FilterRegistrationBean<>(new RequestPathMarker());
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    return registration;
   }
 
   @Bean

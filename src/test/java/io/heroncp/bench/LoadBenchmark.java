@@ -1,9 +1,11 @@
 package io.heroncp.bench;
 
 import io.heroncp.bench.LoadGenerator.Result;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -22,11 +24,19 @@ import tools.jackson.databind.json.JsonMapper;
  * reads, and submit latency against the raw ZooKeeper floor. It prints figures and the issue's
  * targets next to them; it asserts nothing.
  *
+ * <p>It runs three processes besides itself ({@link ServiceProcess}): a ZooKeeper server, the
+ * standalone Aurora simulator, and the service with both of its embedded parts off, started as the
+ * container image starts it.
+ *
  * <p>Settings (system properties): {@code bench.topologies} (10000), {@code bench.phase} seconds
  * per measured phase (10), {@code bench.warmup} seconds (5), {@code bench.workers} (8), {@code
  * bench.seed-workers} (4), {@code bench.submit-samples} (100), {@code bench.reads-per-second}
- * (1000), {@code bench.jar} (the built jar), {@code bench.jvm-args} ({@code -Xmx2g}), {@code
- * bench.url} + {@code bench.zookeeper} to attach to a running service instead of starting one.
+ * (1000), {@code bench.jar} (the built jar), {@code bench.jvm-args} ({@code -Xmx2g}, the
+ * service's), {@code bench.cds} ({@code true}: extracted jar and class-data-sharing archive as in
+ * the image; {@code false}: {@code java -jar}), {@code bench.zookeeper-heap} and {@code
+ * bench.simulator-heap} ({@code 1g} each), {@code bench.running-wait} seconds for every seeded
+ * topology to be RUNNING (300), {@code bench.url} + {@code bench.zookeeper} to attach to a running
+ * service instead of starting one.
  */
 public final class LoadBenchmark {
 
@@ -39,6 +49,7 @@ public final class LoadBenchmark {
   private final TopologySeeder seeder;
   private final Duration phase;
   private final Duration warmup;
+  private final Duration runningWait = Duration.ofSeconds((long) number("bench.running-wait", 300));
   private final JsonMapper json = JsonMapper.builder().build();
 
   private LoadBenchmark(ServiceProcess service, LoadGenerator load, Duration phase, Duration warmup)
@@ -72,19 +83,36 @@ public final class LoadBenchmark {
           Arrays.stream(System.getProperty("bench.jvm-args", "-Xmx2g").trim().split("\\s+"))
               .filter(a -> !a.isEmpty())
               .toList();
+      String zooKeeperHeap = System.getProperty("bench.zookeeper-heap", "1g");
+      String simulatorHeap = System.getProperty("bench.simulator-heap", "1g");
+      boolean cds = !"false".equals(System.getProperty("bench.cds", "true"));
       long start = System.nanoTime();
-      service = ServiceProcess.start(jar, work, jvmArgs);
+      service = ServiceProcess.start(jar, work, jvmArgs, cds, zooKeeperHeap, simulatorHeap);
       System.out.printf(
-          "Service: %s started in %s, log %s%n",
-          jar, millis(System.nanoTime() - start), service.log());
+          "Processes (fresh data and logs in %s):%n"
+              + "  ZooKeeper server   %s, -Xmx%s%n"
+              + "  Aurora simulator   127.0.0.1:%d (StandaloneSimulator, same jar), -Xmx%s,"
+              + " found by the service through ZooKeeper%n"
+              + "  service            %s, JVM %s; embedded ZooKeeper and simulator off%n"
+              + "                     started %s; all three ready in %s%n",
+          work.toAbsolutePath(),
+          service.zooKeeper(),
+          zooKeeperHeap,
+          service.cluster().simulatorPort(),
+          simulatorHeap,
+          service.url("/"),
+          String.join(" ", jvmArgs),
+          service.launchedAs().how(),
+          millis(System.nanoTime() - start));
     } else {
       String zk = System.getProperty("bench.zookeeper", "");
       service = ServiceProcess.attach(URI.create(url), zk.isBlank() ? null : zk);
       System.out.printf("Service: attached to %s%n", url);
     }
     System.out.printf(
-        "Settings: %d topologies, phases %ss (warm-up %ss excluded), %d workers, java.net.http%n",
-        topologies, phase.toMillis() / 1000.0, warmup.toMillis() / 1000.0, workers);
+        "Settings: %d topologies, phases %ss (warm-up %ss excluded), %d workers, java.net.http;"
+            + " load average %s%n",
+        topologies, phase.toMillis() / 1000.0, warmup.toMillis() / 1000.0, workers, loadAverage());
     try (service;
         LoadGenerator load = new LoadGenerator(workers)) {
       new LoadBenchmark(service, load, phase, warmup)
@@ -127,10 +155,32 @@ public final class LoadBenchmark {
       row("restart to ready", "n/a (attached)", "< 10 s");
     } else {
       restart(topologies);
+      System.out.printf(
+          "%nThe other processes' heap after GC: ZooKeeper %s, simulator %s%n",
+          megabytes(ServiceProcess.heapAfterGc(service.cluster().zooKeeper().pid())),
+          megabytes(ServiceProcess.heapAfterGc(service.cluster().simulator().pid())));
+    }
+    System.out.printf("Load average at the end (1, 5, 15 min): %s%n", loadAverage());
+  }
+
+  /** The host's load average (1, 5, 15 minutes): on shared cores, what the figures ran against. */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0]
+          + " "
+          + fields[1]
+          + " "
+          + fields[2]
+          + " ("
+          + Runtime.getRuntime().availableProcessors()
+          + " cores)";
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
     }
   }
 
-  private void seed(int from, int to, int workers) {
+  private void seed(int from, int to, int workers) throws InterruptedException {
     if (to <= from) {
       return;
     }
@@ -140,6 +190,31 @@ public final class LoadBenchmark {
     double took = (System.nanoTime() - start) / 1e9;
     System.out.printf(
         "Seeded %d in %.1f s (%.1f submits/s)%n", to - from, took, (to - from) / took);
+    awaitRunning(to);
+  }
+
+  /**
+   * Waits (at most {@code bench.running-wait}) until the simulator runs every recorded topology's
+   * tasks and the service says so: the {@code heroncp_topologies} gauge of state RUNNING (re-read
+   * every 5 s).
+   */
+  private void awaitRunning(int topologies) throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + runningWait.toNanos();
+    double running = metrics.topologies("RUNNING");
+    while (running < topologies && System.nanoTime() < deadline) {
+      Thread.sleep(1000);
+      running = metrics.topologies("RUNNING");
+    }
+    System.out.printf(
+        "RUNNING: %.0f of %d (%d simulated tasks), %.1f s after the last submit answered%s%n",
+        running,
+        topologies,
+        3 * (long) running,
+        (System.nanoTime() - start) / 1e9,
+        running < topologies
+            ? ": the simulator did not keep up within bench.running-wait (" + runningWait + ")"
+            : "");
   }
 
   /** Submit latency against the ZooKeeper floor, a dry run and Aurora's createJob. */
@@ -151,11 +226,9 @@ public final class LoadBenchmark {
     List<ServiceMetrics.Sample> before = metrics.scrape();
     long[] submit = seeder.sequential(0, samples, false);
     List<ServiceMetrics.Sample> after = metrics.scrape();
-    double zkOps =
-        (ServiceMetrics.sum(after, "heroncp_zookeeper_operations_seconds_count", l -> true)
-                - ServiceMetrics.sum(
-                    before, "heroncp_zookeeper_operations_seconds_count", l -> true))
-            / samples;
+    double requestOps = ServiceMetrics.zooKeeperOperations(before, after, "request") / samples;
+    double backgroundOps =
+        ServiceMetrics.zooKeeperOperations(before, after, "background") / samples;
     String createJob = "method=\"createJob\"";
     TreeMap<Double, Double> jobBefore =
         ServiceMetrics.buckets(before, "heroncp_aurora_calls_seconds", createJob);
@@ -165,7 +238,7 @@ public final class LoadBenchmark {
     double floorP50 = percentile(floor, 50);
     double dryP50 = percentile(dryRun, 50);
     double submitP50 = percentile(submit, 50);
-    double model = dryP50 + createJobP50 + zkOps * floorP50;
+    double model = dryP50 + createJobP50 + requestOps * floorP50;
 
     System.out.printf("%nSubmit (%d sequential submits of word-count, 3 containers)%n", samples);
     row("submit p50 / p99", ms(submitP50) + " / " + ms(percentile(submit, 99)), "");
@@ -175,8 +248,19 @@ public final class LoadBenchmark {
         "ZooKeeper 3-op multi p50 / p99 (floor)",
         zk == null ? "n/a: set bench.zookeeper" : ms(floorP50) + " / " + ms(percentile(floor, 99)),
         "");
-    row("ZooKeeper ops per submit (Curator-traced)", String.format("%.1f", zkOps), "<= 5");
-    row("dry run + createJob + ops x floor", ms(model), "");
+    row(
+        "ZooKeeper round trips per submit, request path",
+        String.format("%.1f", requestOps),
+        "<= 5");
+    ServiceMetrics.zooKeeperOperationsByKind(before, after, "request")
+        .forEach(
+            (kind, count) ->
+                row(
+                    "    " + kind.replace("Impl-", " "),
+                    String.format("%.1f", count / samples),
+                    ""));
+    row("  and in the background meanwhile (per submit)", String.format("%.1f", backgroundOps), "");
+    row("dry run + createJob + round trips x floor", ms(model), "");
     row("submit p50 / that sum", String.format("%.2f", submitP50 / model), "");
     row("submit p50 / ZooKeeper floor p50", String.format("%.0f", submitP50 / floorP50), "");
   }
@@ -254,6 +338,7 @@ public final class LoadBenchmark {
   private void restart(int topologies) throws Exception {
     long start = System.nanoTime();
     Duration ready = service.restart();
+    Duration readyCpu = service.cpuTime();
     int expected = Math.min(topologies, 100);
     HttpRequest list =
         HttpRequest.newBuilder(service.url("/api/v1/topologies?cluster=local&page_size=100"))
@@ -267,6 +352,7 @@ public final class LoadBenchmark {
       Thread.sleep(20);
     }
     row("restart to ready (readiness UP)", millis(ready.toNanos()), "< 10 s");
+    row("  the service's CPU time until ready", millis(readyCpu.toNanos()), "");
     row("restart to full first list page", millis(System.nanoTime() - start), "");
   }
 

@@ -22,6 +22,9 @@ final class ServiceMetrics {
   /** Every Thrift exchange with Aurora, by method; status reads are getTasksWithoutConfigs. */
   static final String AURORA_CALLS = "heroncp_aurora_calls_seconds_count";
 
+  /** Curator-traced ZooKeeper operations, tagged {@code context} request or background. */
+  static final String ZOOKEEPER_OPERATIONS = "heroncp_zookeeper_operations_seconds_count";
+
   /** One Prometheus sample line: name, labels as written, value. */
   record Sample(String name, String labels, double value) {}
 
@@ -57,6 +60,46 @@ final class ServiceMetrics {
         .filter(s -> s.name().equals(name) && labels.test(s.labels()))
         .mapToDouble(Sample::value)
         .sum();
+  }
+
+  /**
+   * ZooKeeper operations in {@code context} ({@code request}: on a thread serving an HTTP request;
+   * {@code background}: caches, watches, the status watcher, leader tasks) between two scrapes.
+   */
+  static double zooKeeperOperations(List<Sample> before, List<Sample> after, String context) {
+    String label = "context=\"" + context + "\"";
+    return sum(after, ZOOKEEPER_OPERATIONS, l -> l.contains(label))
+        - sum(before, ZOOKEEPER_OPERATIONS, l -> l.contains(label));
+  }
+
+  /** Per {@code kind}, the ZooKeeper operations in {@code context} between two scrapes. */
+  static Map<String, Double> zooKeeperOperationsByKind(
+      List<Sample> before, List<Sample> after, String context) {
+    String label = "context=\"" + context + "\"";
+    Map<String, Double> byKind = new TreeMap<>();
+    for (Sample s : after) {
+      if (s.name().equals(ZOOKEEPER_OPERATIONS) && s.labels().contains(label)) {
+        byKind.merge(kind(s.labels()), s.value(), Double::sum);
+      }
+    }
+    for (Sample s : before) {
+      if (s.name().equals(ZOOKEEPER_OPERATIONS) && s.labels().contains(label)) {
+        byKind.merge(kind(s.labels()), -s.value(), Double::sum);
+      }
+    }
+    byKind.values().removeIf(v -> v == 0);
+    return byKind;
+  }
+
+  private static String kind(String labels) {
+    return labels.replaceAll(".*kind=\"([^\"]+)\".*", "$1");
+  }
+
+  /** The {@code heroncp_topologies} gauge of cluster {@code local} in {@code state}. */
+  double topologies(String state) {
+    String label = "state=\"" + state + "\"";
+    return sum(
+        scrape(), "heroncp_topologies", l -> l.contains("cluster=\"local\"") && l.contains(label));
   }
 
   static boolean has(List<Sample> samples, String name) {

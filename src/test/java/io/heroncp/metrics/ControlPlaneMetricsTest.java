@@ -63,7 +63,7 @@ class ControlPlaneMetricsTest {
     metrics.recordAuroraCall("east", "createJob", "OK", Duration.ofMillis(12).toNanos());
     metrics.recordAuroraCall(
         "east", "createJob", "INVALID_REQUEST", Duration.ofMillis(3).toNanos());
-    assertThat(metrics.timeZooKeeper("list", () -> 7)).isEqualTo(7);
+    metrics.recordZooKeeper("GetDataBuilderImpl-Foreground", "request", Duration.ofMillis(2));
 
     assertThat(
             registry
@@ -79,7 +79,12 @@ class ControlPlaneMetricsTest {
                 .timer()
                 .count())
         .isEqualTo(1);
-    assertThat(registry.get("heroncp.zookeeper.operations").tags("kind", "list").timer().count())
+    assertThat(
+            registry
+                .get("heroncp.zookeeper.operations")
+                .tags("kind", "GetDataBuilderImpl-Foreground", "context", "request")
+                .timer()
+                .count())
         .isEqualTo(1);
   }
 

@@ -59,6 +59,9 @@ class PrometheusEndpointTest extends ServiceTest {
     double packages = sample(before, "heroncp_packages_stored", "");
     String submitOk = "{cluster=\"local\",outcome=\"succeeded\",problem=\"none\",verb=\"submit\"}";
     double submits = sample(before, "heroncp_operations_seconds_count", submitOk);
+    String requestMulti = "{context=\"request\",kind=\"CuratorMultiTransactionImpl-Foreground\"}";
+    double requestMultis =
+        sample(before, "heroncp_zookeeper_operations_seconds_count", requestMulti);
 
     Multipart form =
         new Multipart()
@@ -86,9 +89,13 @@ class PrometheusEndpointTest extends ServiceTest {
       // The lifecycle operation timer and the ZooKeeper operation timer moved too.
       assertThat(sample(after, "heroncp_operations_seconds_count", submitOk))
           .isEqualTo(submits + 1);
+      // The submit's transactions are on the request path; the record cache reads in the
+      // background.
+      assertThat(sample(after, "heroncp_zookeeper_operations_seconds_count", requestMulti))
+          .isGreaterThan(requestMultis);
       assertThat(after)
-          .contains(
-              "heroncp_zookeeper_operations_seconds_count{kind=\"CuratorMultiTransactionImpl-Foreground\"}");
+          .containsPattern(
+              "heroncp_zookeeper_operations_seconds_count\\{context=\"background\",kind=\"[^\"]+-Background\"\\}");
       // Gauges are re-read at most every few seconds.
       await()
           .atMost(Duration.ofSeconds(20))

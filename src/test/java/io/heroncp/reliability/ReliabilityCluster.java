@@ -7,11 +7,12 @@ import io.heroncp.aurora.thrift.TaskQuery;
 import io.heroncp.aurora.thrift.aurora_apiConstants;
 import io.heroncp.heron.HeronDefinitions;
 import io.heroncp.heron.HeronPaths;
+import io.heroncp.support.ChildProcess;
+import io.heroncp.support.FastStartJar;
 import io.heroncp.support.FreePorts;
 import io.heroncp.support.Multipart;
+import io.heroncp.support.StandaloneCluster;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,11 +61,10 @@ final class ReliabilityCluster implements AutoCloseable {
 
   final Path work;
   final Path jar;
-  final int zooKeeperPort;
+  final StandaloneCluster standalone;
   final String zooKeeper;
   final int simulatorPort;
   final ChildProcess zooKeeperServer;
-  final ChildProcess simulator;
   final List<Replica> replicas = new ArrayList<>();
   final HttpClient http =
       HttpClient.newBuilder()
@@ -73,64 +73,48 @@ final class ReliabilityCluster implements AutoCloseable {
           .build();
   private CuratorFramework curator;
 
-  /** The jar extracted (Spring Boot's {@code jarmode=tools extract}) and its class archive. */
-  private final Path extractedJar;
-
-  private final Path classArchive;
+  /** The jar as the container image runs it; prepared while the simulator starts. */
+  private final FastStartJar fastStart;
 
   ReliabilityCluster(Path jar, Path work) throws IOException {
     this.jar = jar;
     this.work = work;
     Files.createDirectories(work);
-    zooKeeperPort = FreePorts.freePort();
-    zooKeeper = "127.0.0.1:" + zooKeeperPort;
-    simulatorPort = FreePorts.freePort();
-    zooKeeperServer =
-        new ChildProcess(
-            "zookeeper",
-            ChildProcess.java(
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ZooKeeperServerMain.class.getName(),
-                Integer.toString(zooKeeperPort),
-                work.resolve("zookeeper").toString(),
-                "500"),
-            work.resolve("zookeeper.log"));
-    simulator =
-        new ChildProcess(
-            "simulator",
-            ChildProcess.java(
-                "-Xmx256m",
-                "-Dloader.main=io.heroncp.simulator.StandaloneSimulator",
-                "-cp",
-                jar.toString(),
-                "org.springframework.boot.loader.launch.PropertiesLauncher",
-                "--heroncp.zookeeper.connect-string=" + zooKeeper,
-                "--heroncp.simulator.port=" + simulatorPort,
+    standalone =
+        new StandaloneCluster(
+            jar,
+            work,
+            500,
+            "256m",
+            "256m",
+            List.of(
                 "--heroncp.simulator.pending-delay=50ms",
                 "--heroncp.simulator.assigned-delay=50ms",
                 "--heroncp.simulator.starting-delay=50ms",
                 "--heroncp.simulator.killing-delay=50ms",
                 "--heroncp.simulator.fetch-timeout=5s",
                 "--heroncp.simulator.flapping-task-delay=1s",
-                "--heroncp.simulator.max-flapping-task-delay=2s"),
-            work.resolve("simulator.log"));
-    extractedJar = work.resolve("app").resolve(jar.getFileName());
-    classArchive = work.resolve("service.jsa");
+                "--heroncp.simulator.max-flapping-task-delay=2s"));
+    zooKeeper = standalone.connectString();
+    simulatorPort = standalone.simulatorPort();
+    zooKeeperServer = standalone.zooKeeper();
+    fastStart = new FastStartJar(jar, work.resolve("fast-start"));
     for (String name : List.of("A", "B")) {
       replicas.add(new Replica(name, FreePorts.freePort()));
     }
   }
 
+  /**
+   * Twenty restarts must fit in minutes on a busy 2-core host: the replicas run the jar as the
+   * container image does ({@link FastStartJar}: extracted, with a class-data-sharing archive; about
+   * 2.5 times faster to ready here), prepared while the simulator starts.
+   */
   void start() throws Exception {
-    zooKeeperServer.start();
-    awaitListening(zooKeeperPort, Duration.ofSeconds(60));
+    standalone.start();
     curator = CuratorFrameworkFactory.newClient(zooKeeper, 10_000, 2_000, new RetryOneTime(200));
     curator.start();
-    simulator.start();
-    prepareFastStart();
-    awaitListening(simulatorPort, Duration.ofSeconds(90));
+    fastStart.prepare(ChildProcess.java());
+    standalone.awaitSimulator();
     for (Replica replica : replicas) {
       replica.process.start();
     }
@@ -139,69 +123,27 @@ final class ReliabilityCluster implements AutoCloseable {
     }
   }
 
-  /**
-   * Twenty restarts must fit in minutes on a busy 2-core host: the replicas run the jar as Spring
-   * Boot recommends for a fast start, extracted and with a class-data-sharing archive made by one
-   * training run (same classes, same code; about 2.5 times faster to ready here). A failed training
-   * run only costs speed: the JVM ignores a missing archive.
-   */
-  private void prepareFastStart() throws Exception {
-    runToEnd(
-        "extract",
-        ChildProcess.java(
-            "-Djarmode=tools",
-            "-jar",
-            jar.toString(),
-            "extract",
-            "--destination",
-            extractedJar.getParent().toString()));
-    List<String> training = new ArrayList<>();
-    training.add("-Xmx384m");
-    training.add("-XX:ArchiveClassesAtExit=" + classArchive);
-    training.add("-Dspring.context.exit=onRefresh");
-    training.add("-jar");
-    training.add(extractedJar.toString());
-    training.addAll(serviceArguments(0, "cds-training"));
-    runToEnd("cds-training", ChildProcess.java(training.toArray(String[]::new)));
-  }
-
-  private void runToEnd(String name, List<String> command) throws Exception {
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve(name + ".log").toFile())
-            .start();
-    if (!process.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new IllegalStateException(name + " did not finish; see " + work.resolve(name + ".log"));
-    }
-  }
-
   private List<String> serviceArguments(int port, String participant) {
-    return List.of(
-        "--server.port=" + port,
-        "--heroncp.zookeeper.embedded.enabled=false",
-        "--heroncp.zookeeper.connect-string=" + zooKeeper,
-        "--heroncp.zookeeper.session-timeout=" + SESSION_TIMEOUT.toMillis() + "ms",
-        "--heroncp.zookeeper.connection-timeout=2s",
-        "--heroncp.zookeeper.operation-timeout=" + OPERATION_TIMEOUT.toMillis() + "ms",
-        "--heroncp.simulator.enabled=false",
-        "--heroncp.clusters.local.scheduler.zookeeper=" + zooKeeper,
-        "--heroncp.clusters.local.core-package-uri=http://127.0.0.1:"
-            + simulatorPort
-            + "/packages/heron-core.tar.gz",
-        "--heroncp.packages.directory=" + packagesDirectory(),
-        "--heroncp.operations.participant-id=" + participant,
-        "--heroncp.operations.lock-wait=1s",
-        "--heroncp.operations.reconcile-interval=1s",
-        "--heroncp.operations.reconcile-after=2s",
-        "--heroncp.status.poll-interval=500ms");
+    List<String> arguments = new ArrayList<>(standalone.serviceArguments());
+    arguments.addAll(
+        List.of(
+            "--server.port=" + port,
+            "--heroncp.zookeeper.session-timeout=" + SESSION_TIMEOUT.toMillis() + "ms",
+            "--heroncp.zookeeper.connection-timeout=2s",
+            "--heroncp.zookeeper.operation-timeout=" + OPERATION_TIMEOUT.toMillis() + "ms",
+            "--heroncp.packages.directory=" + packagesDirectory(),
+            "--heroncp.operations.participant-id=" + participant,
+            "--heroncp.operations.lock-wait=1s",
+            "--heroncp.operations.reconcile-interval=1s",
+            "--heroncp.operations.reconcile-after=2s",
+            "--heroncp.status.poll-interval=500ms"));
+    return arguments;
   }
 
   /** The ZooKeeper server again, on its port and data, after a kill. */
   void restartZooKeeper() throws Exception {
     zooKeeperServer.start();
-    awaitListening(zooKeeperPort, Duration.ofSeconds(60));
+    standalone.awaitZooKeeper();
   }
 
   Replica replica(int i) {
@@ -417,29 +359,15 @@ final class ReliabilityCluster implements AutoCloseable {
     }
   }
 
-  private static void awaitListening(int port, Duration timeout) {
-    Awaitility.await()
-        .atMost(timeout)
-        .pollInterval(Duration.ofMillis(100))
-        .ignoreExceptionsInstanceOf(ConnectException.class)
-        .until(
-            () -> {
-              try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return true;
-              }
-            });
-  }
-
   @Override
   public void close() throws Exception {
     for (Replica replica : replicas) {
       replica.process.close();
     }
-    simulator.close();
     if (curator != null) {
       curator.close();
     }
-    zooKeeperServer.close();
+    standalone.close();
   }
 
   /** One replica of the service: the built jar, simulator off, finding Aurora by discovery. */
@@ -451,17 +379,11 @@ final class ReliabilityCluster implements AutoCloseable {
     Replica(String name, int port) {
       this.name = name;
       this.port = port;
-      List<String> command = new ArrayList<>();
-      command.add("-Xmx384m");
-      command.add("-XX:SharedArchiveFile=" + classArchive);
-      command.add("-jar");
-      command.add(extractedJar.toString());
+      List<String> command = ChildProcess.java("-Xmx384m");
+      command.addAll(fastStart.javaArguments());
       command.addAll(serviceArguments(port, "replica-" + name));
       this.process =
-          new ChildProcess(
-              "replica " + name,
-              ChildProcess.java(command.toArray(String[]::new)),
-              work.resolve("replica-" + name + ".log"));
+          new ChildProcess("replica " + name, command, work.resolve("replica-" + name + ".log"));
     }
 
     URI url(String pathAndQuery) {

@@ -1,34 +1,43 @@
-package io.heroncp.reliability;
+package io.heroncp.support;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /**
  * A JVM started by the suite, output appended to a log file, with the signals the faults need:
  * {@code kill -9} ({@link #kill9()}), {@code SIGSTOP}/{@code SIGCONT} ({@link #pause()}, {@link
  * #resume()}). Start it again with the same command after a kill.
  */
-final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
 
   private final String name;
   private final List<String> command;
   private final Path log;
   private Process process;
 
-  ChildProcess(String name, List<String> command, Path log) {
+  public ChildProcess(String name, List<String> command, Path log) {
     this.name = name;
     this.command = List.copyOf(command);
     this.log = log;
   }
 
+  /** The java launcher of this JVM. */
+  public static String launcher() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
   /** The java launcher of this JVM, with flags that favour a fast start over peak speed. */
-  static List<String> java(String... args) {
+  public static List<String> java(String... args) {
     List<String> command =
         new java.util.ArrayList<>(
             List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                launcher(),
                 "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC",
                 "-Xss512k",
@@ -37,7 +46,7 @@ final class ChildProcess implements AutoCloseable {
     return command;
   }
 
-  synchronized void start() throws IOException {
+  public synchronized void start() throws IOException {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(name + " is running already");
     }
@@ -48,24 +57,41 @@ final class ChildProcess implements AutoCloseable {
             .start();
   }
 
-  synchronized boolean alive() {
+  /** Waits until something accepts connections on 127.0.0.1:{@code port}; fails if this exits. */
+  public void awaitListening(int port, Duration timeout) {
+    Awaitility.await(name + " listening on " + port)
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptionsInstanceOf(ConnectException.class)
+        .until(
+            () -> {
+              if (!alive()) {
+                throw new IllegalStateException(name + " exited; see " + log);
+              }
+              try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return true;
+              }
+            });
+  }
+
+  public synchronized boolean alive() {
     return process != null && process.isAlive();
   }
 
-  synchronized long pid() {
+  public synchronized long pid() {
     return process == null ? -1 : process.pid();
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 
   /** SIGKILL (Java's destroyForcibly on Unix), and waits until the process is gone. */
-  void kill9() throws InterruptedException {
+  public void kill9() throws InterruptedException {
     Process p;
     synchronized (this) {
       p = process;
@@ -79,11 +105,11 @@ final class ChildProcess implements AutoCloseable {
     }
   }
 
-  void pause() throws IOException, InterruptedException {
+  public void pause() throws IOException, InterruptedException {
     signal("STOP");
   }
 
-  void resume() throws IOException, InterruptedException {
+  public void resume() throws IOException, InterruptedException {
     signal("CONT");
   }
 
