@@ -67,10 +67,13 @@ class TopologyController {
 
   private final TopologyLifecycle lifecycle;
   private final RequestBounds bounds;
+  private final RenderedListViews listViews;
 
-  TopologyController(TopologyLifecycle lifecycle, RequestBounds bounds) {
+  TopologyController(
+      TopologyLifecycle lifecycle, RequestBounds bounds, RenderedListViews listViews) {
     this.lifecycle = lifecycle;
     this.bounds = bounds;
+    this.listViews = listViews;
   }
 
   @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -182,7 +185,7 @@ class TopologyController {
     return staleWhen(stale, ResponseEntity.ok())
         .body(
             new TopologyViews.TopologyPage(
-                page.records().stream().map(r -> TopologyViews.of(r, null)).toList(),
+                page.records().stream().map(listViews::listView).toList(),
                 page.nextPageToken(),
                 staleFlag(stale)));
   }
