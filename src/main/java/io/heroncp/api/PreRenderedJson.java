@@ -23,6 +23,11 @@ final class PreRenderedJson extends JacksonSerializable.Base implements Serializ
     this.utf8 = utf8;
   }
 
+  /** How many bytes it writes. */
+  int length() {
+    return utf8.length;
+  }
+
   /** The value as written; for readers of this value (tests, logs), not on the request path. */
   @Override
   public String getValue() {

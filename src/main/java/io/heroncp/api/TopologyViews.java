@@ -110,7 +110,7 @@ final class TopologyViews {
 
   /**
    * One page of the list, each topology a {@link TopologyView} rendered beforehand ({@link
-   * RenderedListViews}); {@code next_page_token} absent on the last page.
+   * RenderedViews}); {@code next_page_token} absent on the last page.
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record TopologyPage(List<PreRenderedJson> topologies, String nextPageToken, Boolean stale) {}

@@ -1,6 +1,7 @@
 package io.heroncp.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.heroncp.heron.HeronDefinitions;
 import io.heroncp.support.Multipart;
@@ -8,6 +9,9 @@ import io.heroncp.support.ServiceTest;
 import io.heroncp.topology.TopologyKey;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -19,17 +23,18 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The list as a user reads it over HTTP: pages rendered from the cache's ordered index hold the
- * same topology as GET of one (without its live Aurora data), show a change in the very next page,
- * walk in cluster/name order and filter.
+ * Reads as a user makes them over HTTP, answered from views rendered once per record (and
+ * observation): list pages hold the same topology as GET of one (without its live Aurora data),
+ * show a change in the very next page, walk in cluster/name order and filter; GET of one follows
+ * every record change and every new observation.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TopologyListTest extends ServiceTest {
+class TopologyReadsTest extends ServiceTest {
 
   private static final String ROLE = "pager";
   private static final List<String> NAMES = List.of("PagerA", "PagerB", "PagerC");
 
-  @Autowired private RenderedListViews listViews;
+  @Autowired private RenderedViews views;
 
   @BeforeAll
   void submitThree() {
@@ -117,18 +122,48 @@ class TopologyListTest extends ServiceTest {
   }
 
   @Test
+  void getOfOneShowsEachNewObservationAndRecordChangeAtOnce() {
+    String path = path("PagerC");
+    HttpResponse<String> first = get(path);
+    assertThat(first.headers().firstValue("Content-Length"))
+        .as("one write, not a chunked stream")
+        .hasValue(Integer.toString(first.body().getBytes(StandardCharsets.UTF_8).length));
+    assertThat(first.headers().firstValue("ETag")).isPresent();
+    Instant observedAt = Instant.parse(json(first).at("/aurora/observed_at").asString());
+    assertThat(json(first).at("/aurora/observation").asString()).isEqualTo("CURRENT");
+
+    // The status watcher polls every 200 ms here: a later GET shows a later observation.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(Instant.parse(json(get(path)).at("/aurora/observed_at").asString()))
+                    .isAfter(observedAt));
+
+    JsonNode deactivated = verb("PagerC", "deactivate");
+    HttpResponse<String> after = get(path);
+    assertThat(json(after).get("state").asString()).isEqualTo("PAUSED");
+    assertThat(json(after).get("updated_at")).isEqualTo(deactivated.get("updated_at"));
+    assertThat(after.headers().firstValue("ETag")).isNotEqualTo(first.headers().firstValue("ETag"));
+    verb("PagerC", "activate");
+    assertThat(json(get(path)).get("state").asString()).isEqualTo("RUNNING");
+  }
+
+  @Test
   void aKilledTopologyLeavesThePageAndItsRenderingAtOnce() {
     String name = "PagerGone";
     HttpResponse<String> submitted = post("/api/v1/topologies", submitForm(name));
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
     assertThat(names(page("role=" + ROLE))).contains(name);
+    assertThat(get(path(name)).statusCode()).isEqualTo(200);
     TopologyKey key = new TopologyKey("local", ROLE, "devel", name);
-    assertThat(listViews.keeps(key)).isTrue();
+    assertThat(views.keeps(key)).isTrue();
 
     HttpResponse<String> killed = delete(path(name));
     assertThat(killed.statusCode()).as(killed.body()).isEqualTo(200);
     assertThat(names(page("role=" + ROLE))).containsExactlyElementsOf(NAMES);
-    assertThat(listViews.keeps(key)).as("no rendering outlives its record").isFalse();
+    assertThat(get(path(name)).statusCode()).isEqualTo(404);
+    assertThat(views.keeps(key)).as("no rendering outlives its record").isFalse();
   }
 
   private JsonNode page(String query) {
