@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -35,6 +37,7 @@ class TopologyReadsTest extends ServiceTest {
   private static final List<String> NAMES = List.of("PagerA", "PagerB", "PagerC");
 
   @Autowired private RenderedViews views;
+  @Autowired private WebServerApplicationContext server;
 
   @BeforeAll
   void submitThree() {
@@ -164,6 +167,17 @@ class TopologyReadsTest extends ServiceTest {
     assertThat(names(page("role=" + ROLE))).containsExactlyElementsOf(NAMES);
     assertThat(get(path(name)).statusCode()).isEqualTo(404);
     assertThat(views.keeps(key)).as("no rendering outlives its record").isFalse();
+  }
+
+  @Test
+  void tomcatHandsLargeAnswersToTheSocketInLargeWrites() {
+    // heroncp.http.socket-write-buffer: a page of about 150 KB in three writes, not twenty.
+    assertThat(
+            ((TomcatWebServer) server.getWebServer())
+                .getTomcat()
+                .getConnector()
+                .getProperty("socket.appWriteBufSize"))
+        .hasToString(Integer.toString(64 * 1024));
   }
 
   private JsonNode page(String query) {
