@@ -67,10 +67,12 @@ class TopologyController {
 
   private final TopologyLifecycle lifecycle;
   private final RequestBounds bounds;
+  private final RenderedViews views;
 
-  TopologyController(TopologyLifecycle lifecycle, RequestBounds bounds) {
+  TopologyController(TopologyLifecycle lifecycle, RequestBounds bounds, RenderedViews views) {
     this.lifecycle = lifecycle;
     this.bounds = bounds;
+    this.views = views;
   }
 
   @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -182,13 +184,14 @@ class TopologyController {
     return staleWhen(stale, ResponseEntity.ok())
         .body(
             new TopologyViews.TopologyPage(
-                page.records().stream().map(r -> TopologyViews.of(r, null)).toList(),
+                page.records().stream().map(views::listView).toList(),
                 page.nextPageToken(),
                 staleFlag(stale)));
   }
 
+  /** A {@link TopologyViews.Described}, rendered once per record and observation. */
   @GetMapping("/{cluster}/{role}/{environment}/{name}")
-  ResponseEntity<TopologyViews.Described> describe(
+  ResponseEntity<PreRenderedJson> describe(
       @PathVariable String cluster,
       @PathVariable String role,
       @PathVariable String environment,
@@ -202,9 +205,7 @@ class TopologyController {
             ResponseEntity.ok()
                 .eTag(etag(description.record()))
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache"))
-        .body(
-            new TopologyViews.Described(
-                TopologyViews.of(description.record(), description), staleFlag(stale)));
+        .body(views.description(description, stale));
   }
 
   /**

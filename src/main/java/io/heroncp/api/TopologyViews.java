@@ -108,9 +108,12 @@ final class TopologyViews {
   /** What a verb answers: done (200), or the operation going on in the background (202). */
   sealed interface VerbAnswer permits VerbDone, OperationViews.OperationView {}
 
-  /** One page of the list; {@code next_page_token} absent on the last page. */
+  /**
+   * One page of the list, each topology a {@link TopologyView} rendered beforehand ({@link
+   * RenderedViews}); {@code next_page_token} absent on the last page.
+   */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record TopologyPage(List<TopologyView> topologies, String nextPageToken, Boolean stale) {}
+  record TopologyPage(List<PreRenderedJson> topologies, String nextPageToken, Boolean stale) {}
 
   /**
    * A dry run of a submit or an update: the rendering in {@code response}, text or structured by

@@ -102,13 +102,26 @@ public class TopologyLifecycle {
   /**
    * A record with the scheduler's view as the status watcher last observed it.
    *
-   * @param job the observed task counts, or null before the first observation
-   * @param schedulerError why the latest observation failed (then {@code job} is the one before, if
-   *     any), or null
-   * @param observedAt when {@code job} was observed, or null before the first observation
+   * @param observed the watcher's observation of this topology (replaced, not changed, on every
+   *     poll), or null before the first one
    */
-  public record Description(
-      TopologyRecord record, JobStatus job, String schedulerError, Instant observedAt) {}
+  public record Description(TopologyRecord record, ObservedStatus observed) {
+
+    /** The observed task counts, or null before the first observation. */
+    public JobStatus job() {
+      return observed == null ? null : observed.job();
+    }
+
+    /** Why the latest observation failed (then {@link #job} is the one before, if any), or null. */
+    public String schedulerError() {
+      return observed == null ? null : observed.error();
+    }
+
+    /** When {@link #job} was observed, or null before the first observation. */
+    public Instant observedAt() {
+      return observed == null ? null : observed.observedAt();
+    }
+  }
 
   public DryRun dryRun(SubmitCommand command) {
     Prepared prepared = preparation.prepare(command);
@@ -218,9 +231,7 @@ public class TopologyLifecycle {
         refresh
             ? statuses.refresh(record)
             : statuses.observed(key, record.topologyId()).orElse(null);
-    return observed == null
-        ? new Description(record, null, null, null)
-        : new Description(record, observed.job(), observed.error(), observed.observedAt());
+    return new Description(record, observed);
   }
 
   /**
