@@ -39,11 +39,12 @@ public final class ServiceInstance implements AutoCloseable {
    */
   public static ServiceInstance start(
       String zooKeeper, int simulatorPort, Path packageDirectory, String... extra) {
-    int port = FreePorts.freePort();
     List<String> args =
         new ArrayList<>(
             List.of(
-                "--server.port=" + port,
+                // The server binds any free port and says which: a port chosen up front could be
+                // taken by another test's outgoing connection before Tomcat binds it.
+                "--server.port=0",
                 "--heroncp.zookeeper.connect-string=" + zooKeeper,
                 "--heroncp.zookeeper.embedded.enabled=false",
                 "--heroncp.clusters.local.scheduler.zookeeper=" + zooKeeper,
@@ -77,6 +78,7 @@ public final class ServiceInstance implements AutoCloseable {
     ConfigurableApplicationContext context =
         SpringApplication.run(
             HeronControlPlaneApplication.class, byKey.values().toArray(String[]::new));
+    int port = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
     return new ServiceInstance(context, port);
   }
 
