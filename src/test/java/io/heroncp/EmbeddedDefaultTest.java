@@ -83,18 +83,7 @@ class EmbeddedDefaultTest {
     }
 
     Multipart form =
-        new Multipart()
-            .field("name", "Embedded")
-            .field("cluster", "local")
-            .field("role", "alice")
-            .file(
-                "definition",
-                "Embedded.defn",
-                HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, "Embedded"))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
+        Multipart.submit("local", "alice", null, "Embedded", HeronDefinitions.WORD_COUNT);
     HttpResponse<String> submitted =
         client.send(
             HttpRequest.newBuilder(URI.create(base + "/api/v1/topologies"))

@@ -24,19 +24,7 @@ class CrossOriginTest extends ServiceTest {
   @Autowired AuroraSimulator simulator;
 
   private static Multipart form(String name) {
-    return new Multipart()
-        .field("name", name)
-        .field("cluster", "local")
-        .field("role", "alice")
-        .field("environment", "devel")
-        .file(
-            "definition",
-            name + ".defn",
-            HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, name))
-        .file(
-            "topology",
-            "topology.jar",
-            HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+    return Multipart.submit("local", "alice", "devel", name, HeronDefinitions.SINGLE_SPOUT);
   }
 
   private Set<JobConfiguration> aliceJobs() {
@@ -46,19 +34,7 @@ class CrossOriginTest extends ServiceTest {
   @Test
   void aPostFromAnotherOriginIsRefusedAndChangesNothing() throws Exception {
     Multipart form =
-        new Multipart()
-            .field("name", "EvilOrigin1")
-            .field("cluster", "local")
-            .field("role", "alice")
-            .field("environment", "devel")
-            .file(
-                "definition",
-                "EvilOrigin1.defn",
-                HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "EvilOrigin1"))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+        Multipart.submit("local", "alice", "devel", "EvilOrigin1", HeronDefinitions.SINGLE_SPOUT);
 
     HttpResponse<String> refused =
         send(

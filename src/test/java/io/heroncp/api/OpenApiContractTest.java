@@ -133,17 +133,7 @@ class OpenApiContractTest extends ServiceTest {
   }
 
   private Multipart submitForm(String name) {
-    return new Multipart()
-        .field("name", name)
-        .field("cluster", "local")
-        .field("role", "contract")
-        .field("environment", "devel")
-        .file(
-            "definition",
-            name + ".defn",
-            HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, name))
-        .file(
-            "topology", "topology.jar", HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
+    return Multipart.submit("local", "contract", "devel", name, HeronDefinitions.WORD_COUNT);
   }
 
   private HttpRequest.Builder form(String path, String form) {

@@ -86,18 +86,7 @@ class StaleReadsTest {
   @Test
   void readsSayTheyMayBeStaleAndMutationsAnswer503WhileZooKeeperIsDown() throws Exception {
     Multipart form =
-        new Multipart()
-            .field("name", "Stale")
-            .field("cluster", "local")
-            .field("role", "alice")
-            .file(
-                "definition",
-                "Stale.defn",
-                HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "Stale"))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+        Multipart.submit("local", "alice", null, "Stale", HeronDefinitions.SINGLE_SPOUT);
     HttpResponse<String> submitted =
         send(
             HttpRequest.newBuilder(URI.create(base + "/api/v1/topologies"))

@@ -351,20 +351,7 @@ class TopologyEventStreamTest extends ServiceTest {
 
   /** Submits a one-spout topology and waits until it is RUNNING with its topology manager up. */
   private String submitRunning(String role, String name) {
-    Multipart form =
-        new Multipart()
-            .field("name", name)
-            .field("cluster", "local")
-            .field("role", role)
-            .field("environment", "devel")
-            .file(
-                "definition",
-                name + ".defn",
-                HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, name))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+    Multipart form = Multipart.submit("local", role, "devel", name, HeronDefinitions.SINGLE_SPOUT);
     HttpResponse<String> submitted = post("/api/v1/topologies", form);
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
     String path = "/api/v1/topologies/local/" + role + "/devel/" + name;

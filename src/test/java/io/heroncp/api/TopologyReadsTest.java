@@ -212,19 +212,7 @@ class TopologyReadsTest extends ServiceTest {
   }
 
   private static Multipart submitForm(String name) {
-    return new Multipart()
-        .field("name", name)
-        .field("cluster", "local")
-        .field("role", ROLE)
-        .field("environment", "devel")
-        .file(
-            "definition",
-            name + ".defn",
-            HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, name))
-        .file(
-            "topology",
-            "topology.jar",
-            HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+    return Multipart.submit("local", ROLE, "devel", name, HeronDefinitions.SINGLE_SPOUT);
   }
 
   private static String path(String name) {

@@ -169,19 +169,7 @@ class ContainerImageIT {
                 .POST(HttpRequest.BodyPublishers.noBody()));
     assertThat(JSON.readTree(preflight.body()).get("ok").asBoolean()).as(preflight.body()).isTrue();
     Multipart form =
-        new Multipart()
-            .field("name", "ImageCount")
-            .field("cluster", "local")
-            .field("role", "alice")
-            .field("environment", "devel")
-            .file(
-                "definition",
-                "ImageCount.defn",
-                HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, "ImageCount"))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
+        Multipart.submit("local", "alice", "devel", "ImageCount", HeronDefinitions.WORD_COUNT);
 
     HttpResponse<String> submitted =
         send(

@@ -112,19 +112,7 @@ class LoggingTest {
   private List<String> exercise(String base) throws Exception {
     List<String> bodies = new ArrayList<>();
     Multipart form =
-        new Multipart()
-            .field("name", "Secretive")
-            .field("cluster", "local")
-            .field("role", "alice")
-            .field("environment", "devel")
-            .file(
-                "definition",
-                "Secretive.defn",
-                HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, "Secretive"))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
+        Multipart.submit("local", "alice", "devel", "Secretive", HeronDefinitions.WORD_COUNT);
     HttpResponse<String> submitted =
         http.send(
             HttpRequest.newBuilder(URI.create(base + "/api/v1/topologies"))

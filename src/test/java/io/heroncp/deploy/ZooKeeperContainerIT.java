@@ -225,20 +225,7 @@ class ZooKeeperContainerIT {
   }
 
   private static HttpResponse<String> submit(String name) throws Exception {
-    Multipart form =
-        new Multipart()
-            .field("name", name)
-            .field("cluster", "local")
-            .field("role", "alice")
-            .field("environment", "devel")
-            .file(
-                "definition",
-                name + ".defn",
-                HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, name))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
+    Multipart form = Multipart.submit("local", "alice", "devel", name, HeronDefinitions.WORD_COUNT);
     return send(
         HttpRequest.newBuilder(URI.create(base + "/api/v1/topologies"))
             .header("Content-Type", form.contentType())

@@ -137,20 +137,7 @@ final class HostileService implements AutoCloseable {
   }
 
   private void submitTarget() throws Exception {
-    Multipart form =
-        new Multipart()
-            .field("name", NAME)
-            .field("cluster", "local")
-            .field("role", ROLE)
-            .field("environment", "devel")
-            .file(
-                "definition",
-                NAME + ".defn",
-                HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, NAME))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
+    Multipart form = Multipart.submit("local", ROLE, "devel", NAME, HeronDefinitions.WORD_COUNT);
     HttpResponse<String> submitted =
         send(
             HttpRequest.newBuilder(uri("/api/v1/topologies"))

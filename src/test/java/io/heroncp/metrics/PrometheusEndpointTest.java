@@ -64,19 +64,7 @@ class PrometheusEndpointTest extends ServiceTest {
         sample(before, "heroncp_zookeeper_operations_seconds_count", requestMulti);
 
     Multipart form =
-        new Multipart()
-            .field("name", "MetricsCount")
-            .field("cluster", "local")
-            .field("role", "metrics")
-            .field("environment", "devel")
-            .file(
-                "definition",
-                "MetricsCount.defn",
-                HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, "MetricsCount"))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
+        Multipart.submit("local", "metrics", "devel", "MetricsCount", HeronDefinitions.WORD_COUNT);
     HttpResponse<String> submitted = post("/api/v1/topologies", form);
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
 
@@ -125,18 +113,8 @@ class PrometheusEndpointTest extends ServiceTest {
         "{cluster=\"offline\",outcome=\"rolled_back\",problem=\"dependency-unavailable\",verb=\"submit\"}";
     double before = sample(scrape(), "heroncp_operations_seconds_count", rolledBack);
     Multipart form =
-        new Multipart()
-            .field("name", "MetricsOffline")
-            .field("cluster", "offline")
-            .field("role", "metrics")
-            .file(
-                "definition",
-                "MetricsOffline.defn",
-                HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "MetricsOffline"))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+        Multipart.submit(
+            "offline", "metrics", null, "MetricsOffline", HeronDefinitions.SINGLE_SPOUT);
 
     HttpResponse<String> submitted = post("/api/v1/topologies", form);
 

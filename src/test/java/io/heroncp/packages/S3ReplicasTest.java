@@ -90,18 +90,7 @@ class S3ReplicasTest {
   @Test
   void packageStoredThroughOneReplicaIsServedByTheOtherAndKillOnEitherRemovesIt() throws Exception {
     Multipart form =
-        new Multipart()
-            .field("name", "Shared")
-            .field("cluster", "local")
-            .field("role", "shared")
-            .file(
-                "definition",
-                "Shared.defn",
-                HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "Shared"))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+        Multipart.submit("local", "shared", null, "Shared", HeronDefinitions.SINGLE_SPOUT);
     HttpResponse<String> submitted = first.post("/api/v1/topologies", form);
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
     // The simulated agent fetched the package (through the first replica) and the job runs.

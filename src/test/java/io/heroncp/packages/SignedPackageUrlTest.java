@@ -118,18 +118,7 @@ class SignedPackageUrlTest {
   }
 
   private static Multipart form(String name) {
-    return new Multipart()
-        .field("name", name)
-        .field("cluster", "local")
-        .field("role", "alice")
-        .file(
-            "definition",
-            name + ".defn",
-            HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, name))
-        .file(
-            "topology",
-            "topology.jar",
-            HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+    return Multipart.submit("local", "alice", null, name, HeronDefinitions.SINGLE_SPOUT);
   }
 
   private static void assertForbidden(HttpResponse<String> response, String detail)

@@ -165,19 +165,7 @@ final class ReliabilityCluster implements AutoCloseable {
   }
 
   HttpRequest submit(Replica replica, String name) {
-    Multipart form =
-        new Multipart()
-            .field("name", name)
-            .field("cluster", "local")
-            .field("role", ROLE)
-            .file(
-                "definition",
-                name + ".defn",
-                HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, name))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+    Multipart form = Multipart.submit("local", ROLE, null, name, HeronDefinitions.SINGLE_SPOUT);
     return HttpRequest.newBuilder(replica.url("/api/v1/topologies"))
         .timeout(Duration.ofSeconds(60))
         .header("Content-Type", form.contentType())

@@ -19,19 +19,7 @@ import tools.jackson.databind.JsonNode;
 class RoleGrantsTest extends SecuredServiceTest {
 
   static Multipart submitForm(String name, String role) {
-    return new Multipart()
-        .field("name", name)
-        .field("cluster", "local")
-        .field("role", role)
-        .field("environment", "devel")
-        .file(
-            "definition",
-            name + ".defn",
-            HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, name))
-        .file(
-            "topology",
-            "topology.jar",
-            HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+    return Multipart.submit("local", role, "devel", name, HeronDefinitions.SINGLE_SPOUT);
   }
 
   private Set<JobConfiguration> jobs(String role) {

@@ -88,18 +88,7 @@ class SimulatorRestartTest {
   void submittedTopologyRunsAgainAfterARestartAndEveryVerbWorks() throws Exception {
     service = startService();
     Multipart form =
-        new Multipart()
-            .field("name", "Durable")
-            .field("cluster", "local")
-            .field("role", "durable")
-            .file(
-                "definition",
-                "Durable.defn",
-                HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "Durable"))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+        Multipart.submit("local", "durable", null, "Durable", HeronDefinitions.SINGLE_SPOUT);
     assertThat(service.post("/api/v1/topologies", form).statusCode()).isEqualTo(201);
     await().atMost(Duration.ofSeconds(30)).until(() -> "RUNNING".equals(service.state(PATH)));
     await()

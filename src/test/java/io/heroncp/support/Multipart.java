@@ -1,5 +1,6 @@
 package io.heroncp.support;
 
+import io.heroncp.heron.HeronDefinitions;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,22 @@ public final class Multipart {
 
   private final String boundary = "----heroncp" + UUID.randomUUID().toString().replace("-", "");
   private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+
+  /**
+   * A submit as {@code curl -F} sends it: name, cluster, role, the environment when not null, the
+   * real {@code .defn} of {@code example} (a main class of {@link HeronDefinitions}) renamed to
+   * {@code name}, and its jar.
+   */
+  public static Multipart submit(
+      String cluster, String role, String environment, String name, Class<?> example) {
+    Multipart form =
+        new Multipart().field("name", name).field("cluster", cluster).field("role", role);
+    if (environment != null) {
+      form.field("environment", environment);
+    }
+    return form.file("definition", name + ".defn", HeronDefinitions.definition(example, name))
+        .file("topology", "topology.jar", HeronDefinitions.topologyJar(example));
+  }
 
   public Multipart field(String name, String value) {
     write(

@@ -25,19 +25,7 @@ class CrashRecoveryTest extends ServiceTest {
 
   private HttpResponse<String> submit(String name) {
     Multipart form =
-        new Multipart()
-            .field("name", name)
-            .field("cluster", "local")
-            .field("role", "crash")
-            .field("environment", "devel")
-            .file(
-                "definition",
-                name + ".defn",
-                HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, name))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+        Multipart.submit("local", "crash", "devel", name, HeronDefinitions.SINGLE_SPOUT);
     return post("/api/v1/topologies", form);
   }
 

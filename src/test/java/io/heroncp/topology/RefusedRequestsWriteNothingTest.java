@@ -42,19 +42,7 @@ class RefusedRequestsWriteNothingTest extends ServiceTest {
       return path;
     }
     Multipart form =
-        new Multipart()
-            .field("name", name)
-            .field("cluster", "local")
-            .field("role", "refusals")
-            .field("environment", "devel")
-            .file(
-                "definition",
-                name + ".defn",
-                HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, name))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT));
+        Multipart.submit("local", "refusals", "devel", name, HeronDefinitions.WORD_COUNT);
     HttpResponse<String> submitted = post("/api/v1/topologies", form);
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
     await()
@@ -181,18 +169,7 @@ class RefusedRequestsWriteNothingTest extends ServiceTest {
             .isEqualTo(200);
       }
       Multipart form =
-          new Multipart()
-              .field("name", name)
-              .field("cluster", "local")
-              .field("role", "refusals")
-              .file(
-                  "definition",
-                  name + ".defn",
-                  HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, name))
-              .file(
-                  "topology",
-                  "topology.jar",
-                  HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+          Multipart.submit("local", "refusals", null, name, HeronDefinitions.SINGLE_SPOUT);
       HttpResponse<String> submitted =
           send(
               HttpRequest.newBuilder(uri("/api/v1/topologies"))

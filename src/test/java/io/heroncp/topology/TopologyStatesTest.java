@@ -194,18 +194,7 @@ class TopologyStatesTest extends ServiceTest {
       aTopologyWhoseTasksKeepFailingStaysStartingTurnsUnhealthyAndAVerbPastTheWaitRecordsNothing() {
     String path = "/api/v1/topologies/nocore/alice/devel/States4";
     Multipart form =
-        new Multipart()
-            .field("name", "States4")
-            .field("cluster", "nocore")
-            .field("role", "alice")
-            .file(
-                "definition",
-                "States4.defn",
-                HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "States4"))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+        Multipart.submit("nocore", "alice", null, "States4", HeronDefinitions.SINGLE_SPOUT);
     HttpResponse<String> submitted = post("/api/v1/topologies", form);
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
     Instant submittedAt = at(json(submitted), "updated_at");

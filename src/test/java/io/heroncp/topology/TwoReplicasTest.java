@@ -65,18 +65,7 @@ class TwoReplicasTest extends ServiceTest {
   @Test
   void oneReplicasWritesAreSeenByTheOtherAndTheirRaceChangesTheTopologyOnce() throws Exception {
     Multipart form =
-        new Multipart()
-            .field("name", "Replicated")
-            .field("cluster", "local")
-            .field("role", "twins")
-            .file(
-                "definition",
-                "Replicated.defn",
-                HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "Replicated"))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+        Multipart.submit("local", "twins", null, "Replicated", HeronDefinitions.SINGLE_SPOUT);
     assertThat(post("/api/v1/topologies", form).statusCode()).isEqualTo(201);
     String path = "/api/v1/topologies/local/twins/devel/Replicated";
     URI onReplica = URI.create("http://127.0.0.1:" + replicaPort + path);

@@ -45,18 +45,7 @@ class UnfetchableCorePackageTest extends ServiceTest {
             });
 
     Multipart form =
-        new Multipart()
-            .field("name", "NoCore")
-            .field("cluster", "nocore")
-            .field("role", "alice")
-            .file(
-                "definition",
-                "NoCore.defn",
-                HeronDefinitions.definition(HeronDefinitions.SINGLE_SPOUT, "NoCore"))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.SINGLE_SPOUT));
+        Multipart.submit("nocore", "alice", null, "NoCore", HeronDefinitions.SINGLE_SPOUT);
     HttpResponse<String> submitted = post("/api/v1/topologies", form);
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
 

@@ -58,19 +58,7 @@ class SubmitRoundTripsTest extends ServiceTest {
   private HttpResponse<String> submit(String name) {
     return post(
         "/api/v1/topologies",
-        new Multipart()
-            .field("name", name)
-            .field("cluster", "local")
-            .field("role", "alice")
-            .field("environment", "devel")
-            .file(
-                "definition",
-                name + ".defn",
-                HeronDefinitions.definition(HeronDefinitions.WORD_COUNT, name))
-            .file(
-                "topology",
-                "topology.jar",
-                HeronDefinitions.topologyJar(HeronDefinitions.WORD_COUNT)));
+        Multipart.submit("local", "alice", "devel", name, HeronDefinitions.WORD_COUNT));
   }
 
   /** Records foreground calls made on Tomcat's request threads; the lock's own calls marked. */
