@@ -4,6 +4,7 @@ import io.heroncp.cluster.ClusterRegistry;
 import io.heroncp.packages.PackageStore;
 import io.heroncp.packages.PackageStoreProperties;
 import io.heroncp.topology.SchedulerDirectory;
+import io.heroncp.topology.TopologyRepository;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
@@ -35,8 +36,9 @@ class HealthConfiguration {
 
   @Bean
   @ConditionalOnEnabledHealthIndicator("zookeeper")
-  ZooKeeperHealthIndicator zookeeperHealthIndicator(CuratorFramework curatorFramework) {
-    return new ZooKeeperHealthIndicator(curatorFramework);
+  ZooKeeperHealthIndicator zookeeperHealthIndicator(
+      CuratorFramework curatorFramework, TopologyRepository topologyRepository) {
+    return new ZooKeeperHealthIndicator(curatorFramework, topologyRepository);
   }
 
   @Bean

@@ -46,7 +46,14 @@ public interface TopologyRepository {
 
   void delete(TopologyRecord record, HeronStateNodes heron);
 
+  /**
+   * Whether any record references the package with this digest. True for every digest while the
+   * cache is not {@link #loaded()} (a record not read yet may reference it).
+   */
   boolean isPackageReferenced(String sha256);
+
+  /** Whether the cache holds every record (its first full load from the store is done). */
+  boolean loaded();
 
   /** Heron's stored (trimmed) topology definition node. */
   Optional<byte[]> heronTopology(HeronStateNodes heron);

@@ -15,17 +15,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
-import org.apache.curator.framework.recipes.cache.ChildData;
-import org.apache.curator.framework.recipes.cache.CuratorCache;
-import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
-import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
+import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +70,12 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   private final List<RecordListener> listeners = new CopyOnWriteArrayList<>();
   private final Object changes = new Object();
 
-  private CuratorCache curatorCache;
+  /** Reads at most this many records at once during a full load (bounds the memory of a load). */
+  private static final int READS_IN_FLIGHT = 1000;
+
+  private ScheduledExecutorService events;
+  private PersistentWatcher watcher;
+  private final CountDownLatch loaded = new CountDownLatch(1);
   private volatile Quarantine quarantine = Quarantine.NONE;
 
   /** Told about records the cache cannot read (they are left out of it). */
@@ -78,33 +90,43 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
     this.recordsRoot = properties.root() + "/topologies";
   }
 
-  /** Starts watching the records; waits (bounded) for the first full load so reads are complete. */
+  /**
+   * Starts watching the records and loads them all; waits (bounded by the connection timeout) for
+   * that first full load, so reads are complete when the service starts serving. Until it is done
+   * {@link #loaded()} is false (readiness reports it, the package sweep keeps every package).
+   */
   public void start() throws InterruptedException {
-    CountDownLatch initialized = new CountDownLatch(1);
-    // The parsed records are what reads need: the cache keeps no copy of the JSON bytes.
-    curatorCache =
-        CuratorCache.builder(client, recordsRoot)
-            .withStorage(CuratorCacheStorage.dataNotCached())
-            .build();
-    curatorCache
-        .listenable()
-        .addListener(
-            CuratorCacheListener.builder()
-                .forCreatesAndChanges((oldNode, node) -> cacheUpdated(node))
-                .forCreates(this::cacheUpdated)
-                .forDeletes(this::cacheDeleted)
-                .forInitialized(initialized::countDown)
-                .build());
-    curatorCache.start();
-    if (!initialized.await(properties.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-      log.warn("Topology cache not loaded from ZooKeeper yet; reads may be incomplete until it is");
+    events =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "topology-records");
+              thread.setDaemon(true);
+              return thread;
+            });
+    // The watch first, then the listing: a change made after the listing is an event.
+    watcher = new PersistentWatcher(client, recordsRoot, true);
+    watcher.getListenable().addListener(this::watched);
+    watcher.getResetListenable().addListener(() -> submit(this::resync));
+    watcher.start();
+    if (!loaded.await(properties.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      log.warn(
+          "Topology records not loaded from ZooKeeper yet; readiness reports DOWN until they are");
     }
+  }
+
+  /** Whether every record is in the cache (its first full load is done). */
+  @Override
+  public boolean loaded() {
+    return loaded.getCount() == 0;
   }
 
   @Override
   public void close() {
-    if (curatorCache != null) {
-      curatorCache.close();
+    if (watcher != null) {
+      watcher.close();
+    }
+    if (events != null) {
+      events.shutdownNow();
     }
   }
 
@@ -205,13 +227,15 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
     }
   }
 
-  /** Whether any record references the package with this digest (cache). */
+  /** Whether any record references the package with this digest (cache; true until loaded). */
+  @Override
   public boolean isPackageReferenced(String sha256) {
-    return cache.values().stream()
-        .anyMatch(
-            c ->
-                c.record.topologyPackage() != null
-                    && sha256.equals(c.record.topologyPackage().sha256()));
+    return !loaded()
+        || cache.values().stream()
+            .anyMatch(
+                c ->
+                    c.record.topologyPackage() != null
+                        && sha256.equals(c.record.topologyPackage().sha256()));
   }
 
   /**
@@ -504,19 +528,98 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
     }
   }
 
-  private void cacheUpdated(ChildData node) {
-    String path = node.getPath();
-    if (!isRecordPath(path)
-        || node.getData() == null
-        || node.getData().length == 0
-        || deleted.contains(node.getStat().getCzxid())) {
+  private void watched(WatchedEvent event) {
+    String path = event.getPath();
+    if (path == null || !path.startsWith(recordsRoot + "/")) {
       return;
+    }
+    if (isRecordPath(path)) {
+      switch (event.getType()) {
+        case NodeCreated, NodeDataChanged, NodeDeleted -> submit(() -> refresh(path));
+        default -> {}
+      }
+    } else if (event.getType() == Watcher.Event.EventType.NodeDeleted
+        && path.indexOf('/', recordsRoot.length() + 1) < 0) {
+      submit(this::resync); // a cluster's directory went: whatever it held is gone too
+    }
+  }
+
+  private void submit(Runnable task) {
+    try {
+      events.execute(
+          () -> {
+            try {
+              task.run();
+            } catch (RuntimeException e) {
+              log.warn("Could not read topology records from ZooKeeper: {}", e.toString());
+            }
+          });
+    } catch (RejectedExecutionException closed) {
+      // shutting down
+    }
+  }
+
+  /**
+   * After an event for one record: reads the record and its cluster directory in one read-only
+   * transaction (one consistent point in time). A record there is kept if newer than the cached
+   * one; a record missing while the directory's last child change (pzxid) is at or after the cached
+   * one's creation means the cached one was deleted. A cached record created after that point (this
+   * replica's own write, remembered meanwhile) is left alone.
+   */
+  private void refresh(String path) {
+    String directory = path.substring(0, path.lastIndexOf('/'));
+    List<OpResult> results;
+    try {
+      results =
+          client
+              .getZookeeperClient()
+              .getZooKeeper()
+              .multi(List.of(Op.getData(directory), Op.getData(path)));
+    } catch (KeeperException e) {
+      log.warn("Could not read {} after a change: {}", path, e.toString());
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (Exception e) {
+      throw ZooKeeperFailures.translate(client, "reading " + path, e);
+    }
+    if (results.get(1) instanceof OpResult.GetDataResult node) {
+      loadedNode(path, node.getData(), node.getStat());
+    } else if (results.get(0) instanceof OpResult.GetDataResult parent) {
+      gone(path, parent.getStat().getPzxid());
+    }
+  }
+
+  /** The cached record at {@code path} is removed if it was created at or before {@code zxid}. */
+  private void gone(String path, long zxid) {
+    synchronized (changes) {
+      Cached cached = cache.get(nameOf(path));
+      if (cached != null && cached.czxid <= zxid) {
+        deleted.add(cached.czxid);
+        remove(path, cached.czxid);
+      }
+    }
+  }
+
+  /** One record read from ZooKeeper: parsed and kept if newer than the cached one. */
+  private void loadedNode(String path, byte[] data, Stat stat) {
+    if (data == null || data.length == 0 || deleted.contains(stat.getCzxid())) {
+      return;
+    }
+    Cached cached = cache.get(nameOf(path));
+    if (cached != null
+        && (cached.czxid > stat.getCzxid()
+            || (cached.czxid == stat.getCzxid() && cached.version >= stat.getVersion()))) {
+      return; // already known (this replica's own write, or read before), or older
+    }
+    if (cached != null && cached.czxid < stat.getCzxid()) {
+      deleted.add(cached.czxid); // replaced by a newer node of the same name
     }
     try {
       TopologyRecord record =
-          json.readValue(node.getData(), TopologyRecord.class)
-              .withVersion(node.getStat().getVersion());
-      put(path, new Cached(record, node.getStat().getCzxid(), node.getStat().getVersion()));
+          json.readValue(data, TopologyRecord.class).withVersion(stat.getVersion());
+      put(path, new Cached(record, stat.getCzxid(), stat.getVersion()));
     } catch (RuntimeException e) {
       quarantine.quarantined(
           new Quarantine.Unreadable(
@@ -528,11 +631,138 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
     }
   }
 
-  private void cacheDeleted(ChildData node) {
-    if (isRecordPath(node.getPath())) {
-      deleted.add(node.getStat().getCzxid());
-      remove(node.getPath(), node.getStat().getCzxid());
+  /**
+   * The full load, after the watch was (re)added (start, reconnection, a new session): lists every
+   * cluster's records, removes cached ones that are gone (by the directories' pzxid, as {@link
+   * #refresh}), and reads all records with pipelined asynchronous reads (at most {@link
+   * #READS_IN_FLIGHT} outstanding), parsed on all cores. Fails as a whole on a connection loss and
+   * runs again a second later (and after every reconnection).
+   */
+  private void resync() {
+    if (!loadAll()) {
+      try {
+        events.schedule(() -> submit(this::resync), 1, TimeUnit.SECONDS);
+      } catch (RejectedExecutionException closed) {
+        // shutting down
+      }
     }
+  }
+
+  private boolean loadAll() {
+    ZooKeeper zooKeeper;
+    List<String> paths = new ArrayList<>();
+    try {
+      zooKeeper = client.getZookeeperClient().getZooKeeper();
+      Stat rootStat = new Stat();
+      List<String> clusters;
+      try {
+        clusters = zooKeeper.getChildren(recordsRoot, false, rootStat);
+      } catch (KeeperException.NoNodeException e) {
+        clusters = List.of();
+      }
+      for (Cached cached : List.copyOf(cache.values())) {
+        if (!clusters.contains(cached.record.key().cluster())) {
+          gone(
+              recordPath(cached.record.key().cluster(), cached.record.key().name()),
+              rootStat.getPzxid());
+        }
+      }
+      for (String cluster : clusters) {
+        Stat clusterStat = new Stat();
+        List<String> names;
+        try {
+          names = zooKeeper.getChildren(recordsRoot + "/" + cluster, false, clusterStat);
+        } catch (KeeperException.NoNodeException e) {
+          continue; // removed meanwhile: its deletion event resyncs again
+        }
+        Set<String> present = new java.util.HashSet<>(names);
+        for (Cached cached :
+            List.copyOf(
+                cache
+                    .subMap(
+                        new TopologyName(cluster, ""),
+                        true,
+                        new TopologyName(cluster + "\0", ""),
+                        false)
+                    .values())) {
+          if (!present.contains(cached.record.key().name())) {
+            gone(recordPath(cluster, cached.record.key().name()), clusterStat.getPzxid());
+          }
+        }
+        names.forEach(name -> paths.add(recordPath(cluster, name)));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    } catch (Exception e) {
+      log.warn("Could not list topology records: {}; trying again in 1 s", e.toString());
+      return false;
+    }
+    if (!readAll(zooKeeper, paths)) {
+      return false;
+    }
+    if (!loaded()) {
+      log.info("Loaded {} topology records from ZooKeeper", paths.size());
+    }
+    loaded.countDown();
+    return true;
+  }
+
+  private boolean readAll(ZooKeeper zooKeeper, List<String> paths) {
+    ExecutorService parsers =
+        Executors.newFixedThreadPool(
+            Math.max(1, Runtime.getRuntime().availableProcessors()),
+            runnable -> {
+              Thread thread = new Thread(runnable, "topology-records-load");
+              thread.setDaemon(true);
+              return thread;
+            });
+    Semaphore inFlight = new Semaphore(READS_IN_FLIGHT);
+    CountDownLatch done = new CountDownLatch(paths.size());
+    java.util.concurrent.atomic.AtomicReference<KeeperException.Code> failed =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    try {
+      for (String path : paths) {
+        inFlight.acquire();
+        zooKeeper.getData(
+            path,
+            false,
+            (rc, readPath, ctx, data, stat) -> {
+              inFlight.release();
+              KeeperException.Code code = KeeperException.Code.get(rc);
+              if (code == KeeperException.Code.OK) {
+                parsers.execute(
+                    () -> {
+                      try {
+                        loadedNode(readPath, data, stat);
+                      } finally {
+                        done.countDown();
+                      }
+                    });
+                return;
+              }
+              if (code != KeeperException.Code.NONODE) { // a deletion meanwhile is an event
+                failed.compareAndSet(null, code);
+              }
+              done.countDown();
+            },
+            null);
+      }
+      if (!done.await(properties.sessionTimeout().toMillis() * 2, TimeUnit.MILLISECONDS)) {
+        log.warn("Loading topology records timed out; trying again in 1 s");
+        return false;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      parsers.shutdown();
+    }
+    if (failed.get() != null) {
+      log.warn("Loading topology records failed ({}); trying again in 1 s", failed.get());
+      return false;
+    }
+    return true;
   }
 
   private boolean isRecordPath(String path) {

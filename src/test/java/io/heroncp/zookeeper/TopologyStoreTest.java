@@ -10,8 +10,6 @@ import io.heroncp.problems.DependencyUnavailableException;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyRecord;
 import io.heroncp.topology.TopologyState;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -64,42 +62,15 @@ class TopologyStoreTest {
   }
 
   private static TopologyRecord record(String name, TopologyState state) {
-    return new TopologyRecord(
-        new TopologyKey("c1", "alice", "devel", name),
-        name + "-id",
-        state,
-        false,
-        "alice",
-        T0,
-        T0,
-        List.of(new TopologyRecord.ComponentSummary("spout", "SPOUT", 1)),
-        new TopologyRecord.PackingSummary(name + "-id", 1, 1, 2, 2.0, 1L << 30, 1L << 30),
-        "c1/alice/devel/" + name,
-        new TopologyRecord.PackageRef(
-            "ab".repeat(32),
-            "topology.tar.gz",
-            10,
-            URI.create("http://127.0.0.1/api/v1/packages/x/topology.tar.gz")),
-        "topology.jar",
-        java.util.Map.of(),
-        "op-1",
-        null,
-        List.of(),
-        null,
-        0);
+    return TestRecords.record(name, state, T0, "op-1");
   }
 
   private static HeronStateNodes heron(String name) {
-    return new HeronStateNodes(
-        new io.heroncp.heron.HeronPaths("/heron"),
-        name,
-        bytes("topology"),
-        bytes("packing"),
-        bytes("execution"));
+    return TestRecords.heron(name);
   }
 
   private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+    return TestRecords.bytes(s);
   }
 
   @Test
@@ -272,6 +243,117 @@ class TopologyStoreTest {
 
     assertThat(store.find(created.key())).contains(created);
     assertThat(store.list()).extracting(r -> r.key().name()).contains("t9");
+  }
+
+  @Test
+  void aStartLoadsEveryRecordAndSaysWhenItHas() throws Exception {
+    // More records than the load keeps in flight at once, written by another replica.
+    JsonMapper json = JsonMapper.builder().build();
+    client.create().creatingParentsIfNeeded().forPath("/cp/topologies/c1");
+    for (int from = 0; from < 1_200; from += 200) {
+      List<org.apache.curator.framework.api.transaction.CuratorOp> ops =
+          new java.util.ArrayList<>();
+      for (int i = from; i < from + 200; i++) {
+        ops.add(
+            client
+                .transactionOp()
+                .create()
+                .forPath(
+                    "/cp/topologies/c1/bulk-" + i,
+                    json.writeValueAsBytes(record("bulk-" + i, TopologyState.RUNNING))));
+      }
+      client.transaction().forOperations(ops);
+    }
+    TopologyStore fresh =
+        new TopologyStore(
+            client,
+            TestZooKeeperProperties.of(server.getConnectString()),
+            JsonMapper.builder().build());
+    try {
+      assertThat(fresh.loaded()).isFalse();
+      // Not loaded: every package may be referenced by a record not read yet (the sweep keeps it).
+      assertThat(fresh.isPackageReferenced("00".repeat(32))).isTrue();
+
+      fresh.start();
+
+      assertThat(fresh.loaded()).isTrue();
+      assertThat(fresh.list()).hasSize(1_200);
+      assertThat(fresh.find("c1", "bulk-1199"))
+          .get()
+          .extracting(TopologyRecord::state)
+          .isEqualTo(TopologyState.RUNNING);
+      assertThat(fresh.isPackageReferenced("00".repeat(32))).isFalse();
+      assertThat(fresh.isPackageReferenced("ab".repeat(32))).isTrue();
+    } finally {
+      fresh.close();
+    }
+  }
+
+  @Test
+  void aNameDeletedAndSubmittedAgainElsewhereIsTheNewRecordHere() throws Exception {
+    CuratorFramework otherClient = newClient();
+    try (TopologyStore otherReplica = newStore(otherClient)) {
+      TopologyRecord first =
+          otherReplica.createSubmission(record("t12", TopologyState.SUBMITTING), heron("t12"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> store.find(first.key()).isPresent());
+
+      otherReplica.delete(
+          otherReplica.find(first.key()).orElseThrow(), HeronStateNodes.of("/heron", "t12"));
+      TopologyRecord second =
+          otherReplica.createSubmission(
+              TestRecords.record("t12", TopologyState.SUBMITTING, T0, "op-second"), heron("t12"));
+
+      TopologyKey key = second.key();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  store
+                      .find(key)
+                      .map(TopologyRecord::lastOperationId)
+                      .orElse("")
+                      .equals("op-second"));
+      // And it stays: the deletion of the first one does not take the second one away late.
+      Thread.sleep(300);
+      assertThat(store.find(key))
+          .get()
+          .extracting(TopologyRecord::lastOperationId)
+          .isEqualTo("op-second");
+    } finally {
+      otherClient.close();
+    }
+  }
+
+  @Test
+  void changesMadeAroundALostSessionAreLoadedAgain() throws Exception {
+    TopologyRecord kept =
+        store.createSubmission(record("t13", TopologyState.SUBMITTING), heron("t13"));
+    TopologyRecord removed =
+        store.createSubmission(record("t14", TopologyState.SUBMITTING), heron("t14"));
+    CuratorFramework otherClient = newClient();
+    try (TopologyStore otherReplica = newStore(otherClient)) {
+      client.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+      otherReplica.delete(
+          otherReplica.find(removed.key()).orElseThrow(), HeronStateNodes.of("/heron", "t14"));
+      TopologyRecord added =
+          otherReplica.createSubmission(record("t15", TopologyState.SUBMITTING), heron("t15"));
+      otherReplica.update(
+          otherReplica.find(kept.key()).orElseThrow().withState(TopologyState.RUNNING, T0, "op-3"));
+
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () -> {
+                assertThat(store.find(removed.key())).isEmpty();
+                assertThat(store.find(added.key())).isPresent();
+                assertThat(store.find(kept.key()))
+                    .get()
+                    .extracting(TopologyRecord::state)
+                    .isEqualTo(TopologyState.RUNNING);
+              });
+    } finally {
+      otherClient.close();
+    }
   }
 
   @Test

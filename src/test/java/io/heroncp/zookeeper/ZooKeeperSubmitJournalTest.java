@@ -3,7 +3,6 @@ package io.heroncp.zookeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.heroncp.heron.HeronPaths;
 import io.heroncp.heron.HeronStateNodes;
 import io.heroncp.problems.ConflictException;
 import io.heroncp.topology.IdempotencyKeyUsedException;
@@ -12,8 +11,6 @@ import io.heroncp.topology.SubmitJournal;
 import io.heroncp.topology.TopologyKey;
 import io.heroncp.topology.TopologyRecord;
 import io.heroncp.topology.TopologyState;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,7 +66,7 @@ class ZooKeeperSubmitJournalTest {
   }
 
   private static TopologyKey key(String name) {
-    return new TopologyKey("c1", "alice", "devel", name);
+    return TestRecords.key(name);
   }
 
   private static Operation submit(String name, String idempotencyKey) {
@@ -85,35 +82,15 @@ class ZooKeeperSubmitJournalTest {
   }
 
   private static TopologyRecord submitting(String name, String operationId) {
-    return new TopologyRecord(
-        key(name),
-        name + "-id",
-        TopologyState.SUBMITTING,
-        false,
-        "alice",
-        T0,
-        T0,
-        List.of(new TopologyRecord.ComponentSummary("spout", "SPOUT", 1)),
-        new TopologyRecord.PackingSummary(name + "-id", 1, 1, 2, 2.0, 1L << 30, 1L << 30),
-        "c1/alice/devel/" + name,
-        new TopologyRecord.PackageRef(
-            "ab".repeat(32), "topology.tar.gz", 10, URI.create("http://127.0.0.1/p")),
-        "topology.jar",
-        Map.of(),
-        operationId,
-        null,
-        List.of(),
-        null,
-        0);
+    return TestRecords.record(name, TopologyState.SUBMITTING, T0, operationId);
   }
 
   private static HeronStateNodes heron(String name) {
-    return new HeronStateNodes(
-        new HeronPaths("/heron"), name, bytes("topology"), bytes("packing"), bytes("execution"));
+    return TestRecords.heron(name);
   }
 
   private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+    return TestRecords.bytes(s);
   }
 
   /**
