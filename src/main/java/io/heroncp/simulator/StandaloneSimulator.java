@@ -1,8 +1,10 @@
 package io.heroncp.simulator;
 
+import io.heroncp.zookeeper.ZooKeeperAnswers;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -49,9 +51,16 @@ public final class StandaloneSimulator {
     @Bean(destroyMethod = "close")
     CuratorFramework simulatorZooKeeper(
         @Value("${heroncp.zookeeper.connect-string}") String connectString) {
+      // Its journal directory holds a node per task: 30,000 tasks list to more than ZooKeeper's
+      // default 1 MB answer.
       CuratorFramework client =
-          CuratorFrameworkFactory.newClient(
-              connectString, 10_000, 5_000, new ExponentialBackoffRetry(200, 5));
+          CuratorFrameworkFactory.builder()
+              .connectString(connectString)
+              .sessionTimeoutMs(10_000)
+              .connectionTimeoutMs(5_000)
+              .retryPolicy(new ExponentialBackoffRetry(200, 5))
+              .zkClientConfig(ZooKeeperAnswers.allowLarge(new ZKClientConfig()))
+              .build();
       client.start();
       return client;
     }

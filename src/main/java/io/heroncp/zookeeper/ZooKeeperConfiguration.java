@@ -83,6 +83,7 @@ class ZooKeeperConfiguration {
     // the request timeout instead of the session's read timeout (2/3 of the session timeout).
     config.setProperty(
         ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Long.toString(requestTimeout.toMillis()));
+    ZooKeeperAnswers.allowLarge(config);
     builder.zkClientConfig(config);
     return builder;
   }
