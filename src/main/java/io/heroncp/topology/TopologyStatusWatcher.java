@@ -114,7 +114,12 @@ public class TopologyStatusWatcher implements AutoCloseable {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
-  /** Schedules one poll loop per cluster (fixed delay) on {@code executor}. */
+  /**
+   * Schedules one poll loop per cluster on {@code executor}, at a fixed rate: a poll starts every
+   * poll interval whatever the service's own load (a fixed delay would stretch the schedule while
+   * reads keep the cores busy); a poll that takes longer than the interval delays the next one and
+   * never overlaps it, so a cluster never gets more than one status call per batch per interval.
+   */
   public synchronized void start(ScheduledExecutorService executor) {
     if (!polls.isEmpty()) {
       return;
@@ -122,7 +127,7 @@ public class TopologyStatusWatcher implements AutoCloseable {
     this.executor = executor;
     for (String cluster : clusters) {
       polls.add(
-          executor.scheduleWithFixedDelay(
+          executor.scheduleAtFixedRate(
               () -> pollQuietly(cluster), 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS));
     }
   }
