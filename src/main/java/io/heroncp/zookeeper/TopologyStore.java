@@ -545,18 +545,7 @@ public class TopologyStore implements TopologyRepository, AutoCloseable {
   }
 
   private void submit(Runnable task) {
-    try {
-      events.execute(
-          () -> {
-            try {
-              task.run();
-            } catch (RuntimeException e) {
-              log.warn("Could not read topology records from ZooKeeper: {}", e.toString());
-            }
-          });
-    } catch (RejectedExecutionException closed) {
-      // shutting down
-    }
+    WatchTasks.submit(events, task, log, "Could not read topology records from ZooKeeper");
   }
 
   /**

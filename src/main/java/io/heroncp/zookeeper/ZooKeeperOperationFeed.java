@@ -11,7 +11,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.watch.PersistentWatcher;
@@ -112,18 +111,7 @@ public class ZooKeeperOperationFeed implements OperationFeed, AutoCloseable {
   }
 
   private void submit(Runnable task) {
-    try {
-      events.execute(
-          () -> {
-            try {
-              task.run();
-            } catch (RuntimeException e) {
-              log.warn("Could not read an operation for the event streams: {}", e.toString());
-            }
-          });
-    } catch (RejectedExecutionException closed) {
-      // shutting down
-    }
+    WatchTasks.submit(events, task, log, "Could not read an operation for the event streams");
   }
 
   private void started(String id) {
